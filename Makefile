@@ -1,0 +1,44 @@
+# deskmate: `make demo` serves the demo community, `make test` runs the whole suite.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+DEMO_MEMBERS ?= 2000
+
+.PHONY: install demo serve worker test test-postgres lint bench clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("deskmate needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	DESKMATE_DEMO=1 $(BIN)/deskmate demo --members $(DEMO_MEMBERS)
+
+serve: $(STAMP)
+	$(BIN)/deskmate migrate --no-input
+	$(BIN)/deskmate runserver 127.0.0.1:8000
+
+worker: $(STAMP)
+	$(BIN)/deskmate db_worker --queue-name '*'
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+test-postgres: $(STAMP)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,103 @@
+"""Keys for comparing the names people type for organisations, schools and skills.
+
+The keys are for matching ("ACME, Inc" and "Acme Inc." are one employer), never
+for display: keep what the person wrote and store the key beside it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = [
+    "looks_like_email",
+    "normalise_organisation_name",
+    "normalise_school_name",
+    "normalise_skill_name",
+]
+
+#: Company-form words dropped from the end of an organisation's name.
+LEGAL_SUFFIXES = frozenset(
+    {
+        "ab", "ag", "as", "asa", "bv", "co", "company", "corp", "corporation", "gmbh",
+        "inc", "incorporated", "kg", "kgaa", "kk", "lda", "limited", "llc", "llp", "lp",
+        "ltd", "mbh", "nv", "oy", "oyj", "plc", "pte", "pty", "pvt", "sa", "sarl", "sas",
+        "sau", "se", "sl", "spa", "srl", "ug",
+    }
+)  # fmt: skip
+
+_JOINED_BY_NOTHING = re.compile(r"[.'’`´]")
+_OTHER_PUNCTUATION = re.compile(r"[^\w\s]|_")
+
+
+def _words(name: str) -> list[str]:
+    """Lower-case words without accents or punctuation; "J.P. Morgan" → ["jp", "morgan"].
+
+    Runs of single letters join up, so "S. A." and "S.A." both give "sa".
+    """
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
+    bare = bare.replace("&", " and ")
+    bare = _JOINED_BY_NOTHING.sub("", bare)
+    bare = _OTHER_PUNCTUATION.sub(" ", bare)
+    words: list[str] = []
+    in_letter_run = False
+    for word in bare.split():
+        single_letter = len(word) == 1 and word.isalpha()
+        if single_letter and in_letter_run:
+            words[-1] += word
+        else:
+            words.append(word)
+        in_letter_run = single_letter
+    return words
+
+
+def _drop_leading_the(words: list[str]) -> list[str]:
+    return words[1:] if len(words) > 1 and words[0] == "the" else words
+
+
+def normalise_organisation_name(name: str) -> str:
+    """The key two spellings of one organisation share.
+
+    Case, accents, punctuation, "&" versus "and", a leading "The" and trailing
+    company forms (Inc, Ltd, GmbH & Co. KG, S.A., ...) do not count.
+
+    >>> normalise_organisation_name("ACME, Inc")
+    'acme'
+    >>> normalise_organisation_name("Société Générale S.A.")
+    'societe generale'
+    """
+    words = _drop_leading_the(_words(name))
+    while len(words) > 1 and words[-1] in LEGAL_SUFFIXES:
+        words.pop()
+        if len(words) > 1 and words[-1] == "and":
+            words.pop()  # the "&" of "& Co." and "GmbH & Co. KG"
+    return " ".join(words)
+
+
+def normalise_school_name(name: str) -> str:
+    """The key two spellings of one school share.
+
+    >>> normalise_school_name("The University of Lisbon")
+    'university of lisbon'
+    """
+    return " ".join(_drop_leading_the(_words(name)))
+
+
+def normalise_skill_name(name: str) -> str:
+    """A skill in lower case with single spaces; symbols stay ("C++", "C#", ".NET").
+
+    >>> normalise_skill_name("  Machine   LEARNING ")
+    'machine learning'
+    """
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def looks_like_email(value: str) -> bool:
+    """A light check: one "@" with something either side and no spaces."""
+    local, at, domain = value.rpartition("@")
+    return (
+        bool(at and local and domain)
+        and "@" not in local
+        and not any(char.isspace() for char in value)
+    )

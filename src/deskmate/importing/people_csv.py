@@ -1,0 +1,370 @@
+"""An organisation's people export (HR system, alumni office) as CSV or XLSX.
+
+One row per position or education stint; rows sharing an ``external_id`` are
+one person.  The columns are documented in docs/imports.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+from deskmate.importing.dates import InvalidDate, PartialDate, ends_before, parse_partial_date
+from deskmate.importing.errors import (
+    END_BEFORE_START,
+    INVALID_EMAIL,
+    NOT_A_DATE,
+    REQUIRED,
+    ErrorCollector,
+    ImportFileError,
+)
+from deskmate.importing.names import looks_like_email
+from deskmate.importing.safety import ZipLimits, decode_text, open_zip, read_upload
+from deskmate.importing.tables import Column, Row, Table, csv_records, header_key, read_table
+
+__all__ = [
+    "PeopleImport",
+    "Person",
+    "PersonEducation",
+    "PersonPosition",
+    "parse_people_csv",
+    "parse_people_file",
+    "parse_people_xlsx",
+]
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_ROWS = 200_000
+#: Spreadsheet XML compresses far better than CSV text does.
+XLSX_MAX_RATIO = 250
+
+POSITION = "position"
+EDUCATION = "education"
+KINDS = (POSITION, EDUCATION)
+
+UNKNOWN_KIND = '"{value}" is not a kind (expected "position" or "education")'
+KIND_REQUIRED = 'a kind ("position" or "education") is required when a stint column is filled in'
+NOT_FOR_KIND = 'only "{kind}" rows use this column, but this row is a "{row_kind}"'
+CONFLICTING_VALUE = (
+    '"{value}" differs from "{previous}" given for the same external_id on row {row}'
+)
+EMAIL_TAKEN = '"{value}" is already the email of external_id "{other}" (row {row})'
+OWN_MANAGER = "a person cannot be their own manager"
+NOT_A_WORKBOOK = "the file is not an Excel workbook that can be read ({detail})"
+EMPTY_WORKBOOK = "the workbook has no sheet"
+
+_POSITION_FIELDS = ("organisation", "unit", "title")
+_EDUCATION_FIELDS = ("school", "degree", "field")
+_REQUIRED_FOR = {POSITION: ("organisation", "title"), EDUCATION: ("school",)}
+_PERSON_FIELDS = ("email", "first_name", "last_name", "headline", "location", "manager_external_id")
+
+COLUMNS = (
+    Column("external_id", required=True),
+    Column("email"),
+    Column("first_name"),
+    Column("last_name"),
+    Column("kind"),
+    Column("organisation", aliases=("organization",)),
+    Column("unit"),
+    Column("title"),
+    Column("school"),
+    Column("degree"),
+    Column("field"),
+    Column("start"),
+    Column("end"),
+    Column("headline"),
+    Column("location"),
+    Column("manager_external_id"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonPosition:
+    organisation: str
+    unit: str
+    title: str
+    start: PartialDate | None
+    end: PartialDate | None
+    row: int
+
+
+@dataclass(frozen=True, slots=True)
+class PersonEducation:
+    school: str
+    degree: str
+    field: str
+    start: PartialDate | None
+    end: PartialDate | None
+    row: int
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    external_id: str
+    email: str
+    first_name: str
+    last_name: str
+    headline: str
+    location: str
+    manager_external_id: str
+    positions: tuple[PersonPosition, ...]
+    educations: tuple[PersonEducation, ...]
+    #: The first row the person appears on.
+    row: int
+
+
+@dataclass(frozen=True, slots=True)
+class PeopleImport:
+    #: People in the order they first appear.
+    people: tuple[Person, ...]
+    #: Header labels that are not deskmate columns; their cells were not read.
+    ignored_columns: tuple[str, ...]
+
+
+def parse_people_file(
+    data: bytes | BinaryIO,
+    *,
+    filename: str,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_rows: int = DEFAULT_MAX_ROWS,
+) -> PeopleImport:
+    """Read a people export, as XLSX when it is a zip (workbook) and as CSV otherwise."""
+    raw = read_upload(data, file=filename, max_bytes=max_bytes)
+    if raw.startswith(b"PK\x03\x04"):
+        return parse_people_xlsx(raw, filename=filename, max_bytes=max_bytes, max_rows=max_rows)
+    return parse_people_csv(raw, filename=filename, max_bytes=max_bytes, max_rows=max_rows)
+
+
+def parse_people_csv(
+    data: bytes | BinaryIO,
+    *,
+    filename: str = "people.csv",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_rows: int = DEFAULT_MAX_ROWS,
+) -> PeopleImport:
+    """Read a people CSV: comma, semicolon or tab separated, UTF-8 (BOM optional) or UTF-16.
+
+    Raises :class:`~deskmate.importing.errors.ImportFileErrors` listing every bad
+    row found (up to ``MAX_ERRORS``).
+    """
+    raw = read_upload(data, file=filename, max_bytes=max_bytes)
+    text = decode_text(raw, file=filename, allow_utf16=True)
+    delimiter = _delimiter(text)
+    collector = ErrorCollector()
+    table = read_table(
+        csv_records(text, file=filename, delimiter=delimiter),
+        file=filename,
+        columns=COLUMNS,
+        collector=collector,
+        max_rows=max_rows,
+    )
+    return _people(table, collector)
+
+
+def parse_people_xlsx(
+    data: bytes | BinaryIO,
+    *,
+    filename: str = "people.xlsx",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_rows: int = DEFAULT_MAX_ROWS,
+) -> PeopleImport:
+    """Read the first sheet of an Excel workbook with the same columns as the CSV."""
+    import openpyxl  # only needed for workbooks
+
+    raw = read_upload(data, file=filename, max_bytes=max_bytes)
+    # The workbook is a zip archive: hold it to the same checks before openpyxl opens it.
+    open_zip(raw, file=filename, limits=ZipLimits(max_bytes=max_bytes, max_ratio=XLSX_MAX_RATIO))
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
+        raise ImportFileError(filename, None, None, NOT_A_WORKBOOK.format(detail=error)) from None
+    try:
+        if not workbook.worksheets:
+            raise ImportFileError(filename, None, None, EMPTY_WORKBOOK)
+        collector = ErrorCollector()
+        table = read_table(
+            _sheet_records(workbook.worksheets[0]),
+            file=filename,
+            columns=COLUMNS,
+            collector=collector,
+            max_rows=max_rows,
+        )
+    finally:
+        workbook.close()
+    return _people(table, collector)
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter that makes the header name ``external_id``; the sniffed one first."""
+    sample = text[: 64 * 1024]
+    try:
+        sniffed = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        sniffed = ","
+    candidates = [sniffed, *(d for d in ",;\t" if d != sniffed)]
+    lines = sample.splitlines()[:20]
+    for candidate in candidates:
+        for record in csv.reader(lines, delimiter=candidate):
+            if any(header_key(cell) == "external id" for cell in record):
+                return candidate
+    return sniffed
+
+
+def _sheet_records(sheet: Any) -> Iterator[tuple[int, list[str]]]:
+    for cells in sheet.iter_rows():
+        values = [_cell_text(cell) for cell in cells]
+        number = next((cell.row for cell in cells if getattr(cell, "row", None)), None)
+        if number is not None:
+            yield number, values
+
+
+def _cell_text(cell: Any) -> str:
+    """A cell as the text the CSV would have held; dates keep their displayed precision."""
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime | dt.date):
+        shown = (getattr(cell, "number_format", "") or "").lower()
+        if "d" in shown or "y" not in shown:
+            return value.strftime("%Y-%m-%d")
+        if "m" in shown:
+            return value.strftime("%Y-%m")
+        return value.strftime("%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@dataclass
+class _PersonDraft:
+    external_id: str
+    row: int
+    values: dict[str, tuple[str, int]] = field(default_factory=dict)
+    positions: list[PersonPosition] = field(default_factory=list)
+    educations: list[PersonEducation] = field(default_factory=list)
+
+    def build(self) -> Person:
+        def value(name: str) -> str:
+            return self.values.get(name, ("", 0))[0]
+
+        return Person(
+            external_id=self.external_id,
+            email=value("email"),
+            first_name=value("first_name"),
+            last_name=value("last_name"),
+            headline=value("headline"),
+            location=value("location"),
+            manager_external_id=value("manager_external_id"),
+            positions=tuple(self.positions),
+            educations=tuple(self.educations),
+            row=self.row,
+        )
+
+
+def _people(table: Table, collector: ErrorCollector) -> PeopleImport:
+    drafts: dict[str, _PersonDraft] = {}
+    email_owners: dict[str, tuple[str, int]] = {}
+    for row in table.rows:
+        _read_row(table, row, drafts, email_owners, collector)
+    collector.raise_if_any()
+    return PeopleImport(
+        people=tuple(draft.build() for draft in drafts.values()),
+        ignored_columns=table.unknown_labels,
+    )
+
+
+def _read_row(
+    table: Table,
+    row: Row,
+    drafts: dict[str, _PersonDraft],
+    email_owners: dict[str, tuple[str, int]],
+    collector: ErrorCollector,
+) -> None:
+    def report(column: str, message: str) -> None:
+        collector.add(ImportFileError(table.file, row.number, table.label(column), message))
+
+    external_id = row["external_id"]
+    if not external_id:
+        report("external_id", REQUIRED)
+        return
+    draft = drafts.setdefault(external_id, _PersonDraft(external_id, row.number))
+    errors_before = len(collector.errors)
+
+    email = row["email"]
+    if email and not looks_like_email(email):
+        report("email", INVALID_EMAIL.format(value=email))
+    elif email:
+        owner = email_owners.setdefault(email.casefold(), (external_id, row.number))
+        if owner[0] != external_id:
+            report("email", EMAIL_TAKEN.format(value=email, other=owner[0], row=owner[1]))
+    if row["manager_external_id"] == external_id:
+        report("manager_external_id", OWN_MANAGER)
+    for name in _PERSON_FIELDS:
+        value = row[name]
+        if not value:
+            continue
+        previous = draft.values.setdefault(name, (value, row.number))
+        same = (
+            previous[0].casefold() == value.casefold() if name == "email" else previous[0] == value
+        )
+        if not same:
+            report(
+                name, CONFLICTING_VALUE.format(value=value, previous=previous[0], row=previous[1])
+            )
+
+    stint = _read_stint(row, report)
+    if stint is None or len(collector.errors) > errors_before:
+        return
+    if isinstance(stint, PersonPosition):
+        draft.positions.append(stint)
+    elif isinstance(stint, PersonEducation):
+        draft.educations.append(stint)
+
+
+def _read_stint(
+    row: Row, report: Callable[[str, str], None]
+) -> PersonPosition | PersonEducation | None:
+    kind = row["kind"].casefold()
+    stint_fields = (*_POSITION_FIELDS, *_EDUCATION_FIELDS, "start", "end")
+    if not kind:
+        if any(row[name] for name in stint_fields):
+            report("kind", KIND_REQUIRED)
+        return None
+    if kind not in KINDS:
+        report("kind", UNKNOWN_KIND.format(value=row["kind"]))
+        return None
+
+    valid = True
+    for name in _REQUIRED_FOR[kind]:
+        if not row[name]:
+            report(name, REQUIRED)
+            valid = False
+    other_kind, other_fields = (
+        (EDUCATION, _EDUCATION_FIELDS) if kind == POSITION else (POSITION, _POSITION_FIELDS)
+    )
+    for name in other_fields:
+        if row[name]:
+            report(name, NOT_FOR_KIND.format(kind=other_kind, row_kind=kind))
+            valid = False
+
+    dates: dict[str, PartialDate | None] = {}
+    for name in ("start", "end"):
+        try:
+            dates[name] = parse_partial_date(row[name])
+        except InvalidDate:
+            report(name, NOT_A_DATE.format(value=row[name]))
+            valid = False
+    if not valid:
+        return None
+    start, end = dates["start"], dates["end"]
+    if start is not None and end is not None and ends_before(end, start):
+        report("end", END_BEFORE_START.format(end=row["end"], start=row["start"]))
+        return None
+    if kind == POSITION:
+        return PersonPosition(
+            row["organisation"], row["unit"], row["title"], start, end, row.number
+        )
+    return PersonEducation(row["school"], row["degree"], row["field"], start, end, row.number)

@@ -1,0 +1,167 @@
+"""Rows of a CSV or spreadsheet, addressed by column name, with spreadsheet row numbers."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from deskmate.importing.errors import (
+    MALFORMED_CSV,
+    MISSING_COLUMNS,
+    TOO_MANY_CELLS,
+    TOO_MANY_ROWS,
+    ErrorCollector,
+    ImportFileError,
+)
+
+#: How far down a file the header row may sit (LinkedIn puts notes above it).
+MAX_PREAMBLE_ROWS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column a parser understands: its name, other spellings, and whether it must exist."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One record: its spreadsheet row number and its cells by column name, stripped.
+
+    Every column the parser asked for is there; one missing from the file reads as "".
+    """
+
+    number: int
+    cells: dict[str, str]
+
+    def __getitem__(self, name: str) -> str:
+        return self.cells[name]
+
+
+def _clean(cell: str) -> str:
+    """A cell stripped, with line breaks inside it as plain ``\\n``."""
+    cell = cell.strip()
+    if "\r" in cell:
+        return cell.replace("\r\n", "\n").replace("\r", "\n")
+    return cell
+
+
+def header_key(label: str) -> str:
+    """How header cells are compared: case, spacing, ``-`` and ``_`` do not matter."""
+    return " ".join(
+        label.replace("\ufeff", "").replace("_", " ").replace("-", " ").split()
+    ).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    file: str
+    header_row: int
+    #: Column name → the label the file uses for it, for columns the file has.
+    labels: dict[str, str]
+    #: Header labels the parser does not know, in file order.
+    unknown_labels: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+    def has(self, name: str) -> bool:
+        return name in self.labels
+
+    def label(self, name: str) -> str:
+        """The column as the file spells it, for error messages."""
+        return self.labels.get(name, name)
+
+
+def csv_records(text: str, *, file: str, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
+    """Records of CSV text numbered as a spreadsheet numbers rows (from 1).
+
+    A quoted field with line breaks is one record, and a blank line is a row of
+    its own, exactly as a spreadsheet program shows the file.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
+    number = 0
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise ImportFileError(
+                file, number + 1, None, MALFORMED_CSV.format(detail=error)
+            ) from None
+        number += 1
+        yield number, record
+
+
+def read_table(
+    records: Iterable[tuple[int, Sequence[str]]],
+    *,
+    file: str,
+    columns: Sequence[Column],
+    collector: ErrorCollector,
+    max_rows: int | None = None,
+) -> Table:
+    """Find the header row and read every non-blank record under it.
+
+    The header is the first of the top :data:`MAX_PREAMBLE_ROWS` records that
+    names every required column (or the first non-blank record when none is
+    required).  Fully blank records are skipped.  A record with non-blank cells
+    beyond the header's width is reported to ``collector``.
+    """
+    by_key: dict[str, str] = {}
+    for column in columns:
+        for spelling in (column.name, *column.aliases):
+            by_key[header_key(spelling)] = column.name
+    required = [column.name for column in columns if column.required]
+
+    iterator = iter(records)
+    header: dict[int, str] | None = None
+    labels: dict[str, str] = {}
+    unknown: list[str] = []
+    header_row = 0
+    header_width = 0
+    for number, record in iterator:
+        if number > MAX_PREAMBLE_ROWS:
+            break
+        if not any(cell.strip() for cell in record):
+            continue
+        found: dict[int, str] = {}
+        found_labels: dict[str, str] = {}
+        found_unknown: list[str] = []
+        for index, label in enumerate(record):
+            name = by_key.get(header_key(label))
+            if name is not None and name not in found_labels:
+                found[index] = name
+                found_labels[name] = label.replace("\ufeff", "").strip()
+            elif label.strip():
+                found_unknown.append(label.strip())
+        if all(name in found_labels for name in required):
+            header, labels, unknown, header_row = found, found_labels, found_unknown, number
+            header_width = max(i + 1 for i, label in enumerate(record) if label.strip())
+            break
+    if header is None:
+        names = ", ".join(f'"{name}"' for name in required) or "any known column"
+        raise ImportFileError(file, None, None, MISSING_COLUMNS.format(columns=names))
+
+    positions = sorted(header.items())
+    absent = {column.name: "" for column in columns if column.name not in labels}
+    rows: list[Row] = []
+    for number, record in iterator:
+        if not "".join(record).strip():
+            continue
+        if max_rows is not None and len(rows) >= max_rows:
+            raise ImportFileError(file, number, None, TOO_MANY_ROWS.format(limit=max_rows))
+        if len(record) > header_width and "".join(record[header_width:]).strip():
+            message = TOO_MANY_CELLS.format(count=len(record), expected=header_width)
+            collector.add(ImportFileError(file, number, None, message))
+            continue
+        size = len(record)
+        cells = {name: _clean(record[index]) if index < size else "" for index, name in positions}
+        if absent:
+            cells.update(absent)
+        rows.append(Row(number, cells))
+    return Table(file, header_row, labels, tuple(unknown), tuple(rows))

@@ -1,0 +1,157 @@
+"""From an uploaded file to the database: parse it whole, then write it in one transaction."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from deskmate.importing.errors import ImportFileError
+from deskmate.importing.linkedin import parse_linkedin_archive
+from deskmate.importing.people_csv import parse_people_file
+from deskmate.importing.vcard import parse_vcards
+from deskmate.network.models import ImportJob
+from deskmate.network.services import (
+    EDUCATION_COLUMNS,
+    ImportSummary,
+    Progress,
+    import_error_from_validation,
+    partial_to_date,
+    education_upsert,
+    no_progress,
+    position_upsert,
+    linkedin_archive_apply,
+    vcard_apply,
+)
+from deskmate.people import services as people_services
+from deskmate.people.models import Member, Source, User
+from deskmate.people.services import audit
+
+PEOPLE_POSITION_COLUMNS = {
+    "organisation": "organisation",
+    "unit": "unit",
+    "title": "title",
+    "start": "start",
+    "end": "end",
+}
+START_REQUIRED = "is required for a position"
+
+
+def run(kind: str, *, owner: Member, payload: bytes, file_name: str = "", progress: Progress = no_progress) -> ImportSummary:
+    limit = settings.IMPORT_MAX_UPLOAD_BYTES
+    if kind == ImportJob.Kind.LINKEDIN:
+        archive = parse_linkedin_archive(payload, filename=file_name or "archive.zip", max_bytes=limit)
+        return linkedin_archive_apply(member=owner, archive=archive, progress=progress)
+    if kind == ImportJob.Kind.VCARD:
+        cards = parse_vcards(payload, filename=file_name or "contacts.vcf", max_bytes=limit)
+        return vcard_apply(member=owner, cards=cards, progress=progress)
+    if kind == ImportJob.Kind.PEOPLE:
+        people = parse_people_file(payload, filename=file_name or "people.csv", max_bytes=limit)
+        return people_file_apply(people=people.people, actor=owner, file_name=file_name or "people.csv", progress=progress)
+    raise ValueError(f"Unknown import kind {kind!r}")
+
+
+def _member_for_person(person, actor: Member, summary: ImportSummary) -> Member:
+    member = Member.objects.filter(external_id=person.external_id).select_related("user").first()
+    if member is None and person.email:
+        member = Member.objects.filter(user__email__iexact=person.email).select_related("user").first()
+        if member is not None and member.external_id and member.external_id != person.external_id:
+            raise ImportFileError(
+                "", person.row, "email", f'"{person.email}" belongs to another external_id "{member.external_id}"'
+            )
+    if member is None:
+        if not person.email:
+            raise ImportFileError("", person.row, "email", "is required for a person who is not yet a member")
+        member = people_services.member_create(
+            email=person.email,
+            password=None,
+            first_name=person.first_name or person.email.split("@")[0],
+            last_name=person.last_name,
+            headline=person.headline,
+            location=person.location,
+            actor=actor,
+        )
+        member.external_id = person.external_id
+        member.save(update_fields=["external_id"])
+        summary.count("members", created=True)
+        return member
+    changes = {
+        name: value
+        for name, value in (
+            ("first_name", person.first_name),
+            ("last_name", person.last_name),
+            ("headline", person.headline),
+            ("location", person.location),
+        )
+        if value and getattr(member, name) != value
+    }
+    if changes:
+        people_services.profile_update(member=member, actor=actor, **changes)
+    if member.external_id != person.external_id:
+        member.external_id = person.external_id
+        member.save(update_fields=["external_id"])
+    if person.email and member.user.email.lower() != person.email.lower():
+        if User.objects.filter(email__iexact=person.email).exclude(pk=member.user_id).exists():
+            raise ImportFileError("", person.row, "email", f'"{person.email}" is already another member\'s address')
+        User.objects.filter(pk=member.user_id).update(email=person.email.lower())
+    summary.count("members", created=False)
+    return member
+
+
+@transaction.atomic
+def people_file_apply(*, people, actor: Member, file_name: str, progress: Progress = no_progress) -> ImportSummary:
+    """Create or update members, their positions and education, from an organisation's export."""
+    summary = ImportSummary()
+    members: dict[str, Member] = {}
+    total = len(people)
+    for index, person in enumerate(people, start=1):
+        try:
+            member = members[person.external_id] = _member_for_person(person, actor, summary)
+        except ImportFileError as error:
+            raise ImportFileError(file_name, error.row, error.field, error.message) from None
+        except ValidationError as error:
+            raise import_error_from_validation(error, file=file_name, row=person.row, fields={}) from None
+        for position in person.positions:
+            if position.start is None:
+                raise ImportFileError(file_name, position.row, "start", START_REQUIRED)
+            fields = {
+                "organisation": position.organisation,
+                "unit": position.unit,
+                "title": position.title,
+                "start": partial_to_date(position.start),
+                "end": partial_to_date(position.end),
+                "description": "",
+                "location": "",
+            }
+            try:
+                position_upsert(member=member, actor=actor, source=Source.PEOPLE, summary=summary, **fields)
+            except ValidationError as error:
+                raise import_error_from_validation(error, file=file_name, row=position.row, fields=PEOPLE_POSITION_COLUMNS) from None
+        for education in person.educations:
+            fields = {
+                "school": education.school,
+                "degree": education.degree,
+                "field": education.field,
+                "start": partial_to_date(education.start),
+                "end": partial_to_date(education.end),
+            }
+            try:
+                education_upsert(member=member, actor=actor, source=Source.PEOPLE, summary=summary, **fields)
+            except ValidationError as error:
+                columns = {name: name for name in EDUCATION_COLUMNS}
+                raise import_error_from_validation(error, file=file_name, row=education.row, fields=columns) from None
+        progress(index, total)
+    for person in people:
+        if not person.manager_external_id:
+            continue
+        manager = members.get(person.manager_external_id) or Member.objects.filter(
+            external_id=person.manager_external_id
+        ).first()
+        if manager is None:
+            raise ImportFileError(
+                file_name, person.row, "manager_external_id", f'"{person.manager_external_id}" is nobody in this file or on deskmate'
+            )
+        member = members[person.external_id]
+        if member.manager_id != manager.pk:
+            member.manager = manager
+            member.save(update_fields=["manager"])
+    audit(actor=actor, action="people_import", subject=actor, file=file_name, **summary.as_dict())
+    return summary

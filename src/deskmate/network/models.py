@@ -1,0 +1,105 @@
+"""Contacts, ties and the imports that bring them in."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from deskmate.people.models import Member
+
+
+class Contact(models.Model):
+    """Someone a member knows, from an imported address book or network.
+
+    A contact is private to its owner. When its e-mail or profile address
+    identifies a member, it is linked to that member.
+    """
+
+    class Source(models.TextChoices):
+        LINKEDIN = "linkedin", "LinkedIn connection"
+        VCARD = "vcard", "vCard"
+
+    owner = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="contacts")
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="contact_of"
+    )
+    source = models.CharField(max_length=20, choices=Source.choices)
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    email = models.CharField(max_length=254, blank=True)
+    profile_url = models.CharField(max_length=300, blank=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    connected_on = models.DateField(null=True, blank=True)
+    # The identity used to recognise the same contact on a later import.
+    match_key = models.CharField(max_length=400)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "match_key"], name="contact_unique_per_owner")
+        ]
+        indexes = [models.Index(fields=["owner", "member"])]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}".strip() or self.email or self.profile_url
+
+    @property
+    def name(self) -> str:
+        return str(self)
+
+
+class Tie(models.Model):
+    """An evidence-backed relationship between two members, stored once per pair."""
+
+    member_low = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    member_high = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    strength = models.FloatField()
+    evidence = models.JSONField(default=list)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member_low", "member_high"], name="tie_unique_pair"),
+            models.CheckConstraint(condition=Q(member_low__lt=F("member_high")), name="tie_ordered_pair"),
+        ]
+        indexes = [models.Index(fields=["member_high"])]
+
+
+class ImportJob(models.Model):
+    """One uploaded file and what became of it."""
+
+    class Kind(models.TextChoices):
+        LINKEDIN = "linkedin", "LinkedIn archive"
+        VCARD = "vcard", "vCard contacts"
+        PEOPLE = "people", "Organisation people file"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting"
+        RUNNING = "running", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Refused"
+
+    owner = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="import_jobs")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    file_name = models.CharField(max_length=255)
+    file_size = models.PositiveBigIntegerField(default=0)
+    payload = models.BinaryField(null=True, blank=True, editable=False)
+    progress = models.PositiveSmallIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

@@ -1,0 +1,359 @@
+"""Writes about the network: imports of histories and contacts.
+
+Every import is all-or-nothing: a file is parsed whole first, and only a file
+without errors is written, inside one transaction. Re-importing the same file
+updates what is there instead of adding it twice.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from deskmate.importing.errors import ImportFileError
+from deskmate.network.models import Contact, ImportJob
+from deskmate.people import services as people_services
+from deskmate.people.models import Education, Member, MemberSkill, Position, Source, User
+from deskmate.people.services import audit
+
+Progress = Callable[[int, int], None]
+UPLOAD_TOO_LARGE = "{name} is larger than the {limit} MB limit for imports."
+UPLOAD_EMPTY = "{name} is empty."
+BATCH = 2000
+
+
+def no_progress(done: int, total: int) -> None:
+    return None
+
+
+@dataclass
+class ImportSummary:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+
+    def count(self, what: str, created: bool) -> None:
+        bucket = self.created if created else self.updated
+        bucket[what] = bucket.get(what, 0) + 1
+
+    def as_dict(self) -> dict:
+        return {"created": dict(sorted(self.created.items())), "updated": dict(sorted(self.updated.items()))}
+
+
+def normalise_profile_url(url: str) -> str:
+    """A profile address reduced to what identifies the person."""
+    text = (url or "").strip().lower()
+    for prefix in ("https://", "http://"):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    if text.startswith("www."):
+        text = text[4:]
+    return text.split("?")[0].split("#")[0].rstrip("/")
+
+
+def contact_match_key(*, email: str, profile_url: str, first_name: str, last_name: str, organisation: str) -> str:
+    if email:
+        return f"email:{email.strip().lower()}"
+    url = normalise_profile_url(profile_url)
+    if url:
+        return f"url:{url}"
+    name = " ".join(f"{first_name} {last_name}".lower().split())
+    return f"name:{name}|{organisation.strip().lower()}"
+
+
+def partial_to_date(partial) -> dt.date | None:
+    return None if partial is None else partial.date
+
+
+def _members_by_email(emails: Iterable[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    wanted = sorted({e.lower() for e in emails if e})
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        for email, member_id in User.objects.filter(email__in=chunk, member__isnull=False).values_list(
+            "email", "member__id"
+        ):
+            found[email.lower()] = member_id
+    return found
+
+
+def _members_by_url(urls: Iterable[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    wanted = sorted({u for u in urls if u})
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        for url, member_id in Member.objects.filter(profile_url__in=chunk).values_list("profile_url", "id"):
+            found[url] = member_id
+    return found
+
+
+@dataclass(frozen=True)
+class ContactRecord:
+    first_name: str
+    last_name: str
+    email: str
+    profile_url: str
+    organisation: str
+    title: str
+    connected_on: dt.date | None
+
+
+def contacts_merge(
+    *, owner: Member, records: list[ContactRecord], source: str, summary: ImportSummary, progress: Progress
+) -> None:
+    """Create or update the owner's contacts, linking those who are members."""
+    existing = {contact.match_key: contact for contact in Contact.objects.filter(owner=owner)}
+    by_email = _members_by_email(record.email for record in records)
+    by_url = _members_by_url(normalise_profile_url(record.profile_url) for record in records)
+    to_create: dict[str, Contact] = {}
+    to_update: dict[str, Contact] = {}
+    total = len(records)
+    for index, record in enumerate(records, start=1):
+        url = normalise_profile_url(record.profile_url)
+        key = contact_match_key(
+            email=record.email,
+            profile_url=record.profile_url,
+            first_name=record.first_name,
+            last_name=record.last_name,
+            organisation=record.organisation,
+        )
+        member_id = by_email.get(record.email.lower()) or by_url.get(url)
+        if member_id == owner.pk:
+            member_id = None
+        values = {
+            "first_name": record.first_name[:100],
+            "last_name": record.last_name[:100],
+            "email": record.email[:254],
+            "profile_url": url[:300],
+            "organisation": record.organisation[:200],
+            "title": record.title[:200],
+            "connected_on": record.connected_on,
+            "member_id": member_id,
+        }
+        contact = existing.get(key) or to_create.get(key)
+        if contact is None:
+            to_create[key] = Contact(owner=owner, source=source, match_key=key, **values)
+            summary.count("contacts", created=True)
+        else:
+            changed = any(getattr(contact, name) != value for name, value in values.items())
+            for name, value in values.items():
+                setattr(contact, name, value)
+            if contact.pk and changed:
+                to_update[key] = contact
+            summary.count("contacts", created=False)
+        if index % BATCH == 0:
+            progress(index, total)
+    Contact.objects.bulk_create(to_create.values(), batch_size=BATCH)
+    Contact.objects.bulk_update(
+        to_update.values(),
+        ["first_name", "last_name", "email", "profile_url", "organisation", "title", "connected_on", "member_id", "updated_at"],
+        batch_size=BATCH,
+    )
+    progress(total, total)
+
+
+def position_upsert(*, member: Member, actor: Member, source: str, summary: ImportSummary, **fields) -> None:
+    organisation = people_services.organisation_get_or_create(name=fields["organisation"])
+    same = Position.objects.filter(
+        member=member,
+        organisation=organisation,
+        title__iexact=fields["title"].strip(),
+        start=fields["start"],
+    ).first()
+    if same is None:
+        people_services.position_create(member=member, actor=actor, source=source, **fields)
+        summary.count("positions", created=True)
+    else:
+        people_services.position_update(position=same, actor=actor, **fields)
+        summary.count("positions", created=False)
+
+
+def education_upsert(*, member: Member, actor: Member, source: str, summary: ImportSummary, **fields) -> None:
+    school = people_services.school_get_or_create(name=fields["school"])
+    same = Education.objects.filter(
+        member=member, school=school, degree__iexact=fields["degree"].strip(), start=fields["start"]
+    ).first()
+    if same is None:
+        people_services.education_create(member=member, actor=actor, source=source, **fields)
+        summary.count("education", created=True)
+    else:
+        people_services.education_update(education=same, actor=actor, **fields)
+        summary.count("education", created=False)
+
+
+def _skill_upsert(*, member: Member, actor: Member, name: str, source: str, summary: ImportSummary) -> None:
+    before = MemberSkill.objects.filter(member=member).count()
+    people_services.skill_add(member=member, actor=actor, name=name, source=source)
+    summary.count("skills", created=MemberSkill.objects.filter(member=member).count() > before)
+
+
+def import_error_from_validation(error: ValidationError, *, file: str, row: int, fields: dict[str, str]) -> ImportFileError:
+    """A model's refusal, reworded to name the file, row and column it came from."""
+    if hasattr(error, "error_dict"):
+        name, messages = next(iter(error.message_dict.items()))
+        return ImportFileError(file, row, fields.get(name, name), messages[0])
+    return ImportFileError(file, row, None, error.messages[0])
+
+
+POSITION_COLUMNS = {
+    "organisation": "Company Name",
+    "title": "Title",
+    "start": "Started On",
+    "end": "Finished On",
+    "description": "Description",
+    "location": "Location",
+}
+EDUCATION_COLUMNS = {
+    "school": "School Name",
+    "start": "Start Date",
+    "end": "End Date",
+    "degree": "Degree Name",
+    "field": "Degree Name",
+}
+
+
+@transaction.atomic
+def linkedin_archive_apply(
+    *, member: Member, archive, actor: Member | None = None, progress: Progress = no_progress
+) -> ImportSummary:
+    """Write a parsed LinkedIn archive into the member's profile, history, skills and contacts."""
+    actor = actor or member
+    summary = ImportSummary()
+    profile = archive.profile
+    if profile is not None:
+        changes = {}
+        for name, value in (
+            ("headline", profile.headline),
+            ("location", profile.location),
+            ("about", profile.summary),
+        ):
+            value = value or ""
+            if value and not getattr(member, name):
+                changes[name] = value[: Member._meta.get_field(name).max_length or 5000]
+        if changes:
+            people_services.profile_update(member=member, actor=actor, **changes)
+            summary.count("profile", created=False)
+    for position in archive.positions:
+        fields = {
+            "organisation": position.company,
+            "title": position.title or "(untitled)",
+            "start": partial_to_date(position.started_on),
+            "end": partial_to_date(position.finished_on),
+            "description": (position.description or "")[:5000],
+            "location": (position.location or "")[:120],
+            "unit": "",
+        }
+        try:
+            position_upsert(member=member, actor=actor, source=Source.LINKEDIN, summary=summary, **fields)
+        except ValidationError as error:
+            raise import_error_from_validation(error, file="Positions.csv", row=position.row, fields=POSITION_COLUMNS) from None
+    for education in archive.educations:
+        fields = {
+            "school": education.school,
+            "degree": (education.degree or "")[:120],
+            "field": (education.field or "")[:120],
+            "start": partial_to_date(education.started_on),
+            "end": partial_to_date(education.finished_on),
+        }
+        try:
+            education_upsert(member=member, actor=actor, source=Source.LINKEDIN, summary=summary, **fields)
+        except ValidationError as error:
+            raise import_error_from_validation(error, file="Education.csv", row=education.row, fields=EDUCATION_COLUMNS) from None
+    for skill in archive.skills:
+        _skill_upsert(member=member, actor=actor, name=skill.name, source=Source.LINKEDIN, summary=summary)
+    records = [
+        ContactRecord(
+            first_name=connection.first_name,
+            last_name=connection.last_name,
+            email=connection.email,
+            profile_url=connection.url,
+            organisation=connection.company,
+            title=connection.position,
+            connected_on=partial_to_date(connection.connected_on),
+        )
+        for connection in archive.connections
+    ]
+    contacts_merge(owner=member, records=records, source=Contact.Source.LINKEDIN, summary=summary, progress=progress)
+    audit(actor=actor, action="linkedin_import", subject=member, **summary.as_dict())
+    return summary
+
+
+@transaction.atomic
+def vcard_apply(*, member: Member, cards, actor: Member | None = None, progress: Progress = no_progress) -> ImportSummary:
+    actor = actor or member
+    summary = ImportSummary()
+    records = [
+        ContactRecord(
+            first_name=card.first_name,
+            last_name=card.last_name,
+            email=card.emails[0] if card.emails else "",
+            profile_url=card.urls[0] if card.urls else "",
+            organisation=card.organisation,
+            title=card.title,
+            connected_on=None,
+        )
+        for card in cards
+    ]
+    contacts_merge(owner=member, records=records, source=Contact.Source.VCARD, summary=summary, progress=progress)
+    audit(actor=actor, action="vcard_import", subject=member, **summary.as_dict())
+    return summary
+
+
+def upload_read_bounded(upload) -> bytes:
+    """An uploaded file's bytes, refusing one over the import limit before reading it all."""
+    from django.conf import settings
+
+    limit = settings.IMPORT_MAX_UPLOAD_BYTES
+    if upload.size is not None and upload.size > limit:
+        raise ValidationError(UPLOAD_TOO_LARGE.format(name=upload.name, limit=limit // (1024 * 1024)))
+    return upload.read(limit + 1)
+
+
+def import_job_create(*, owner: Member, kind: str, file_name: str, payload: bytes) -> ImportJob:
+    from django.conf import settings
+
+    limit = settings.IMPORT_MAX_UPLOAD_BYTES
+    if len(payload) > limit:
+        raise ValidationError(UPLOAD_TOO_LARGE.format(name=file_name, limit=limit // (1024 * 1024)))
+    if not payload:
+        raise ValidationError(UPLOAD_EMPTY.format(name=file_name))
+    job = ImportJob.objects.create(
+        owner=owner, kind=kind, file_name=file_name[:255], file_size=len(payload), payload=payload
+    )
+    audit(actor=owner, action="import_job_create", subject=job, kind=kind, file=file_name)
+    from deskmate.network.tasks import import_job_run
+
+    transaction.on_commit(lambda: import_job_run.enqueue(job.pk))
+    return job
+
+
+def import_job_execute(job: ImportJob, *, progress: Progress = no_progress) -> ImportJob:
+    """Run one queued import: parse, then write all or nothing; record the outcome on the job."""
+    from deskmate.network import importers
+
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, started_at=timezone.now())
+    try:
+        summary = importers.run(
+            job.kind,
+            owner=job.owner,
+            payload=bytes(job.payload or b""),
+            file_name=job.file_name,
+            progress=progress,
+        )
+    except ImportFileError as error:
+        errors = [str(item) for item in getattr(error, "errors", [error])] or [str(error)]
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, errors=errors, finished_at=timezone.now(), payload=None
+        )
+    else:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.DONE,
+            summary=summary.as_dict(),
+            progress=100,
+            finished_at=timezone.now(),
+            payload=None,
+        )
+    job.refresh_from_db()
+    return job

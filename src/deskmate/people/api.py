@@ -1,0 +1,272 @@
+"""API endpoints for profiles, career histories, skills, goals and offers."""
+
+import datetime as dt
+
+from ninja import Field, Router, Schema, Status
+
+from deskmate.people import selectors, services
+from deskmate.people.models import Member
+
+router = Router(tags=["people"])
+
+
+class PositionOut(Schema):
+    id: int
+    organisation: str = Field(..., alias="organisation.name")
+    unit: str | None = Field(None, alias="unit.name")
+    title: str
+    start: dt.date
+    end: dt.date | None
+    location: str
+    description: str
+    source: str
+
+
+class PositionIn(Schema):
+    organisation: str
+    unit: str = ""
+    title: str
+    start: dt.date
+    end: dt.date | None = None
+    location: str = ""
+    description: str = ""
+
+
+class EducationOut(Schema):
+    id: int
+    school: str = Field(..., alias="school.name")
+    degree: str
+    field: str
+    start: dt.date | None
+    end: dt.date | None
+    source: str
+
+
+class EducationIn(Schema):
+    school: str
+    degree: str = ""
+    field: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
+class SkillOut(Schema):
+    id: int
+    name: str = Field(..., alias="skill.name")
+
+
+class SkillIn(Schema):
+    name: str
+
+
+class GoalOut(Schema):
+    id: int
+    text: str
+    target_role: str
+    target_skill: str | None = Field(None, alias="target_skill.name")
+
+
+class GoalIn(Schema):
+    text: str
+    target_role: str = ""
+    target_skill: str = ""
+
+
+class OfferOut(Schema):
+    id: int
+    text: str
+
+
+class OfferIn(Schema):
+    text: str
+
+
+class MemberSummary(Schema):
+    id: int
+    name: str
+    headline: str
+    location: str
+    open_to_mentoring: bool
+    wants_copilot: bool
+
+
+class ProfileOut(MemberSummary):
+    first_name: str
+    last_name: str
+    pronouns: str
+    about: str
+    visibility: str
+    mentee_capacity: int
+    positions: list[PositionOut]
+    education: list[EducationOut]
+    skills: list[SkillOut]
+    goals: list[GoalOut]
+    offers: list[OfferOut]
+
+    @staticmethod
+    def resolve_positions(member):
+        return list(selectors.positions_of(member))
+
+    @staticmethod
+    def resolve_education(member):
+        return list(selectors.education_of(member))
+
+    @staticmethod
+    def resolve_skills(member):
+        return list(selectors.skills_of(member))
+
+    @staticmethod
+    def resolve_goals(member):
+        return list(selectors.goals_of(member))
+
+    @staticmethod
+    def resolve_offers(member):
+        return list(selectors.offers_of(member))
+
+
+class OwnProfileOut(ProfileOut):
+    email: str
+    role: str
+
+    @staticmethod
+    def resolve_email(member):
+        return member.user.email
+
+
+class ProfilePatch(Schema):
+    first_name: str | None = None
+    last_name: str | None = None
+    headline: str | None = None
+    location: str | None = None
+    about: str | None = None
+    pronouns: str | None = None
+    visibility: Member.Visibility | None = None
+    open_to_mentoring: bool | None = None
+    mentee_capacity: int | None = None
+    wants_copilot: bool | None = None
+
+
+@router.get("/me", response=OwnProfileOut, summary="Your own profile and history")
+def me(request):
+    return request.auth
+
+
+@router.patch("/me", response=OwnProfileOut, summary="Change your profile")
+def me_update(request, payload: ProfilePatch):
+    member = request.auth
+    services.profile_update(member=member, actor=member, **payload.dict(exclude_unset=True))
+    return member
+
+
+@router.get("/members", response=list[MemberSummary], summary="Members whose profiles you may see")
+def member_list(request, q: str = "", limit: int = 50):
+    return list(selectors.member_search(request.auth, q[:100], min(max(limit, 1), 200)))
+
+
+@router.get("/members/{member_id}", response=ProfileOut, summary="One member's profile")
+def member_detail(request, member_id: int):
+    return selectors.access_member(request.auth, member_id)
+
+
+@router.get("/me/positions", response=list[PositionOut])
+def position_list(request):
+    return list(selectors.positions_of(request.auth))
+
+
+@router.post("/me/positions", response={201: PositionOut})
+def position_create(request, payload: PositionIn):
+    return Status(201, services.position_create(member=request.auth, actor=request.auth, **payload.dict()))
+
+
+@router.put("/me/positions/{position_id}", response=PositionOut)
+def position_update(request, position_id: int, payload: PositionIn):
+    position = selectors.access_position(request.auth, position_id)
+    return services.position_update(position=position, actor=request.auth, **payload.dict())
+
+
+@router.delete("/me/positions/{position_id}", response={204: None})
+def position_delete(request, position_id: int):
+    services.position_delete(
+        position=selectors.access_position(request.auth, position_id), actor=request.auth
+    )
+    return Status(204, None)
+
+
+@router.get("/me/education", response=list[EducationOut])
+def education_list(request):
+    return list(selectors.education_of(request.auth))
+
+
+@router.post("/me/education", response={201: EducationOut})
+def education_create(request, payload: EducationIn):
+    return Status(201, services.education_create(member=request.auth, actor=request.auth, **payload.dict()))
+
+
+@router.put("/me/education/{education_id}", response=EducationOut)
+def education_update(request, education_id: int, payload: EducationIn):
+    education = selectors.access_education(request.auth, education_id)
+    return services.education_update(education=education, actor=request.auth, **payload.dict())
+
+
+@router.delete("/me/education/{education_id}", response={204: None})
+def education_delete(request, education_id: int):
+    services.education_delete(
+        education=selectors.access_education(request.auth, education_id), actor=request.auth
+    )
+    return Status(204, None)
+
+
+@router.get("/me/skills", response=list[SkillOut])
+def skill_list(request):
+    return list(selectors.skills_of(request.auth))
+
+
+@router.post("/me/skills", response={201: SkillOut})
+def skill_add(request, payload: SkillIn):
+    return Status(201, services.skill_add(member=request.auth, actor=request.auth, name=payload.name))
+
+
+@router.delete("/me/skills/{member_skill_id}", response={204: None})
+def skill_remove(request, member_skill_id: int):
+    services.skill_remove(
+        member_skill=selectors.access_member_skill(request.auth, member_skill_id), actor=request.auth
+    )
+    return Status(204, None)
+
+
+@router.get("/me/goals", response=list[GoalOut])
+def goal_list(request):
+    return list(selectors.goals_of(request.auth))
+
+
+@router.post("/me/goals", response={201: GoalOut})
+def goal_create(request, payload: GoalIn):
+    return Status(201, services.goal_create(member=request.auth, actor=request.auth, **payload.dict()))
+
+
+@router.put("/me/goals/{goal_id}", response=GoalOut)
+def goal_update(request, goal_id: int, payload: GoalIn):
+    goal = selectors.access_goal(request.auth, goal_id)
+    return services.goal_update(goal=goal, actor=request.auth, **payload.dict())
+
+
+@router.delete("/me/goals/{goal_id}", response={204: None})
+def goal_delete(request, goal_id: int):
+    services.goal_delete(goal=selectors.access_goal(request.auth, goal_id), actor=request.auth)
+    return Status(204, None)
+
+
+@router.get("/me/offers", response=list[OfferOut])
+def offer_list(request):
+    return list(selectors.offers_of(request.auth))
+
+
+@router.post("/me/offers", response={201: OfferOut})
+def offer_create(request, payload: OfferIn):
+    return Status(201, services.offer_create(member=request.auth, actor=request.auth, text=payload.text))
+
+
+@router.delete("/me/offers/{offer_id}", response={204: None})
+def offer_delete(request, offer_id: int):
+    services.offer_delete(offer=selectors.access_offer(request.auth, offer_id), actor=request.auth)
+    return Status(204, None)

@@ -1,0 +1,44 @@
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+
+from deskmate.people.selectors import member_for_user
+
+NO_MEMBER = "This sign-in has no member profile."
+COORDINATORS_ONLY = "Only coordinators may open this page."
+
+
+def member_required(view):
+    """Signed in, with a member profile, which is put on request.member."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        member = member_for_user(request.user)
+        if member is None:
+            raise PermissionDenied(NO_MEMBER)
+        request.member = member
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def coordinator_required(view):
+    @member_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.member.is_coordinator:
+            raise PermissionDenied(COORDINATORS_ONLY)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def form_errors_from(form, error) -> None:
+    """Put a service's ValidationError on the form's fields where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)

@@ -1,0 +1,128 @@
+from django import forms
+from django.utils import timezone
+
+from deskmate.people.models import Member
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = [
+            "first_name",
+            "last_name",
+            "pronouns",
+            "headline",
+            "location",
+            "about",
+            "visibility",
+            "open_to_mentoring",
+            "mentee_capacity",
+            "wants_copilot",
+        ]
+        widgets = {"about": forms.Textarea(attrs={"rows": 5})}
+        labels = {
+            "open_to_mentoring": "I am open to mentoring",
+            "mentee_capacity": "How many mentees I can take",
+            "wants_copilot": "I would like a copilot (a peer at my stage)",
+            "visibility": "Who can see my profile",
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("open_to_mentoring") and not cleaned.get("mentee_capacity"):
+            self.add_error(
+                "mentee_capacity",
+                "Say how many mentees you can take (at least 1) when open to mentoring.",
+            )
+        return cleaned
+
+
+class StintForm(forms.Form):
+    start = forms.DateField(widget=DateInput(), label="Started")
+    end = forms.DateField(
+        widget=DateInput(), required=False, label="Ended", help_text="Leave empty if it goes on."
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        today = timezone.localdate()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and start > today:
+            self.add_error("start", "The start date is in the future.")
+        if end and end > today:
+            self.add_error("end", "The end date is in the future; leave it empty if it goes on.")
+        if start and end and end < start:
+            self.add_error("end", "The end date is before the start date.")
+        return cleaned
+
+
+class PositionForm(StintForm):
+    organisation = forms.CharField(max_length=200)
+    unit = forms.CharField(
+        max_length=200, required=False, label="Team or department", help_text="For example: Payments"
+    )
+    title = forms.CharField(max_length=200)
+    location = forms.CharField(max_length=120, required=False)
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
+
+    field_order = ["organisation", "unit", "title", "start", "end", "location", "description"]
+
+    def clean_organisation(self):
+        value = " ".join(self.cleaned_data["organisation"].split())
+        if not value:
+            raise forms.ValidationError("Name the organisation.")
+        return value
+
+
+class EducationForm(StintForm):
+    school = forms.CharField(max_length=200)
+    start = forms.DateField(widget=DateInput(), label="Started", required=False)
+    degree = forms.CharField(max_length=120, required=False)
+    field = forms.CharField(max_length=120, required=False, label="Field of study")
+
+    field_order = ["school", "degree", "field", "start", "end"]
+
+    def clean_school(self):
+        value = " ".join(self.cleaned_data["school"].split())
+        if not value:
+            raise forms.ValidationError("Name the school.")
+        return value
+
+
+class SkillForm(forms.Form):
+    name = forms.CharField(max_length=100, label="Skill")
+
+
+class GoalForm(forms.Form):
+    text = forms.CharField(max_length=300, label="What do you want to grow into?")
+    target_role = forms.CharField(
+        max_length=200, required=False, label="Target role", help_text="For example: engineering manager"
+    )
+    target_skill = forms.CharField(max_length=100, required=False, label="Target skill")
+
+
+class OfferForm(forms.Form):
+    text = forms.CharField(max_length=300, label="What are you glad to help others with?")
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(max_length=100, label="Token name")
+
+
+class LinkedInUploadForm(forms.Form):
+    archive = forms.FileField(label="LinkedIn data archive (.zip)")
+
+
+class VCardUploadForm(forms.Form):
+    vcard = forms.FileField(label="Contacts (.vcf)")
+
+
+class PeopleUploadForm(forms.Form):
+    people = forms.FileField(label="People file (.csv or .xlsx)")

@@ -1,0 +1,358 @@
+"""Members, their career histories, skills, goals and offers."""
+
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from deskmate.importing.names import (
+    normalise_organisation_name,
+    normalise_school_name,
+    normalise_skill_name,
+)
+
+END_BEFORE_START = "The end date is before the start date."
+DATE_IN_FUTURE = "The date is in the future."
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A sign-in: the e-mail address is the user name."""
+
+    username = None
+    email = models.EmailField("e-mail address", unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    def __str__(self):
+        return self.email
+
+
+class Member(models.Model):
+    class Visibility(models.TextChoices):
+        COMMUNITY = "community", "Everyone in the community"
+        TIES = "ties", "Only people I have a tie with"
+        COORDINATORS = "coordinators", "Only coordinators"
+
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member"
+        COORDINATOR = "coordinator", "Coordinator"
+        ADMIN = "admin", "Admin"
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="member")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100, blank=True)
+    headline = models.CharField(max_length=200, blank=True)
+    location = models.CharField(max_length=120, blank=True)
+    about = models.TextField(blank=True, max_length=5000)
+    pronouns = models.CharField(max_length=40, blank=True)
+    visibility = models.CharField(
+        max_length=20, choices=Visibility.choices, default=Visibility.COMMUNITY
+    )
+    open_to_mentoring = models.BooleanField(default=False)
+    mentee_capacity = models.PositiveSmallIntegerField(default=0)
+    wants_copilot = models.BooleanField(default=False)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+    external_id = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    profile_url = models.CharField(max_length=300, blank=True, db_index=True)
+    manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(mentee_capacity__lte=50), name="member_capacity_at_most_50"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role in {self.Role.COORDINATOR, self.Role.ADMIN}
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == self.Role.ADMIN
+
+    def clean(self):
+        if not self.first_name.strip():
+            raise ValidationError({"first_name": "A first name is required."})
+        if self.open_to_mentoring and self.mentee_capacity == 0:
+            raise ValidationError(
+                {"mentee_capacity": "Say how many mentees you can take (at least 1) when open to mentoring."}
+            )
+
+
+class NamedRecord(models.Model):
+    """A shared record whose normalised name makes "Acme Inc." and "ACME, Inc" one."""
+
+    name = models.CharField(max_length=200)
+    normalised_name = models.CharField(max_length=200)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Organisation(NamedRecord):
+    class Meta(NamedRecord.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["normalised_name"], name="organisation_unique_name")
+        ]
+
+    @staticmethod
+    def normalise(name: str) -> str:
+        return normalise_organisation_name(name)
+
+
+class Unit(NamedRecord):
+    """A team or department of an organisation."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="units")
+
+    class Meta(NamedRecord.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "normalised_name"], name="unit_unique_name"
+            )
+        ]
+
+    @staticmethod
+    def normalise(name: str) -> str:
+        # Units carry no legal suffixes; case, accents and punctuation are all that differ.
+        return normalise_skill_name(name.replace("&", " and "))
+
+
+class School(NamedRecord):
+    class Meta(NamedRecord.Meta):
+        constraints = [models.UniqueConstraint(fields=["normalised_name"], name="school_unique_name")]
+
+    @staticmethod
+    def normalise(name: str) -> str:
+        return normalise_school_name(name)
+
+
+class Skill(NamedRecord):
+    class Meta(NamedRecord.Meta):
+        constraints = [models.UniqueConstraint(fields=["normalised_name"], name="skill_unique_name")]
+
+    @staticmethod
+    def normalise(name: str) -> str:
+        return normalise_skill_name(name)
+
+
+class SkillAlias(models.Model):
+    """Another name for a skill: "JS" for JavaScript, "people management" for management."""
+
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="aliases")
+    normalised_name = models.CharField(max_length=200, unique=True)
+
+    def __str__(self):
+        return f"{self.normalised_name} → {self.skill}"
+
+
+class Source(models.TextChoices):
+    MANUAL = "manual", "Entered by the member"
+    LINKEDIN = "linkedin", "LinkedIn archive"
+    PEOPLE = "people", "Organisation import"
+    DEMO = "demo", "Demo community"
+
+
+class Stint(models.Model):
+    """A dated stretch of a career: a position or an education."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE)
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True, help_text="Leave empty while it goes on.")
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.MANUAL)
+
+    class Meta:
+        abstract = True
+        ordering = ["-start", "-id"]
+
+    @property
+    def is_current(self) -> bool:
+        return self.end is None
+
+    def clean(self):
+        today = timezone.localdate()
+        errors = {}
+        if self.start and self.start > today:
+            errors["start"] = DATE_IN_FUTURE
+        if self.end and self.end > today:
+            errors["end"] = DATE_IN_FUTURE
+        if self.start and self.end and self.end < self.start:
+            errors["end"] = END_BEFORE_START
+        if errors:
+            raise ValidationError(errors)
+
+
+class Position(Stint):
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="positions")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="positions")
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="positions"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=5000)
+    location = models.CharField(max_length=120, blank=True)
+
+    class Meta(Stint.Meta):
+        indexes = [models.Index(fields=["organisation", "unit", "start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
+                name="position_end_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.title} at {self.organisation}"
+
+    def clean(self):
+        super().clean()
+        if self.unit_id and self.organisation_id and self.unit.organisation_id != self.organisation_id:
+            raise ValidationError({"unit": "That unit belongs to another organisation."})
+
+
+class Education(Stint):
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="education")
+    start = models.DateField(null=True, blank=True)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="education")
+    degree = models.CharField(max_length=120, blank=True)
+    field = models.CharField(max_length=120, blank=True)
+
+    class Meta(Stint.Meta):
+        verbose_name_plural = "education"
+        indexes = [models.Index(fields=["school", "start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(start__isnull=True) | Q(end__gte=models.F("start")),
+                name="education_end_after_start",
+            )
+        ]
+
+    def __str__(self):
+        what = ", ".join(part for part in (self.degree, self.field) if part)
+        return f"{what} at {self.school}" if what else str(self.school)
+
+
+class MemberSkill(models.Model):
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="skills")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="holders")
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.MANUAL)
+
+    class Meta:
+        ordering = ["skill__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "skill"], name="member_skill_unique")
+        ]
+
+    def __str__(self):
+        return str(self.skill)
+
+
+class Goal(models.Model):
+    """Something a member wants to grow into."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="goals")
+    text = models.CharField(max_length=300)
+    target_role = models.CharField(max_length=200, blank=True)
+    target_skill = models.ForeignKey(
+        Skill, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+class Offer(models.Model):
+    """What a member is glad to help others with."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="offers")
+    text = models.CharField(max_length=300)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return self.text
+
+
+class ApiToken(models.Model):
+    """A personal token for the REST API; only its hash is kept."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"
+
+
+class AuditEntry(models.Model):
+    """Who changed what, and when: one row per write made through a service."""
+
+    actor = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=60)
+    subject_type = models.CharField(max_length=60)
+    subject_id = models.BigIntegerField(null=True, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self):
+        return f"{self.action} {self.subject_type}#{self.subject_id}"

@@ -1,0 +1,123 @@
+"""Reads about people, each scoped to what the viewer may see.
+
+One access rule per object kind lives here; views fetch through these
+helpers and never by id on the model directly.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from deskmate.people.models import ApiToken, Education, Goal, Member, MemberSkill, Offer, Position
+
+MEMBER_NOT_FOUND = "No such member, or their profile is not visible to you."
+NOT_FOUND = "Not found, or not yours to change."
+
+
+def member_for_user(user) -> Member | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.member
+    except Member.DoesNotExist:
+        return None
+
+
+def _tie_exists(viewer: Member) -> Q:
+    """Members who share a tie with the viewer, or are linked in either one's contacts."""
+    from deskmate.network.models import Contact, Tie
+
+    tie_low = Tie.objects.filter(member_low=viewer, member_high=OuterRef("pk"))
+    tie_high = Tie.objects.filter(member_high=viewer, member_low=OuterRef("pk"))
+    contact_mine = Contact.objects.filter(owner=viewer, member=OuterRef("pk"))
+    contact_theirs = Contact.objects.filter(owner=OuterRef("pk"), member=viewer)
+    return Q(Exists(tie_low)) | Q(Exists(tie_high)) | Q(Exists(contact_mine)) | Q(Exists(contact_theirs))
+
+
+def members_visible_to(viewer: Member) -> QuerySet[Member]:
+    """Every member whose profile the viewer may open."""
+    members = Member.objects.select_related("user").filter(user__is_active=True)
+    if viewer.is_coordinator:
+        return members
+    return members.filter(
+        Q(pk=viewer.pk)
+        | Q(visibility=Member.Visibility.COMMUNITY)
+        | (Q(visibility=Member.Visibility.TIES) & _tie_exists(viewer))
+    )
+
+
+def member_can_view(viewer: Member | None, member: Member) -> bool:
+    if viewer is None:
+        return False
+    return members_visible_to(viewer).filter(pk=member.pk).exists()
+
+
+def access_member(viewer: Member, member_id: int) -> Member:
+    """The member with this id if the viewer may see their profile; 404 otherwise."""
+    try:
+        return members_visible_to(viewer).get(pk=member_id)
+    except (Member.DoesNotExist, ValueError, TypeError):
+        raise Http404(MEMBER_NOT_FOUND) from None
+
+
+def _access_own(model, viewer: Member, object_id: int):
+    """An object of the viewer's own; admins may reach any member's."""
+    objects = model.objects.all()
+    if not viewer.is_admin:
+        objects = objects.filter(member=viewer)
+    try:
+        return objects.get(pk=object_id)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
+
+
+def access_position(viewer: Member, position_id: int) -> Position:
+    return _access_own(Position, viewer, position_id)
+
+
+def access_education(viewer: Member, education_id: int) -> Education:
+    return _access_own(Education, viewer, education_id)
+
+
+def access_goal(viewer: Member, goal_id: int) -> Goal:
+    return _access_own(Goal, viewer, goal_id)
+
+
+def access_offer(viewer: Member, offer_id: int) -> Offer:
+    return _access_own(Offer, viewer, offer_id)
+
+
+def access_member_skill(viewer: Member, member_skill_id: int) -> MemberSkill:
+    return _access_own(MemberSkill, viewer, member_skill_id)
+
+
+def access_api_token(viewer: Member, token_id: int) -> ApiToken:
+    return _access_own(ApiToken, viewer, token_id)
+
+
+def positions_of(member: Member) -> QuerySet[Position]:
+    return member.positions.select_related("organisation", "unit").order_by("-start", "-id")
+
+
+def education_of(member: Member) -> QuerySet[Education]:
+    return member.education.select_related("school").order_by("-start", "-id")
+
+
+def skills_of(member: Member) -> QuerySet[MemberSkill]:
+    return member.skills.select_related("skill").order_by("skill__name")
+
+
+def goals_of(member: Member) -> QuerySet[Goal]:
+    return member.goals.select_related("target_skill")
+
+
+def offers_of(member: Member) -> QuerySet[Offer]:
+    return member.offers.all()
+
+
+def member_search(viewer: Member, text: str = "", limit: int = 50) -> QuerySet[Member]:
+    members = members_visible_to(viewer)
+    for word in text.split()[:5]:
+        members = members.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(headline__icontains=word)
+        )
+    return members.order_by("last_name", "first_name", "id")[:limit]

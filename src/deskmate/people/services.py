@@ -1,0 +1,388 @@
+"""Writes about people. Each is atomic, validates with full_clean and leaves an audit entry."""
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from deskmate.people.models import (
+    ApiToken,
+    AuditEntry,
+    Education,
+    Goal,
+    Member,
+    MemberSkill,
+    Offer,
+    Organisation,
+    Position,
+    School,
+    Skill,
+    SkillAlias,
+    Source,
+    Unit,
+    User,
+)
+
+EMAIL_TAKEN = "A member with this e-mail address already exists."
+NAME_REQUIRED = "This name cannot be empty."
+PROFILE_FIELDS = frozenset(
+    {
+        "first_name",
+        "last_name",
+        "headline",
+        "location",
+        "about",
+        "pronouns",
+        "visibility",
+        "open_to_mentoring",
+        "mentee_capacity",
+        "wants_copilot",
+    }
+)
+API_TOKEN_PREFIX = "dm_"
+
+
+def audit(*, actor: Member | None, action: str, subject, **details) -> None:
+    AuditEntry.objects.create(
+        actor=actor,
+        action=action,
+        subject_type=subject._meta.model_name,
+        subject_id=subject.pk,
+        details={key: str(value) for key, value in details.items()},
+    )
+
+
+def _named(model, name: str, **extra):
+    """Find a shared record by its normalised name, creating it the first time."""
+    name = " ".join((name or "").split())
+    normalised = model.normalise(name)
+    if not normalised:
+        raise ValidationError(NAME_REQUIRED)
+    found = model.objects.filter(normalised_name=normalised, **extra).first()
+    if found:
+        return found
+    try:
+        with transaction.atomic():
+            return model.objects.create(name=name, normalised_name=normalised, **extra)
+    except IntegrityError:
+        # Another request created it between our look-up and our insert.
+        return model.objects.get(normalised_name=normalised, **extra)
+
+
+def organisation_get_or_create(*, name: str) -> Organisation:
+    return _named(Organisation, name)
+
+
+def unit_get_or_create(*, organisation: Organisation, name: str) -> Unit:
+    return _named(Unit, name, organisation=organisation)
+
+
+def school_get_or_create(*, name: str) -> School:
+    return _named(School, name)
+
+
+def skill_get_or_create(*, name: str) -> Skill:
+    normalised = Skill.normalise(name)
+    alias = SkillAlias.objects.select_related("skill").filter(normalised_name=normalised).first()
+    if alias:
+        return alias.skill
+    return _named(Skill, name)
+
+
+@transaction.atomic
+def member_create(
+    *,
+    email: str,
+    password: str | None,
+    first_name: str,
+    last_name: str = "",
+    role: str = Member.Role.MEMBER,
+    actor: Member | None = None,
+    **profile,
+) -> Member:
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": EMAIL_TAKEN})
+    user = User(email=email, first_name=first_name, last_name=last_name)
+    user.is_staff = user.is_superuser = role == Member.Role.ADMIN
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    member = Member(user=user, first_name=first_name, last_name=last_name, role=role, **profile)
+    member.full_clean()
+    member.save()
+    audit(actor=actor or member, action="member_create", subject=member, role=role)
+    return member
+
+
+@transaction.atomic
+def profile_update(*, member: Member, actor: Member, **fields) -> Member:
+    unknown = set(fields) - PROFILE_FIELDS
+    if unknown:
+        raise ValidationError(f"Unknown profile fields: {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(member, name, value)
+    member.full_clean()
+    member.save()
+    User.objects.filter(pk=member.user_id).update(
+        first_name=member.first_name, last_name=member.last_name
+    )
+    audit(actor=actor, action="profile_update", subject=member, fields=",".join(sorted(fields)))
+    return member
+
+
+@transaction.atomic
+def member_set_role(*, member: Member, role: str, actor: Member) -> Member:
+    member.role = role
+    member.full_clean()
+    member.save(update_fields=["role", "updated_at"])
+    User.objects.filter(pk=member.user_id).update(
+        is_staff=role == Member.Role.ADMIN, is_superuser=role == Member.Role.ADMIN
+    )
+    audit(actor=actor, action="member_set_role", subject=member, role=role)
+    return member
+
+
+def _position_fields(
+    organisation_name: str, unit_name: str, title: str, start, end, description: str, location: str
+) -> dict:
+    errors = {}
+    organisation = unit = None
+    try:
+        organisation = organisation_get_or_create(name=organisation_name)
+    except ValidationError:
+        errors["organisation"] = "Name the organisation."
+    if organisation and unit_name and unit_name.strip():
+        unit = unit_get_or_create(organisation=organisation, name=unit_name)
+    if not (title or "").strip():
+        errors["title"] = "Give the title you held."
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "organisation": organisation,
+        "unit": unit,
+        "title": title.strip(),
+        "start": start,
+        "end": end,
+        "description": description or "",
+        "location": location or "",
+    }
+
+
+@transaction.atomic
+def position_create(
+    *,
+    member: Member,
+    actor: Member,
+    organisation: str,
+    title: str,
+    start: dt.date,
+    end: dt.date | None = None,
+    unit: str = "",
+    description: str = "",
+    location: str = "",
+    source: str = Source.MANUAL,
+) -> Position:
+    position = Position(
+        member=member,
+        source=source,
+        **_position_fields(organisation, unit, title, start, end, description, location),
+    )
+    position.full_clean()
+    position.save()
+    audit(actor=actor, action="position_create", subject=position)
+    return position
+
+
+@transaction.atomic
+def position_update(
+    *,
+    position: Position,
+    actor: Member,
+    organisation: str,
+    title: str,
+    start: dt.date,
+    end: dt.date | None = None,
+    unit: str = "",
+    description: str = "",
+    location: str = "",
+) -> Position:
+    for name, value in _position_fields(
+        organisation, unit, title, start, end, description, location
+    ).items():
+        setattr(position, name, value)
+    position.full_clean()
+    position.save()
+    audit(actor=actor, action="position_update", subject=position)
+    return position
+
+
+@transaction.atomic
+def position_delete(*, position: Position, actor: Member) -> None:
+    audit(actor=actor, action="position_delete", subject=position, title=position.title)
+    position.delete()
+
+
+def _education_fields(school_name: str, degree: str, field: str, start, end) -> dict:
+    try:
+        school = school_get_or_create(name=school_name)
+    except ValidationError:
+        raise ValidationError({"school": "Name the school."}) from None
+    return {
+        "school": school,
+        "degree": (degree or "").strip(),
+        "field": (field or "").strip(),
+        "start": start,
+        "end": end,
+    }
+
+
+@transaction.atomic
+def education_create(
+    *,
+    member: Member,
+    actor: Member,
+    school: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    degree: str = "",
+    field: str = "",
+    source: str = Source.MANUAL,
+) -> Education:
+    education = Education(
+        member=member, source=source, **_education_fields(school, degree, field, start, end)
+    )
+    education.full_clean()
+    education.save()
+    audit(actor=actor, action="education_create", subject=education)
+    return education
+
+
+@transaction.atomic
+def education_update(
+    *,
+    education: Education,
+    actor: Member,
+    school: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    degree: str = "",
+    field: str = "",
+) -> Education:
+    for name, value in _education_fields(school, degree, field, start, end).items():
+        setattr(education, name, value)
+    education.full_clean()
+    education.save()
+    audit(actor=actor, action="education_update", subject=education)
+    return education
+
+
+@transaction.atomic
+def education_delete(*, education: Education, actor: Member) -> None:
+    audit(actor=actor, action="education_delete", subject=education)
+    education.delete()
+
+
+@transaction.atomic
+def skill_add(*, member: Member, actor: Member, name: str, source: str = Source.MANUAL) -> MemberSkill:
+    try:
+        skill = skill_get_or_create(name=name)
+    except ValidationError:
+        raise ValidationError({"name": "Name the skill."}) from None
+    held, created = MemberSkill.objects.get_or_create(
+        member=member, skill=skill, defaults={"source": source}
+    )
+    if created:
+        audit(actor=actor, action="skill_add", subject=held, skill=skill.name)
+    return held
+
+
+@transaction.atomic
+def skill_remove(*, member_skill: MemberSkill, actor: Member) -> None:
+    audit(actor=actor, action="skill_remove", subject=member_skill, skill=member_skill.skill.name)
+    member_skill.delete()
+
+
+def _goal_target_skill(target_skill: str) -> Skill | None:
+    return skill_get_or_create(name=target_skill) if (target_skill or "").strip() else None
+
+
+@transaction.atomic
+def goal_create(
+    *, member: Member, actor: Member, text: str, target_role: str = "", target_skill: str = ""
+) -> Goal:
+    goal = Goal(
+        member=member,
+        text=(text or "").strip(),
+        target_role=(target_role or "").strip(),
+        target_skill=_goal_target_skill(target_skill),
+    )
+    goal.full_clean()
+    goal.save()
+    audit(actor=actor, action="goal_create", subject=goal)
+    return goal
+
+
+@transaction.atomic
+def goal_update(
+    *, goal: Goal, actor: Member, text: str, target_role: str = "", target_skill: str = ""
+) -> Goal:
+    goal.text = (text or "").strip()
+    goal.target_role = (target_role or "").strip()
+    goal.target_skill = _goal_target_skill(target_skill)
+    goal.full_clean()
+    goal.save()
+    audit(actor=actor, action="goal_update", subject=goal)
+    return goal
+
+
+@transaction.atomic
+def goal_delete(*, goal: Goal, actor: Member) -> None:
+    audit(actor=actor, action="goal_delete", subject=goal)
+    goal.delete()
+
+
+@transaction.atomic
+def offer_create(*, member: Member, actor: Member, text: str) -> Offer:
+    offer = Offer(member=member, text=(text or "").strip())
+    offer.full_clean()
+    offer.save()
+    audit(actor=actor, action="offer_create", subject=offer)
+    return offer
+
+
+@transaction.atomic
+def offer_delete(*, offer: Offer, actor: Member) -> None:
+    audit(actor=actor, action="offer_delete", subject=offer)
+    offer.delete()
+
+
+def api_token_hash(raw_key: str) -> str:
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, member: Member, name: str) -> tuple[ApiToken, str]:
+    """A new personal token; the raw key is returned once and never stored."""
+    raw_key = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        member=member,
+        name=(name or "").strip() or "API token",
+        prefix=raw_key[:10],
+        key_hash=api_token_hash(raw_key),
+    )
+    token.full_clean()
+    token.save()
+    audit(actor=member, action="api_token_create", subject=token, name=token.name)
+    return token, raw_key
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor: Member) -> None:
+    audit(actor=actor, action="api_token_revoke", subject=token, name=token.name)
+    token.delete()
