@@ -35,7 +35,7 @@ PEOPLE_POSITION_COLUMNS = {
 START_REQUIRED = "is required for a position"
 
 
-def run(kind: str, *, owner: Member, payload: bytes, file_name: str = "", progress: Progress = no_progress) -> ImportSummary:
+def run(kind: str, *, owner: Member | None, payload: bytes, file_name: str = "", progress: Progress = no_progress) -> ImportSummary:
     limit = settings.IMPORT_MAX_UPLOAD_BYTES
     if kind == ImportJob.Kind.LINKEDIN:
         archive = parse_linkedin_archive(payload, filename=file_name or "archive.zip", max_bytes=limit)
@@ -49,7 +49,7 @@ def run(kind: str, *, owner: Member, payload: bytes, file_name: str = "", progre
     raise ValueError(f"Unknown import kind {kind!r}")
 
 
-def _member_for_person(person, actor: Member, summary: ImportSummary) -> Member:
+def _member_for_person(person, actor: Member | None, summary: ImportSummary) -> Member:
     member = Member.objects.filter(external_id=person.external_id).select_related("user").first()
     if member is None and person.email:
         member = Member.objects.filter(user__email__iexact=person.email).select_related("user").first()
@@ -97,7 +97,7 @@ def _member_for_person(person, actor: Member, summary: ImportSummary) -> Member:
 
 
 @transaction.atomic
-def people_file_apply(*, people, actor: Member, file_name: str, progress: Progress = no_progress) -> ImportSummary:
+def people_file_apply(*, people, actor: Member | None, file_name: str, progress: Progress = no_progress) -> ImportSummary:
     """Create or update members, their positions and education, from an organisation's export."""
     summary = ImportSummary()
     members: dict[str, Member] = {}
@@ -153,5 +153,5 @@ def people_file_apply(*, people, actor: Member, file_name: str, progress: Progre
         if member.manager_id != manager.pk:
             member.manager = manager
             member.save(update_fields=["manager"])
-    audit(actor=actor, action="people_import", subject=actor, file=file_name, **summary.as_dict())
+    audit(actor=actor, action="people_import", file=file_name, **summary.as_dict())
     return summary

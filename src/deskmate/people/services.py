@@ -44,12 +44,12 @@ PROFILE_FIELDS = frozenset(
 API_TOKEN_PREFIX = "dm_"
 
 
-def audit(*, actor: Member | None, action: str, subject, **details) -> None:
+def audit(*, actor: Member | None, action: str, subject=None, **details) -> None:
     AuditEntry.objects.create(
         actor=actor,
         action=action,
-        subject_type=subject._meta.model_name,
-        subject_id=subject.pk,
+        subject_type=subject._meta.model_name if subject is not None else "",
+        subject_id=subject.pk if subject is not None else None,
         details={key: str(value) for key, value in details.items()},
     )
 

@@ -1,0 +1,57 @@
+"""What the import commands share: read a bounded file, show progress, report clearly."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from deskmate.importing.errors import ImportFileError
+from deskmate.network import importers
+from deskmate.people.models import Member
+
+
+class ImportCommand(BaseCommand):
+    kind: str = ""
+    needs_owner = True
+
+    def add_arguments(self, parser):
+        if self.needs_owner:
+            parser.add_argument("email", help="E-mail address of the member who owns the data.")
+        parser.add_argument("path", type=Path, help="The file to import.")
+        parser.add_argument("--no-progress", action="store_true", help="Do not show a progress bar.")
+
+    def owner(self, options) -> Member:
+        email = options["email"].strip().lower()
+        member = Member.objects.filter(user__email__iexact=email).first()
+        if member is None:
+            raise CommandError(f"No member has the e-mail address {email}.")
+        return member
+
+    def handle(self, *args, **options):
+        path: Path = options["path"]
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file.")
+        limit = settings.IMPORT_MAX_UPLOAD_BYTES
+        if path.stat().st_size > limit:
+            raise CommandError(f"{path}: larger than the {limit // (1024 * 1024)} MB limit for imports.")
+        owner = self.owner(options)
+        bar = tqdm(total=0, unit="rows", disable=options["no_progress"], desc=path.name, leave=False)
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        try:
+            summary = importers.run(
+                self.kind, owner=owner, payload=path.read_bytes(), file_name=path.name, progress=progress
+            )
+        except ImportFileError as error:
+            details = [str(item) for item in getattr(error, "errors", [])] or [str(error)]
+            raise CommandError("Nothing was imported:\n  " + "\n  ".join(details)) from None
+        finally:
+            bar.close()
+        parts = [f"{count} {what} added" for what, count in summary.created.items()]
+        parts += [f"{count} {what} updated" for what, count in summary.updated.items()]
+        self.stdout.write(self.style.SUCCESS(f"Imported {path.name}: " + (", ".join(parts) or "nothing new")))

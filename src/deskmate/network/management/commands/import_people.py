@@ -1,0 +1,30 @@
+from django.core.management.base import CommandError
+
+from deskmate.network.management.commands._import_command import ImportCommand
+from deskmate.network.models import ImportJob
+from deskmate.people.models import Member
+
+
+class Command(ImportCommand):
+    help = (
+        "Import an organisation's people file (HR or alumni export, CSV or XLSX, one row per "
+        "position or education stint; columns in docs/imports.md). Creates or updates members."
+    )
+    kind = ImportJob.Kind.PEOPLE
+    needs_owner = False
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--as", dest="actor", default="", help="E-mail of the admin recorded as doing the import."
+        )
+
+    def owner(self, options) -> Member | None:
+        if not options["actor"]:
+            return None
+        admin = Member.objects.filter(
+            role=Member.Role.ADMIN, user__email__iexact=options["actor"].strip()
+        ).first()
+        if admin is None:
+            raise CommandError(f"No admin member has the e-mail address {options['actor']}.")
+        return admin
