@@ -20,7 +20,7 @@ def test_schema_is_served(client):
     assert response.status_code == 200
     schema = response.json()
     assert schema["info"]["title"] == "deskmate API"
-    for path in ("/api/v1/me", "/api/v1/me/positions", "/api/v1/members/{member_id}", "/api/v1/imports/{kind}"):
+    for path in ("/api/v1/me", "/api/v1/me/positions", "/api/v1/members/{member_id}", "/api/v1/imports"):
         assert path in schema["paths"]
 
 

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
-from ninja import File, Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from deskmate.network import selectors, services
@@ -56,11 +56,11 @@ def import_detail(request, job_id: int):
 
 
 @router.post(
-    "/imports/{kind}",
+    "/imports",
     response={202: ImportJobOut},
     summary="Upload a file to import (linkedin: a .zip archive; vcard: a .vcf file; people: CSV/XLSX, admins only)",
 )
-def import_create(request, kind: ImportJob.Kind, file: UploadedFile = File(...)):
+def import_create(request, kind: Form[ImportJob.Kind], file: File[UploadedFile]):
     if kind == ImportJob.Kind.PEOPLE and not request.auth.is_admin:
         raise PermissionDenied(ADMINS_ONLY)
     job = services.import_job_create(

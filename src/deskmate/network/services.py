@@ -14,13 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from deskmate.importing.errors import ImportFileError
+from deskmate.importing.safety import format_size
 from deskmate.network.models import Contact, ImportJob
 from deskmate.people import services as people_services
 from deskmate.people.models import Education, Member, MemberSkill, Position, Source, User
 from deskmate.people.services import audit
 
 Progress = Callable[[int, int], None]
-UPLOAD_TOO_LARGE = "{name} is larger than the {limit} MB limit for imports."
+UPLOAD_TOO_LARGE = "{name} is larger than the {limit} limit for imports."
 UPLOAD_EMPTY = "{name} is empty."
 BATCH = 2000
 
@@ -307,7 +308,7 @@ def upload_read_bounded(upload) -> bytes:
 
     limit = settings.IMPORT_MAX_UPLOAD_BYTES
     if upload.size is not None and upload.size > limit:
-        raise ValidationError(UPLOAD_TOO_LARGE.format(name=upload.name, limit=limit // (1024 * 1024)))
+        raise ValidationError(UPLOAD_TOO_LARGE.format(name=upload.name, limit=format_size(limit)))
     return upload.read(limit + 1)
 
 
@@ -316,7 +317,7 @@ def import_job_create(*, owner: Member, kind: str, file_name: str, payload: byte
 
     limit = settings.IMPORT_MAX_UPLOAD_BYTES
     if len(payload) > limit:
-        raise ValidationError(UPLOAD_TOO_LARGE.format(name=file_name, limit=limit // (1024 * 1024)))
+        raise ValidationError(UPLOAD_TOO_LARGE.format(name=file_name, limit=format_size(limit)))
     if not payload:
         raise ValidationError(UPLOAD_EMPTY.format(name=file_name))
     job = ImportJob.objects.create(
