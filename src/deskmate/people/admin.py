@@ -1,0 +1,108 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from deskmate.people.models import (
+    ApiToken,
+    AuditEntry,
+    Education,
+    Goal,
+    Member,
+    MemberSkill,
+    Offer,
+    Organisation,
+    Position,
+    School,
+    Skill,
+    SkillAlias,
+    Unit,
+    User,
+)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "last_login"]
+    search_fields = ["email", "first_name", "last_name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Name", {"fields": ("first_name", "last_name")}),
+        ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+class PositionInline(admin.TabularInline):
+    model = Position
+    extra = 0
+    autocomplete_fields = ["organisation", "unit"]
+
+
+class EducationInline(admin.TabularInline):
+    model = Education
+    extra = 0
+    autocomplete_fields = ["school"]
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "role", "visibility", "open_to_mentoring", "mentee_capacity"]
+    list_filter = ["role", "visibility", "open_to_mentoring", "wants_copilot"]
+    search_fields = ["first_name", "last_name", "user__email", "external_id"]
+    raw_id_fields = ["user", "manager"]
+    inlines = [PositionInline, EducationInline]
+
+
+@admin.register(Organisation, School, Skill)
+class NamedRecordAdmin(admin.ModelAdmin):
+    list_display = ["name", "normalised_name"]
+    search_fields = ["name", "normalised_name"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "organisation"]
+    search_fields = ["name", "organisation__name"]
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(SkillAlias)
+class SkillAliasAdmin(admin.ModelAdmin):
+    list_display = ["normalised_name", "skill"]
+    search_fields = ["normalised_name", "skill__name"]
+    autocomplete_fields = ["skill"]
+
+
+@admin.register(Goal, Offer)
+class MemberTextAdmin(admin.ModelAdmin):
+    list_display = ["text", "member"]
+    search_fields = ["text", "member__first_name", "member__last_name"]
+    raw_id_fields = ["member"]
+
+
+@admin.register(MemberSkill)
+class MemberSkillAdmin(admin.ModelAdmin):
+    list_display = ["member", "skill", "source"]
+    raw_id_fields = ["member"]
+    autocomplete_fields = ["skill"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "member", "prefix", "created_at", "last_used_at"]
+    readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
+    raw_id_fields = ["member"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "action", "subject_type", "subject_id"]
+    list_filter = ["action", "subject_type"]
+    readonly_fields = ["actor", "action", "subject_type", "subject_id", "details", "at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
