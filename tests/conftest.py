@@ -85,8 +85,12 @@ def as_coordinator(coordinator):
 
 
 @pytest.fixture
-def run_tasks(django_capture_on_commit_callbacks):
-    """Run every queued background task through the real database worker, then return."""
+def run_tasks(transactional_db):
+    """Run every queued background task through the real database worker, then return.
+
+    The worker manages its own transactions and connections, so tests that use it
+    run with real commits (on_commit hooks fire as in production).
+    """
     from django.core.management import call_command
 
     def run():

@@ -39,9 +39,8 @@ def upload(client, data: bytes, name="linkedin.zip", kind="linkedin", field="arc
     )
 
 
-def test_linkedin_archive_through_the_page_and_the_worker(as_mentee, mentee, run_tasks, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = upload(as_mentee, build_linkedin_zip())
+def test_linkedin_archive_through_the_page_and_the_worker(as_mentee, mentee, run_tasks):
+    response = upload(as_mentee, build_linkedin_zip())
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response.url == reverse("import_detail", args=[job.pk])
     assert job.status == ImportJob.Status.QUEUED
@@ -90,12 +89,11 @@ def test_connection_is_linked_to_the_member_it_names(mentee, mentor):
     assert (contact.member, contact.connected_on) == (mentor, dt.date(2024, 3, 12))
 
 
-def test_bad_archive_changes_nothing_and_names_file_row_and_field(as_mentee, mentee, run_tasks, django_capture_on_commit_callbacks):
+def test_bad_archive_changes_nothing_and_names_file_row_and_field(as_mentee, mentee, run_tasks):
     files = dict(REALISTIC_FILES)
     files["Positions.csv"] = POSITIONS_CSV.replace("Mar 2019,Dec 2021", "Smarch 2019,Dec 2021")
     before = snapshot()
-    with django_capture_on_commit_callbacks(execute=True):
-        upload(as_mentee, build_linkedin_zip(files))
+    upload(as_mentee, build_linkedin_zip(files))
     run_tasks()
     job = ImportJob.objects.get()
     assert job.status == ImportJob.Status.FAILED
@@ -169,12 +167,11 @@ class TestAccess:
         assert bearer(mentee).get(f"/api/v1/imports/{job.pk}").json()["file_name"] == "maya.zip"
 
 
-def test_api_upload_and_status(mentee, run_tasks, django_capture_on_commit_callbacks):
+def test_api_upload_and_status(mentee, run_tasks):
     from tests.people.test_api import bearer
 
     api = bearer(mentee)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = api.post("/api/v1/imports", {"kind": "linkedin", "file": SimpleUploadedFile("li.zip", build_linkedin_zip())})
+    response = api.post("/api/v1/imports", {"kind": "linkedin", "file": SimpleUploadedFile("li.zip", build_linkedin_zip())})
     assert response.status_code == 202, response.content
     run_tasks()
     body = api.get(f"/api/v1/imports/{response.json()['id']}").json()
