@@ -128,7 +128,11 @@ class ImportFileErrors(ImportFileError):
 
 
 class ErrorCollector:
-    """Gathers row errors while a parser keeps going, up to :data:`MAX_ERRORS`."""
+    """Gathers row errors while a parser keeps going, up to :data:`MAX_ERRORS`.
+
+    Errors come out grouped by file (in the order files were first named) and
+    by row within a file, whatever order the checks ran in.
+    """
 
     def __init__(self, limit: int = MAX_ERRORS) -> None:
         self.limit = limit
@@ -138,11 +142,17 @@ class ErrorCollector:
         """Record ``error``; raise at once when the limit is reached."""
         self.errors.append(error)
         if len(self.errors) >= self.limit:
-            raise ImportFileErrors(self.errors, truncated=True)
+            raise ImportFileErrors(self._in_order(), truncated=True)
 
     def __bool__(self) -> bool:
         return bool(self.errors)
 
     def raise_if_any(self) -> None:
         if self.errors:
-            raise ImportFileErrors(self.errors)
+            raise ImportFileErrors(self._in_order())
+
+    def _in_order(self) -> list[ImportFileError]:
+        files: dict[str, int] = {}
+        for error in self.errors:
+            files.setdefault(error.file, len(files))
+        return sorted(self.errors, key=lambda error: (files[error.file], error.row or 0))

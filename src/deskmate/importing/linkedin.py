@@ -19,6 +19,7 @@ from deskmate.importing.errors import (
     REQUIRED,
     ErrorCollector,
     ImportFileError,
+    ImportFileErrors,
 )
 from deskmate.importing.names import looks_like_email
 from deskmate.importing.safety import (
@@ -187,16 +188,15 @@ def parse_linkedin_archive(
     skills: tuple[Skill, ...] = ()
     connections: tuple[Connection, ...] = ()
     skipped = 0
-    if PROFILE in texts:
-        profile = _profile(_table(texts[PROFILE], _PROFILE_COLUMNS, collector))
-    if POSITIONS in texts:
-        positions = _positions(_table(texts[POSITIONS], _POSITION_COLUMNS, collector), collector)
-    if EDUCATION in texts:
-        educations = _educations(_table(texts[EDUCATION], _EDUCATION_COLUMNS, collector), collector)
-    if SKILLS in texts:
-        skills = _skills(_table(texts[SKILLS], _SKILL_COLUMNS, collector))
-    if CONNECTIONS in texts:
-        table = _table(texts[CONNECTIONS], _CONNECTION_COLUMNS, collector)
+    if (table := _table(texts.get(PROFILE), _PROFILE_COLUMNS, collector)) is not None:
+        profile = _profile(table)
+    if (table := _table(texts.get(POSITIONS), _POSITION_COLUMNS, collector)) is not None:
+        positions = _positions(table, collector)
+    if (table := _table(texts.get(EDUCATION), _EDUCATION_COLUMNS, collector)) is not None:
+        educations = _educations(table, collector)
+    if (table := _table(texts.get(SKILLS), _SKILL_COLUMNS, collector)) is not None:
+        skills = _skills(table)
+    if (table := _table(texts.get(CONNECTIONS), _CONNECTION_COLUMNS, collector)) is not None:
         connections, skipped = _connections(table, collector)
     collector.raise_if_any()
     return LinkedInArchive(
@@ -236,10 +236,21 @@ def _read_known_members(archive: SafeZip) -> dict[str, tuple[str, str]]:
 
 
 def _table(
-    member: tuple[str, str], columns: tuple[Column, ...], collector: ErrorCollector
-) -> Table:
+    member: tuple[str, str] | None, columns: tuple[Column, ...], collector: ErrorCollector
+) -> Table | None:
+    """The member's rows; ``None`` when it is absent or its header cannot be found."""
+    if member is None:
+        return None
     file, text = member
-    return read_table(csv_records(text, file=file), file=file, columns=columns, collector=collector)
+    try:
+        return read_table(
+            csv_records(text, file=file), file=file, columns=columns, collector=collector
+        )
+    except ImportFileErrors:
+        raise
+    except ImportFileError as error:  # reported with the other files' errors
+        collector.add(error)
+        return None
 
 
 def _profile(table: Table) -> Profile | None:
@@ -346,9 +357,8 @@ def _connections(table: Table, collector: ErrorCollector) -> tuple[tuple[Connect
     connections = []
     skipped = 0
     for row in table.rows:
-        cells = row.cells
-        first, last = cells["First Name"], cells["Last Name"]
-        url, email = cells["URL"], cells["Email Address"]
+        # Unpacked in the order of _CONNECTION_COLUMNS: this loop may run 30,000 times.
+        first, last, url, email, company, position, connected = row.cells
         if not (first or last or url or email):
             skipped += 1
             continue
@@ -357,8 +367,12 @@ def _connections(table: Table, collector: ErrorCollector) -> tuple[tuple[Connect
             message = INVALID_EMAIL.format(value=email)
             collector.add(ImportFileError(table.file, row.number, label, message))
             continue
-        date_ok, connected_on = _date(table, row, "Connected On", collector)
-        if not date_ok:
+        try:
+            connected_on = parse_partial_date(connected)
+        except InvalidDate:
+            label = table.label("Connected On")
+            message = NOT_A_DATE.format(value=connected)
+            collector.add(ImportFileError(table.file, row.number, label, message))
             continue
         connections.append(
             Connection(
@@ -366,8 +380,8 @@ def _connections(table: Table, collector: ErrorCollector) -> tuple[tuple[Connect
                 last_name=last,
                 url=url,
                 email=email,
-                company=cells["Company"],
-                position=cells["Position"],
+                company=company,
+                position=position,
                 connected_on=connected_on,
                 row=row.number,
             )

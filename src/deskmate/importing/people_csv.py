@@ -58,7 +58,7 @@ EMPTY_WORKBOOK = "the workbook has no sheet"
 
 _POSITION_FIELDS = ("organisation", "unit", "title")
 _EDUCATION_FIELDS = ("school", "degree", "field")
-_REQUIRED_FOR = {POSITION: ("organisation", "title"), EDUCATION: ("school",)}
+_REQUIRED_FOR = {POSITION: ("organisation", "title", "start"), EDUCATION: ("school",)}
 _PERSON_FIELDS = ("email", "first_name", "last_name", "headline", "location", "manager_external_id")
 
 COLUMNS = (
@@ -302,18 +302,15 @@ def _read_row(
             report("email", EMAIL_TAKEN.format(value=email, other=owner[0], row=owner[1]))
     if row["manager_external_id"] == external_id:
         report("manager_external_id", OWN_MANAGER)
+    person_fields_valid = len(collector.errors) == errors_before
     for name in _PERSON_FIELDS:
         value = row[name]
-        if not value:
+        if not value or not person_fields_valid:
             continue
-        previous = draft.values.setdefault(name, (value, row.number))
-        same = (
-            previous[0].casefold() == value.casefold() if name == "email" else previous[0] == value
-        )
-        if not same:
-            report(
-                name, CONFLICTING_VALUE.format(value=value, previous=previous[0], row=previous[1])
-            )
+        previous, previous_row = draft.values.setdefault(name, (value, row.number))
+        if _key(name, previous) != _key(name, value):
+            message = CONFLICTING_VALUE.format(value=value, previous=previous, row=previous_row)
+            report(name, message)
 
     stint = _read_stint(row, report)
     if stint is None or len(collector.errors) > errors_before:
@@ -322,6 +319,11 @@ def _read_row(
         draft.positions.append(stint)
     elif isinstance(stint, PersonEducation):
         draft.educations.append(stint)
+
+
+def _key(column: str, value: str) -> str:
+    """What must agree between rows of one person: emails ignore case, the rest is exact."""
+    return value.casefold() if column == "email" else value
 
 
 def _read_stint(

@@ -12,7 +12,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO, Protocol
+from typing import IO, BinaryIO, Protocol
 
 from deskmate.importing.errors import ImportFileError
 
@@ -160,7 +160,7 @@ class SafeZip:
         return b"".join(chunks)
 
 
-def _chunks(stream: BinaryIO) -> Iterator[bytes]:
+def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
     while chunk := stream.read(_CHUNK):
         yield chunk
 

@@ -31,16 +31,18 @@ class Column:
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One record: its spreadsheet row number and its cells by column name, stripped.
+    """One record: its spreadsheet row number and its cells, stripped, by column name.
 
-    Every column the parser asked for is there; one missing from the file reads as "".
+    Every column the parser asked for is there; one missing from the file reads
+    as "".  ``cells`` follows the order of the parser's columns.
     """
 
     number: int
-    cells: dict[str, str]
+    cells: tuple[str, ...]
+    index: dict[str, int]
 
     def __getitem__(self, name: str) -> str:
-        return self.cells[name]
+        return self.cells[self.index[name]]
 
 
 def _clean(cell: str) -> str:
@@ -147,11 +149,15 @@ def read_table(
         names = ", ".join(f'"{name}"' for name in required) or "any known column"
         raise ImportFileError(file, None, None, MISSING_COLUMNS.format(columns=names))
 
-    positions = sorted(header.items())
-    absent = {column.name: "" for column in columns if column.name not in labels}
+    by_name = {name: index for index, name in header.items()}
+    # Absent columns read the "" appended to every record below.
+    sources = [by_name.get(column.name, -1) for column in columns]
+    width = max(sources) + 1
+    column_positions = {column.name: position for position, column in enumerate(columns)}
     rows: list[Row] = []
     for number, record in iterator:
-        if not "".join(record).strip():
+        joined = "".join(record)
+        if not joined.strip():
             continue
         if max_rows is not None and len(rows) >= max_rows:
             raise ImportFileError(file, number, None, TOO_MANY_ROWS.format(limit=max_rows))
@@ -159,9 +165,12 @@ def read_table(
             message = TOO_MANY_CELLS.format(count=len(record), expected=header_width)
             collector.add(ImportFileError(file, number, None, message))
             continue
-        size = len(record)
-        cells = {name: _clean(record[index]) if index < size else "" for index, name in positions}
-        if absent:
-            cells.update(absent)
-        rows.append(Row(number, cells))
+        cells = list(record)
+        if len(cells) < width:
+            cells.extend([""] * (width - len(cells)))
+        cells.append("")
+        if "\r" in joined:
+            rows.append(Row(number, tuple([_clean(cells[i]) for i in sources]), column_positions))
+        else:
+            rows.append(Row(number, tuple([cells[i].strip() for i in sources]), column_positions))
     return Table(file, header_row, labels, tuple(unknown), tuple(rows))

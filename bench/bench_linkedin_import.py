@@ -1,0 +1,99 @@
+"""Time and peak memory of importing a LinkedIn archive with 30,000 connections.
+
+Runs `deskmate import-linkedin` in a fresh SQLite data directory (and, with
+--postgres, against a scratch PostgreSQL database) as a separate process, and
+writes the table to docs/benchmarks.md under "## LinkedIn import".
+
+    .venv/bin/python bench/bench_linkedin_import.py [--connections 30000] [--postgres URL]
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.report import write_section  # noqa: E402
+from tests.importing.archives import REALISTIC_FILES, build_linkedin_zip, connections_csv  # noqa: E402
+
+
+def deskmate(*args, env):
+    return subprocess.run([sys.executable, "-m", "deskmate", *args], env=env, check=True, capture_output=True, text=True)
+
+
+def fresh_postgres_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    server = url.rsplit("/", 1)[0] + "/postgres"
+    for sql in (f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"'):
+        subprocess.run(["psql", server, "-q", "-c", sql], check=True)
+
+
+def measure(connections: int, database_url: str | None) -> dict:
+    with tempfile.TemporaryDirectory() as data_dir:
+        env = {**os.environ, "DESKMATE_DATA_DIR": data_dir}
+        env.pop("DATABASE_URL", None)
+        if database_url:
+            env["DATABASE_URL"] = database_url
+            fresh_postgres_database(database_url)
+        deskmate("migrate", "--no-input", env=env)
+        deskmate("shell", "-c", (
+            "from deskmate.people.services import member_create;"
+            "member_create(email='bench@example.org', password=None, first_name='Bench')"
+        ), env=env)
+        files = dict(REALISTIC_FILES, **{"Connections.csv": connections_csv(connections)})
+        archive = Path(data_dir) / "archive.zip"
+        archive.write_bytes(build_linkedin_zip(files))
+        started = time.perf_counter()
+        process = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", sys.executable, "-m", "deskmate", "import-linkedin",
+             "bench@example.org", str(archive), "--no-progress"],
+            env=env, check=True, capture_output=True, text=True,
+        )
+        elapsed = time.perf_counter() - started
+        peak_kib = int(process.stderr.strip().splitlines()[-1])
+        reimport_started = time.perf_counter()
+        deskmate("import-linkedin", "bench@example.org", str(archive), "--no-progress", env=env)
+        reimport = time.perf_counter() - reimport_started
+        return {
+            "database": "PostgreSQL" if database_url else "SQLite",
+            "archive_mb": archive.stat().st_size / 1e6,
+            "seconds": elapsed,
+            "reimport_seconds": reimport,
+            "peak_mb": peak_kib / 1024,
+        }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--connections", type=int, default=30_000)
+    parser.add_argument("--postgres", default="", help="a scratch PostgreSQL database URL to measure too")
+    args = parser.parse_args()
+    rows = [measure(args.connections, None)]
+    if args.postgres:
+        rows.append(measure(args.connections, args.postgres))
+    lines = [
+        f"A member's LinkedIn archive with {args.connections:,} connections (plus profile, 3 positions, "
+        "2 education entries, 3 skills), imported by `deskmate import-linkedin` in its own process. "
+        "Time is wall-clock for the whole command (start-up, parse, write in one transaction); "
+        "peak memory is the process's maximum resident set size. Re-import is the same archive again "
+        "(everything already there: updates, no duplicates).",
+        "",
+        "| database | archive | import | re-import | peak memory |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['database']} | {row['archive_mb']:.1f} MB | {row['seconds']:.1f} s | "
+            f"{row['reimport_seconds']:.1f} s | {row['peak_mb']:.0f} MB |"
+        )
+    write_section("LinkedIn import", "\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
