@@ -97,3 +97,9 @@ def run_tasks(transactional_db):
         call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "--interval", "0")
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing is deliberately slow; the suite creates hundreds of sign-ins.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

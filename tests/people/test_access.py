@@ -131,3 +131,34 @@ class TestProfileVisibility:
         page = as_stranger.get(reverse("member_profile", args=[mentee.pk])).content.decode()
         assert "Engineer" in page
         assert reverse("position_edit", args=[maya_history["position"].pk]) not in page
+
+
+@pytest.mark.parametrize(
+    "name, key",
+    [
+        ("member_profile", None),
+        ("position_edit", "position"),
+        ("education_edit", "education"),
+        ("goal_edit", "goal"),
+        ("import_detail", "import"),
+    ],
+)
+def test_signed_out_visitor_cannot_open_object_pages(client, maya_history, mentee, name, key):
+    from deskmate.network.models import ImportJob
+
+    objects = dict(maya_history, **{"import": ImportJob.objects.create(owner=mentee, kind="vcard", file_name="a.vcf")})
+    target = mentee if key is None else objects[key]
+    response = client.get(reverse(name, args=[target.pk]))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_admin_site_refuses_members_and_coordinators(as_mentee, as_coordinator):
+    for client in (as_mentee, as_coordinator):
+        response = client.get("/admin/")
+        assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_admin_site_opens_for_admins(admin_member):
+    from tests.conftest import client_for
+
+    assert client_for(admin_member).get("/admin/people/member/").status_code == 200
