@@ -5,9 +5,11 @@ from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, SessionAuth
 
+from deskmate.mentoring.api import router as mentoring_router
 from deskmate.network.api import router as network_router
 from deskmate.people.api import router as people_router
 from deskmate.people.models import ApiToken
+from deskmate.programmes.api import router as programmes_router
 from deskmate.people.selectors import member_for_user
 from deskmate.people.services import api_token_hash
 
@@ -63,3 +65,5 @@ def permission_denied(request, error: PermissionDenied):
 
 api.add_router("/", people_router)
 api.add_router("/", network_router)
+api.add_router("/", mentoring_router)
+api.add_router("/", programmes_router)

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "deskmate.people",
     "deskmate.network",
+    "deskmate.mentoring",
+    "deskmate.programmes",
 ]
 
 MIDDLEWARE = [

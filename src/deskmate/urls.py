@@ -10,5 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("deskmate.network.urls")),
+    path("", include("deskmate.mentoring.urls")),
+    path("", include("deskmate.programmes.urls")),
     path("", include("deskmate.people.urls")),
 ]
