@@ -26,7 +26,7 @@ serve: $(STAMP)
 	$(BIN)/deskmate runserver 127.0.0.1:8000
 
 worker: $(STAMP)
-	$(BIN)/deskmate db_worker --queue-name '*'
+	$(BIN)/deskmate worker
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

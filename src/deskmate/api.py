@@ -7,6 +7,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from deskmate.mentoring.api import router as mentoring_router
 from deskmate.network.api import router as network_router
+from deskmate.notifications.api import router as notifications_router
 from deskmate.people.api import router as people_router
 from deskmate.people.models import ApiToken
 from deskmate.programmes.api import router as programmes_router
@@ -38,7 +39,8 @@ class SessionMember(SessionAuth):
 api = NinjaAPI(
     title="deskmate API",
     version="1",
-    description="Members, career histories, skills, goals, contacts and imports. "
+    description="Members, career histories, skills, goals, contacts, imports, ties and suggestions, "
+    "mentorships, notifications and programmes. "
     "Authenticate with a personal token (Authorization: Bearer …) or a signed-in session.",
     auth=[PersonalToken(), SessionMember()],
     urls_namespace="api-v1",
@@ -67,3 +69,4 @@ api.add_router("/", people_router)
 api.add_router("/", network_router)
 api.add_router("/", mentoring_router)
 api.add_router("/", programmes_router)
+api.add_router("/", notifications_router)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "deskmate.network",
     "deskmate.mentoring",
     "deskmate.programmes",
+    "deskmate.notifications",
 ]
 
 MIDDLEWARE = [

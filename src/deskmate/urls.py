@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("deskmate.network.urls")),
     path("", include("deskmate.mentoring.urls")),
+    path("", include("deskmate.notifications.urls")),
     path("", include("deskmate.programmes.urls")),
     path("", include("deskmate.people.urls")),
 ]

@@ -103,3 +103,71 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+class Interaction(models.Model):
+    """A logged moment between two members; private to the one who logged it."""
+
+    class Kind(models.TextChoices):
+        LUNCH = "lunch", "Lunch"
+        TALKING_SHOP = "talking_shop", "Talking shop"
+        MEETING = "meeting", "Meeting"
+        CALL = "call", "Call"
+
+    logged_by = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="interactions_logged")
+    other = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    happened_on = models.DateField(default=timezone.localdate)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-happened_on", "-id"]
+        indexes = [models.Index(fields=["logged_by", "other"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(logged_by=F("other")), name="interaction_not_with_self")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} with {self.other} on {self.happened_on}"
+
+
+class Introduction(models.Model):
+    """A warm introduction: the requester asks a mutual contact to introduce them to someone.
+
+    Nothing is shared until each of the three has agreed: the introducer first,
+    then the person being introduced to.
+    """
+
+    class Status(models.TextChoices):
+        ASKED = "asked", "Waiting for the introducer"
+        FORWARDED = "forwarded", "Waiting for the person introduced"
+        MADE = "made", "Introduction made"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    requester = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="introductions_asked")
+    introducer = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="introductions_to_make")
+    target = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="introductions_received")
+    message = models.TextField(max_length=2000)
+    introducer_note = models.TextField(max_length=2000, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ASKED)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(requester=F("introducer")) & ~Q(requester=F("target")) & ~Q(introducer=F("target")),
+                name="introduction_three_people",
+            ),
+            models.UniqueConstraint(
+                fields=["requester", "target"],
+                condition=Q(status__in=["asked", "forwarded"]),
+                name="introduction_one_open_per_pair",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.requester} → {self.introducer} → {self.target} ({self.status})"

@@ -22,3 +22,66 @@ def access_import_job(viewer: Member, job_id: int) -> ImportJob:
         return import_jobs_of(viewer).get(pk=job_id)
     except (ImportJob.DoesNotExist, ValueError, TypeError):
         raise Http404(IMPORT_NOT_FOUND) from None
+
+
+def tie_rows_of(member: Member) -> list[dict]:
+    """The member's stored ties: the other member's id, the strength and the evidence."""
+    from deskmate.network.models import Tie
+
+    rows = []
+    for low, high, strength, evidence in Tie.objects.filter(member_low=member).values_list(
+        "member_low", "member_high", "strength", "evidence"
+    ).union(
+        Tie.objects.filter(member_high=member).values_list("member_low", "member_high", "strength", "evidence"),
+        all=True,
+    ):
+        rows.append({"other": high if low == member.pk else low, "strength": strength, "evidence": evidence})
+    return rows
+
+
+def tie_partner_ids(member: Member) -> set[int]:
+    from deskmate.network.models import Tie
+
+    lows = Tie.objects.filter(member_high=member).values_list("member_low", flat=True)
+    highs = Tie.objects.filter(member_low=member).values_list("member_high", flat=True)
+    return set(lows) | set(highs)
+
+
+def mutual_contact_ids(first: Member, second: Member) -> set[int]:
+    """Members who share a tie with both."""
+    return (tie_partner_ids(first) & tie_partner_ids(second)) - {first.pk, second.pk}
+
+
+def interactions_logged_by(viewer: Member):
+    from deskmate.network.models import Interaction
+
+    return Interaction.objects.filter(logged_by=viewer).select_related("other")
+
+
+def access_interaction(viewer: Member, interaction_id: int):
+    from deskmate.network.models import Interaction
+
+    try:
+        return interactions_logged_by(viewer).get(pk=interaction_id)
+    except (Interaction.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such interaction, or it is not yours.") from None
+
+
+def introductions_involving(viewer: Member):
+    from django.db.models import Q
+
+    from deskmate.network.models import Introduction
+
+    return Introduction.objects.filter(
+        Q(requester=viewer) | Q(introducer=viewer) | (Q(target=viewer) & ~Q(status=Introduction.Status.ASKED))
+    ).select_related("requester", "introducer", "target")
+
+
+def access_introduction(viewer: Member, introduction_id: int):
+    """An introduction the viewer is part of; the person introduced to sees it only once forwarded."""
+    from deskmate.network.models import Introduction
+
+    try:
+        return introductions_involving(viewer).get(pk=introduction_id)
+    except (Introduction.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such introduction.") from None

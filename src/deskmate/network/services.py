@@ -358,3 +358,108 @@ def import_job_execute(job: ImportJob, *, progress: Progress = no_progress) -> I
         )
     job.refresh_from_db()
     return job
+
+
+INTERACTION_WITH_SELF = "You cannot log an interaction with yourself."
+INTERACTION_IN_FUTURE = "The interaction date is in the future."
+INTRODUCTION_NOT_MUTUAL = "Choose someone you both know to introduce you."
+INTRODUCTION_ALREADY_OPEN = "You have already asked for an introduction to this person."
+INTRODUCTION_NOT_YOURS = "Only the person asked can answer this introduction."
+INTRODUCTION_CLOSED = "This introduction is no longer waiting for an answer."
+
+
+@transaction.atomic
+def interaction_log(*, logged_by: Member, other: Member, kind: str, happened_on: dt.date | None = None, note: str = ""):
+    from deskmate.network.models import Interaction
+
+    if other.pk == logged_by.pk:
+        raise ValidationError({"other": INTERACTION_WITH_SELF})
+    happened_on = happened_on or timezone.localdate()
+    if happened_on > timezone.localdate():
+        raise ValidationError({"happened_on": INTERACTION_IN_FUTURE})
+    interaction = Interaction(logged_by=logged_by, other=other, kind=kind, happened_on=happened_on, note=note.strip())
+    interaction.full_clean()
+    interaction.save()
+    audit(actor=logged_by, action="interaction_log", subject=interaction, kind=kind)
+    _refresh_ties_on_commit([logged_by.pk, other.pk])
+    return interaction
+
+
+@transaction.atomic
+def interaction_delete(*, interaction, actor: Member) -> None:
+    audit(actor=actor, action="interaction_delete", subject=interaction)
+    members = [interaction.logged_by_id, interaction.other_id]
+    interaction.delete()
+    _refresh_ties_on_commit(members)
+
+
+def _refresh_ties_on_commit(member_ids) -> None:
+    from deskmate.network.tasks import ties_refresh_members
+
+    ids = sorted({int(member_id) for member_id in member_ids})
+    transaction.on_commit(lambda: ties_refresh_members.enqueue(ids))
+
+
+@transaction.atomic
+def introduction_request(*, requester: Member, introducer: Member, target: Member, message: str):
+    from deskmate.network.models import Introduction
+    from deskmate.network.selectors import mutual_contact_ids
+
+    if introducer.pk not in mutual_contact_ids(requester, target):
+        raise ValidationError({"introducer": INTRODUCTION_NOT_MUTUAL})
+    if Introduction.objects.filter(
+        requester=requester, target=target, status__in=[Introduction.Status.ASKED, Introduction.Status.FORWARDED]
+    ).exists():
+        raise ValidationError(INTRODUCTION_ALREADY_OPEN)
+    introduction = Introduction(requester=requester, introducer=introducer, target=target, message=message.strip())
+    introduction.full_clean()
+    introduction.save()
+    audit(actor=requester, action="introduction_request", subject=introduction)
+    return introduction
+
+
+def _locked_introduction(introduction):
+    from deskmate.network.models import Introduction
+
+    return Introduction.objects.select_for_update().get(pk=introduction.pk)
+
+
+@transaction.atomic
+def introduction_answer(*, introduction, actor: Member, agree: bool, note: str = ""):
+    """The introducer, then the person introduced to, each agree (or decline) in turn."""
+    from deskmate.network.models import Introduction
+
+    introduction = _locked_introduction(introduction)
+    waiting_for = {
+        Introduction.Status.ASKED: introduction.introducer_id,
+        Introduction.Status.FORWARDED: introduction.target_id,
+    }
+    if introduction.status not in waiting_for:
+        raise ValidationError(INTRODUCTION_CLOSED)
+    if waiting_for[introduction.status] != actor.pk:
+        raise ValidationError(INTRODUCTION_NOT_YOURS)
+    if not agree:
+        introduction.status = Introduction.Status.DECLINED
+    elif introduction.status == Introduction.Status.ASKED:
+        introduction.status = Introduction.Status.FORWARDED
+        introduction.introducer_note = note.strip()
+    else:
+        introduction.status = Introduction.Status.MADE
+    introduction.save()
+    audit(actor=actor, action="introduction_answer", subject=introduction, status=introduction.status)
+    return introduction
+
+
+@transaction.atomic
+def introduction_withdraw(*, introduction, actor: Member):
+    from deskmate.network.models import Introduction
+
+    introduction = _locked_introduction(introduction)
+    if introduction.requester_id != actor.pk:
+        raise ValidationError(INTRODUCTION_NOT_YOURS)
+    if introduction.status not in {Introduction.Status.ASKED, Introduction.Status.FORWARDED}:
+        raise ValidationError(INTRODUCTION_CLOSED)
+    introduction.status = Introduction.Status.WITHDRAWN
+    introduction.save()
+    audit(actor=actor, action="introduction_withdraw", subject=introduction)
+    return introduction

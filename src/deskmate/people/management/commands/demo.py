@@ -36,7 +36,7 @@ class Command(BaseCommand):
         if no_serve:
             return
         worker = subprocess.Popen(
-            [sys.executable, "-m", "deskmate", "db_worker", "--queue-name", "*"], env=os.environ.copy()
+            [sys.executable, "-m", "deskmate", "worker"], env=os.environ.copy()
         )
         try:
             call_command("runserver", addrport, use_reloader=False)

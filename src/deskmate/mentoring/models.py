@@ -1,0 +1,353 @@
+"""Mentorships and everything inside them, plus the safety records around them."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+from deskmate.mentoring import rules
+from deskmate.mentoring.states import OPEN_STATES, State
+from deskmate.people.models import Goal, Member
+
+
+class Cadence(models.TextChoices):
+    WEEKLY = "weekly", "Weekly"
+    FORTNIGHTLY = "fortnightly", "Every two weeks"
+    MONTHLY = "monthly", "Monthly"
+
+
+class Mentorship(models.Model):
+    """A relationship from its request to its end.
+
+    The requester is the one who asked; in a mentorship they are the mentee and
+    the recipient is the mentor. A copilot relationship is between peers, and
+    neither side's mentee capacity is used.
+    """
+
+    class Kind(models.TextChoices):
+        MENTORSHIP = "mentorship", "Mentorship"
+        COPILOT = "copilot", "Copilot (peers)"
+
+    class Origin(models.TextChoices):
+        REQUEST = "request", "Asked by a member"
+        PROGRAMME = "programme", "Matched in a programme"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MENTORSHIP)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.REQUESTED)
+    requester = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="mentorships_asked")
+    recipient = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="mentorships_received")
+    origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.REQUEST)
+    # The programmes app will own programmes; until then the id alone says which one matched them.
+    programme_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+
+    message = models.TextField(max_length=3000, blank=True)
+    goals = models.ManyToManyField(Goal, blank=True, related_name="mentorship_requests")
+    cadence = models.CharField(max_length=20, choices=Cadence.choices, default=Cadence.FORTNIGHTLY)
+    duration_weeks = models.PositiveSmallIntegerField(
+        default=26,
+        validators=[
+            MinValueValidator(rules.MIN_DURATION_WEEKS),
+            MaxValueValidator(rules.MAX_DURATION_WEEKS),
+        ],
+    )
+    # Seen only by the person who declined.
+    decline_reason = models.TextField(max_length=2000, blank=True)
+    end_reason = models.TextField(max_length=2000, blank=True)
+    ended_by = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    started_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    next_checkin_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["requester", "recipient"],
+                condition=Q(state__in=sorted(OPEN_STATES)),
+                name="mentorship_one_open_request_per_pair",
+                violation_error_message="You already have an open request to this person.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(requester=F("recipient")), name="mentorship_two_people"
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_weeks__gte=rules.MIN_DURATION_WEEKS)
+                & Q(duration_weeks__lte=rules.MAX_DURATION_WEEKS),
+                name="mentorship_duration_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "state"]),
+            models.Index(fields=["requester", "state"]),
+            models.Index(fields=["state", "expires_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.requester} and {self.recipient}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == State.ACTIVE
+
+    @property
+    def mentor(self) -> Member | None:
+        return self.recipient if self.kind == self.Kind.MENTORSHIP else None
+
+    @property
+    def mentee(self) -> Member | None:
+        return self.requester if self.kind == self.Kind.MENTORSHIP else None
+
+    def party_ids(self) -> set[int]:
+        return {self.requester_id, self.recipient_id}
+
+    def other(self, member: Member) -> Member:
+        return self.recipient if member.pk == self.requester_id else self.requester
+
+
+class InfoRequest(models.Model):
+    """A question the person asked put to the requester before deciding."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="info_requests")
+    question = models.TextField(max_length=2000)
+    answer = models.TextField(max_length=3000, blank=True)
+    asked_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+
+    def __str__(self):
+        return f"Question on mentorship {self.mentorship_id}"
+
+
+class AgreementVersion(models.Model):
+    """What the two agreed; every change is a new version, the latest is in force."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="agreement_versions")
+    version = models.PositiveIntegerField()
+    cadence = models.CharField(max_length=20, choices=Cadence.choices)
+    duration_weeks = models.PositiveSmallIntegerField(
+        validators=[
+            MinValueValidator(rules.MIN_DURATION_WEEKS),
+            MaxValueValidator(rules.MAX_DURATION_WEEKS),
+        ]
+    )
+    goals = models.TextField(max_length=5000, blank=True)
+    meeting = models.CharField(
+        max_length=300, blank=True, help_text="For example: video call, Tuesday lunchtime"
+    )
+    confidentiality = models.TextField(max_length=2000, blank=True)
+    updated_by = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["mentorship", "version"], name="agreement_version_unique")
+        ]
+
+    def __str__(self):
+        return f"Agreement v{self.version} of {self.mentorship_id}"
+
+
+class Milestone(models.Model):
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=200)
+    due_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = [F("due_on").asc(nulls_last=True), "id"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+class CheckIn(models.Model):
+    """A conversation held. Topics, notes and next steps are private to the two people."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="checkins")
+    held_on = models.DateField()
+    topics = models.CharField(max_length=500, blank=True)
+    notes = models.TextField(max_length=10000, blank=True)
+    next_steps = models.TextField(max_length=3000, blank=True)
+    next_checkin_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return f"Check-in of {self.held_on}"
+
+
+class Feedback(models.Model):
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="feedback")
+    author = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(max_length=5000)
+    topic = models.CharField(max_length=200, blank=True)
+    # About something neither side planned to discuss: often the most useful kind.
+    unplanned = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "feedback"
+
+    def __str__(self):
+        return f"Feedback on mentorship {self.mentorship_id}"
+
+
+class SurveyResponse(models.Model):
+    class Kind(models.TextChoices):
+        PULSE = "pulse", "Pulse"
+        CLOSING = "closing", "Closing"
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="survey_responses")
+    respondent = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    due_on = models.DateField()
+    satisfaction = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(max_length=3000, blank=True)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-due_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentorship", "respondent", "kind", "due_on"], name="survey_response_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(satisfaction__gte=1) & Q(satisfaction__lte=5), name="survey_satisfaction_1_to_5"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} survey due {self.due_on}"
+
+
+class Event(models.Model):
+    """One line of a mentorship's timeline."""
+
+    class Kind(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        INFO_ASKED = "info_asked", "More information asked"
+        INFO_ANSWERED = "info_answered", "Information given"
+        ACCEPTED = "accepted", "Accepted"
+        MATCHED = "matched", "Matched"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        EXPIRED = "expired", "Expired"
+        AGREEMENT = "agreement", "Agreement updated"
+        MILESTONE_ADDED = "milestone_added", "Milestone added"
+        MILESTONE_DONE = "milestone_done", "Milestone reached"
+        CHECKIN = "checkin", "Check-in"
+        FEEDBACK = "feedback", "Feedback"
+        SURVEY = "survey", "Survey answered"
+        COMPLETED = "completed", "Completed"
+        ENDED_EARLY = "ended_early", "Ended early"
+
+    CELEBRATED = frozenset({Kind.MILESTONE_DONE, Kind.COMPLETED})
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    actor = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.CharField(max_length=500)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def celebrated(self) -> bool:
+        return self.kind in self.CELEBRATED
+
+
+class Availability(models.Model):
+    """A member's standing for new requests: paused by themselves, or inactive by silence."""
+
+    member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="mentoring_availability")
+    unavailable = models.BooleanField(
+        default=False, help_text="Take no new requests for now; requests already sent stay open."
+    )
+    inactive_since = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "availability"
+
+    def __str__(self):
+        return f"{self.member}: {'unavailable' if self.unavailable else 'available'}"
+
+
+class Block(models.Model):
+    blocker = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="blocks_made")
+    blocked = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_unique_pair"),
+            models.CheckConstraint(condition=~Q(blocker=F("blocked")), name="block_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.blocker} blocked {self.blocked}"
+
+
+class Report(models.Model):
+    """A concern raised about a person or a mentorship, for coordinators to work through."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+        DISMISSED = "dismissed", "Dismissed"
+
+    reporter = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="reports_made")
+    about_member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.CASCADE, related_name="reports_about"
+    )
+    about_mentorship = models.ForeignKey(
+        Mentorship, null=True, blank=True, on_delete=models.CASCADE, related_name="reports"
+    )
+    text = models.TextField(max_length=5000)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    outcome = models.TextField(max_length=2000, blank=True)
+    resolved_by = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(about_member__isnull=False) | Q(about_mentorship__isnull=False),
+                name="report_has_subject",
+            )
+        ]
+
+    def __str__(self):
+        return f"Report {self.pk} ({self.status})"

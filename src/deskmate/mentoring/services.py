@@ -1,0 +1,719 @@
+"""Writes about mentorships. Each is atomic, validates, leaves an audit entry and a
+timeline line, and tells the people concerned; their e-mails leave on commit.
+
+Rules that must hold under concurrency lock rows: a request locks the
+requester's member row (open-request limit), an acceptance or a programme
+match locks the mentor's member row and then the mentorship (capacity). On
+SQLite every transaction is IMMEDIATE, so writers are serialised anyway.
+"""
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from deskmate.mentoring import rules, selectors
+from deskmate.mentoring.models import (
+    AgreementVersion,
+    Availability,
+    Block,
+    Cadence,
+    CheckIn,
+    Event,
+    Feedback,
+    InfoRequest,
+    Mentorship,
+    Milestone,
+    Report,
+    SurveyResponse,
+)
+from deskmate.mentoring.states import OPEN_STATES, Action, State, next_state
+from deskmate.notifications.services import notify
+from deskmate.people.models import Goal, Member
+from deskmate.people.services import audit
+
+UNAVAILABLE = "This person is not taking requests at the moment."
+CANNOT_ASK_YOURSELF = "You cannot send a request to yourself."
+ALREADY_ASKED = "You already have an open request to this person."
+THEY_ASKED_YOU = "This person has already sent you a request; answer it instead."
+ALREADY_TOGETHER = "You already have an active mentorship with this person."
+TOO_MANY_OPEN = "You have {limit} open requests; wait for an answer or withdraw one before asking again."
+MENTOR_FULL = "This mentor has no free place at the moment."
+NOT_YOUR_GOAL = "Choose goals from your own profile."
+ONLY_RECIPIENT = "Only the person who was asked can answer this request."
+ONLY_REQUESTER = "Only the person who sent this request can do this."
+NOT_ACTIVE = "This can only be done while the mentorship is active."
+FEEDBACK_CLOSED = "Feedback can be given while the mentorship is active or once it is completed."
+MILESTONE_ALREADY_DONE = "This milestone is already done."
+NO_SURVEY_DUE = "No survey is due for you in this mentorship."
+CHECKIN_IN_FUTURE = "A check-in can only be recorded once it has happened."
+NEXT_CHECKIN_BEFORE = "The next check-in must come after this one."
+TEXT_REQUIRED = "Write something first."
+CANNOT_BLOCK_YOURSELF = "You cannot block yourself."
+REPORT_NEEDS_SUBJECT = "Say whom or which mentorship the concern is about."
+COORDINATORS_ONLY = "Only coordinators can do this."
+REPORT_ALREADY_CLOSED = "This report has already been dealt with."
+
+DEFAULT_CONFIDENTIALITY = "What we discuss stays between the two of us unless we both agree otherwise."
+
+KIND_WORDS = {Mentorship.Kind.MENTORSHIP: "mentorship", Mentorship.Kind.COPILOT: "copilot pairing"}
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _url(mentorship: Mentorship, name: str = "mentorship_detail") -> str:
+    return reverse(name, args=[mentorship.pk])
+
+
+def _tell(member: Member, mentorship: Mentorship, kind: str, title: str, *, key: str = "",
+          name: str = "mentorship_detail", body: str = "") -> None:
+    notify(recipient=member, kind=kind, title=title, body=body, url=_url(mentorship, name), key=key)
+
+
+def _event(mentorship: Mentorship, kind: str, text: str, actor: Member | None = None) -> Event:
+    return Event.objects.create(mentorship=mentorship, kind=kind, text=text[:500], actor=actor)
+
+
+def _locked(mentorship: Mentorship) -> Mentorship:
+    return Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+
+
+def _lock_members(*member_ids: int) -> dict[int, Member]:
+    """Lock member rows in id order, so two writers never wait on each other in a circle."""
+    ids = sorted(set(member_ids))
+    return {m.pk: m for m in Member.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+
+
+def _require_party(mentorship: Mentorship, actor: Member) -> None:
+    if actor.pk not in mentorship.party_ids():
+        raise PermissionDenied(selectors.MENTORSHIP_NOT_FOUND)
+
+
+def _require_recipient(mentorship: Mentorship, actor: Member) -> None:
+    _require_party(mentorship, actor)
+    if actor.pk != mentorship.recipient_id:
+        raise PermissionDenied(ONLY_RECIPIENT)
+
+
+def _require_requester(mentorship: Mentorship, actor: Member) -> None:
+    _require_party(mentorship, actor)
+    if actor.pk != mentorship.requester_id:
+        raise PermissionDenied(ONLY_REQUESTER)
+
+
+def _require_active(mentorship: Mentorship) -> None:
+    if mentorship.state != State.ACTIVE:
+        raise ValidationError(NOT_ACTIVE)
+
+
+def _require_text(value: str, field: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: TEXT_REQUIRED})
+    return value
+
+
+def _require_free_place(mentor: Member) -> None:
+    if selectors.active_mentee_count(mentor) >= mentor.mentee_capacity:
+        raise ValidationError(MENTOR_FULL)
+
+
+def _mark_active(member: Member) -> None:
+    Availability.objects.filter(member=member, inactive_since__isnull=False).update(inactive_since=None)
+
+
+def _mark_inactive(member_id: int, when: dt.datetime) -> bool:
+    availability, _ = Availability.objects.get_or_create(member_id=member_id)
+    if availability.inactive_since is None:
+        availability.inactive_since = when
+        availability.save(update_fields=["inactive_since", "updated_at"])
+        return True
+    return False
+
+
+def _start(mentorship: Mentorship, *, actor: Member | None) -> None:
+    """Make a mentorship active from today, with its first agreement taken from the request."""
+    today = timezone.localdate()
+    mentorship.state = State.ACTIVE
+    mentorship.started_on = today
+    mentorship.ends_on = today + dt.timedelta(weeks=mentorship.duration_weeks)
+    mentorship.next_checkin_on = today + dt.timedelta(days=rules.CADENCE_DAYS[mentorship.cadence])
+    mentorship.full_clean(validate_constraints=False)
+    mentorship.save()
+    goals = "\n".join(goal.text for goal in mentorship.goals.all())
+    AgreementVersion.objects.create(
+        mentorship=mentorship,
+        version=1,
+        cadence=mentorship.cadence,
+        duration_weeks=mentorship.duration_weeks,
+        goals=goals,
+        confidentiality=DEFAULT_CONFIDENTIALITY,
+        updated_by=actor,
+    )
+
+
+# ---------------------------------------------------------------- requests
+
+
+def member_is_available(*, asker: Member, asked: Member, kind: str) -> bool:
+    """Whether `asked` takes requests of this kind from `asker`. A block reads as unavailability."""
+    if not asked.user.is_active or asker.pk == asked.pk:
+        return False
+    if kind == Mentorship.Kind.MENTORSHIP and not asked.open_to_mentoring:
+        return False
+    if selectors.availability_of(asked).unavailable:
+        return False
+    return not selectors.is_blocked_pair(asker, asked)
+
+
+@transaction.atomic
+def mentorship_request(
+    *,
+    requester: Member,
+    recipient: Member,
+    kind: str = Mentorship.Kind.MENTORSHIP,
+    message: str = "",
+    goals: Iterable[Goal] = (),
+    cadence: str = Cadence.FORTNIGHTLY,
+    duration_weeks: int = 26,
+) -> Mentorship:
+    if requester.pk == recipient.pk:
+        raise ValidationError(CANNOT_ASK_YOURSELF)
+    # The requester's row is the lock that makes the open-request limit hold.
+    _lock_members(requester.pk)
+    if not member_is_available(asker=requester, asked=recipient, kind=kind):
+        raise ValidationError(UNAVAILABLE)
+    goals = list(goals)
+    if any(goal.member_id != requester.pk for goal in goals):
+        raise ValidationError({"goals": NOT_YOUR_GOAL})
+    limit = rules.max_open_requests()
+    if selectors.open_request_count(requester) >= limit:
+        raise ValidationError(TOO_MANY_OPEN.format(limit=limit))
+    between = Mentorship.objects.filter(state__in=OPEN_STATES)
+    if between.filter(requester=requester, recipient=recipient).exists():
+        raise ValidationError(ALREADY_ASKED)
+    if between.filter(requester=recipient, recipient=requester).exists():
+        raise ValidationError(THEY_ASKED_YOU)
+    if selectors.active_mentorships(requester).filter(
+        kind=kind, requester__in=[requester, recipient], recipient__in=[requester, recipient]
+    ).exists():
+        raise ValidationError(ALREADY_TOGETHER)
+    if kind == Mentorship.Kind.MENTORSHIP:
+        _require_free_place(recipient)
+
+    now = timezone.now()
+    mentorship = Mentorship(
+        kind=kind,
+        requester=requester,
+        recipient=recipient,
+        message=(message or "").strip(),
+        cadence=cadence,
+        duration_weeks=duration_weeks,
+        created_at=now,
+        expires_at=now + dt.timedelta(days=rules.request_expiry_days()),
+    )
+    mentorship.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            mentorship.save()
+    except IntegrityError:
+        # The same request, sent twice at once: the partial unique index kept one.
+        raise ValidationError(ALREADY_ASKED) from None
+    mentorship.goals.set(goals)
+    words = KIND_WORDS[kind]
+    _event(mentorship, Event.Kind.REQUESTED, f"{requester.name} asked {recipient.name} for {words}.", requester)
+    audit(actor=requester, action="mentorship_request", subject=mentorship, recipient=recipient.pk, kind=kind)
+    _tell(recipient, mentorship, "request_new", f"{requester.name} asks you for {words}")
+    return mentorship
+
+
+@transaction.atomic
+def mentorship_accept(*, mentorship: Mentorship, actor: Member) -> Mentorship:
+    _require_recipient(mentorship, actor)
+    # Mentor row first, then the request: the same order as every other capacity writer.
+    mentor = _lock_members(mentorship.recipient_id)[mentorship.recipient_id]
+    mentorship = _locked(mentorship)
+    next_state(mentorship.state, Action.ACCEPT)
+    if mentorship.kind == Mentorship.Kind.MENTORSHIP:
+        _require_free_place(mentor)
+    mentorship.answered_at = timezone.now()
+    _start(mentorship, actor=actor)
+    _mark_active(actor)
+    _event(mentorship, Event.Kind.ACCEPTED, f"{actor.name} accepted. The {KIND_WORDS[mentorship.kind]} has begun.", actor)
+    audit(actor=actor, action="mentorship_accept", subject=mentorship)
+    _tell(mentorship.requester, mentorship, "request_answered", f"{actor.name} accepted your request")
+    return mentorship
+
+
+@transaction.atomic
+def mentorship_decline(*, mentorship: Mentorship, actor: Member, reason: str = "") -> Mentorship:
+    _require_recipient(mentorship, actor)
+    mentorship = _locked(mentorship)
+    mentorship.state = next_state(mentorship.state, Action.DECLINE)
+    mentorship.decline_reason = (reason or "").strip()
+    mentorship.answered_at = timezone.now()
+    mentorship.full_clean(validate_constraints=False)
+    mentorship.save()
+    _mark_active(actor)
+    _event(mentorship, Event.Kind.DECLINED, f"{actor.name} declined the request.", actor)
+    audit(actor=actor, action="mentorship_decline", subject=mentorship)
+    _tell(mentorship.requester, mentorship, "request_answered", f"{actor.name} cannot take your request")
+    return mentorship
+
+
+@transaction.atomic
+def mentorship_ask_info(*, mentorship: Mentorship, actor: Member, question: str) -> Mentorship:
+    _require_recipient(mentorship, actor)
+    question = _require_text(question, "question")
+    mentorship = _locked(mentorship)
+    mentorship.state = next_state(mentorship.state, Action.ASK_INFO)
+    # The requester now has a full window to answer.
+    mentorship.expires_at = timezone.now() + dt.timedelta(days=rules.request_expiry_days())
+    mentorship.save(update_fields=["state", "expires_at"])
+    info = InfoRequest(mentorship=mentorship, question=question)
+    info.full_clean()
+    info.save()
+    _mark_active(actor)
+    _event(mentorship, Event.Kind.INFO_ASKED, f"{actor.name} asked for more information.", actor)
+    audit(actor=actor, action="mentorship_ask_info", subject=mentorship)
+    _tell(mentorship.requester, mentorship, "request_info", f"{actor.name} would like to know more before answering")
+    return mentorship
+
+
+@transaction.atomic
+def mentorship_answer_info(*, mentorship: Mentorship, actor: Member, answer: str) -> Mentorship:
+    _require_requester(mentorship, actor)
+    answer = _require_text(answer, "answer")
+    mentorship = _locked(mentorship)
+    mentorship.state = next_state(mentorship.state, Action.ANSWER_INFO)
+    mentorship.expires_at = timezone.now() + dt.timedelta(days=rules.request_expiry_days())
+    mentorship.save(update_fields=["state", "expires_at"])
+    info = mentorship.info_requests.filter(answered_at__isnull=True).order_by("-asked_at", "-id").first()
+    if info is not None:
+        info.answer, info.answered_at = answer, timezone.now()
+        info.full_clean()
+        info.save()
+    _event(mentorship, Event.Kind.INFO_ANSWERED, f"{actor.name} answered the question.", actor)
+    audit(actor=actor, action="mentorship_answer_info", subject=mentorship)
+    _tell(mentorship.recipient, mentorship, "request_new", f"{actor.name} answered your question")
+    return mentorship
+
+
+@transaction.atomic
+def mentorship_withdraw(*, mentorship: Mentorship, actor: Member) -> Mentorship:
+    _require_requester(mentorship, actor)
+    mentorship = _locked(mentorship)
+    mentorship.state = next_state(mentorship.state, Action.WITHDRAW)
+    mentorship.ended_at = timezone.now()
+    mentorship.save(update_fields=["state", "ended_at"])
+    _event(mentorship, Event.Kind.WITHDRAWN, f"{actor.name} withdrew the request.", actor)
+    audit(actor=actor, action="mentorship_withdraw", subject=mentorship)
+    _tell(mentorship.recipient, mentorship, "request_withdrawn", f"{actor.name} withdrew their request")
+    return mentorship
+
+
+@transaction.atomic
+def mentorship_complete(*, mentorship: Mentorship, actor: Member) -> Mentorship:
+    _require_party(mentorship, actor)
+    mentorship = _locked(mentorship)
+    mentorship.state = next_state(mentorship.state, Action.COMPLETE)
+    mentorship.ended_at, mentorship.ended_by = timezone.now(), actor
+    mentorship.next_checkin_on = None
+    mentorship.save(update_fields=["state", "ended_at", "ended_by", "next_checkin_on"])
+    _event(mentorship, Event.Kind.COMPLETED, f"{actor.name} marked the {KIND_WORDS[mentorship.kind]} completed. Well done, both!", actor)
+    audit(actor=actor, action="mentorship_complete", subject=mentorship)
+    _tell(mentorship.other(actor), mentorship, "mentorship_ended", f"{actor.name} marked your {KIND_WORDS[mentorship.kind]} completed")
+    day = timezone.localdate(mentorship.ended_at)
+    for member in (mentorship.requester, mentorship.recipient):
+        _tell(member, mentorship, "survey_due", "A short closing survey is waiting for you",
+              key=f"survey_due:{mentorship.pk}:closing:{day}", name="mentorship_surveys")
+    return mentorship
+
+
+@transaction.atomic
+def mentorship_end_early(*, mentorship: Mentorship, actor: Member, reason: str = "") -> Mentorship:
+    _require_party(mentorship, actor)
+    mentorship = _locked(mentorship)
+    mentorship.state = next_state(mentorship.state, Action.END_EARLY)
+    mentorship.ended_at, mentorship.ended_by = timezone.now(), actor
+    mentorship.end_reason = (reason or "").strip()
+    mentorship.next_checkin_on = None
+    mentorship.full_clean(validate_constraints=False)
+    mentorship.save()
+    _event(mentorship, Event.Kind.ENDED_EARLY, f"{actor.name} ended the {KIND_WORDS[mentorship.kind]} early.", actor)
+    audit(actor=actor, action="mentorship_end_early", subject=mentorship)
+    _tell(mentorship.other(actor), mentorship, "mentorship_ended", f"{actor.name} ended your {KIND_WORDS[mentorship.kind]} early")
+    return mentorship
+
+
+def mentorship_expire_due(*, now: dt.datetime | None = None) -> int:
+    """Expire every open request past its date; one transaction per request."""
+    now = now or timezone.now()
+    due = Mentorship.objects.filter(state__in=OPEN_STATES, expires_at__lte=now).values_list("pk", flat=True)
+    expired = 0
+    for mentorship_id in list(due):
+        with transaction.atomic():
+            mentorship = Mentorship.objects.select_for_update().select_related("requester", "recipient").get(pk=mentorship_id)
+            if mentorship.state not in OPEN_STATES or mentorship.expires_at > now:
+                continue  # answered in the meantime
+            was_waiting_on_recipient = mentorship.state == State.REQUESTED
+            mentorship.state = next_state(mentorship.state, Action.EXPIRE)
+            mentorship.ended_at = now
+            mentorship.save(update_fields=["state", "ended_at"])
+            if was_waiting_on_recipient:
+                _mark_inactive(mentorship.recipient_id, now)
+            _event(mentorship, Event.Kind.EXPIRED, "The request expired without an answer.")
+            audit(actor=None, action="mentorship_expire", subject=mentorship)
+            _tell(mentorship.requester, mentorship, "request_expired",
+                  f"Your request to {mentorship.recipient.name} expired without an answer")
+            expired += 1
+    return expired
+
+
+@transaction.atomic
+def mentorship_create_from_match(
+    *, mentor: Member, mentee: Member, kind: str = Mentorship.Kind.MENTORSHIP,
+    programme: object | int | None = None, actor: Member,
+) -> Mentorship:
+    """An active mentorship straight from a published programme match."""
+    if mentor.pk == mentee.pk:
+        raise ValidationError(CANNOT_ASK_YOURSELF)
+    locked = _lock_members(mentor.pk, mentee.pk)
+    if selectors.is_blocked_pair(mentor, mentee) or not mentor.user.is_active or not mentee.user.is_active:
+        raise ValidationError(UNAVAILABLE)
+    if selectors.active_mentorships(mentee).filter(
+        kind=kind, requester__in=[mentor, mentee], recipient__in=[mentor, mentee]
+    ).exists():
+        raise ValidationError(ALREADY_TOGETHER)
+    if kind == Mentorship.Kind.MENTORSHIP:
+        _require_free_place(locked[mentor.pk])
+    mentorship = Mentorship(
+        kind=kind,
+        requester=mentee,
+        recipient=mentor,
+        origin=Mentorship.Origin.PROGRAMME,
+        programme_id=getattr(programme, "pk", programme),
+        answered_at=timezone.now(),
+    )
+    _start(mentorship, actor=actor)
+    _event(mentorship, Event.Kind.MATCHED, f"{mentee.name} and {mentor.name} were matched in a programme.", actor)
+    audit(actor=actor, action="mentorship_create_from_match", subject=mentorship, programme=mentorship.programme_id)
+    for member, other in ((mentee, mentor), (mentor, mentee)):
+        _tell(member, mentorship, "mentorship_matched", f"You have been matched with {other.name}")
+    return mentorship
+
+
+# ---------------------------------------------------------------- inside a mentorship
+
+
+@transaction.atomic
+def agreement_update(
+    *,
+    mentorship: Mentorship,
+    actor: Member,
+    cadence: str,
+    duration_weeks: int,
+    goals: str = "",
+    meeting: str = "",
+    confidentiality: str = "",
+) -> AgreementVersion:
+    _require_party(mentorship, actor)
+    mentorship = _locked(mentorship)
+    _require_active(mentorship)
+    latest = selectors.current_agreement(mentorship)
+    version = AgreementVersion(
+        mentorship=mentorship,
+        version=(latest.version if latest else 0) + 1,
+        cadence=cadence,
+        duration_weeks=duration_weeks,
+        goals=(goals or "").strip(),
+        meeting=(meeting or "").strip(),
+        confidentiality=(confidentiality or "").strip(),
+        updated_by=actor,
+    )
+    version.full_clean()
+    version.save()
+    mentorship.cadence, mentorship.duration_weeks = cadence, duration_weeks
+    mentorship.ends_on = mentorship.started_on + dt.timedelta(weeks=duration_weeks)
+    mentorship.save(update_fields=["cadence", "duration_weeks", "ends_on"])
+    _event(mentorship, Event.Kind.AGREEMENT, f"{actor.name} updated the agreement (version {version.version}).", actor)
+    audit(actor=actor, action="agreement_update", subject=version, version=version.version)
+    _tell(mentorship.other(actor), mentorship, "agreement_updated", f"{actor.name} updated your agreement",
+          name="mentorship_agreement")
+    return version
+
+
+@transaction.atomic
+def milestone_create(
+    *, mentorship: Mentorship, actor: Member, title: str, due_on: dt.date | None = None
+) -> Milestone:
+    _require_party(mentorship, actor)
+    _require_active(mentorship)
+    milestone = Milestone(
+        mentorship=mentorship, title=_require_text(title, "title"), due_on=due_on, created_by=actor
+    )
+    milestone.full_clean()
+    milestone.save()
+    due = f", due {due_on.day} {due_on:%B %Y}" if due_on else ""
+    _event(mentorship, Event.Kind.MILESTONE_ADDED, f"{actor.name} added a milestone: {milestone.title}{due}.", actor)
+    audit(actor=actor, action="milestone_create", subject=milestone)
+    return milestone
+
+
+@transaction.atomic
+def milestone_complete(*, milestone: Milestone, actor: Member) -> Milestone:
+    mentorship = milestone.mentorship
+    _require_party(mentorship, actor)
+    _require_active(mentorship)
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
+    if milestone.is_done:
+        raise ValidationError(MILESTONE_ALREADY_DONE)
+    milestone.done_at, milestone.done_by = timezone.now(), actor
+    milestone.save(update_fields=["done_at", "done_by"])
+    _event(mentorship, Event.Kind.MILESTONE_DONE, f"Milestone reached: {milestone.title}!", actor)
+    audit(actor=actor, action="milestone_complete", subject=milestone)
+    for member in (mentorship.requester, mentorship.recipient):
+        _tell(member, mentorship, "milestone_done", f"Milestone reached: {milestone.title}",
+              key=f"milestone_done:{milestone.pk}", name="mentorship_timeline")
+    return milestone
+
+
+@transaction.atomic
+def checkin_record(
+    *,
+    mentorship: Mentorship,
+    actor: Member,
+    held_on: dt.date,
+    topics: str = "",
+    notes: str = "",
+    next_steps: str = "",
+    next_checkin_on: dt.date | None = None,
+) -> CheckIn:
+    _require_party(mentorship, actor)
+    mentorship = _locked(mentorship)
+    _require_active(mentorship)
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": CHECKIN_IN_FUTURE})
+    if next_checkin_on is not None and next_checkin_on <= held_on:
+        raise ValidationError({"next_checkin_on": NEXT_CHECKIN_BEFORE})
+    checkin = CheckIn(
+        mentorship=mentorship,
+        held_on=held_on,
+        topics=(topics or "").strip(),
+        notes=(notes or "").strip(),
+        next_steps=(next_steps or "").strip(),
+        next_checkin_on=next_checkin_on,
+        recorded_by=actor,
+    )
+    checkin.full_clean()
+    checkin.save()
+    if next_checkin_on is not None:
+        mentorship.next_checkin_on = next_checkin_on
+    elif mentorship.next_checkin_on and held_on >= mentorship.next_checkin_on:
+        mentorship.next_checkin_on = None  # the planned one happened; none planned yet
+    mentorship.save(update_fields=["next_checkin_on"])
+    about = f" about {checkin.topics}" if checkin.topics else ""
+    _event(mentorship, Event.Kind.CHECKIN, f"{actor.name} recorded the check-in of {held_on.day} {held_on:%B %Y}{about}.", actor)
+    audit(actor=actor, action="checkin_record", subject=checkin)
+    _tell(mentorship.other(actor), mentorship, "checkin_recorded", f"{actor.name} recorded a check-in",
+          name="mentorship_checkins")
+    return checkin
+
+
+@transaction.atomic
+def feedback_give(
+    *, mentorship: Mentorship, actor: Member, text: str, topic: str = "", unplanned: bool = False
+) -> Feedback:
+    _require_party(mentorship, actor)
+    if mentorship.state not in {State.ACTIVE, State.COMPLETED}:
+        raise ValidationError(FEEDBACK_CLOSED)
+    feedback = Feedback(
+        mentorship=mentorship, author=actor, text=_require_text(text, "text"),
+        topic=(topic or "").strip(), unplanned=unplanned,
+    )
+    feedback.full_clean()
+    feedback.save()
+    what = "feedback on something neither of you planned to discuss" if unplanned else "feedback"
+    _event(mentorship, Event.Kind.FEEDBACK, f"{actor.name} gave {what}.", actor)
+    audit(actor=actor, action="feedback_give", subject=feedback, unplanned=unplanned)
+    _tell(mentorship.other(actor), mentorship, "feedback", f"{actor.name} gave you feedback", name="mentorship_feedback")
+    return feedback
+
+
+@transaction.atomic
+def survey_answer(
+    *, mentorship: Mentorship, actor: Member, satisfaction: int, comment: str = ""
+) -> SurveyResponse:
+    _require_party(mentorship, actor)
+    due = selectors.survey_due(mentorship, actor)
+    if due is None:
+        raise ValidationError(NO_SURVEY_DUE)
+    response = SurveyResponse(
+        mentorship=mentorship, respondent=actor, kind=due[0], due_on=due[1],
+        satisfaction=satisfaction, comment=(comment or "").strip(),
+    )
+    response.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            response.save()
+    except IntegrityError:
+        raise ValidationError(NO_SURVEY_DUE) from None
+    _event(mentorship, Event.Kind.SURVEY, f"{actor.name} answered the {response.get_kind_display().lower()} survey.", actor)
+    audit(actor=actor, action="survey_answer", subject=response, kind=response.kind)
+    return response
+
+
+# ---------------------------------------------------------------- availability and keeping it alive
+
+
+@transaction.atomic
+def availability_update(*, member: Member, unavailable: bool, actor: Member) -> Availability:
+    availability, _ = Availability.objects.get_or_create(member=member)
+    availability.unavailable = unavailable
+    availability.full_clean()
+    availability.save()
+    audit(actor=actor, action="availability_update", subject=availability, unavailable=unavailable)
+    return availability
+
+
+def member_came_back(*, member: Member) -> None:
+    """A member signed in: if they had gone quiet, they are suggested again."""
+    _mark_active(member)
+
+
+def mentors_mark_inactive(*, now: dt.datetime | None = None) -> int:
+    """Mark inactive whoever has left a request unanswered for too long."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=rules.inactive_after_days())
+    silent = (
+        Mentorship.objects.filter(state=State.REQUESTED, created_at__lte=cutoff)
+        .exclude(recipient__mentoring_availability__inactive_since__isnull=False)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    marked = 0
+    for member_id in list(silent):
+        with transaction.atomic():
+            marked += _mark_inactive(member_id, now)
+    return marked
+
+
+def _remind_both(mentorship: Mentorship, kind: str, title: str, key: str, name: str = "mentorship_detail") -> int:
+    told = 0
+    for member in (mentorship.requester, mentorship.recipient):
+        told += notify(recipient=member, kind=kind, title=title, url=_url(mentorship, name), key=key) is not None
+    return told
+
+
+def reminders_send(*, now: dt.datetime | None = None) -> int:
+    """Every reminder due now, each told once thanks to its key; safe to run any number of times."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    told = 0
+    expiring = Mentorship.objects.filter(
+        state=State.REQUESTED, expires_at__gt=now, expires_at__lte=now + rules.REQUEST_EXPIRING_WITHIN
+    ).select_related("requester", "recipient")
+    for m in expiring:
+        with transaction.atomic():
+            told += notify(
+                recipient=m.recipient, kind="request_expiring",
+                title=f"{m.requester.name}'s request expires soon", url=_url(m),
+                key=f"request_expiring:{m.pk}:{timezone.localdate(m.expires_at)}",
+            ) is not None
+    active = Mentorship.objects.filter(state=State.ACTIVE).select_related("requester", "recipient")
+    upcoming_until = today + dt.timedelta(days=rules.CHECKIN_UPCOMING_WITHIN_DAYS)
+    for m in active.filter(next_checkin_on__gte=today, next_checkin_on__lte=upcoming_until):
+        with transaction.atomic():
+            told += _remind_both(m, "checkin_upcoming", f"Check-in coming up on {m.next_checkin_on.day} {m.next_checkin_on:%B}",
+                                 f"checkin_upcoming:{m.pk}:{m.next_checkin_on}", "mentorship_checkins")
+    for m in active.filter(next_checkin_on__lt=today):
+        with transaction.atomic():
+            told += _remind_both(m, "checkin_overdue", "A check-in is overdue: record it or plan the next one",
+                                 f"checkin_overdue:{m.pk}:{m.next_checkin_on}", "mentorship_checkins")
+    for m in active.filter(ends_on__gte=today, ends_on__lte=today + dt.timedelta(days=rules.ENDING_SOON_WITHIN_DAYS)):
+        with transaction.atomic():
+            told += _remind_both(m, "ending_soon", f"Your {KIND_WORDS[m.kind]} is due to end on {m.ends_on.day} {m.ends_on:%B}",
+                                 f"ending_soon:{m.pk}:{m.ends_on}")
+    for m in active.filter(started_on__lte=today - dt.timedelta(days=rules.FIRST_PULSE_AFTER_DAYS)):
+        for member in (m.requester, m.recipient):
+            due = selectors.survey_due(m, member, today)
+            if due is None:
+                continue
+            with transaction.atomic():
+                told += notify(
+                    recipient=member, kind="survey_due", title="A two-question pulse survey is waiting for you",
+                    url=_url(m, "mentorship_surveys"), key=f"survey_due:{m.pk}:{due[0]}:{due[1]}",
+                ) is not None
+    return told
+
+
+# ---------------------------------------------------------------- safety
+
+
+@transaction.atomic
+def block_create(*, blocker: Member, blocked: Member) -> Block:
+    """Block a member, silently: open requests between the two simply close."""
+    if blocker.pk == blocked.pk:
+        raise ValidationError(CANNOT_BLOCK_YOURSELF)
+    block, created = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
+    if not created:
+        return block
+    audit(actor=blocker, action="block_create", subject=block)
+    open_between = Mentorship.objects.filter(state__in=OPEN_STATES).filter(
+        requester__in=[blocker, blocked], recipient__in=[blocker, blocked]
+    )
+    for mentorship in open_between:
+        if mentorship.requester_id == blocker.pk:
+            mentorship_withdraw(mentorship=mentorship, actor=blocker)
+        else:
+            mentorship_decline(mentorship=mentorship, actor=blocker)
+    return block
+
+
+@transaction.atomic
+def block_remove(*, block: Block, actor: Member) -> None:
+    if block.blocker_id != actor.pk:
+        raise PermissionDenied(selectors.MENTORSHIP_NOT_FOUND)
+    audit(actor=actor, action="block_remove", subject=block)
+    block.delete()
+
+
+@transaction.atomic
+def report_create(
+    *, reporter: Member, text: str, member: Member | None = None, mentorship: Mentorship | None = None
+) -> Report:
+    if member is None and mentorship is None:
+        raise ValidationError(REPORT_NEEDS_SUBJECT)
+    if mentorship is not None:
+        _require_party(mentorship, reporter)
+    report = Report(reporter=reporter, about_member=member, about_mentorship=mentorship, text=_require_text(text, "text"))
+    report.full_clean()
+    report.save()
+    audit(actor=reporter, action="report_create", subject=report)
+    for coordinator in Member.objects.filter(role__in=[Member.Role.COORDINATOR, Member.Role.ADMIN], user__is_active=True):
+        if coordinator.pk != reporter.pk:
+            notify(recipient=coordinator, kind="report_new", title="A concern was reported",
+                   url=reverse("report_detail", args=[report.pk]))
+    return report
+
+
+@transaction.atomic
+def report_resolve(*, report: Report, actor: Member, outcome: str, dismissed: bool = False) -> Report:
+    if not actor.is_coordinator:
+        raise PermissionDenied(COORDINATORS_ONLY)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status != Report.Status.OPEN:
+        raise ValidationError(REPORT_ALREADY_CLOSED)
+    report.status = Report.Status.DISMISSED if dismissed else Report.Status.RESOLVED
+    report.outcome = _require_text(outcome, "outcome")
+    report.resolved_by, report.resolved_at = actor, timezone.now()
+    report.full_clean()
+    report.save()
+    audit(actor=actor, action="report_resolve", subject=report, status=report.status)
+    notify(recipient=report.reporter, kind="report_outcome", title="Your report has been looked at",
+           body=report.outcome, url=reverse("my_reports"))
+    return report

@@ -1,0 +1,408 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from deskmate.mentoring import forms, rules, selectors, services
+from deskmate.mentoring.states import allowed_actions
+from deskmate.people import selectors as people_selectors
+from deskmate.people.decorators import coordinator_required, form_errors_from, member_required
+
+NO_CHECKIN_PLANNED = "No next check-in is planned."
+
+
+def _mentorship_context(viewer, mentorship, **extra) -> dict:
+    return {
+        "mentorship": mentorship,
+        "other": mentorship.other(viewer),
+        "is_requester": viewer.pk == mentorship.requester_id,
+        "is_recipient": viewer.pk == mentorship.recipient_id,
+        "survey_due": selectors.survey_due(mentorship, viewer),
+        **extra,
+    }
+
+
+def _saved(request, form, save, success: str):
+    """On a valid POST, call the service and return what it made; its refusal goes on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = save(form.cleaned_data)
+    except ValidationError as error:
+        form_errors_from(form, error)
+        return None
+    messages.success(request, success)
+    return result if result is not None else True
+
+
+def _refusal_message(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@member_required
+def mentorships(request):
+    member = request.member
+    return render(
+        request,
+        "mentoring/list.html",
+        {
+            "received": selectors.requests_received(member),
+            "sent": selectors.requests_sent(member),
+            "active": selectors.active_mentorships(member),
+            "past": selectors.past_mentorships(member)[:50],
+            "availability": selectors.availability_of(member),
+        },
+    )
+
+
+@member_required
+def mentorship_ask(request, member_id: int):
+    asked = people_selectors.access_member(request.member, member_id)
+    if asked.pk == request.member.pk:
+        raise Http404(people_selectors.MEMBER_NOT_FOUND)
+    form = forms.RequestForm(request.POST or None, goals=people_selectors.goals_of(request.member))
+    created = _saved(
+        request,
+        form,
+        lambda data: services.mentorship_request(requester=request.member, recipient=asked, **data),
+        f"Your request is on its way to {asked.name}.",
+    )
+    if created:
+        return redirect("mentorship_detail", mentorship_id=created.pk)
+    return render(
+        request, "mentoring/ask.html", {"form": form, "asked": asked, "expiry_days": rules.request_expiry_days()}
+    )
+
+
+@member_required
+def mentorship_detail(request, mentorship_id: int):
+    mentorship = selectors.access_mentorship(request.member, mentorship_id)
+    return render(
+        request,
+        "mentoring/detail.html",
+        _mentorship_context(
+            request.member,
+            mentorship,
+            actions=allowed_actions(mentorship.state),
+            goals=mentorship.goals.all(),
+            info_requests=selectors.info_requests_of(mentorship),
+            agreement=selectors.current_agreement(mentorship),
+        ),
+    )
+
+
+def _simple_action(service, success: str):
+    @require_POST
+    @member_required
+    def view(request, mentorship_id: int):
+        mentorship = selectors.access_mentorship(request.member, mentorship_id)
+        try:
+            service(mentorship=mentorship, actor=request.member)
+        except ValidationError as error:
+            _refusal_message(request, error)
+        else:
+            messages.success(request, success)
+        return redirect("mentorship_detail", mentorship_id=mentorship.pk)
+
+    return view
+
+
+mentorship_accept = _simple_action(services.mentorship_accept, "Accepted. Agree your goals to get started.")
+mentorship_withdraw = _simple_action(services.mentorship_withdraw, "Your request is withdrawn.")
+mentorship_complete = _simple_action(services.mentorship_complete, "Completed. Well done, both!")
+
+
+def _form_action(*, form_class, title: str, intro: str, submit: str, success: str, save):
+    @member_required
+    def view(request, mentorship_id: int):
+        mentorship = selectors.access_mentorship(request.member, mentorship_id)
+        form = form_class(request.POST or None)
+        if _saved(request, form, lambda data: save(mentorship, request.member, data), success):
+            return redirect("mentorship_detail", mentorship_id=mentorship.pk)
+        return render(
+            request,
+            "mentoring/action_form.html",
+            _mentorship_context(request.member, mentorship, form=form, title=title, intro=intro, submit=submit),
+        )
+
+    return view
+
+
+mentorship_decline = _form_action(
+    form_class=forms.ReasonForm,
+    title="Decline this request",
+    intro="The reason is for you alone: the person who asked is only told that you cannot take it.",
+    submit="Decline",
+    success="Declined.",
+    save=lambda m, actor, data: services.mentorship_decline(mentorship=m, actor=actor, **data),
+)
+mentorship_ask_info = _form_action(
+    form_class=forms.QuestionForm,
+    title="Ask for more information",
+    intro="The request stays open while you wait for the answer.",
+    submit="Send question",
+    success="Your question is sent.",
+    save=lambda m, actor, data: services.mentorship_ask_info(mentorship=m, actor=actor, **data),
+)
+mentorship_answer_info = _form_action(
+    form_class=forms.AnswerForm,
+    title="Answer the question",
+    intro="",
+    submit="Send answer",
+    success="Your answer is sent.",
+    save=lambda m, actor, data: services.mentorship_answer_info(mentorship=m, actor=actor, **data),
+)
+mentorship_end_early = _form_action(
+    form_class=forms.ReasonForm,
+    title="End early",
+    intro="The other person is told that it has ended; your reason is kept with the mentorship for the two of you.",
+    submit="End it now",
+    success="It has ended.",
+    save=lambda m, actor, data: services.mentorship_end_early(mentorship=m, actor=actor, **data),
+)
+
+
+@member_required
+def mentorship_timeline(request, mentorship_id: int):
+    mentorship = selectors.access_mentorship(request.member, mentorship_id)
+    return render(
+        request,
+        "mentoring/timeline.html",
+        _mentorship_context(request.member, mentorship, events=selectors.timeline_of(mentorship)),
+    )
+
+
+@member_required
+def mentorship_agreement(request, mentorship_id: int):
+    mentorship = selectors.access_mentorship(request.member, mentorship_id)
+    agreement = selectors.current_agreement(mentorship)
+    initial = {}
+    if agreement:
+        initial = {
+            "goals": agreement.goals,
+            "cadence": agreement.cadence,
+            "duration_weeks": agreement.duration_weeks,
+            "meeting": agreement.meeting,
+            "confidentiality": agreement.confidentiality,
+        }
+    form = forms.AgreementForm(request.POST or None, initial=initial)
+    saved = _saved(
+        request,
+        form,
+        lambda data: services.agreement_update(mentorship=mentorship, actor=request.member, **data),
+        "The agreement is saved.",
+    )
+    if saved:
+        return redirect("mentorship_agreement", mentorship_id=mentorship.pk)
+    return render(
+        request,
+        "mentoring/agreement.html",
+        _mentorship_context(
+            request.member, mentorship, agreement=agreement, form=form,
+            history=selectors.agreement_history(mentorship)[1:10],
+        ),
+    )
+
+
+@member_required
+def mentorship_milestones(request, mentorship_id: int):
+    mentorship = selectors.access_mentorship(request.member, mentorship_id)
+    form = forms.MilestoneForm(request.POST or None)
+    if _saved(
+        request,
+        form,
+        lambda data: services.milestone_create(mentorship=mentorship, actor=request.member, **data),
+        "Milestone added.",
+    ):
+        return redirect("mentorship_milestones", mentorship_id=mentorship.pk)
+    return render(
+        request,
+        "mentoring/milestones.html",
+        _mentorship_context(request.member, mentorship, milestones=selectors.milestones_of(mentorship), form=form),
+    )
+
+
+@require_POST
+@member_required
+def milestone_complete(request, mentorship_id: int, milestone_id: int):
+    mentorship = selectors.access_mentorship(request.member, mentorship_id)
+    milestone = selectors.access_milestone(mentorship, milestone_id)
+    try:
+        services.milestone_complete(milestone=milestone, actor=request.member)
+    except ValidationError as error:
+        _refusal_message(request, error)
+    else:
+        messages.success(request, f"Milestone reached: {milestone.title}. Congratulations!")
+    return redirect("mentorship_milestones", mentorship_id=mentorship.pk)
+
+
+@member_required
+def mentorship_checkins(request, mentorship_id: int):
+    mentorship = selectors.access_mentorship(request.member, mentorship_id)
+    form = forms.CheckInForm(request.POST or None)
+    if _saved(
+        request,
+        form,
+        lambda data: services.checkin_record(mentorship=mentorship, actor=request.member, **data),
+        "Check-in recorded.",
+    ):
+        return redirect("mentorship_checkins", mentorship_id=mentorship.pk)
+    return render(
+        request,
+        "mentoring/checkins.html",
+        _mentorship_context(request.member, mentorship, checkins=selectors.checkins_of(mentorship), form=form),
+    )
+
+
+@member_required
+def mentorship_calendar(request, mentorship_id: int):
+    from deskmate.mentoring.calendar import next_checkin_ics
+
+    mentorship = selectors.access_mentorship(request.member, mentorship_id)
+    if mentorship.next_checkin_on is None or not mentorship.is_active:
+        raise Http404(NO_CHECKIN_PLANNED)
+    response = HttpResponse(next_checkin_ics(mentorship), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="check-in-{mentorship.next_checkin_on}.ics"'
+    return response
+
+
+@member_required
+def mentorship_feedback(request, mentorship_id: int):
+    mentorship = selectors.access_mentorship(request.member, mentorship_id)
+    form = forms.FeedbackForm(request.POST or None)
+    if _saved(
+        request,
+        form,
+        lambda data: services.feedback_give(mentorship=mentorship, actor=request.member, **data),
+        "Thank you: your feedback is shared.",
+    ):
+        return redirect("mentorship_feedback", mentorship_id=mentorship.pk)
+    return render(
+        request,
+        "mentoring/feedback.html",
+        _mentorship_context(request.member, mentorship, feedback=selectors.feedback_of(mentorship), form=form),
+    )
+
+
+@member_required
+def mentorship_surveys(request, mentorship_id: int):
+    mentorship = selectors.access_mentorship(request.member, mentorship_id)
+    form = forms.SurveyForm(request.POST or None)
+    if _saved(
+        request,
+        form,
+        lambda data: services.survey_answer(mentorship=mentorship, actor=request.member, **data),
+        "Thank you for answering.",
+    ):
+        return redirect("mentorship_surveys", mentorship_id=mentorship.pk)
+    return render(
+        request,
+        "mentoring/surveys.html",
+        _mentorship_context(
+            request.member, mentorship, form=form, answered=selectors.surveys_of(mentorship, request.member)
+        ),
+    )
+
+
+@member_required
+def mentoring_availability(request):
+    availability = selectors.availability_of(request.member)
+    form = forms.AvailabilityForm(request.POST or None, initial={"unavailable": availability.unavailable})
+    if request.method == "POST" and form.is_valid():
+        services.availability_update(
+            member=request.member, unavailable=form.cleaned_data["unavailable"], actor=request.member
+        )
+        messages.success(request, "Your availability is saved.")
+        return redirect("mentorships")
+    return render(request, "mentoring/availability.html", {"form": form, "availability": availability})
+
+
+@coordinator_required
+def mentorship_overview(request):
+    return render(
+        request, "mentoring/overview.html", {"mentorships": selectors.mentorship_overview(request.member)[:500]}
+    )
+
+
+# ---------------------------------------------------------------- safety
+
+
+@member_required
+def blocks(request):
+    return render(request, "mentoring/blocks.html", {"blocks": selectors.blocks_of(request.member)})
+
+
+@member_required
+def member_block(request, member_id: int):
+    member = people_selectors.access_member(request.member, member_id)
+    if request.method == "POST":
+        try:
+            services.block_create(blocker=request.member, blocked=member)
+        except ValidationError as error:
+            _refusal_message(request, error)
+        else:
+            messages.success(request, f"{member.name} is blocked.")
+        return redirect("blocks")
+    return render(request, "mentoring/block_confirm.html", {"member": member})
+
+
+@require_POST
+@member_required
+def block_remove(request, member_id: int):
+    block = selectors.access_block(request.member, member_id)
+    services.block_remove(block=block, actor=request.member)
+    messages.success(request, "Unblocked.")
+    return redirect("blocks")
+
+
+def _report_page(request, *, member=None, mentorship=None):
+    form = forms.ReportForm(request.POST or None)
+    if _saved(
+        request,
+        form,
+        lambda data: services.report_create(reporter=request.member, member=member, mentorship=mentorship, **data),
+        "Thank you. A coordinator will look at it, and you will be told the outcome.",
+    ):
+        return redirect("my_reports")
+    return render(request, "mentoring/report_form.html", {"form": form, "member": member, "mentorship": mentorship})
+
+
+@member_required
+def report_member(request, member_id: int):
+    return _report_page(request, member=people_selectors.access_member(request.member, member_id))
+
+
+@member_required
+def report_mentorship(request, mentorship_id: int):
+    return _report_page(request, mentorship=selectors.access_mentorship(request.member, mentorship_id))
+
+
+@member_required
+def my_reports(request):
+    return render(request, "mentoring/my_reports.html", {"reports": selectors.reports_by(request.member)})
+
+
+@coordinator_required
+def reports(request):
+    status = request.GET.get("status", "open")
+    return render(
+        request,
+        "mentoring/reports.html",
+        {"reports": selectors.reports_queue(request.member, status=status), "status": status},
+    )
+
+
+@coordinator_required
+def report_detail(request, report_id: int):
+    report = selectors.access_report(request.member, report_id)
+    form = forms.ResolveForm(request.POST or None)
+    if _saved(
+        request,
+        form,
+        lambda data: services.report_resolve(report=report, actor=request.member, **data),
+        "Done. The reporter has been told.",
+    ):
+        return redirect("reports")
+    return render(request, "mentoring/report_detail.html", {"report": report, "form": form})

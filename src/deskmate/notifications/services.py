@@ -1,0 +1,191 @@
+"""Telling members things: in the app at once, by e-mail on commit, once each.
+
+`notify` is called inside the caller's transaction: the notification exists
+only if the change that caused it is committed, and its e-mail is queued only
+after that commit.
+"""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from deskmate.notifications.models import EmailDelivery, Notification, Preference
+from deskmate.notifications.selectors import email_preference
+from deskmate.people.models import Member
+from deskmate.people.services import audit
+
+logger = logging.getLogger(__name__)
+
+EMAIL_MAX_ATTEMPTS = 5
+EMAIL_RETRY_SECONDS = 60
+LOCAL_URL_ONLY = "A notification can only link inside deskmate."
+
+
+def email_max_attempts() -> int:
+    return getattr(settings, "NOTIFICATIONS_EMAIL_MAX_ATTEMPTS", EMAIL_MAX_ATTEMPTS)
+
+
+def email_retry_delay(attempts: int) -> dt.timedelta:
+    """Back off 1, 4, 16, 64… times the base delay after each failed attempt."""
+    base = getattr(settings, "NOTIFICATIONS_EMAIL_RETRY_SECONDS", EMAIL_RETRY_SECONDS)
+    return dt.timedelta(seconds=base * 4 ** max(attempts - 1, 0))
+
+
+def notify(
+    *, recipient: Member, kind: str, title: str, body: str = "", url: str = "", key: str = ""
+) -> Notification | None:
+    """Tell a member something; with a key, only the first call for that key tells them."""
+    if url and not url.startswith("/"):
+        raise ValidationError(LOCAL_URL_ONLY)
+    if key and Notification.objects.filter(recipient=recipient, key=key).exists():
+        return None
+    notification = Notification(
+        recipient=recipient, kind=kind, title=title[:200], body=body[:2000], url=url, key=key
+    )
+    notification.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            notification.save()
+    except IntegrityError:
+        # A concurrent run told them first.
+        return None
+    if email_preference(recipient) == Preference.Email.IMMEDIATE:
+        delivery = EmailDelivery.objects.create(
+            recipient=recipient, kind=EmailDelivery.Kind.IMMEDIATE, notification=notification
+        )
+        _send_on_commit(delivery)
+    return notification
+
+
+def _send_on_commit(delivery: EmailDelivery) -> None:
+    from deskmate.notifications.tasks import email_delivery_send
+
+    transaction.on_commit(lambda: email_delivery_send.enqueue(delivery.pk))
+
+
+@transaction.atomic
+def preference_update(*, member: Member, email: str, actor: Member) -> Preference:
+    preference, _ = Preference.objects.get_or_create(member=member)
+    preference.email = email
+    preference.full_clean()
+    preference.save()
+    audit(actor=actor, action="preference_update", subject=preference, email=email)
+    return preference
+
+
+@transaction.atomic
+def notification_mark_read(*, notification: Notification) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, member: Member) -> int:
+    return Notification.objects.filter(recipient=member, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    return start, start + dt.timedelta(days=1)
+
+
+def digests_schedule(*, day: dt.date) -> int:
+    """Queue one digest e-mail per daily-digest member who was told something on that day."""
+    start, end = _day_bounds(day)
+    members = Member.objects.filter(
+        notification_preference__email=Preference.Email.DAILY,
+        notifications__created_at__gte=start,
+        notifications__created_at__lt=end,
+    ).distinct()
+    queued = 0
+    for member in members:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    delivery, created = EmailDelivery.objects.get_or_create(
+                        recipient=member, kind=EmailDelivery.Kind.DIGEST, digest_date=day
+                    )
+            except IntegrityError:
+                continue
+            if created:
+                _send_on_commit(delivery)
+                queued += 1
+    return queued
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}" if path else settings.SITE_URL
+
+
+def _email_for(delivery: EmailDelivery) -> EmailMessage | None:
+    to = delivery.recipient.user.email
+    if not to or not delivery.recipient.user.is_active:
+        return None
+    footer = f"\n\nChoose how deskmate tells you things: {_absolute(reverse('notification_preferences'))}\n"
+    if delivery.kind == EmailDelivery.Kind.IMMEDIATE:
+        notification = delivery.notification
+        subject = f"[deskmate] {notification.title}"
+        lines = [notification.title, "", notification.body] if notification.body else [notification.title]
+        lines += ["", _absolute(notification.url or reverse("notifications"))]
+    else:
+        start, end = _day_bounds(delivery.digest_date)
+        told = delivery.recipient.notifications.filter(created_at__gte=start, created_at__lt=end)
+        told = list(told.order_by("created_at", "id"))
+        if not told:
+            return None
+        day = f"{delivery.digest_date.day} {delivery.digest_date:%B %Y}"
+        subject = f"[deskmate] Your day on deskmate, {day}"
+        lines = [f"What happened on {day}:", ""]
+        lines += [f"- {item.title}: {_absolute(item.url)}" if item.url else f"- {item.title}" for item in told]
+    return EmailMessage(subject=subject, body="\n".join(lines) + footer, to=[to])
+
+
+def email_delivery_attempt(delivery_id: int) -> str:
+    """Send one e-mail at most once: claim it, send it, record the outcome or schedule a retry."""
+    claimable = [EmailDelivery.Status.PENDING, EmailDelivery.Status.RETRY]
+    with transaction.atomic():
+        claimed = EmailDelivery.objects.filter(pk=delivery_id, status__in=claimable).update(
+            status=EmailDelivery.Status.SENDING, attempts=F("attempts") + 1
+        )
+    if not claimed:
+        return "skipped"
+    delivery = EmailDelivery.objects.select_related("recipient__user", "notification").get(pk=delivery_id)
+    message = _email_for(delivery)
+    if message is None:
+        EmailDelivery.objects.filter(pk=delivery_id).update(
+            status=EmailDelivery.Status.FAILED, last_error="Nothing to send, or no e-mail address."
+        )
+        return "failed"
+    try:
+        message.send()
+    except Exception as error:  # any backend failure: SMTP, DNS, a full disk for the file backend
+        logger.warning("E-mail delivery %s failed (attempt %s): %s", delivery_id, delivery.attempts, error)
+        if delivery.attempts >= email_max_attempts():
+            EmailDelivery.objects.filter(pk=delivery_id).update(
+                status=EmailDelivery.Status.FAILED, last_error=str(error)[:2000]
+            )
+            return "failed"
+        EmailDelivery.objects.filter(pk=delivery_id).update(
+            status=EmailDelivery.Status.RETRY, last_error=str(error)[:2000]
+        )
+        from deskmate.notifications.tasks import email_delivery_send
+
+        email_delivery_send.using(
+            run_after=timezone.now() + email_retry_delay(delivery.attempts)
+        ).enqueue(delivery_id)
+        return "retry"
+    EmailDelivery.objects.filter(pk=delivery_id).update(
+        status=EmailDelivery.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return "sent"

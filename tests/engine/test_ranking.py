@@ -1,0 +1,244 @@
+import dataclasses
+
+import numpy as np
+import pytest
+
+from deskmate.engine.fit import CareerProfile, Goal, Role
+from deskmate.engine.ranking import (
+    Availability,
+    Mode,
+    RankingWeights,
+    SuggestionFilter,
+    candidate_pool,
+    rank_suggestions,
+    shared_context,
+)
+from deskmate.engine.reasons import Names
+from deskmate.engine.ties import Community, Contacts, Educations, Positions, compute_ties
+
+AS_OF = "2024-03-01"
+ACME, GLOBEX, PAYMENTS, SEARCH, NORTHFIELD = 1, 2, 10, 11, 7
+NAMES = Names(
+    organisations={ACME: "Acme", GLOBEX: "Globex"},
+    units={PAYMENTS: "Payments"},
+    schools={NORTHFIELD: "Northfield University"},
+)
+LEAD_A_TEAM, SPEAKING = 1, 2
+
+(
+    VIEWER,
+    FORMER_MANAGER,
+    STRANGER,
+    CURRENT_MANAGER,
+    OVERLOADED,
+    SECRET_ADMIRER,
+    PEER,
+    MY_CONTACT,
+    SPEAKER,
+    ALUMNA,
+) = range(10)
+
+THE_MOVE = (Role("Software Engineer", 2010, 2018), Role("Engineering Manager", 2018))
+PROFILES = {
+    VIEWER: CareerProfile(
+        VIEWER,
+        roles=(Role("Software Engineer", 2019),),
+        goals=(
+            Goal(LEAD_A_TEAM, "Lead a team", target_role="Engineering Manager"),
+            Goal(SPEAKING, "Speak at conferences", skills=("public speaking",)),
+        ),
+    ),
+    FORMER_MANAGER: CareerProfile(FORMER_MANAGER, roles=THE_MOVE),
+    STRANGER: CareerProfile(STRANGER, roles=THE_MOVE),
+    CURRENT_MANAGER: CareerProfile(CURRENT_MANAGER, roles=(Role("Engineering Manager", 2012),)),
+    OVERLOADED: CareerProfile(OVERLOADED, roles=THE_MOVE),
+    SECRET_ADMIRER: CareerProfile(SECRET_ADMIRER, roles=THE_MOVE),
+    PEER: CareerProfile(PEER, roles=(Role("Software Engineer", 2019),)),
+    MY_CONTACT: CareerProfile(MY_CONTACT, roles=THE_MOVE),
+    SPEAKER: CareerProfile(
+        SPEAKER, roles=(Role("Developer Advocate", 2012),), skills=("Public Speaking",)
+    ),
+    ALUMNA: CareerProfile(ALUMNA, roles=(Role("Software Engineer", 2018),)),
+}
+COMMUNITY = Community(
+    n_members=10,
+    positions=Positions.from_rows(
+        [
+            (VIEWER, ACME, PAYMENTS, "2019-01-01", None),
+            (FORMER_MANAGER, ACME, PAYMENTS, "2019-01-01", "2021-12-31"),
+            (CURRENT_MANAGER, ACME, PAYMENTS, "2020-01-01", None),
+            (PEER, ACME, SEARCH, "2019-06-01", None),
+            (STRANGER, GLOBEX, -1, "2010-01-01", None),
+        ]
+    ),
+    educations=Educations.from_rows(
+        [
+            (VIEWER, NORTHFIELD, 1, "2014-09-01", "2018-06-30"),
+            (ALUMNA, NORTHFIELD, 2, "2008-09-01", "2012-06-30"),
+        ]
+    ),
+    contacts=Contacts.from_rows([(SECRET_ADMIRER, VIEWER), (VIEWER, MY_CONTACT)]),
+)
+TIES = compute_ties(COMMUNITY, as_of=AS_OF)
+CONTEXT = shared_context(VIEWER, COMMUNITY, as_of=AS_OF)
+
+
+def availability():
+    available = Availability.everyone_open(10, capacity=2)
+    available.active[OVERLOADED] = 2
+    available.open_requests[OVERLOADED] = 4
+    return available
+
+
+def suggest(mode=Mode.MENTOR, **options):
+    options.setdefault("availability", availability())
+    return rank_suggestions(
+        PROFILES[VIEWER],
+        [profile for member, profile in PROFILES.items()],
+        mode=mode,
+        ties=TIES,
+        context=CONTEXT,
+        names=NAMES,
+        as_of=AS_OF,
+        **options,
+    )
+
+
+def members(suggestions):
+    return [suggestion.candidate for suggestion in suggestions]
+
+
+class TestMentorSuggestions:
+    def test_exact_order(self):
+        # Same experience ranks by visible tie (a shared team over a contact
+        # over nothing), then by availability and load. The current manager
+        # has the strongest tie but never made the move the viewer wants;
+        # the speaker serves the smaller goal.
+        assert members(suggest()) == [
+            FORMER_MANAGER,
+            MY_CONTACT,
+            CURRENT_MANAGER,
+            STRANGER,
+            SECRET_ADMIRER,
+            SPEAKER,
+            OVERLOADED,
+        ]
+
+    def test_score_is_the_documented_sum(self):
+        weights = RankingWeights()
+        for suggestion in suggest():
+            assert suggestion.score == pytest.approx(
+                weights.fit * suggestion.fit
+                + weights.tie * suggestion.tie_strength
+                + weights.availability * suggestion.availability
+                - weights.load * suggestion.load
+            )
+
+    def test_private_evidence_of_others_does_not_move_anyone(self):
+        by_member = {suggestion.candidate: suggestion for suggestion in suggest()}
+        assert by_member[SECRET_ADMIRER].tie_strength == 0.0
+        assert by_member[SECRET_ADMIRER].score == by_member[STRANGER].score
+        assert by_member[SECRET_ADMIRER].reasons == (
+            "Moved from software engineer to engineering manager in 2018 — one of your goals",
+        )
+
+    def test_load_penalty_and_waitlist(self):
+        overloaded = {s.candidate: s for s in suggest()}[OVERLOADED]
+        assert overloaded.availability == RankingWeights().waitlisted
+        assert overloaded.load == pytest.approx(3 / 4)
+
+    def test_goals_served_and_reasons(self):
+        suggestions = suggest()
+        first, speaker = suggestions[0], {s.candidate: s for s in suggestions}[SPEAKER]
+        assert first.goals == (LEAD_A_TEAM,)
+        assert first.reasons == (
+            "You overlapped on the Payments team at Acme, 2019–2021",
+            "Moved from software engineer to engineering manager in 2018 — one of your goals",
+        )
+        assert speaker.goals == (SPEAKING,)
+        assert speaker.reasons == ("Knows public speaking — skills you want",)
+
+    def test_members_without_goals_are_shown_those_further_along(self):
+        viewer = dataclasses.replace(PROFILES[VIEWER], goals=())
+        suggestions = rank_suggestions(
+            viewer,
+            list(PROFILES.values()),
+            mode=Mode.MENTOR,
+            ties=TIES,
+            context=CONTEXT,
+            availability=availability(),
+            names=NAMES,
+            as_of=AS_OF,
+        )
+        assert PEER not in members(suggestions) and ALUMNA not in members(suggestions)
+        # Everyone left is well ahead, so the strongest visible ties lead.
+        assert members(suggestions)[:3] == [CURRENT_MANAGER, FORMER_MANAGER, MY_CONTACT]
+
+
+class TestFilters:
+    def test_goal(self):
+        assert members(suggest(filters=SuggestionFilter(goal=SPEAKING))) == [SPEAKER]
+        assert suggest(filters=SuggestionFilter(goal=99)) == []
+
+    def test_relationships(self):
+        assert members(suggest(filters=SuggestionFilter(current_colleagues=True))) == [
+            CURRENT_MANAGER
+        ]
+        assert members(suggest(filters=SuggestionFilter(former_colleagues=True))) == [
+            FORMER_MANAGER
+        ]
+        assert members(suggest(filters=SuggestionFilter(contacts=True))) == [MY_CONTACT]
+        either = SuggestionFilter(current_colleagues=True, contacts=True)
+        assert members(suggest(filters=either)) == [MY_CONTACT, CURRENT_MANAGER]
+
+    def test_alumni_and_copilot_mode(self):
+        assert members(suggest(Mode.COPILOT, filters=SuggestionFilter(alumni=True))) == [ALUMNA]
+
+    def test_open_now(self):
+        available = availability()
+        available.open_to_mentoring[FORMER_MANAGER] = False
+        suggestions = suggest(availability=available, filters=SuggestionFilter(open_now=True))
+        assert FORMER_MANAGER not in members(suggestions)
+        assert OVERLOADED not in members(suggestions)
+        assert members(suggestions) == [
+            MY_CONTACT,
+            CURRENT_MANAGER,
+            STRANGER,
+            SECRET_ADMIRER,
+            SPEAKER,
+        ]
+
+
+class TestCopilotSuggestions:
+    def test_peers_who_share_a_workplace_or_school(self):
+        suggestions = suggest(Mode.COPILOT)
+        # The managers share a workplace but are years ahead: mentors, not copilots.
+        assert members(suggestions) == [PEER, ALUMNA]
+        peer, alumna = suggestions
+        assert peer.reasons == ("You both work at Acme since 2019", "At a similar career stage")
+        assert alumna.reasons == (
+            "You are both alumni of Northfield University",
+            "At a similar career stage",
+        )
+
+
+def test_candidate_pool_lists_tie_partners_then_shared_places():
+    pool = candidate_pool(VIEWER, TIES, CONTEXT)
+    strengths = TIES.visible_strengths(VIEWER)
+    assert set(pool.tolist()) == {FORMER_MANAGER, CURRENT_MANAGER, PEER, MY_CONTACT, ALUMNA}
+    assert SECRET_ADMIRER not in pool
+    assert np.all(np.diff(strengths[pool]) <= 0)
+
+
+def test_context_from_another_member_is_refused():
+    with pytest.raises(ValueError):
+        rank_suggestions(
+            PROFILES[PEER],
+            [],
+            mode=Mode.MENTOR,
+            ties=TIES,
+            context=CONTEXT,
+            availability=availability(),
+            names=NAMES,
+            as_of=AS_OF,
+        )

@@ -1,0 +1,79 @@
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from deskmate.notifications import selectors, services
+from deskmate.notifications.models import EmailDelivery, Notification, Preference
+from tests.people.test_api import bearer
+
+pytestmark = pytest.mark.django_db
+
+
+def _tell(member, title="Hello", key=""):
+    with transaction.atomic():
+        return services.notify(recipient=member, kind="test", title=title, url="/mentorships/", key=key)
+
+
+def test_a_key_is_told_once(mentee):
+    assert _tell(mentee, key="checkin_upcoming:1:2025-05-03") is not None
+    assert _tell(mentee, key="checkin_upcoming:1:2025-05-03") is None
+    assert Notification.objects.count() == 1
+    assert EmailDelivery.objects.count() == 1
+
+
+def test_email_follows_the_preference(mentee, mentor, stranger):
+    services.preference_update(member=mentor, email=Preference.Email.DAILY, actor=mentor)
+    services.preference_update(member=stranger, email=Preference.Email.NONE, actor=stranger)
+    for member in (mentee, mentor, stranger):
+        _tell(member)
+    assert list(EmailDelivery.objects.values_list("recipient", "kind")) == [(mentee.pk, "immediate")]
+
+
+def test_unread_count(mentee, stranger):
+    _tell(mentee)
+    _tell(mentee, "Second")
+    assert (selectors.unread_count(mentee), selectors.unread_count(stranger), selectors.unread_count(None)) == (2, 0, 0)
+    services.notifications_mark_all_read(member=mentee)
+    assert selectors.unread_count(mentee) == 0
+
+
+def test_notifications_page_and_opening_one(mentee, as_mentee, as_stranger):
+    told = _tell(mentee, "Daniel accepted")
+    page = as_mentee.get(reverse("notifications"))
+    assert "Daniel accepted" in page.content.decode()
+    assert "Daniel accepted" not in as_stranger.get(reverse("notifications")).content.decode()
+    assert as_stranger.post(reverse("notification_open", args=[told.pk])).status_code == 404
+    told.refresh_from_db()
+    assert told.read_at is None
+    response = as_mentee.post(reverse("notification_open", args=[told.pk]))
+    assert (response.status_code, response.url) == (302, "/mentorships/")
+    told.refresh_from_db()
+    assert told.read_at is not None
+
+
+def test_preference_page(as_mentee, mentee, as_stranger):
+    assert as_mentee.get(reverse("notification_preferences")).status_code == 200
+    as_mentee.post(reverse("notification_preferences"), {"email": "daily"})
+    assert selectors.email_preference(mentee) == "daily"
+    as_stranger.post(reverse("notification_preferences"), {"email": "none"})
+    assert selectors.email_preference(mentee) == "daily"
+
+
+def test_api(mentee, stranger):
+    told = _tell(mentee, "Daniel accepted")
+    maya, sam = bearer(mentee), bearer(stranger)
+    assert [n["title"] for n in maya.get("/api/v1/notifications").json()] == ["Daniel accepted"]
+    assert sam.get("/api/v1/notifications").json() == []
+    assert maya.get("/api/v1/notifications/unread-count").json() == {"unread": 1}
+    assert sam.post(f"/api/v1/notifications/{told.pk}/read").status_code == 404
+    assert maya.post(f"/api/v1/notifications/{told.pk}/read").json()["read_at"] is not None
+    response = maya.put("/api/v1/notifications/preferences", '{"email": "none"}', content_type="application/json")
+    assert response.json() == {"email": "none"}
+    assert sam.get("/api/v1/notifications/preferences").json() == {"email": "immediate"}
+
+
+def test_only_local_links(mentee):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.notify(recipient=mentee, kind="x", title="x", url="https://evil.example/")
