@@ -455,3 +455,31 @@ def test_ids_of_any_width_give_the_same_ties():
     np.testing.assert_array_equal(wide.strength, narrow.strength)
     with pytest.raises(ValueError, match="below 2"):
         compute_ties(community([0, 2**31], [0, 1, 2, 3]), as_of=AS_OF)
+
+
+def test_tie_table_round_trips_through_its_evidence():
+    from deskmate.engine.ties import Community, Contacts, Interactions, Positions, TieTable, compute_ties
+
+    community = Community(
+        n_members=4,
+        positions=Positions.from_rows(
+            [(0, 1, 5, "2019-01-01", "2021-06-30"), (1, 1, 5, "2020-01-01", None), (2, 1, 5, "2018-01-01", None)]
+        ),
+        contacts=Contacts.from_rows([(0, 3), (1, 3)]),
+        interactions=Interactions.from_rows([(3, 0, 1, "2024-01-10")]),
+    )
+    table = compute_ties(community, as_of="2024-03-01")
+    records = [record for tie in range(len(table.first)) for record in table.evidence_of(tie)]
+    rebuilt = TieTable.from_evidence(4, records)
+    assert rebuilt.first.tolist() == table.first.tolist()
+    assert rebuilt.second.tolist() == table.second.tolist()
+    assert rebuilt.strength.tolist() == pytest.approx(table.strength.tolist(), abs=1e-12)
+    for tie in range(len(table.first)):
+        assert rebuilt.evidence_of(tie) == table.evidence_of(tie)
+
+
+def test_tie_table_from_no_evidence_is_empty():
+    from deskmate.engine.ties import TieTable
+
+    table = TieTable.from_evidence(5, [])
+    assert (len(table.first), table.visible_strengths(0).tolist()) == (0, [0.0] * 5)

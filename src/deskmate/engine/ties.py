@@ -685,6 +685,47 @@ class TieTable:
         strengths[partners] = -np.expm1(log_missing) + 0.0
         return strengths
 
+    @classmethod
+    def from_evidence(cls, n_members: int, records: Sequence[Evidence]) -> TieTable:
+        """A table rebuilt from evidence records, e.g. ties stored earlier and read back.
+
+        Strengths are recomputed from the evidence, exactly as :func:`compute_ties` does.
+
+        Examples
+        --------
+        >>> table = TieTable.from_evidence(3, [
+        ...     Evidence(EvidenceKind.CONTACT, 0, 2, 0.5, private_to=0),
+        ...     Evidence(EvidenceKind.INTERACTION, 0, 2, 0.5, private_to=0),
+        ... ])
+        >>> table.first.tolist(), table.second.tolist(), table.strength.tolist()
+        ([0], [2], [0.75])
+        """
+        def column(name: str) -> np.ndarray:
+            dtype, missing = _EVIDENCE_DEFAULTS[name]
+            values = []
+            for record in records:
+                value = getattr(record, name)
+                if value is None:
+                    value = missing
+                elif name in ("start", "end"):
+                    value = as_day(value)
+                elif name == "interaction":
+                    value = int(value)
+                values.append(value)
+            return np.array(values, dtype=dtype) if values else np.empty(0, dtype=dtype)
+
+        for record in records:
+            if not 0 <= record.first < record.second < n_members:
+                raise ValueError(f"evidence for ({record.first}, {record.second}) is not a pair first < second")
+        part: dict[str, np.ndarray] = {
+            "first": np.array([record.first for record in records], dtype=np.int64),
+            "second": np.array([record.second for record in records], dtype=np.int64),
+            "kind": np.array([int(record.kind) for record in records], dtype=np.int8),
+            "strength": np.array([record.strength for record in records], dtype=np.float64),
+        }
+        part.update({name: column(name) for name in _EVIDENCE_DEFAULTS})
+        return _assemble(n_members, [part])
+
     def restricted_to(self, members: Sequence[int] | np.ndarray) -> TieTable:
         """The ties with at least one end in ``members``, with their evidence."""
         wanted = np.zeros(self.n_members, dtype=bool)

@@ -20,6 +20,7 @@ def mentoring_periodic() -> dict:
 
 def periodic_tasks() -> list:
     """Every task the scheduler queues on each tick."""
+    from deskmate.network.tasks import ties_refresh_nightly
     from deskmate.notifications.tasks import digests_send
 
-    return [mentoring_periodic, digests_send]
+    return [mentoring_periodic, digests_send, ties_refresh_nightly]

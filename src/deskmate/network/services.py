@@ -153,6 +153,7 @@ def contacts_merge(
         batch_size=BATCH,
     )
     progress(total, total)
+    people_services.history_changed(owner.pk)
 
 
 def position_upsert(*, member: Member, actor: Member, source: str, summary: ImportSummary, **fields) -> None:
@@ -394,10 +395,8 @@ def interaction_delete(*, interaction, actor: Member) -> None:
 
 
 def _refresh_ties_on_commit(member_ids) -> None:
-    from deskmate.network.tasks import ties_refresh_members
-
-    ids = sorted({int(member_id) for member_id in member_ids})
-    transaction.on_commit(lambda: ties_refresh_members.enqueue(ids))
+    for member_id in member_ids:
+        people_services.history_changed(int(member_id))
 
 
 @transaction.atomic

@@ -1,6 +1,16 @@
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from deskmate.engine.ranking import SuggestionFilter
+from deskmate.network.forms import IntroductionAnswerForm, IntroductionForm, InteractionForm, SuggestionFilterForm
+from deskmate.network.network_map import network_map_for
+from deskmate.network.suggestions import suggestions_for
+from deskmate.people.selectors import access_member, members_visible_to
 
 from deskmate.network import selectors, services
 from deskmate.network.models import ImportJob
@@ -51,3 +61,135 @@ def import_detail(request, job_id: int):
 def contacts(request):
     page = Paginator(selectors.contacts_of(request.member), 100).get_page(request.GET.get("page"))
     return render(request, "network/contacts.html", {"page": page})
+
+
+def _filters(form) -> SuggestionFilter:
+    if not form.is_valid():
+        return SuggestionFilter()
+    data = form.cleaned_data
+    return SuggestionFilter(
+        goal=data["goal"],
+        current_colleagues=data["current_colleagues"],
+        former_colleagues=data["former_colleagues"],
+        alumni=data["alumni"],
+        contacts=data["contacts"],
+        open_now=data["open_now"],
+    )
+
+
+def _suggestions_page(request, *, copilots: bool):
+    goals = list(request.member.goals.all())
+    form = SuggestionFilterForm(request.GET or None, goals=goals)
+    suggestions = suggestions_for(request.member, copilots=copilots, filters=_filters(form))
+    goal_text = {goal.pk: goal.text for goal in goals}
+    rows = [(item, [goal_text[g] for g in item.goals if g in goal_text]) for item in suggestions]
+    return render(
+        request,
+        "network/suggestions.html",
+        {"form": form, "rows": rows, "copilots": copilots, "has_goals": bool(goals)},
+    )
+
+
+@member_required
+def mentor_suggestions(request):
+    return _suggestions_page(request, copilots=False)
+
+
+@member_required
+def copilot_suggestions(request):
+    return _suggestions_page(request, copilots=True)
+
+
+@member_required
+def network_page(request):
+    return render(request, "network/network.html", {"map_url": reverse("network_map_data")})
+
+
+@member_required
+def network_map_data(request):
+    return JsonResponse(network_map_for(request.member))
+
+
+@member_required
+def interactions(request):
+    return render(
+        request, "network/interactions.html", {"interactions": selectors.interactions_logged_by(request.member)[:100]}
+    )
+
+
+@member_required
+def interaction_log(request, member_id: int):
+    other = access_member(request.member, member_id)
+    form = InteractionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.interaction_log(logged_by=request.member, other=other, **form.cleaned_data)
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, f"Logged: {dict(form.fields['kind'].choices)[form.cleaned_data['kind']].lower()} with {other.first_name}.")
+            return redirect("member_profile", member_id=other.pk)
+    return render(request, "network/interaction_form.html", {"form": form, "other": other})
+
+
+@require_POST
+@member_required
+def interaction_delete(request, interaction_id: int):
+    interaction = selectors.access_interaction(request.member, interaction_id)
+    services.interaction_delete(interaction=interaction, actor=request.member)
+    messages.success(request, "Interaction removed.")
+    return redirect("interactions")
+
+
+@member_required
+def introductions(request):
+    return render(request, "network/introductions.html", {"introductions": selectors.introductions_involving(request.member)})
+
+
+@member_required
+def introduction_ask(request, member_id: int):
+    target = access_member(request.member, member_id)
+    mutual_ids = selectors.mutual_contact_ids(request.member, target)
+    introducers = list(members_visible_to(request.member).filter(pk__in=mutual_ids))
+    form = IntroductionForm(request.POST or None, introducers=introducers)
+    if request.method == "POST" and form.is_valid():
+        introducer = access_member(request.member, form.cleaned_data["introducer"])
+        try:
+            services.introduction_request(
+                requester=request.member, introducer=introducer, target=target, message=form.cleaned_data["message"]
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, f"Asked {introducer.first_name} to introduce you to {target.first_name}.")
+            return redirect("introductions")
+    return render(request, "network/introduction_form.html", {"form": form, "target": target, "introducers": introducers})
+
+
+@require_POST
+@member_required
+def introduction_answer(request, introduction_id: int):
+    introduction = selectors.access_introduction(request.member, introduction_id)
+    form = IntroductionAnswerForm(request.POST)
+    agree = request.POST.get("answer") == "agree"
+    try:
+        services.introduction_answer(
+            introduction=introduction, actor=request.member, agree=agree,
+            note=form.cleaned_data.get("note", "") if form.is_valid() else "",
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Thank you; your answer is recorded.")
+    return redirect("introductions")
+
+
+@require_POST
+@member_required
+def introduction_withdraw(request, introduction_id: int):
+    introduction = selectors.access_introduction(request.member, introduction_id)
+    try:
+        services.introduction_withdraw(introduction=introduction, actor=request.member)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("introductions")

@@ -54,6 +54,25 @@ def audit(*, actor: Member | None, action: str, subject=None, **details) -> None
     )
 
 
+def history_changed(member_id: int) -> None:
+    """Recompute the member's ties once the current transaction commits (once per transaction)."""
+    connection = transaction.get_connection()
+    for _savepoints, callback, _robust in connection.run_on_commit:
+        pending = getattr(callback, "pending_member_ids", None)
+        if pending is not None:
+            pending.add(member_id)
+            return
+    member_ids = {member_id}
+
+    def refresh():
+        from deskmate.network.tasks import ties_refresh_members
+
+        ties_refresh_members.enqueue(sorted(member_ids))
+
+    refresh.pending_member_ids = member_ids
+    transaction.on_commit(refresh)
+
+
 def _named(model, name: str, **extra):
     """Find a shared record by its normalised name, creating it the first time."""
     name = " ".join((name or "").split())
@@ -196,6 +215,7 @@ def position_create(
     position.full_clean()
     position.save()
     audit(actor=actor, action="position_create", subject=position)
+    history_changed(position.member_id)
     return position
 
 
@@ -219,12 +239,14 @@ def position_update(
     position.full_clean()
     position.save()
     audit(actor=actor, action="position_update", subject=position)
+    history_changed(position.member_id)
     return position
 
 
 @transaction.atomic
 def position_delete(*, position: Position, actor: Member) -> None:
     audit(actor=actor, action="position_delete", subject=position, title=position.title)
+    history_changed(position.member_id)
     position.delete()
 
 
@@ -260,6 +282,7 @@ def education_create(
     education.full_clean()
     education.save()
     audit(actor=actor, action="education_create", subject=education)
+    history_changed(education.member_id)
     return education
 
 
@@ -279,12 +302,14 @@ def education_update(
     education.full_clean()
     education.save()
     audit(actor=actor, action="education_update", subject=education)
+    history_changed(education.member_id)
     return education
 
 
 @transaction.atomic
 def education_delete(*, education: Education, actor: Member) -> None:
     audit(actor=actor, action="education_delete", subject=education)
+    history_changed(education.member_id)
     education.delete()
 
 
