@@ -8,12 +8,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from deskmate.demo.generator import DEMO_PASSWORD, MEMBERS_MINIMUM, generate_community
-from deskmate.demo.loader import NOT_EMPTY, CommunityNotEmpty, demo_community_load
+from deskmate.demo.loader import NOT_EMPTY, CommunityNotEmpty, SignInTaken, demo_community_load
 from deskmate.people.models import Member
 
 TOO_FEW_MEMBERS = "--members must be at least {minimum}."
 REFUSED = (
-    NOT_EMPTY + " Use --if-empty to skip it without an error, or a fresh DESKMATE_DATA_DIR to rebuild."
+    NOT_EMPTY
+    + " Use --if-empty to skip it without an error, or a fresh DESKMATE_DATA_DIR to rebuild."
 )
 
 
@@ -47,14 +48,18 @@ class Command(BaseCommand):
             help="Show a progress bar on stderr (default: when stderr is a terminal).",
         )
 
-    def handle(self, *args, members: int, seed: int, if_empty: bool, progress: bool | None, **options):
+    def handle(
+        self, *args, members: int, seed: int, if_empty: bool, progress: bool | None, **options
+    ):
         if members < MEMBERS_MINIMUM:
             raise CommandError(TOO_FEW_MEMBERS.format(minimum=MEMBERS_MINIMUM))
         existing = Member.objects.count()
         if existing:
             if if_empty:
                 if options["verbosity"] >= 2:
-                    self.stdout.write(f"{existing} members exist already; leaving the database as it is.")
+                    self.stdout.write(
+                        f"{existing} members exist already; leaving the database as it is."
+                    )
                 return
             raise CommandError(REFUSED.format(count=existing))
         if progress is None:
@@ -67,8 +72,12 @@ class Command(BaseCommand):
             if if_empty:
                 return
             raise CommandError(str(error)) from None
+        except SignInTaken as error:
+            raise CommandError(str(error)) from None
         elapsed = time.monotonic() - started
         summary = ", ".join(f"{count:,} {what.replace('_', ' ')}" for what, count in counts.items())
-        self.stdout.write(self.style.SUCCESS(f"Created the demo community in {elapsed:.1f} s: {summary}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Created the demo community in {elapsed:.1f} s: {summary}.")
+        )
         sign_ins = ", ".join(m.email for m in community.members if m.signs_in)
         self.stdout.write(f"Sign in as {sign_ins} with the password {DEMO_PASSWORD}.")

@@ -1,0 +1,1 @@
+"""The demo community: a university's students and alumni, generated the same way every time."""
