@@ -16,6 +16,7 @@ and its tests check them.
 from __future__ import annotations
 
 import itertools
+from datetime import timedelta
 import queue
 import secrets
 import threading
@@ -31,7 +32,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from deskmate.demo.generator import DEMO_PASSWORD, Community
-from deskmate.network.models import Contact
+from deskmate.network.models import Contact, Interaction
 from deskmate.network.services import contact_match_key
 from deskmate.people.models import (
     AuditEntry,
@@ -127,6 +128,7 @@ class _Loader:
         self._members()
         self._histories()
         self._contacts()
+        self._interactions()
         if connection.vendor == "postgresql":
             # Keys were given explicitly, so the sequences must catch up.
             with connection.cursor() as cursor:
@@ -372,8 +374,15 @@ class _Loader:
                 return key
             return _match_key(k)
 
+        self.met: list[tuple[int, int]] = []
+
         def batches() -> Iterator[list[tuple]]:
             for chunk in self.community.contact_chunks():
+                self.met.extend(
+                    (k.owner, k.member)
+                    for k in chunk
+                    if k.member is not None and _logs_interactions(k.owner, k.member, self.community.seed)
+                )
                 yield [
                     (
                         member_ids[k.owner],
@@ -411,6 +420,25 @@ class _Loader:
         self._insert(
             "contacts", Contact, columns, itertools.chain.from_iterable(_made_ahead(batches()))
         )
+
+    def _interactions(self) -> None:
+        """A history of logged moments: about one linked contact in twelve met within two years."""
+        member_ids, date, now = self.member_ids, self.db_date, self.db_now
+        today = self.community.today
+        kinds = [kind.value for kind in Interaction.Kind]
+        by_email = {member.email: index for index, member in enumerate(self.community.members)}
+        rows = []
+        for owner, other in self.met:
+            mix = (owner * 7919 + other * 104729 + self.community.seed) % 1_000_003
+            for repeat in range(1 + mix % 3):
+                day = today - timedelta(days=(mix // 7 + repeat * 97) % 720)
+                rows.append((member_ids[owner], member_ids[other], kinds[(mix + repeat) % 4], date(day), "", now))
+        maya, daniel = by_email.get("mentee@deskmate.demo"), by_email.get("mentor@deskmate.demo")
+        if maya is not None and daniel is not None:
+            rows.append((member_ids[maya], member_ids[daniel], Interaction.Kind.LUNCH.value,
+                         date(today - timedelta(days=21)), "Talked about moving into management", now))
+        columns = ("logged_by_id", "other_id", "kind", "happened_on", "note", "created_at")
+        self._insert("interactions", Interaction, columns, rows)
 
     def _insert(
         self,
@@ -470,6 +498,10 @@ class _Loader:
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             return self.db_now
         return field.get_db_prep_save(field.get_default(), connection)
+
+
+def _logs_interactions(owner: int, other: int, seed: int) -> bool:
+    return (owner * 31 + other * 17 + seed) % 12 == 0
 
 
 def _match_key(contact) -> str:

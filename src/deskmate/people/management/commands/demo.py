@@ -28,6 +28,10 @@ class Command(BaseCommand):
     def handle(self, *args, members, seed, addrport, no_serve, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("demo_data", members=members, seed=seed, if_empty=True)
+        from deskmate.network.models import Tie
+
+        if not Tie.objects.exists():
+            call_command("refresh_ties")
         self.stdout.write(self.style.SUCCESS(f"\ndeskmate demo: http://{addrport}/"))
         self.stdout.write(f"Sign in with any of these, password {DEMO_PASSWORD!r}:")
         for role, email in DEMO_SIGN_INS:
