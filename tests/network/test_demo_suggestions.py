@@ -1,0 +1,95 @@
+"""On the demo community, the demo mentee's suggestions carry reasons that are true."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from deskmate.network.models import Contact, Interaction, Tie
+from deskmate.network.suggestions import suggestions_for
+from deskmate.people.models import Education, Member, Position
+from deskmate.people.selectors import members_visible_to
+
+pytestmark = pytest.mark.django_db
+
+OVERLAP = re.compile(r"You overlapped on the (.+) team at (.+), (\d{4})(?:–(\d{4}))?$")
+TOGETHER = re.compile(r"You work together on the (.+) team at (.+) since (\d{4})$")
+MUTUAL = re.compile(r"(\d+) mutual contacts?$")
+ALUMNI = re.compile(r"You are both alumni of (.+)$")
+MOVED = re.compile(r"Moved from (.+) to (.+) in (\d{4}) — one of your goals$")
+LUNCH = re.compile(r"You had (lunch|a meeting|a call|a chat about work)")
+
+
+@pytest.fixture
+def demo(db):
+    call_command("demo_data", members=300, seed=7, no_progress=True)
+    call_command("refresh_ties")
+    return Member.objects.get(user__email="mentee@deskmate.demo")
+
+
+def worked_in(member, unit, organisation):
+    return Position.objects.filter(member=member, unit__name=unit, organisation__name=organisation)
+
+
+def check_reason(reason: str, viewer: Member, candidate: Member) -> None:
+    tie = Tie.objects.filter(
+        member_low=min(viewer.pk, candidate.pk), member_high=max(viewer.pk, candidate.pk)
+    ).first()
+    if match := OVERLAP.match(reason):
+        unit, organisation, start, end = match.groups()
+        mine, theirs = worked_in(viewer, unit, organisation), worked_in(candidate, unit, organisation)
+        assert mine.exists() and theirs.exists(), reason
+        assert not all(p.end is None for p in mine) or not all(p.end is None for p in theirs), reason
+        assert tie is not None
+    elif match := TOGETHER.match(reason):
+        unit, organisation, _ = match.groups()
+        assert worked_in(viewer, unit, organisation).filter(end__isnull=True).exists(), reason
+        assert worked_in(candidate, unit, organisation).filter(end__isnull=True).exists(), reason
+        assert tie is not None
+    elif match := MUTUAL.match(reason):
+        evidence = [item for item in tie.evidence if item["kind"] == 7]
+        assert [item["count"] for item in evidence] == [int(match.group(1))], reason
+    elif match := ALUMNI.match(reason):
+        for member in (viewer, candidate):
+            assert Education.objects.filter(member=member, school__name=match.group(1)).exists(), reason
+    elif match := MOVED.match(reason):
+        year = int(match.group(3))
+        titles = [p.title.lower() for p in Position.objects.filter(member=candidate, start__year=year)]
+        assert match.group(2) in titles, reason
+    elif reason == "In your contacts":
+        assert Contact.objects.filter(owner=viewer, member=candidate).exists(), reason
+    elif LUNCH.match(reason):
+        assert Interaction.objects.filter(logged_by=viewer, other=candidate).exists(), reason
+
+
+def test_demo_mentee_reasons_are_true(demo):
+    suggestions = suggestions_for(demo)
+    assert len(suggestions) >= 3
+    assert suggestions[0].member.user.email == "mentor@deskmate.demo"
+    checked = 0
+    for suggestion in suggestions:
+        for reason in suggestion.reasons:
+            check_reason(reason, demo, suggestion.member)
+            checked += 1
+    assert checked >= 10
+
+
+def test_demo_mentee_never_sees_a_hidden_member(demo):
+    hidden = set(Member.objects.exclude(pk__in=members_visible_to(demo).values("pk")).values_list("pk", flat=True))
+    assert hidden, "the demo community has members with restricted profiles"
+    for copilots in (False, True):
+        shown = {s.member.pk for s in suggestions_for(demo, copilots=copilots, limit=100)}
+        assert shown and not shown & hidden
+
+
+def test_demo_copilot_is_the_peer_on_her_team(demo):
+    peers = [s.member.first_name for s in suggestions_for(demo, copilots=True)]
+    assert "Tomás" in peers
+
+
+def test_reasons_never_name_anothers_private_contact(demo):
+    """Daniel's suggestions for himself never say "In your contacts" about people only Maya imported."""
+    daniel = Member.objects.get(user__email="mentor@deskmate.demo")
+    for suggestion in suggestions_for(daniel, copilots=True, limit=100):
+        if "In your contacts" in suggestion.reasons:
+            assert Contact.objects.filter(owner=daniel, member=suggestion.member).exists()
