@@ -18,8 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.report import write_section  # noqa: E402
 from tests.importing.archives import REALISTIC_FILES, build_linkedin_zip, connections_csv  # noqa: E402
+
+from bench.report import write_section  # noqa: E402
 
 
 def deskmate(*args, env):

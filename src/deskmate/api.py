@@ -10,9 +10,9 @@ from deskmate.network.api import router as network_router
 from deskmate.notifications.api import router as notifications_router
 from deskmate.people.api import router as people_router
 from deskmate.people.models import ApiToken
-from deskmate.programmes.api import router as programmes_router
 from deskmate.people.selectors import member_for_user
 from deskmate.people.services import api_token_hash
+from deskmate.programmes.api import router as programmes_router
 
 
 class PersonalToken(HttpBearer):

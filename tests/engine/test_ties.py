@@ -458,7 +458,14 @@ def test_ids_of_any_width_give_the_same_ties():
 
 
 def test_tie_table_round_trips_through_its_evidence():
-    from deskmate.engine.ties import Community, Contacts, Interactions, Positions, TieTable, compute_ties
+    from deskmate.engine.ties import (
+        Community,
+        Contacts,
+        Interactions,
+        Positions,
+        TieTable,
+        compute_ties,
+    )
 
     community = Community(
         n_members=4,

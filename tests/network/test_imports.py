@@ -10,7 +10,14 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from deskmate.network.models import Contact, ImportJob
-from deskmate.people.models import AuditEntry, Education, Member, MemberSkill, Organisation, Position
+from deskmate.people.models import (
+    AuditEntry,
+    Education,
+    Member,
+    MemberSkill,
+    Organisation,
+    Position,
+)
 from tests.importing.archives import (
     POSITIONS_CSV,
     REALISTIC_FILES,

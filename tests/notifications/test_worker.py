@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from deskmate.mentoring import services
 from deskmate.mentoring.models import Mentorship
+from deskmate.mentoring.tasks import periodic_tasks
 from deskmate.notifications import services as notification_services
 from deskmate.notifications.models import EmailDelivery, Preference
 from deskmate.notifications.tasks import digests_send, email_delivery_send
@@ -44,7 +45,9 @@ def test_due_reminders_are_sent_exactly_once(due_everything, run_tasks):
     tomorrow = due_everything
     call_command("scheduler", "--once", verbosity=0)
     call_command("scheduler", "--once", verbosity=0)  # still waiting: not queued twice
-    assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 2
+    queued = sorted(DBTaskResult.objects.filter(status=TaskResultStatus.READY).values_list("task_path", flat=True))
+    assert queued == sorted(task.module_path for task in periodic_tasks())
+    assert len(queued) == 3
     run_tasks()
     call_command("scheduler", "--once", verbosity=0)
     run_tasks()

@@ -4,7 +4,15 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from deskmate.people import services
-from deskmate.people.models import AuditEntry, Education, Organisation, Position, School, Skill, SkillAlias
+from deskmate.people.models import (
+    AuditEntry,
+    Education,
+    Organisation,
+    Position,
+    School,
+    Skill,
+    SkillAlias,
+)
 
 pytestmark = pytest.mark.django_db
 

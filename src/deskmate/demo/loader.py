@@ -16,12 +16,12 @@ and its tests check them.
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
 import queue
 import secrets
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from datetime import timedelta
 from typing import TypeVar
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password

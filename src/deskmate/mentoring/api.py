@@ -9,7 +9,6 @@ from ninja import Field, Router, Schema, Status
 from deskmate.mentoring import rules, selectors, services
 from deskmate.mentoring.models import Cadence, Mentorship, Report
 from deskmate.mentoring.views import NO_CHECKIN_PLANNED
-from deskmate.notifications.api import router as notifications_router
 from deskmate.people import selectors as people_selectors
 from deskmate.people.decorators import COORDINATORS_ONLY
 

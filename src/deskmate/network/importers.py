@@ -13,12 +13,12 @@ from deskmate.network.services import (
     EDUCATION_COLUMNS,
     ImportSummary,
     Progress,
-    import_error_from_validation,
-    partial_to_date,
     education_upsert,
-    no_progress,
-    position_upsert,
+    import_error_from_validation,
     linkedin_archive_apply,
+    no_progress,
+    partial_to_date,
+    position_upsert,
     vcard_apply,
 )
 from deskmate.people import services as people_services

@@ -66,6 +66,9 @@ class Tie(models.Model):
         ]
         indexes = [models.Index(fields=["member_high"])]
 
+    def __str__(self):
+        return f"tie {self.member_low_id}–{self.member_high_id} ({self.strength:.2f})"
+
 
 class ImportJob(models.Model):
     """One uploaded file and what became of it."""

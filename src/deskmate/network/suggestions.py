@@ -19,7 +19,15 @@ from deskmate.engine.text import Lexicon
 from deskmate.engine.ties import TieTable
 from deskmate.network.models import Tie
 from deskmate.network.tie_store import community_load, evidence_records
-from deskmate.people.models import Education, Member, Organisation, Position, School, SkillAlias, Unit
+from deskmate.people.models import (
+    Education,
+    Member,
+    Organisation,
+    Position,
+    School,
+    SkillAlias,
+    Unit,
+)
 from deskmate.people.selectors import members_visible_to
 
 #: How many members who merely share a workplace or school are considered, besides tie partners.
@@ -128,12 +136,13 @@ def suggestions_for(
     viewer: Member,
     *,
     copilots: bool = False,
-    filters: SuggestionFilter = SuggestionFilter(),
+    filters: SuggestionFilter | None = None,
     limit: int = 20,
     as_of: dt.date | None = None,
 ) -> list[MemberSuggestion]:
     """Ranked suggestions with their reasons, never naming what the viewer may not see."""
     mode = Mode.COPILOT if copilots else Mode.MENTOR
+    filters = filters or SuggestionFilter()
     as_of = as_of or timezone.localdate()
     tie_rows = list(
         Tie.objects.filter(Q(member_low=viewer) | Q(member_high=viewer)).values_list(

@@ -7,15 +7,19 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from deskmate.engine.ranking import SuggestionFilter
-from deskmate.network.forms import IntroductionAnswerForm, IntroductionForm, InteractionForm, SuggestionFilterForm
+from deskmate.network import selectors, services
+from deskmate.network.forms import (
+    InteractionForm,
+    IntroductionAnswerForm,
+    IntroductionForm,
+    SuggestionFilterForm,
+)
+from deskmate.network.models import ImportJob
 from deskmate.network.network_map import network_map_for
 from deskmate.network.suggestions import suggestions_for
-from deskmate.people.selectors import access_member, members_visible_to
-
-from deskmate.network import selectors, services
-from deskmate.network.models import ImportJob
 from deskmate.people.decorators import form_errors_from, member_required
 from deskmate.people.forms import LinkedInUploadForm, PeopleUploadForm, VCardUploadForm
+from deskmate.people.selectors import access_member, members_visible_to
 
 FORMS = {
     ImportJob.Kind.LINKEDIN: (LinkedInUploadForm, "archive"),
