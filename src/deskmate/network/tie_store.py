@@ -159,19 +159,25 @@ def _evidence_json(table: TieTable, tie: int, member_ids: np.ndarray, programme_
     return items
 
 
-def _tie_rows(table: TieTable, arrays: CommunityArrays, now) -> list[Tie]:
+def _store(table: TieTable, arrays: CommunityArrays, now) -> int:
+    """Insert the table's ties a batch at a time, so memory stays flat however many there are."""
     first_ids = arrays.member_ids[table.first]
     second_ids = arrays.member_ids[table.second]
-    return [
-        Tie(
-            member_low_id=int(first_ids[tie]),
-            member_high_id=int(second_ids[tie]),
-            strength=float(table.strength[tie]),
-            evidence=_evidence_json(table, tie, arrays.member_ids, arrays.programme_names),
-            updated_at=now,
+    for begin in range(0, len(table.first), BATCH):
+        Tie.objects.bulk_create(
+            [
+                Tie(
+                    member_low_id=int(first_ids[tie]),
+                    member_high_id=int(second_ids[tie]),
+                    strength=float(table.strength[tie]),
+                    evidence=_evidence_json(table, tie, arrays.member_ids, arrays.programme_names),
+                    updated_at=now,
+                )
+                for tie in range(begin, min(begin + BATCH, len(table.first)))
+            ],
+            batch_size=BATCH,
         )
-        for tie in range(len(table.first))
-    ]
+    return len(table.first)
 
 
 @transaction.atomic
@@ -179,10 +185,8 @@ def ties_refresh_all(*, as_of: dt.date | None = None) -> int:
     """Recompute every tie of the community and replace the stored ones."""
     arrays = community_load()
     table = compute_ties(arrays.community, as_of=as_of or timezone.localdate())
-    rows = _tie_rows(table, arrays, timezone.now())
     Tie.objects.all().delete()
-    Tie.objects.bulk_create(rows, batch_size=BATCH)
-    return len(rows)
+    return _store(table, arrays, timezone.now())
 
 
 @transaction.atomic
@@ -191,10 +195,8 @@ def ties_refresh_members(*, member_ids, as_of: dt.date | None = None) -> int:
     arrays = community_load()
     wanted = [member_id for member_id in member_ids if member_id in set(arrays.member_ids.tolist())]
     table = compute_ties_touching(arrays.community, arrays.index_of(wanted), as_of=as_of or timezone.localdate())
-    rows = _tie_rows(table, arrays, timezone.now())
     Tie.objects.filter(Q(member_low_id__in=member_ids) | Q(member_high_id__in=member_ids)).delete()
-    Tie.objects.bulk_create(rows, batch_size=BATCH)
-    return len(rows)
+    return _store(table, arrays, timezone.now())
 
 
 def evidence_records(tie_rows, index_of: dict[int, int], programme_ids: dict[str, int]) -> list[Evidence]:

@@ -1,3 +1,264 @@
-from ninja import Router
+"""API endpoints for programmes: the same services and access rules as the pages.
+
+Coordinators manage programmes; a member sees the programmes open to them and
+their own application; anyone else gets a 404 for a programme's management
+endpoints, as if it did not exist.
+"""
+
+import datetime as dt
+
+from django.http import Http404, HttpResponse
+from ninja import Router, Schema, Status
+
+from deskmate.programmes import reports, selectors, services
+from deskmate.programmes.models import PairRule, Programme
 
 router = Router(tags=["programmes"])
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+
+
+class ProgrammeIn(Schema):
+    name: str
+    kind: Programme.Kind = Programme.Kind.ONE_TO_ONE
+    description: str = ""
+    questions: list[str] = []
+    topics: list[str] = []
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    enrolment_opens_on: dt.date | None = None
+    enrolment_closes_on: dt.date | None = None
+    open_signup: bool = True
+    capacity_per_mentor: int = 1
+    avoid_reporting_line: bool = True
+    avoid_same_unit: bool = False
+    organisation_rule: Programme.OrganisationRule = Programme.OrganisationRule.ANY
+    tie_weight: float = 0.0
+
+
+class ProgrammeOut(Schema):
+    id: int
+    slug: str
+    name: str
+    kind: str
+    description: str
+    questions: list[str]
+    topics: list[str]
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    enrolment_opens_on: dt.date | None
+    enrolment_closes_on: dt.date | None
+    enrolment_open: bool
+    open_signup: bool
+    capacity_per_mentor: int
+    avoid_reporting_line: bool
+    avoid_same_unit: bool
+    organisation_rule: str
+    tie_weight: float
+
+    @staticmethod
+    def resolve_questions(programme):
+        return programme.question_list
+
+    @staticmethod
+    def resolve_enrolment_open(programme):
+        return programme.enrolment_is_open()
+
+
+class ApplicationIn(Schema):
+    role: str
+    capacity: int | None = None
+    goals: str = ""
+    answers: dict[str, str] = {}
+    topics: dict[str, int] = {}
+    mentor_preferences: list[int] = []
+
+
+class ApplicationOut(Schema):
+    id: int
+    member: PersonOut
+    role: str
+    status: str
+    source: str
+    capacity: int | None
+    goals: str
+    answers: dict[str, str]
+    topics: dict[str, int]
+    mentor_preferences: list[int]
+    created_at: dt.datetime
+
+
+class RunIn(Schema):
+    method: str = "optimal"
+    new_round: bool = False
+
+
+class PairOut(Schema):
+    mentee: PersonOut
+    mentor: PersonOut
+    score: float
+    fit: float
+    tie_strength: float
+    topic_agreement: float
+    preference_rank: int | None
+    reasons: list[str]
+    pinned: bool
+    carried: bool
+    mentorship_id: int | None
+
+
+class RunSummary(Schema):
+    id: int
+    method: str
+    status: str
+    round: int
+    progress: int
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    published_at: dt.datetime | None
+
+
+class RunOut(RunSummary):
+    parameters: dict
+    metrics: dict
+    warnings: list[str]
+    error: str
+    pairs: list[PairOut]
+
+    @staticmethod
+    def resolve_pairs(run):
+        return list(selectors.pairs_of(run))
+
+
+class RuleIn(Schema):
+    mentee_id: int
+    mentor_id: int
+    kind: PairRule.Kind
+
+
+class RuleOut(Schema):
+    id: int
+    mentee: PersonOut
+    mentor: PersonOut
+    kind: str
+
+
+def _programme(request, programme_id: int) -> Programme:
+    if request.auth.is_coordinator:
+        return selectors.access_managed_programme(request.auth, programme_id)
+    return selectors.access_programme(request.auth, programme_id)
+
+
+@router.get("/programmes", response=list[ProgrammeOut], summary="Programmes you may see")
+def programme_list(request):
+    return list(selectors.programmes_visible_to(request.auth))
+
+
+@router.post("/programmes", response={201: ProgrammeOut}, summary="Create a programme (coordinators)")
+def programme_create(request, payload: ProgrammeIn):
+    fields = payload.dict()
+    fields["questions"] = "\n".join(q.strip() for q in fields["questions"] if q.strip())
+    return Status(201, services.programme_create(actor=request.auth, **fields))
+
+
+@router.get("/programmes/{programme_id}", response=ProgrammeOut)
+def programme_detail(request, programme_id: int):
+    return _programme(request, programme_id)
+
+
+@router.get("/programmes/{programme_id}/applications", response=list[ApplicationOut], summary="Applications (coordinators)")
+def application_list(request, programme_id: int):
+    programme = selectors.access_managed_programme(request.auth, programme_id)
+    return list(selectors.applications_of(programme))
+
+
+@router.post("/programmes/{programme_id}/applications", response={201: ApplicationOut}, summary="Apply, or change your application")
+def application_submit(request, programme_id: int, payload: ApplicationIn):
+    programme = _programme(request, programme_id)
+    return Status(
+        201,
+        services.application_submit(programme=programme, member=request.auth, actor=request.auth, **payload.dict()),
+    )
+
+
+@router.get("/programmes/{programme_id}/application", response=ApplicationOut, summary="Your own application")
+def own_application(request, programme_id: int):
+    programme = _programme(request, programme_id)
+    application = selectors.own_application(request.auth, programme)
+    if application is None:
+        raise Http404("You have not applied to this programme.")
+    return application
+
+
+@router.get("/programmes/{programme_id}/rules", response=list[RuleOut], summary="Pinned and forbidden pairs")
+def rule_list(request, programme_id: int):
+    programme = selectors.access_managed_programme(request.auth, programme_id)
+    return list(selectors.pair_rules_of(programme))
+
+
+@router.post("/programmes/{programme_id}/rules", response={201: RuleOut}, summary="Pin or forbid a pair")
+def rule_set(request, programme_id: int, payload: RuleIn):
+    programme = selectors.access_managed_programme(request.auth, programme_id)
+    rule = services.pair_rule_set(
+        programme=programme,
+        actor=request.auth,
+        mentee=selectors.access_applicant(request.auth, programme, payload.mentee_id),
+        mentor=selectors.access_applicant(request.auth, programme, payload.mentor_id),
+        kind=payload.kind,
+    )
+    return Status(201, rule)
+
+
+@router.delete("/programmes/{programme_id}/rules/{rule_id}", response={204: None})
+def rule_remove(request, programme_id: int, rule_id: int):
+    programme = selectors.access_managed_programme(request.auth, programme_id)
+    services.pair_rule_remove(rule=selectors.access_pair_rule(request.auth, programme, rule_id), actor=request.auth)
+    return Status(204, None)
+
+
+@router.get("/programmes/{programme_id}/runs", response=list[RunSummary], summary="Match runs")
+def run_list(request, programme_id: int):
+    programme = selectors.access_managed_programme(request.auth, programme_id)
+    return list(selectors.runs_of(programme))
+
+
+@router.post("/programmes/{programme_id}/runs", response={201: RunOut, 202: RunOut}, summary="Run the matching")
+def run_start(request, programme_id: int, payload: RunIn):
+    programme = selectors.access_managed_programme(request.auth, programme_id)
+    run = services.match_run_start(
+        programme=programme, actor=request.auth, method=payload.method, new_round=payload.new_round
+    )
+    return Status(201 if run.is_finished else 202, run)
+
+
+@router.get("/programmes/{programme_id}/runs/{run_id}", response=RunOut, summary="A run: pairs, reasons and metrics")
+def run_detail(request, programme_id: int, run_id: int):
+    programme = selectors.access_managed_programme(request.auth, programme_id)
+    return selectors.access_run(request.auth, programme, run_id)
+
+
+@router.post("/programmes/{programme_id}/runs/{run_id}/publish", response=RunOut, summary="Publish a run's matches")
+def run_publish(request, programme_id: int, run_id: int):
+    programme = selectors.access_managed_programme(request.auth, programme_id)
+    run = selectors.access_run(request.auth, programme, run_id)
+    return services.match_run_publish(run=run, actor=request.auth)
+
+
+@router.get("/programmes/{programme_id}/report", response=dict, summary="Programme health: counts and aggregates")
+def report(request, programme_id: int):
+    programme = selectors.access_managed_programme(request.auth, programme_id)
+    return reports.programme_health(programme)
+
+
+@router.get("/programmes/{programme_id}/report.csv", summary="The programme report as CSV")
+def report_csv(request, programme_id: int):
+    programme = selectors.access_managed_programme(request.auth, programme_id)
+    response = HttpResponse(reports.report_csv(programme, request.auth), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{programme.slug}-report.csv"'
+    return response
+
+
+

@@ -1,3 +1,33 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from deskmate.programmes import views
+
+one = "programmes/<int:programme_id>/"
+
+urlpatterns = [
+    path("programmes/", views.programme_list, name="programmes"),
+    path("programmes/new/", views.programme_create, name="programme_create"),
+    path(one, views.programme_detail, name="programme_detail"),
+    path(one + "edit/", views.programme_edit, name="programme_edit"),
+    path(one + "apply/", views.programme_apply, name="programme_apply"),
+    path(one + "withdraw/", views.programme_withdraw, name="programme_withdraw"),
+    path(one + "applications/", views.applications, name="programme_applications"),
+    path(one + "applications/<int:application_id>/", views.application_edit, name="programme_application_edit"),
+    path(
+        one + "applications/<int:application_id>/withdraw/",
+        views.application_withdraw,
+        name="programme_application_withdraw",
+    ),
+    path(one + "invite/", views.invite, name="programme_invite"),
+    path(one + "import/", views.import_upload, name="programme_import"),
+    path(one + "import/<int:import_id>/", views.import_mapping, name="programme_import_mapping"),
+    path(one + "import/<int:import_id>/result/", views.import_result, name="programme_import_result"),
+    path(one + "rules/", views.pair_rules, name="programme_rules"),
+    path(one + "rules/<int:rule_id>/remove/", views.pair_rule_remove, name="programme_rule_remove"),
+    path(one + "runs/", views.run_start, name="programme_run_start"),
+    path(one + "runs/<int:run_id>/", views.run_detail, name="programme_run"),
+    path(one + "runs/<int:run_id>/rule/", views.pair_rule_quick, name="programme_run_rule"),
+    path(one + "runs/<int:run_id>/publish/", views.run_publish, name="programme_run_publish"),
+    path(one + "health/", views.health, name="programme_health"),
+    path(one + "report.csv", views.report_csv, name="programme_report_csv"),
+]
