@@ -340,7 +340,13 @@ class Title:
 
 
 def _title_lexicon(lexicon: Lexicon) -> Lexicon:
-    return Lexicon(aliases={**_TITLE_ALIASES, **lexicon.aliases}, stop_words=lexicon.stop_words)
+    # Building a lexicon tokenises every alias; titles are parsed thousands of times per ranking,
+    # so the title variant is made once per lexicon and kept on it.
+    variant = lexicon.__dict__.get("_title_variant")
+    if variant is None:
+        variant = Lexicon(aliases={**_TITLE_ALIASES, **lexicon.aliases}, stop_words=lexicon.stop_words)
+        object.__setattr__(lexicon, "_title_variant", variant)
+    return variant
 
 
 def parse_title(title: str, lexicon: Lexicon = NO_ALIASES) -> Title:

@@ -1,0 +1,359 @@
+"""Applications exported from a form tool (CSV or XLSX), read into plain records.
+
+One row per applicant. The coordinator maps the file's columns to fields (name,
+e-mail, role, capacity, goals, topic ranks, answers); the file is then read
+whole, and any bad cell refuses the whole file with its row and column named.
+Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from deskmate.importing.errors import (
+    INVALID_EMAIL,
+    REQUIRED,
+    ErrorCollector,
+    ImportFileError,
+)
+from deskmate.importing.names import looks_like_email
+from deskmate.importing.safety import ZipLimits, decode_text, open_zip, read_upload
+from deskmate.importing.tables import Column, csv_records, header_key, read_table
+
+MAX_ROWS = 20_000
+XLSX_MAX_RATIO = 250
+MAX_TEXT = 3000
+
+IGNORE, NAME, FIRST_NAME, LAST_NAME, EMAIL, ROLE, CAPACITY, GOALS, TOPIC, ANSWER = (
+    "ignore", "name", "first_name", "last_name", "email", "role", "capacity", "goals", "topic", "answer",
+)
+FIELDS = {
+    IGNORE: "Do not import",
+    NAME: "Full name",
+    FIRST_NAME: "First name",
+    LAST_NAME: "Last name",
+    EMAIL: "E-mail address",
+    ROLE: "Role (mentor or mentee)",
+    CAPACITY: "How many mentees (mentors)",
+    GOALS: "Goals (free text)",
+    TOPIC: "Topic: a rank per cell",
+    ANSWER: "Answer to a question",
+}
+#: Fields a file may map at most one column to.
+SINGLE_FIELDS = (NAME, FIRST_NAME, LAST_NAME, EMAIL, ROLE, CAPACITY)
+
+NO_HEADER = "the file has no header row"
+DUPLICATE_HEADER = 'two columns are called "{label}"'
+NOT_A_ROLE = '"{value}" is not a role (expected "mentor" or "mentee")'
+NOT_A_CAPACITY = '"{value}" is not a number of mentees from 1 to 50'
+NOT_A_RANK = '"{value}" is not a rank (expected e.g. "First choice", "2" or "x")'
+TOO_LONG = "the text is longer than {limit} characters"
+EMAIL_TWICE = '"{value}" is also on row {row}'
+NOT_A_WORKBOOK = "the file is not an Excel workbook that can be read ({detail})"
+EMPTY_WORKBOOK = "the workbook has no sheet"
+MAP_EMAIL = "Map one column to the e-mail address."
+MAP_ROLE = "Map one column to the role."
+MAP_ONCE = "Map only one column to {field}."
+
+_ORDINAL_WORDS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+    "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+}
+_CHOSEN = {"x", "yes", "y", "✓", "✔", "true", "selected", "chosen", "interested"}
+_NOT_CHOSEN = {"", "no", "n", "false", "-", "–", "none", "not interested"}
+
+
+@dataclass(frozen=True, slots=True)
+class Applicant:
+    row: int
+    email: str
+    first_name: str
+    last_name: str
+    role: str
+    capacity: int | None
+    goals: str
+    topics: dict[str, int]
+    answers: dict[str, str]
+    #: The file's label for each field, to name the column in later errors.
+    labels: dict[str, str]
+
+
+def topic_name(label: str) -> str:
+    """A topic column's topic: "Topics [Public speaking]" → "Public speaking"."""
+    found = re.search(r"\[([^\]]+)\]\s*$", label)
+    return " ".join((found.group(1) if found else label).split())
+
+
+def parse_rank(value: str) -> int | None:
+    """A topic cell as a rank: 1 for a first choice, 0 for chosen without a rank, None for not chosen.
+
+    >>> [parse_rank(v) for v in ("First Choice", "2", "x", "", "3rd")]
+    [1, 2, 0, None, 3]
+    """
+    text = " ".join(value.casefold().split())
+    if text in _NOT_CHOSEN:
+        return None
+    if text in _CHOSEN:
+        return 0
+    text = re.sub(r"\s*(choice|preference|priority)$", "", text)
+    if text.isdigit() and 0 < int(text) <= 100:
+        return int(text)
+    found = re.fullmatch(r"(\d+)(st|nd|rd|th)", text)
+    if found and 0 < int(found.group(1)) <= 100:
+        return int(found.group(1))
+    if text in _ORDINAL_WORDS:
+        return _ORDINAL_WORDS[text]
+    raise ValueError(value)
+
+
+def parse_role(value: str) -> str:
+    """ "Mentor", "I would like to be mentored", "Mentee (I want a mentor)"… as mentor or mentee."""
+    words = set(re.findall(r"[a-z]+", value.casefold()))
+    if words & {"mentee", "mentored"}:
+        return "mentee"
+    if words & {"mentor", "mentoring"}:
+        return "mentor"
+    raise ValueError(value)
+
+
+# ---------------------------------------------------------------- reading records
+
+
+def _records(raw: bytes, *, filename: str) -> Iterator[tuple[int, list[str]]]:
+    if raw.startswith(b"PK\x03\x04"):
+        return _workbook_records(raw, filename=filename)
+    text = decode_text(raw, file=filename, allow_utf16=True)
+    return csv_records(text, file=filename, delimiter=_delimiter(text))
+
+
+def _delimiter(text: str) -> str:
+    try:
+        return csv.Sniffer().sniff(text[: 64 * 1024], delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
+
+
+def _workbook_records(raw: bytes, *, filename: str) -> Iterator[tuple[int, list[str]]]:
+    import openpyxl
+
+    open_zip(raw, file=filename, limits=ZipLimits(max_bytes=len(raw) + 1, max_ratio=XLSX_MAX_RATIO))
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
+        raise ImportFileError(filename, None, None, NOT_A_WORKBOOK.format(detail=error)) from None
+    try:
+        if not workbook.worksheets:
+            raise ImportFileError(filename, None, None, EMPTY_WORKBOOK)
+        records = []
+        for cells in workbook.worksheets[0].iter_rows():
+            number = next((cell.row for cell in cells if getattr(cell, "row", None)), None)
+            if number is not None:
+                records.append((number, [_cell_text(cell.value) for cell in cells]))
+    finally:
+        workbook.close()
+    return iter(records)
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_header(data: bytes, *, filename: str, max_bytes: int) -> list[str]:
+    """The column labels of the first non-blank row; two columns may not share a label."""
+    raw = read_upload(data, file=filename, max_bytes=max_bytes)
+    for number, record in _records(raw, filename=filename):
+        labels = [cell.replace("\ufeff", "").strip() for cell in record]
+        while labels and not labels[-1]:
+            labels.pop()
+        if not labels:
+            continue
+        seen: set[str] = set()
+        for index, label in enumerate(labels):
+            if not label:
+                labels[index] = label = f"Column {index + 1}"
+            if header_key(label) in seen:
+                raise ImportFileError(filename, number, label, DUPLICATE_HEADER.format(label=label))
+            seen.add(header_key(label))
+        return labels
+    raise ImportFileError(filename, None, None, NO_HEADER)
+
+
+def guess_mapping(labels: Sequence[str], *, topics: Sequence[str] = (), questions: Sequence[str] = ()) -> dict[str, str]:
+    """A first guess at each column's field, for the coordinator to correct."""
+    known_topics = {header_key(topic) for topic in topics}
+    known_questions = {header_key(question) for question in questions}
+    mapping: dict[str, str] = {}
+    taken: set[str] = set()
+    for label in labels:
+        key = header_key(label)
+        guess = IGNORE
+        if "mail" in key:
+            guess = EMAIL
+        elif key in {"first name", "given name", "forename"}:
+            guess = FIRST_NAME
+        elif key in {"last name", "surname", "family name"}:
+            guess = LAST_NAME
+        elif "name" in key:
+            guess = NAME
+        elif "role" in key or "join as" in key or "mentor or mentee" in key:
+            guess = ROLE
+        elif "how many" in key or "capacity" in key:
+            guess = CAPACITY
+        elif "[" in label or header_key(topic_name(label)) in known_topics or "topic" in key:
+            guess = TOPIC
+        elif "goal" in key or "hope" in key or "want to" in key or "get out of" in key:
+            guess = GOALS
+        elif key in known_questions or label.rstrip().endswith("?"):
+            guess = ANSWER
+        if guess in SINGLE_FIELDS and guess in taken:
+            guess = IGNORE
+        taken.add(guess)
+        mapping[label] = guess
+    return mapping
+
+
+def mapping_problems(mapping: dict[str, str], *, peer: bool) -> list[str]:
+    """What is wrong with a column mapping, in words; empty when it can be used."""
+    problems = []
+    chosen = list(mapping.values())
+    if chosen.count(EMAIL) != 1:
+        problems.append(MAP_EMAIL)
+    if not peer and chosen.count(ROLE) != 1:
+        problems.append(MAP_ROLE)
+    for field in SINGLE_FIELDS:
+        if field not in (EMAIL, ROLE) and chosen.count(field) > 1:
+            problems.append(MAP_ONCE.format(field=FIELDS[field].lower()))
+    return problems
+
+
+def parse_applicants(
+    data: bytes,
+    *,
+    filename: str,
+    mapping: dict[str, str],
+    peer: bool,
+    max_bytes: int,
+    max_rows: int = MAX_ROWS,
+) -> list[Applicant]:
+    """Every applicant of the file, or ImportFileErrors naming each bad row and column."""
+    raw = read_upload(data, file=filename, max_bytes=max_bytes)
+    labels = read_header(raw, filename=filename, max_bytes=max_bytes)
+    collector = ErrorCollector()
+    table = read_table(
+        _records(raw, filename=filename),
+        file=filename,
+        columns=[Column(label) for label in labels],
+        collector=collector,
+        max_rows=max_rows,
+    )
+    by_field: dict[str, list[str]] = {}
+    for label in labels:
+        by_field.setdefault(mapping.get(label, IGNORE), []).append(label)
+    single = {field: by_field[field][0] for field in SINGLE_FIELDS if field in by_field}
+    applicants: list[Applicant] = []
+    first_row_of: dict[str, int] = {}
+    for row in table.rows:
+        errors_before = len(collector.errors)
+
+        def report(label: str, message: str, row=row) -> None:
+            collector.add(ImportFileError(filename, row.number, label, message))
+
+        def cell(field: str, row=row) -> str:
+            return row[single[field]] if field in single else ""
+
+        email = cell(EMAIL)
+        if not email:
+            report(single[EMAIL], REQUIRED)
+        elif not looks_like_email(email):
+            report(single[EMAIL], INVALID_EMAIL.format(value=email))
+        elif email.casefold() in first_row_of:
+            report(single[EMAIL], EMAIL_TWICE.format(value=email, row=first_row_of[email.casefold()]))
+        else:
+            first_row_of[email.casefold()] = row.number
+        role = "peer" if peer else ""
+        if not peer:
+            try:
+                role = parse_role(cell(ROLE))
+            except ValueError:
+                report(single[ROLE], NOT_A_ROLE.format(value=cell(ROLE)) if cell(ROLE) else REQUIRED)
+        capacity = None
+        if role == "mentor" and cell(CAPACITY):
+            value = cell(CAPACITY)
+            if value.isdigit() and 1 <= int(value) <= 50:
+                capacity = int(value)
+            else:
+                report(single[CAPACITY], NOT_A_CAPACITY.format(value=value))
+        goals = "\n".join(row[label] for label in by_field.get(GOALS, []) if row[label])
+        if len(goals) > MAX_TEXT:
+            report(by_field[GOALS][0], TOO_LONG.format(limit=MAX_TEXT))
+        topics: dict[str, int] = {}
+        for label in by_field.get(TOPIC, []):
+            try:
+                rank = parse_rank(row[label])
+            except ValueError:
+                report(label, NOT_A_RANK.format(value=row[label]))
+                continue
+            if rank is not None:
+                topics[topic_name(label)] = rank
+        answers = {}
+        for label in by_field.get(ANSWER, []):
+            if len(row[label]) > MAX_TEXT:
+                report(label, TOO_LONG.format(limit=MAX_TEXT))
+            elif row[label]:
+                answers[label] = row[label]
+        first_name, last_name = cell(FIRST_NAME), cell(LAST_NAME)
+        if not first_name and cell(NAME):
+            first_name, _, last_name = cell(NAME).partition(" ")
+            last_name = last_name.strip()
+        if len(collector.errors) > errors_before:
+            continue
+        applicants.append(
+            Applicant(
+                row=row.number,
+                email=email.strip().lower(),
+                first_name=first_name[:100],
+                last_name=last_name[:100],
+                role=role,
+                capacity=capacity,
+                goals=goals,
+                topics=topics,
+                answers=answers,
+                labels={field: single.get(field, field) for field in (NAME, FIRST_NAME, LAST_NAME, EMAIL, ROLE, CAPACITY)},
+            )
+        )
+    collector.raise_if_any()
+    return applicants
+
+
+def parse_invitees(data: bytes, *, filename: str, max_bytes: int) -> list[str]:
+    """E-mail addresses from a CSV with an "email" column (other columns are ignored)."""
+    raw = read_upload(data, file=filename, max_bytes=max_bytes)
+    text = decode_text(raw, file=filename, allow_utf16=True)
+    collector = ErrorCollector()
+    table = read_table(
+        csv_records(text, file=filename, delimiter=_delimiter(text)),
+        file=filename,
+        columns=[Column("email", aliases=("e-mail", "email address", "e-mail address"), required=True)],
+        collector=collector,
+        max_rows=MAX_ROWS,
+    )
+    emails = []
+    for row in table.rows:
+        email = row["email"]
+        if not email:
+            collector.add(ImportFileError(filename, row.number, table.label("email"), REQUIRED))
+        elif not looks_like_email(email):
+            collector.add(ImportFileError(filename, row.number, table.label("email"), INVALID_EMAIL.format(value=email)))
+        else:
+            emails.append(email.lower())
+    collector.raise_if_any()
+    return list(dict.fromkeys(emails))

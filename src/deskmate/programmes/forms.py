@@ -1,0 +1,202 @@
+from django import forms
+
+from deskmate.people.forms import DateInput
+from deskmate.programmes import applications_file
+from deskmate.programmes.models import MAX_CAPACITY, Application, MatchRun, PairRule, Programme
+
+TIE_WEIGHTS = [
+    ("-1.0", "Strongly prefer strangers"),
+    ("-0.5", "Prefer strangers"),
+    ("0.0", "Ties do not matter"),
+    ("0.5", "Prefer people who know each other"),
+    ("1.0", "Strongly prefer people who know each other"),
+]
+RANK_CHOICES = [("", "—"), ("1", "First choice"), ("2", "Second choice"), ("3", "Third choice"), ("0", "Interested")]
+
+
+class ProgrammeForm(forms.ModelForm):
+    topics = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One topic per line; applicants rank the ones they care about.",
+    )
+    tie_weight = forms.TypedChoiceField(
+        choices=TIE_WEIGHTS, coerce=float, initial="0.0", label="Existing ties",
+        help_text="How much it counts that two people already know each other.",
+    )
+
+    class Meta:
+        model = Programme
+        fields = [
+            "name", "kind", "description", "questions", "topics", "starts_on", "ends_on",
+            "enrolment_opens_on", "enrolment_closes_on", "open_signup", "capacity_per_mentor",
+            "avoid_reporting_line", "avoid_same_unit", "organisation_rule", "tie_weight",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "questions": forms.Textarea(attrs={"rows": 3}),
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "enrolment_opens_on": DateInput(),
+            "enrolment_closes_on": DateInput(),
+        }
+        labels = {
+            "kind": "Type",
+            "questions": "Questions to applicants",
+            "starts_on": "Starts on",
+            "ends_on": "Ends on",
+            "enrolment_opens_on": "Enrolment opens on",
+            "enrolment_closes_on": "Enrolment closes on",
+            "open_signup": "Open sign-up (anyone may apply, not only those invited)",
+            "capacity_per_mentor": "Mentees per mentor",
+            "avoid_reporting_line": "Never pair people in the same reporting line",
+            "avoid_same_unit": "Never pair people in the same unit",
+            "organisation_rule": "Organisation",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["topics"] = "\n".join(self.instance.topics or [])
+            self.initial["tie_weight"] = self._nearest_weight(self.instance.tie_weight)
+
+    @staticmethod
+    def _nearest_weight(value: float) -> str:
+        return min((choice for choice, _ in TIE_WEIGHTS), key=lambda choice: abs(float(choice) - value))
+
+    def clean_topics(self):
+        return [line.strip() for line in self.cleaned_data["topics"].splitlines() if line.strip()]
+
+
+class ApplicationForm(forms.Form):
+    role = forms.ChoiceField(label="I join as")
+    capacity = forms.IntegerField(
+        min_value=1, max_value=MAX_CAPACITY, required=False, label="How many mentees I can take (mentors)"
+    )
+    goals = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=3000,
+        label="What you want from the programme (mentors: what you can help with)",
+    )
+
+    def __init__(self, *args, programme: Programme, mentors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        from deskmate.programmes.services import roles_for
+
+        labels = dict(Application.Role.choices)
+        self.fields["role"].choices = [(role, labels[role]) for role in roles_for(programme)]
+        if programme.is_peer:
+            self.fields["role"].initial = Application.Role.PEER
+            del self.fields["capacity"]
+        self.question_fields = []
+        for number, question in enumerate(programme.question_list):
+            name = f"answer_{number}"
+            self.fields[name] = forms.CharField(label=question, required=False, max_length=3000, widget=forms.Textarea(attrs={"rows": 2}))
+            self.question_fields.append((name, question))
+        self.topic_fields = []
+        for number, topic in enumerate(programme.topics or []):
+            name = f"topic_{number}"
+            self.fields[name] = forms.ChoiceField(label=topic, choices=RANK_CHOICES, required=False)
+            self.topic_fields.append((name, topic))
+        self.preference_fields = []
+        mentors = list(mentors)
+        if mentors and not programme.is_peer:
+            choices = [("", "—")] + [(str(m.pk), m.name) for m in mentors]
+            for number, label in enumerate(["Mentor you would like most", "Second choice of mentor", "Third choice of mentor"]):
+                name = f"mentor_{number}"
+                self.fields[name] = forms.ChoiceField(label=label, choices=choices, required=False)
+                self.preference_fields.append(name)
+
+    @classmethod
+    def initial_from(cls, application: Application | None) -> dict:
+        if application is None:
+            return {}
+        initial = {"role": application.role, "capacity": application.capacity, "goals": application.goals}
+        questions = application.programme.question_list
+        for number, question in enumerate(questions):
+            initial[f"answer_{number}"] = application.answers.get(question, "")
+        for number, topic in enumerate(application.programme.topics or []):
+            rank = application.topics.get(topic)
+            initial[f"topic_{number}"] = "" if rank is None else str(rank)
+        for number, member_id in enumerate(application.mentor_preferences[:3]):
+            initial[f"mentor_{number}"] = str(member_id)
+        return initial
+
+    def clean(self):
+        cleaned = super().clean()
+        ranked = [cleaned.get(name) for name in self.preference_fields if cleaned.get(name)]
+        if len(ranked) != len(set(ranked)):
+            self.add_error(None, "Rank each mentor once.")
+        return cleaned
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "role": data["role"],
+            "capacity": data.get("capacity"),
+            "goals": data["goals"],
+            "answers": {question: data[name] for name, question in self.question_fields if data.get(name)},
+            "topics": {topic: int(data[name]) for name, topic in self.topic_fields if data.get(name) not in (None, "")},
+            "mentor_preferences": [int(data[name]) for name in self.preference_fields if data.get(name)],
+        }
+
+
+class InviteForm(forms.Form):
+    emails = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, label="E-mail addresses",
+        help_text="One per line, or separated by commas.",
+    )
+    file = forms.FileField(required=False, label="Or a CSV file with an “email” column")
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label="Applications file (.csv or .xlsx)")
+
+
+class MappingForm(forms.Form):
+    def __init__(self, *args, columns: list[str], initial_mapping: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.columns = []
+        for number, label in enumerate(columns):
+            name = f"column_{number}"
+            self.fields[name] = forms.ChoiceField(
+                label=label, choices=list(applications_file.FIELDS.items()),
+                initial=initial_mapping.get(label, applications_file.IGNORE),
+            )
+            self.columns.append((name, label))
+
+    def mapping(self) -> dict[str, str]:
+        return {label: self.cleaned_data[name] for name, label in self.columns}
+
+
+class PairRuleForm(forms.Form):
+    mentee = forms.TypedChoiceField(coerce=int, label="Mentee")
+    mentor = forms.TypedChoiceField(coerce=int, label="Mentor")
+    kind = forms.ChoiceField(choices=PairRule.Kind.choices, label="Rule")
+
+    def __init__(self, *args, programme: Programme, applicants: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        if programme.is_peer:
+            people = [(m.pk, m.name) for m in applicants.get(Application.Role.PEER, [])]
+            self.fields["mentee"].choices = self.fields["mentor"].choices = people
+            self.fields["mentee"].label, self.fields["mentor"].label = "One peer", "The other peer"
+        else:
+            self.fields["mentee"].choices = [(m.pk, m.name) for m in applicants.get(Application.Role.MENTEE, [])]
+            self.fields["mentor"].choices = [(m.pk, m.name) for m in applicants.get(Application.Role.MENTOR, [])]
+
+
+class RunForm(forms.Form):
+    method = forms.ChoiceField(
+        choices=[(value, label) for value, label in MatchRun.Method.choices if value != MatchRun.Method.PEER],
+        initial=MatchRun.Method.OPTIMAL, label="Method",
+    )
+    new_round = forms.BooleanField(
+        required=False, label="Start a new round (everyone is paired again; nobody twice with the same peer)"
+    )
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        if programme.is_peer:
+            del self.fields["method"]
+        else:
+            del self.fields["new_round"]

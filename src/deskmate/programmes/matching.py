@@ -1,0 +1,698 @@
+"""A programme's score matrix, read out of the database, and its solution by the engine.
+
+Rows are mentees and columns mentors (in a peer programme both are the same
+list of peers). A pair's score adds up, each part in [0, 1]:
+
+- fit: how well the mentor's experience covers the mentee's goals (engine.fit),
+- topic agreement: how alike the two ranked the programme's topics,
+- the mentee's own ranking of mentors,
+- the tie between them, from stored ties, weighted by the programme's signed tie
+  weight: positive prefers people who know each other, negative prefers strangers.
+
+Only tie evidence that is not private to one member (no ``private_to``) is read:
+someone's imported contacts and logged interactions never steer a programme,
+nor are they shown to a coordinator.
+
+Hard rules make a pair forbidden (NaN): the same reporting line, the same unit,
+the programme's organisation rule, a block either way, a coordinator's forbid,
+or an active mentorship the two already share. Published pairs and a
+coordinator's pins are pins: the solver keeps them and they use up capacity.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.utils import timezone
+
+from deskmate.engine.assignment import assign
+from deskmate.engine.fit import CareerProfile, Fit, Goal, Mode, Role, fit_candidates
+from deskmate.engine.peer_pairing import pair_peers
+from deskmate.engine.reasons import Names, explain
+from deskmate.engine.text import Lexicon
+from deskmate.engine.ties import Evidence, TieTable
+from deskmate.mentoring.models import Mentorship
+from deskmate.mentoring.selectors import blocked_member_ids
+from deskmate.mentoring.states import State
+from deskmate.network.models import Tie
+from deskmate.network.tie_store import evidence_records
+from deskmate.people.models import Member, Organisation, Position, School, SkillAlias, Unit
+from deskmate.programmes.models import Application, PairRule, Programme, ProposedPair
+
+FIT_WEIGHT = 1.0
+TOPIC_WEIGHT = 0.5
+PREFERENCE_WEIGHT = 0.5
+#: Every allowed pair scores above zero, so the optimal method leaves someone
+#: unmatched only when rules or capacities leave no other way.
+SCORE_FLOOR = 0.01
+#: How deep a manager chain is followed (a cycle in bad data stops here too).
+MAX_CHAIN = 50
+
+RULE_WORDS = {
+    "self": "they are the same person",
+    "reporting_line": "one is in the other's reporting line",
+    "unit": "they work in the same unit",
+    "organisation_same": "they do not share a current organisation, which this programme requires",
+    "organisation_different": "they share a current organisation, which this programme rules out",
+    "blocked": "one of them has blocked the other",
+    "forbidden": "a coordinator forbade this pair",
+    "together": "they are already in an active mentorship together",
+    "ended": "their mentorship from this programme ended early",
+}
+ORDINALS = {1: "first", 2: "second", 3: "third"}
+Progress = Callable[[int], None]
+
+
+def no_progress(percent: int) -> None:
+    return None
+
+
+@dataclass
+class ScoreMatrix:
+    """Everything the solver needs and everything the review page explains, by index."""
+
+    programme: Programme
+    mentee_ids: list[int]
+    mentor_ids: list[int]
+    scores: np.ndarray
+    fit: np.ndarray
+    tie: np.ndarray
+    topics: np.ndarray
+    preference_rank: np.ndarray
+    capacity: np.ndarray
+    rules: dict[str, np.ndarray]
+    pins: list[tuple[int, int]] = field(default_factory=list)
+    #: Pins that are pairs published earlier, with their mentorship ids.
+    published: dict[tuple[int, int], int] = field(default_factory=dict)
+    #: Pairs made in earlier rounds of a peer programme.
+    previous_pairs: list[tuple[int, int]] = field(default_factory=list)
+    preferences: list[list[int]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    fits: dict[tuple[int, int], Fit] = field(default_factory=dict)
+    #: Public evidence by the pair's local indices (see ``index_of``), lower first.
+    evidence: dict[tuple[int, int], list[Evidence]] = field(default_factory=dict)
+    index_of: dict[int, int] = field(default_factory=dict)
+    names: Names = field(default_factory=Names)
+    members: dict[int, Member] = field(default_factory=dict)
+    topic_ranks: dict[int, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def is_peer(self) -> bool:
+        return self.programme.is_peer
+
+    def forbidden_reasons(self, row: int, col: int) -> list[str]:
+        return [RULE_WORDS[name] for name, mask in self.rules.items() if mask[row, col]]
+
+
+# ---------------------------------------------------------------- facts about members
+
+
+def _lexicon() -> Lexicon:
+    return Lexicon(dict(SkillAlias.objects.values_list("normalised_name", "skill__name")))
+
+
+def _reporting_chains(member_ids: list[int]) -> dict[int, set[int]]:
+    """Each member's managers, their managers, and so on up."""
+    manager_of: dict[int, int | None] = {}
+    wanted = set(member_ids)
+    for _ in range(MAX_CHAIN):
+        wanted -= set(manager_of)
+        if not wanted:
+            break
+        rows = dict(Member.objects.filter(pk__in=wanted).values_list("pk", "manager_id"))
+        manager_of.update({member_id: rows.get(member_id) for member_id in wanted})
+        wanted = {manager for manager in rows.values() if manager is not None}
+    chains: dict[int, set[int]] = {}
+    for member_id in member_ids:
+        chain: set[int] = set()
+        current = manager_of.get(member_id)
+        while current is not None and current not in chain and len(chain) < MAX_CHAIN:
+            chain.add(current)
+            current = manager_of.get(current)
+        chains[member_id] = chain
+    return chains
+
+
+def _current_places(member_ids: list[int]) -> tuple[dict[int, set[int]], dict[int, set[int]]]:
+    organisations: dict[int, set[int]] = defaultdict(set)
+    units: dict[int, set[int]] = defaultdict(set)
+    for member_id, organisation_id, unit_id in Position.objects.filter(
+        member_id__in=member_ids, end__isnull=True
+    ).values_list("member_id", "organisation_id", "unit_id"):
+        organisations[member_id].add(organisation_id)
+        if unit_id is not None:
+            units[member_id].add(unit_id)
+    return organisations, units
+
+
+def _profiles(member_ids: list[int], index_of: dict[int, int], applications: dict[int, Application]) -> dict[int, CareerProfile]:
+    roles: dict[int, list[Role]] = defaultdict(list)
+    for member_id, title, start, end in Position.objects.filter(member_id__in=member_ids).values_list(
+        "member_id", "title", "start", "end"
+    ):
+        roles[member_id].append(Role(title=title, start_year=start.year, end_year=end.year if end else None))
+    skills: dict[int, list[str]] = defaultdict(list)
+    for member_id, name in Member.objects.filter(pk__in=member_ids, skills__isnull=False).values_list(
+        "pk", "skills__skill__name"
+    ):
+        skills[member_id].append(name)
+    offers: dict[int, list[str]] = defaultdict(list)
+    for member_id, text in Member.objects.filter(pk__in=member_ids, offers__isnull=False).values_list(
+        "pk", "offers__text"
+    ):
+        offers[member_id].append(text)
+    goals: dict[int, list[Goal]] = defaultdict(list)
+    for member_id, goal_id, text, target_role, skill in Member.objects.filter(
+        pk__in=member_ids, goals__isnull=False
+    ).values_list("pk", "goals__id", "goals__text", "goals__target_role", "goals__target_skill__name"):
+        goals[member_id].append(Goal(id=goal_id, text=text, target_role=target_role, skills=(skill,) if skill else ()))
+    profiles = {}
+    for member_id in member_ids:
+        application = applications[member_id]
+        member_goals, member_offers = list(goals[member_id]), list(offers[member_id])
+        if application.goals.strip():
+            # A mentor's words on the form say what they offer; everyone else's what they want.
+            if application.role == Application.Role.MENTOR:
+                member_offers.append(application.goals.strip())
+            else:
+                member_goals.append(Goal(id=-application.pk, text=application.goals.strip()))
+        profiles[member_id] = CareerProfile(
+            member=index_of[member_id],
+            roles=tuple(roles[member_id]),
+            skills=tuple(skills[member_id]),
+            offers=tuple(member_offers),
+            goals=tuple(member_goals),
+        )
+    return profiles
+
+
+def _public_ties(member_ids: list[int], index_of: dict[int, int]) -> tuple[list[Evidence], dict[str, int]]:
+    """Tie evidence among the applicants that neither side holds privately."""
+    rows = []
+    for low, high, evidence in Tie.objects.filter(
+        member_low_id__in=member_ids, member_high_id__in=member_ids
+    ).values_list("member_low_id", "member_high_id", "evidence"):
+        public = [item for item in evidence if item.get("private_to") is None]
+        if public:
+            rows.append((low, high, public))
+    programme_ids: dict[str, int] = {}
+    return evidence_records(rows, index_of, programme_ids), programme_ids
+
+
+def _names(records: list[Evidence], programme_ids: dict[str, int]) -> Names:
+    return Names(
+        organisations=dict(Organisation.objects.filter(pk__in={r.organisation for r in records if r.organisation}).values_list("pk", "name")),
+        units=dict(Unit.objects.filter(pk__in={r.unit for r in records if r.unit}).values_list("pk", "name")),
+        schools=dict(School.objects.filter(pk__in={r.school for r in records if r.school}).values_list("pk", "name")),
+        programmes={index: name for name, index in programme_ids.items()},
+    )
+
+
+def topic_vector(ranks: dict[str, int], topics: list[str]) -> np.ndarray:
+    """Weights of a ranking: 1 for a first choice, 1/2 for a second…; 1 for a choice without a rank."""
+    return np.array(
+        [0.0 if topic not in ranks else (1.0 if ranks[topic] <= 0 else 1.0 / ranks[topic]) for topic in topics]
+    )
+
+
+def _topic_agreement(rows: list[dict], cols: list[dict], topics: list[str]) -> np.ndarray:
+    """Cosine similarity of the two sides' topic weights (0 when either chose none)."""
+    if not topics:
+        return np.zeros((len(rows), len(cols)))
+
+    def normalised(rankings: list[dict]) -> np.ndarray:
+        matrix = np.array([topic_vector(ranks, topics) for ranks in rankings]).reshape(len(rankings), len(topics))
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
+
+    return normalised(rows) @ normalised(cols).T
+
+
+# ---------------------------------------------------------------- rules
+
+
+def _rule_masks(programme: Programme, mentee_ids: list[int], mentor_ids: list[int]) -> dict[str, np.ndarray]:
+    shape = (len(mentee_ids), len(mentor_ids))
+    rows = {member_id: index for index, member_id in enumerate(mentee_ids)}
+    cols = {member_id: index for index, member_id in enumerate(mentor_ids)}
+    everyone = sorted(set(mentee_ids) | set(mentor_ids))
+    masks = {name: np.zeros(shape, dtype=bool) for name in RULE_WORDS}
+
+    def mark(name: str, first: int, second: int) -> None:
+        for a, b in ((first, second), (second, first)):
+            if a in rows and b in cols:
+                masks[name][rows[a], cols[b]] = True
+
+    for member_id in set(mentee_ids) & set(mentor_ids):
+        masks["self"][rows[member_id], cols[member_id]] = True
+    if programme.avoid_reporting_line:
+        for member_id, chain in _reporting_chains(everyone).items():
+            for manager in chain:
+                mark("reporting_line", member_id, manager)
+    if programme.avoid_same_unit or programme.organisation_rule != Programme.OrganisationRule.ANY:
+        organisations, units = _current_places(everyone)
+        if programme.avoid_same_unit:
+            masks["unit"] = _share(units, mentee_ids, mentor_ids)
+        shared = _share(organisations, mentee_ids, mentor_ids)
+        if programme.organisation_rule == Programme.OrganisationRule.SAME:
+            masks["organisation_same"] = ~shared
+        elif programme.organisation_rule == Programme.OrganisationRule.DIFFERENT:
+            masks["organisation_different"] = shared
+    mentor_set = set(mentor_ids)
+    for member_id in mentee_ids:
+        for other in blocked_member_ids(Member(pk=member_id)) & mentor_set:
+            mark("blocked", member_id, other)
+    for mentee_id, mentor_id in PairRule.objects.filter(programme=programme, kind=PairRule.Kind.FORBID).values_list(
+        "mentee_id", "mentor_id"
+    ):
+        mark("forbidden", mentee_id, mentor_id)
+    kind = Mentorship.Kind.COPILOT if programme.is_peer else Mentorship.Kind.MENTORSHIP
+    together = Mentorship.objects.filter(
+        kind=kind, state=State.ACTIVE, requester_id__in=everyone, recipient_id__in=everyone
+    ).exclude(programme_id=programme.pk)
+    for requester_id, recipient_id in together.values_list("requester_id", "recipient_id"):
+        mark("together", requester_id, recipient_id)
+    ended = Mentorship.objects.filter(
+        programme_id=programme.pk, state=State.ENDED_EARLY, requester_id__in=everyone, recipient_id__in=everyone
+    )
+    for requester_id, recipient_id in ended.values_list("requester_id", "recipient_id"):
+        mark("ended", requester_id, recipient_id)
+    return masks
+
+
+def _share(places: dict[int, set[int]], mentee_ids: list[int], mentor_ids: list[int]) -> np.ndarray:
+    mask = np.zeros((len(mentee_ids), len(mentor_ids)), dtype=bool)
+    by_place: dict[int, list[int]] = defaultdict(list)
+    for col, member_id in enumerate(mentor_ids):
+        for place in places.get(member_id, ()):
+            by_place[place].append(col)
+    for row, member_id in enumerate(mentee_ids):
+        for place in places.get(member_id, ()):
+            mask[row, by_place[place]] = True
+    return mask
+
+
+def rule_refusals(programme: Programme, mentee_id: int, mentor_id: int) -> list[str]:
+    """Why a pair may not be made, in words; empty when the rules allow it."""
+    masks = _rule_masks(programme, [mentee_id], [mentor_id])
+    return [RULE_WORDS[name] for name, mask in masks.items() if name != "forbidden" and mask[0, 0]]
+
+
+# ---------------------------------------------------------------- published pairs
+
+
+def published_pairs(programme: Programme) -> dict[tuple[int, int], tuple[int, int]]:
+    """(mentee id, mentor id) → (mentorship id, round) of every pair published and still standing."""
+    rows = (
+        ProposedPair.objects.filter(
+            run__programme=programme,
+            mentorship__isnull=False,
+            mentorship__state__in=[State.ACTIVE, State.COMPLETED],
+        )
+        .values_list("mentee_id", "mentor_id", "mentorship_id", "run__round")
+        .order_by("run__round", "id")
+    )
+    return {(mentee, mentor): (mentorship, round_) for mentee, mentor, mentorship, round_ in rows}
+
+
+# ---------------------------------------------------------------- the matrix
+
+
+def capacity_of(programme: Programme, applications: list[Application], published_load: dict[int, int]) -> np.ndarray:
+    """Places per mentor: the programme's and the mentor's own limit, within their free places."""
+    from deskmate.mentoring.selectors import active_mentee_count
+
+    capacity = []
+    for application in applications:
+        asked = min(application.capacity or programme.capacity_per_mentor, programme.capacity_per_mentor)
+        member = application.member
+        load = published_load.get(member.pk, 0)
+        # Published pairs of this programme are among the active mentorships and come back as pins.
+        free = member.mentee_capacity - active_mentee_count(member) + load
+        capacity.append(max(min(asked, free), load, 0))
+    return np.array(capacity, dtype=np.int64)
+
+
+def build_matrix(programme: Programme, *, round_: int = 1, progress: Progress = no_progress) -> ScoreMatrix:
+    """The score matrix of a programme's active applications, with its rules and pins."""
+    as_of = timezone.localdate()
+    applications = list(
+        Application.objects.filter(
+            programme=programme, status=Application.Status.APPLIED, member__user__is_active=True
+        ).select_related("member", "member__user").order_by("member_id")
+    )
+    by_member = {application.member_id: application for application in applications}
+    if programme.is_peer:
+        mentees = mentors = [a for a in applications if a.role == Application.Role.PEER]
+    else:
+        mentees = [a for a in applications if a.role == Application.Role.MENTEE]
+        mentors = [a for a in applications if a.role == Application.Role.MENTOR]
+    mentee_ids = [a.member_id for a in mentees]
+    mentor_ids = [a.member_id for a in mentors]
+    everyone = sorted(set(mentee_ids) | set(mentor_ids))
+    index_of = {member_id: index for index, member_id in enumerate(everyone)}
+    row_of = {member_id: index for index, member_id in enumerate(mentee_ids)}
+    col_of = {member_id: index for index, member_id in enumerate(mentor_ids)}
+    shape = (len(mentee_ids), len(mentor_ids))
+    progress(5)
+
+    records, programme_ids = _public_ties(everyone, index_of)
+    table = TieTable.from_evidence(len(everyone), records)
+    evidence: dict[tuple[int, int], list[Evidence]] = defaultdict(list)
+    for record in records:
+        evidence[(record.first, record.second)].append(record)
+    tie = np.zeros(shape)
+    for first, second, strength in zip(table.first.tolist(), table.second.tolist(), table.strength.tolist(), strict=True):
+        a, b = everyone[first], everyone[second]
+        for mentee, mentor in ((a, b), (b, a)):
+            if mentee in row_of and mentor in col_of:
+                tie[row_of[mentee], col_of[mentor]] = strength
+    progress(10)
+
+    mode = Mode.COPILOT if programme.is_peer else Mode.MENTOR
+    profiles = _profiles(everyone, index_of, by_member)
+    lexicon = _lexicon()
+    fit = np.zeros(shape)
+    fits: dict[tuple[int, int], Fit] = {}
+    mentor_profiles = [profiles[member_id] for member_id in mentor_ids]
+    for row, mentee_id in enumerate(mentee_ids):
+        if mentor_profiles:
+            for col, item in enumerate(
+                fit_candidates(profiles[mentee_id], mentor_profiles, mode=mode, current_year=as_of.year, lexicon=lexicon)
+            ):
+                fits[(row, col)] = item
+                # Reverse mentors are junior on purpose: only how they cover the goals counts.
+                fit[row, col] = item.goal_score if programme.kind == Programme.Kind.REVERSE else item.score
+        if row % 20 == 0:
+            progress(10 + int(60 * (row + 1) / max(len(mentee_ids), 1)))
+    progress(70)
+
+    topics = list(programme.topics or [])
+    topic_ranks = {a.member_id: {t: int(r) for t, r in (a.topics or {}).items()} for a in applications}
+    agreement = _topic_agreement([topic_ranks[m] for m in mentee_ids], [topic_ranks[m] for m in mentor_ids], topics)
+    preference_rank = np.zeros(shape, dtype=np.int64)
+    for row, mentee_id in enumerate(mentee_ids):
+        for rank, mentor_id in enumerate(by_member[mentee_id].mentor_preferences or [], start=1):
+            if mentor_id in col_of:
+                preference_rank[row, col_of[mentor_id]] = rank
+    if programme.is_peer:
+        fit = (fit + fit.T) / 2
+        preference = np.where(preference_rank > 0, 1.0 / np.maximum(preference_rank, 1), 0.0)
+        preference = (preference + preference.T) / 2
+    else:
+        preference = np.where(preference_rank > 0, 1.0 / np.maximum(preference_rank, 1), 0.0)
+
+    weight = float(programme.tie_weight)
+    scores = (
+        SCORE_FLOOR
+        + FIT_WEIGHT * fit
+        + TOPIC_WEIGHT * agreement
+        + PREFERENCE_WEIGHT * preference
+        + weight * tie
+        + max(0.0, -weight)
+    )
+    rules = _rule_masks(programme, mentee_ids, mentor_ids)
+    forbidden = np.zeros(shape, dtype=bool)
+    for mask in rules.values():
+        forbidden |= mask
+    scores[forbidden] = np.nan
+
+    matrix = ScoreMatrix(
+        programme=programme,
+        mentee_ids=mentee_ids,
+        mentor_ids=mentor_ids,
+        scores=scores,
+        fit=fit,
+        tie=tie,
+        topics=agreement,
+        preference_rank=preference_rank,
+        capacity=np.zeros(len(mentor_ids), dtype=np.int64),
+        rules=rules,
+        fits=fits,
+        names=_names(records, programme_ids),
+        members={a.member_id: a.member for a in applications},
+        topic_ranks=topic_ranks,
+    )
+    matrix.evidence = dict(evidence)
+    matrix.index_of = index_of
+    _add_pins(matrix, mentors, round_)
+    matrix.preferences = _preferences(matrix, by_member)
+    progress(75)
+    return matrix
+
+
+def _add_pins(matrix: ScoreMatrix, mentors: list[Application], round_: int) -> None:
+    programme = matrix.programme
+    row_of = {member_id: index for index, member_id in enumerate(matrix.mentee_ids)}
+    col_of = {member_id: index for index, member_id in enumerate(matrix.mentor_ids)}
+    members = matrix.members
+
+    def who(mentee_id: int, mentor_id: int) -> str:
+        return f"{members[mentee_id].name} and {members[mentor_id].name}"
+
+    published_load: dict[int, int] = defaultdict(int)
+    pinned_rows: set[int] = set()
+    for (mentee_id, mentor_id), (mentorship_id, pair_round) in published_pairs(programme).items():
+        if mentee_id not in row_of or mentor_id not in col_of:
+            continue
+        row, col = row_of[mentee_id], col_of[mentor_id]
+        if programme.is_peer:
+            if pair_round < round_:
+                matrix.previous_pairs.append((row, col))
+                continue
+            if row in pinned_rows or col in pinned_rows:
+                continue
+            pinned_rows |= {row, col}
+        else:
+            if row in pinned_rows:
+                continue
+            pinned_rows.add(row)
+            published_load[mentor_id] += 1
+        matrix.pins.append((row, col))
+        matrix.published[(row, col)] = mentorship_id
+        # A published pair stands whatever rule came after it.
+        if np.isnan(matrix.scores[row, col]):
+            matrix.scores[row, col] = SCORE_FLOOR
+    if not programme.is_peer:
+        matrix.capacity = capacity_of(programme, mentors, published_load)
+    load = np.bincount([col for _, col in matrix.pins], minlength=len(matrix.mentor_ids)) if not programme.is_peer else None
+    for rule in PairRule.objects.filter(programme=programme, kind=PairRule.Kind.PIN).order_by("created_at", "id"):
+        mentee_id, mentor_id = rule.mentee_id, rule.mentor_id
+        if programme.is_peer and mentee_id not in row_of:
+            mentee_id, mentor_id = mentor_id, mentee_id
+        if mentee_id not in row_of or mentor_id not in col_of:
+            continue
+        row, col = row_of[mentee_id], col_of[mentor_id]
+        if (row, col) in matrix.published or (programme.is_peer and (col, row) in matrix.published):
+            continue
+        if row in pinned_rows or (programme.is_peer and col in pinned_rows):
+            matrix.warnings.append(f"The pin of {who(mentee_id, mentor_id)} was left out: one of them is already matched.")
+            continue
+        if np.isnan(matrix.scores[row, col]):
+            reasons = "; ".join(matrix.forbidden_reasons(row, col))
+            matrix.warnings.append(f"The pin of {who(mentee_id, mentor_id)} was left out: {reasons}.")
+            continue
+        if load is not None:
+            if load[col] >= matrix.capacity[col]:
+                matrix.warnings.append(
+                    f"The pin of {who(mentee_id, mentor_id)} was left out: {members[mentor_id].name} has no place left."
+                )
+                continue
+            load[col] += 1
+        pinned_rows.add(row)
+        if programme.is_peer:
+            pinned_rows.add(col)
+        matrix.pins.append((row, col))
+
+
+def _preferences(matrix: ScoreMatrix, by_member: dict[int, Application]) -> list[list[int]]:
+    """Each mentee's ranking: their own when they gave one, else their allowed mentors by score."""
+    col_of = {member_id: index for index, member_id in enumerate(matrix.mentor_ids)}
+    preferences = []
+    for row, mentee_id in enumerate(matrix.mentee_ids):
+        ranked = [col_of[m] for m in by_member[mentee_id].mentor_preferences or [] if m in col_of]
+        if not ranked:
+            values = matrix.scores[row]
+            allowed = np.flatnonzero(np.isfinite(values))
+            ranked = allowed[np.lexsort((allowed, -values[allowed]))].tolist()
+        preferences.append(ranked)
+    return preferences
+
+
+# ---------------------------------------------------------------- solving
+
+
+@dataclass
+class MatchResult:
+    pairs: list[tuple[int, int]]
+    metrics: dict
+
+
+def solve(matrix: ScoreMatrix, method: str) -> MatchResult:
+    if matrix.is_peer:
+        return _solve_peers(matrix)
+    if not matrix.mentee_ids or not matrix.mentor_ids:
+        return MatchResult([], _empty_metrics(matrix))
+    result = assign(
+        matrix.scores,
+        matrix.capacity,
+        method,
+        pins=matrix.pins,
+        tie=matrix.tie > 0,
+        preferences=matrix.preferences,
+    )
+    mentor_of = result.mentor_of.tolist()
+    pairs = [(row, col) for row, col in enumerate(mentor_of) if col >= 0]
+    weakest = None
+    if result.weakest_pair is not None:
+        weakest = _pair_summary(matrix, result.weakest_pair.mentee, result.weakest_pair.mentor, result.weakest_pair.score)
+    metrics = {
+        "mentees": len(matrix.mentee_ids),
+        "mentors": len(matrix.mentor_ids),
+        "places": int(matrix.capacity.sum()),
+        "total_score": round(result.total_score, 4),
+        "optimum_total": None if result.optimum_total is None else round(result.optimum_total, 4),
+        "ratio_to_optimum": None if result.ratio_to_optimum is None else round(result.ratio_to_optimum, 4),
+        "number_matched": result.number_matched,
+        "share_matched": round(result.share_matched, 4),
+        "matched_within_tie": result.matched_within_tie,
+        "share_matched_within_tie": None
+        if result.share_matched_within_tie is None
+        else round(result.share_matched_within_tie, 4),
+        "blocking_pairs": result.blocking_pairs,
+        "first_choice_share": round(result.first_choice_share, 4),
+        "top_three_share": round(result.top_three_share, 4),
+        "weakest_pair": weakest,
+        "unmatched": [matrix.mentee_ids[row] for row, col in enumerate(mentor_of) if col < 0],
+    }
+    return MatchResult(pairs, metrics)
+
+
+def _solve_peers(matrix: ScoreMatrix) -> MatchResult:
+    n = len(matrix.mentee_ids)
+    fixed = {member for pair in matrix.pins for member in pair}
+    pool = [index for index in range(n) if index not in fixed]
+    pairs = list(matrix.pins)
+    if len(pool) > 1:
+        sub = matrix.scores[np.ix_(pool, pool)].copy()
+        np.fill_diagonal(sub, np.nan)
+        position = {index: place for place, index in enumerate(pool)}
+        previous = [
+            (position[a], position[b]) for a, b in matrix.previous_pairs if a in position and b in position
+        ]
+        result = pair_peers(sub, previous_pairs=previous)
+        pairs += [(pool[pair.first], pool[pair.second]) for pair in result.pairs]
+    scores = [float(matrix.scores[a, b]) for a, b in pairs]
+    paired = 2 * len(pairs)
+    within_tie = sum(1 for a, b in pairs if matrix.tie[a, b] > 0)
+    weakest = None
+    if pairs:
+        position = int(np.argmin(scores))
+        weakest = _pair_summary(matrix, *pairs[position], scores[position])
+    metrics = {
+        "peers": n,
+        "total_score": round(sum(scores), 4),
+        "number_matched": paired,
+        "share_matched": round(paired / n, 4) if n else 0.0,
+        "matched_within_tie": within_tie,
+        "share_matched_within_tie": round(within_tie / len(pairs), 4) if pairs else 0.0,
+        "weakest_pair": weakest,
+        "unmatched": [matrix.mentee_ids[i] for i in range(n) if all(i not in pair for pair in pairs)],
+    }
+    return MatchResult(pairs, metrics)
+
+
+def _empty_metrics(matrix: ScoreMatrix) -> dict:
+    return {
+        "mentees": len(matrix.mentee_ids),
+        "mentors": len(matrix.mentor_ids),
+        "places": int(matrix.capacity.sum()),
+        "total_score": 0.0,
+        "optimum_total": 0.0,
+        "ratio_to_optimum": None,
+        "number_matched": 0,
+        "share_matched": 0.0,
+        "matched_within_tie": 0,
+        "share_matched_within_tie": 0.0,
+        "blocking_pairs": 0,
+        "first_choice_share": 0.0,
+        "top_three_share": 0.0,
+        "weakest_pair": None,
+        "unmatched": list(matrix.mentee_ids),
+    }
+
+
+def _pair_summary(matrix: ScoreMatrix, row: int, col: int, score: float) -> dict:
+    mentee, mentor = matrix.members[matrix.mentee_ids[row]], matrix.members[matrix.mentor_ids[col]]
+    return {"mentee_id": mentee.pk, "mentor_id": mentor.pk, "mentee": mentee.name, "mentor": mentor.name, "score": round(score, 4)}
+
+
+# ---------------------------------------------------------------- reasons
+
+
+_THIRD_PERSON = [
+    (re.compile(r"^You are both\b"), "Both are"),
+    (re.compile(r"^You are alumni\b"), "They are alumni"),
+    (re.compile(r"^You both\b"), "Both"),
+    (re.compile(r"^You were both at\b"), "Both were at"),
+    (re.compile(r"^You\b"), "They"),
+    (re.compile(r"\bone of your goals\b"), "one of the mentee's goals"),
+    (re.compile(r"\bskills you want\b"), "skills the mentee wants"),
+]
+
+
+def for_coordinator(reason: str) -> str:
+    """A reason written to the mentee ("You overlapped…"), reworded for a third reader."""
+    for pattern, replacement in _THIRD_PERSON:
+        reason = pattern.sub(replacement, reason)
+    return reason
+
+
+def reasons_for(matrix: ScoreMatrix, row: int, col: int) -> list[str]:
+    programme = matrix.programme
+    mentee_id, mentor_id = matrix.mentee_ids[row], matrix.mentor_ids[col]
+    mentee, mentor = matrix.members[mentee_id], matrix.members[mentor_id]
+    reasons: list[str] = []
+    if (row, col) in matrix.published:
+        reasons.append("Published earlier; kept as it is")
+    elif (row, col) in matrix.pins:
+        reasons.append("Pinned by a coordinator")
+    rank = int(matrix.preference_rank[row, col])
+    if rank > 0:
+        reasons.append(f"{mentee.first_name}'s {ORDINALS.get(rank, f'{rank}th')} choice of {'copilot' if matrix.is_peer else 'mentor'}")
+    viewer, candidate = matrix.index_of[mentee_id], matrix.index_of[mentor_id]
+    engine_reasons = explain(
+        viewer,
+        candidate,
+        evidence=matrix.evidence.get((min(viewer, candidate), max(viewer, candidate)), []),
+        names=matrix.names,
+        as_of=timezone.localdate(),
+        fit=matrix.fits.get((row, col)),
+        mode=Mode.COPILOT if matrix.is_peer else Mode.MENTOR,
+    )
+    reasons.extend(for_coordinator(reason) for reason in engine_reasons)
+    shared = _shared_topics(matrix.topic_ranks.get(mentee_id, {}), matrix.topic_ranks.get(mentor_id, {}))
+    if shared:
+        reasons.append(shared)
+    if matrix.tie[row, col] == 0 and programme.tie_weight < 0:
+        reasons.append("They do not know each other yet, as this programme prefers")
+    if not reasons:
+        reasons.append(f"{mentor.name} has a free place and no rule keeps them apart")
+    return list(dict.fromkeys(reasons))
+
+
+def _shared_topics(first: dict[str, int], second: dict[str, int]) -> str:
+    common = [topic for topic in first if topic in second]
+    if not common:
+        return ""
+    top = [topic for topic in common if first[topic] == 1 and second[topic] == 1]
+    if top:
+        return f"Both put {top[0]} first"
+    common.sort(key=lambda topic: (first[topic] or 99, topic))
+    listed = common[:3]
+    words = listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} and {listed[-1]}"
+    return f"Both chose {words}"

@@ -1,0 +1,157 @@
+"""Reads about programmes, scoped to the viewer.
+
+Coordinators (and admins) manage every programme. A member sees a programme
+that is open to them (open sign-up while enrolment is open, or an invitation)
+or that they applied to, and only their own application; anything else is a
+404, exactly as if it did not exist.
+"""
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from deskmate.people.models import Member
+from deskmate.people.selectors import members_visible_to
+from deskmate.programmes.models import (
+    Application,
+    ApplicationImport,
+    Invitation,
+    MatchRun,
+    PairRule,
+    Programme,
+)
+
+PROGRAMME_NOT_FOUND = "No such programme."
+NOT_FOUND = "Not found."
+
+
+def programmes_visible_to(viewer: Member) -> QuerySet[Programme]:
+    programmes = Programme.objects.all()
+    if viewer.is_coordinator:
+        return programmes
+    applied = Application.objects.filter(programme=OuterRef("pk"), member=viewer)
+    invited = Invitation.objects.filter(programme=OuterRef("pk"), email__iexact=viewer.user.email)
+    return programmes.filter(Q(open_signup=True) | Exists(invited) | Exists(applied)).filter(
+        Q(Exists(applied)) | _enrolment_open()
+    )
+
+
+def _enrolment_open() -> Q:
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return (Q(enrolment_opens_on__isnull=True) | Q(enrolment_opens_on__lte=today)) & (
+        Q(enrolment_closes_on__isnull=True) | Q(enrolment_closes_on__gte=today)
+    )
+
+
+def _by_id_or_slug(programmes: QuerySet[Programme], key) -> Programme:
+    try:
+        if isinstance(key, int) or str(key).isdigit():
+            return programmes.get(pk=int(key))
+        return programmes.get(slug=str(key))
+    except (Programme.DoesNotExist, ValueError, TypeError):
+        raise Http404(PROGRAMME_NOT_FOUND) from None
+
+
+def access_programme(viewer: Member, key) -> Programme:
+    """A programme the viewer may see (to apply, or to follow their application)."""
+    return _by_id_or_slug(programmes_visible_to(viewer), key)
+
+
+def access_managed_programme(viewer: Member, key) -> Programme:
+    """A programme to run: coordinators only; 404 for everyone else."""
+    if not viewer.is_coordinator:
+        raise Http404(PROGRAMME_NOT_FOUND)
+    return _by_id_or_slug(Programme.objects.all(), key)
+
+
+def _one(queryset, object_id):
+    try:
+        return queryset.get(pk=object_id)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(NOT_FOUND) from None
+
+
+def access_application(viewer: Member, programme: Programme, application_id) -> Application:
+    if not viewer.is_coordinator:
+        raise Http404(NOT_FOUND)
+    return _one(programme.applications.select_related("member__user"), application_id)
+
+
+def access_run(viewer: Member, programme: Programme, run_id) -> MatchRun:
+    if not viewer.is_coordinator:
+        raise Http404(NOT_FOUND)
+    return _one(programme.runs.all(), run_id)
+
+
+def access_pair_rule(viewer: Member, programme: Programme, rule_id) -> PairRule:
+    if not viewer.is_coordinator:
+        raise Http404(NOT_FOUND)
+    return _one(programme.pair_rules.all(), rule_id)
+
+
+def access_import(viewer: Member, programme: Programme, import_id) -> ApplicationImport:
+    if not viewer.is_coordinator:
+        raise Http404(NOT_FOUND)
+    return _one(programme.imports.all(), import_id)
+
+
+def access_applicant(viewer: Member, programme: Programme, member_id) -> Member:
+    """A member who applied to the programme, for a coordinator choosing pairs."""
+    if not viewer.is_coordinator:
+        raise Http404(NOT_FOUND)
+    return _one(Member.objects.filter(programme_applications__programme=programme).select_related("user"), member_id)
+
+
+def own_application(member: Member, programme: Programme) -> Application | None:
+    return Application.objects.filter(programme=programme, member=member).first()
+
+
+def applications_of(programme: Programme) -> QuerySet[Application]:
+    return programme.applications.select_related("member__user").order_by("role", "member__last_name", "member__first_name", "id")
+
+
+def applications_by_member(member: Member) -> QuerySet[Application]:
+    return Application.objects.filter(member=member).select_related("programme").order_by("-created_at")
+
+
+def mentors_to_rank(viewer: Member, programme: Programme) -> QuerySet[Member]:
+    """Mentors of the programme an applicant may rank: only those whose profile they may see."""
+    mentor_ids = programme.applications.filter(
+        role=Application.Role.MENTOR, status=Application.Status.APPLIED
+    ).exclude(member=viewer).values("member_id")
+    return members_visible_to(viewer).filter(pk__in=mentor_ids).order_by("last_name", "first_name", "id")
+
+
+def applicants_by_role(programme: Programme) -> dict[str, list[Member]]:
+    rows = applications_of(programme).filter(status=Application.Status.APPLIED)
+    found: dict[str, list[Member]] = {role: [] for role in Application.Role.values}
+    for application in rows:
+        found[application.role].append(application.member)
+    return found
+
+
+def runs_of(programme: Programme) -> QuerySet[MatchRun]:
+    return programme.runs.annotate(pair_count=Count("pairs")).order_by("-created_at", "-id")
+
+
+def pairs_of(run: MatchRun):
+    return run.pairs.select_related("mentee", "mentor").order_by("-score", "id")
+
+
+def pair_rules_of(programme: Programme) -> QuerySet[PairRule]:
+    return programme.pair_rules.select_related("mentee", "mentor").order_by("kind", "created_at", "id")
+
+
+def programme_counts(programme: Programme) -> dict[str, int]:
+    counts = dict(
+        programme.applications.filter(status=Application.Status.APPLIED)
+        .values_list("role")
+        .annotate(n=Count("pk"))
+    )
+    return {role: counts.get(role, 0) for role in Application.Role.values}
+
+
+def members_by_ids(member_ids) -> list[Member]:
+    found = Member.objects.in_bulk(list(member_ids or []))
+    return [found[member_id] for member_id in member_ids or [] if member_id in found]

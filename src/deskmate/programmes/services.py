@@ -1,0 +1,674 @@
+"""Writes about programmes. Each is atomic, validates, and leaves an audit entry.
+
+Publishing a match run locks the run and the programme rows, so publishing
+twice (two clicks, two coordinators) creates each mentorship once; the
+mentorships themselves are made by mentoring's own service, which locks the
+mentor's row and respects their capacity.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from deskmate.importing.errors import ImportFileError
+from deskmate.importing.names import looks_like_email
+from deskmate.mentoring.models import Mentorship
+from deskmate.mentoring.selectors import active_mentee_count
+from deskmate.mentoring.services import mentorship_create_from_match
+from deskmate.network.services import import_error_from_validation
+from deskmate.notifications.services import notify
+from deskmate.people import services as people_services
+from deskmate.people.decorators import COORDINATORS_ONLY
+from deskmate.people.models import Member
+from deskmate.people.services import audit
+from deskmate.programmes import applications_file, matching
+from deskmate.programmes.models import (
+    MAX_CAPACITY,
+    Application,
+    ApplicationImport,
+    Invitation,
+    MatchRun,
+    PairRule,
+    Programme,
+    ProposedPair,
+)
+
+logger = logging.getLogger(__name__)
+
+ENROLMENT_CLOSED = "Enrolment in this programme is closed."
+INVITATION_ONLY = "This programme takes applications by invitation only."
+ROLE_NOT_OFFERED = "Choose a role this programme has: {roles}."
+NOT_A_MENTOR_HERE = "Rank only mentors of this programme."
+TOO_MANY_PREFERENCES = "Rank at most {limit} mentors."
+NOT_APPLICANTS = "Both people must have applied to this programme: {who} has not."
+WRONG_ROLES = "Choose a mentee and a mentor of this programme."
+SAME_PERSON = "Choose two different people."
+PAIR_NOT_ALLOWED = "{first} and {second} cannot be paired: {reasons}."
+ALREADY_PINNED = "{name} is already pinned to {other}; remove that pin first."
+MENTOR_PINS_FULL = "{name} has no place left for another pin."
+UNKNOWN_METHOD = "Choose one of the matching methods offered."
+RUN_NOT_READY = "Only a finished proposal can be published."
+RUN_ALREADY_PUBLISHED = "This proposal has already been published."
+RUN_OUT_OF_DATE = "Matches were published after this proposal was made; run the matching again."
+INVALID_EMAILS = "These are not e-mail addresses: {emails}."
+NO_EMAILS = "Give at least one e-mail address."
+IMPORT_DONE_ALREADY = "This file has already been dealt with; upload it again to import it again."
+UNKNOWN_TOPIC = "Choose topics of this programme."
+
+MAX_PREFERENCES = 5
+#: Programmes with more applicants than this, or more candidate pairs to score than
+#: BACKGROUND_PAIRS_ABOVE, are matched by the task worker rather than in the request.
+BACKGROUND_ABOVE = 500
+BACKGROUND_PAIRS_ABOVE = 2_000
+METHODS = ("optimal", "stable", "participation")
+
+
+def runs_in_background(programme: Programme) -> bool:
+    counts = dict(
+        programme.applications.filter(status=Application.Status.APPLIED)
+        .values_list("role")
+        .annotate(n=Count("pk"))
+    )
+    applicants = sum(counts.values())
+    if programme.is_peer:
+        pairs = counts.get(Application.Role.PEER, 0) ** 2
+    else:
+        pairs = counts.get(Application.Role.MENTEE, 0) * counts.get(Application.Role.MENTOR, 0)
+    return applicants > getattr(settings, "PROGRAMMES_BACKGROUND_ABOVE", BACKGROUND_ABOVE) or pairs > getattr(
+        settings, "PROGRAMMES_BACKGROUND_PAIRS_ABOVE", BACKGROUND_PAIRS_ABOVE
+    )
+
+
+def _require_coordinator(actor: Member) -> None:
+    if not actor.is_coordinator:
+        raise PermissionDenied(COORDINATORS_ONLY)
+
+
+def _programme_url(programme: Programme) -> str:
+    return reverse("programme_detail", args=[programme.pk])
+
+
+# ---------------------------------------------------------------- programmes
+
+PROGRAMME_FIELDS = frozenset(
+    {
+        "name", "kind", "description", "questions", "topics", "starts_on", "ends_on",
+        "enrolment_opens_on", "enrolment_closes_on", "open_signup", "capacity_per_mentor",
+        "avoid_reporting_line", "avoid_same_unit", "organisation_rule", "tie_weight",
+    }
+)
+
+
+def _clean_topics(topics) -> list[str]:
+    cleaned = [" ".join(str(topic).split())[:100] for topic in topics or []]
+    return list(dict.fromkeys(topic for topic in cleaned if topic))
+
+
+def _unique_slug(name: str, exclude: int | None = None) -> str:
+    base = slugify(name)[:70] or "programme"
+    slug, number = base, 1
+    while Programme.objects.filter(slug=slug).exclude(pk=exclude).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+@transaction.atomic
+def programme_create(*, actor: Member, name: str, **fields) -> Programme:
+    _require_coordinator(actor)
+    unknown = set(fields) - PROGRAMME_FIELDS
+    if unknown:
+        raise ValidationError(f"Unknown programme fields: {', '.join(sorted(unknown))}.")
+    if "topics" in fields:
+        fields["topics"] = _clean_topics(fields["topics"])
+    programme = Programme(name=(name or "").strip(), slug=_unique_slug(name or ""), created_by=actor, **fields)
+    programme.full_clean()
+    programme.save()
+    audit(actor=actor, action="programme_create", subject=programme, kind=programme.kind)
+    return programme
+
+
+@transaction.atomic
+def programme_update(*, programme: Programme, actor: Member, **fields) -> Programme:
+    _require_coordinator(actor)
+    unknown = set(fields) - PROGRAMME_FIELDS
+    if unknown:
+        raise ValidationError(f"Unknown programme fields: {', '.join(sorted(unknown))}.")
+    if "topics" in fields:
+        fields["topics"] = _clean_topics(fields["topics"])
+    for name, value in fields.items():
+        setattr(programme, name, value)
+    programme.name = programme.name.strip()
+    programme.full_clean()
+    programme.save()
+    audit(actor=actor, action="programme_update", subject=programme, fields=",".join(sorted(fields)))
+    return programme
+
+
+# ---------------------------------------------------------------- applications
+
+
+def roles_for(programme: Programme) -> list[str]:
+    if programme.is_peer:
+        return [Application.Role.PEER]
+    return [Application.Role.MENTEE, Application.Role.MENTOR]
+
+
+def may_apply(programme: Programme, member: Member) -> bool:
+    if not programme.enrolment_is_open():
+        return False
+    return programme.open_signup or is_invited(programme, member)
+
+
+def is_invited(programme: Programme, member: Member) -> bool:
+    return programme.invitations.filter(email__iexact=member.user.email).exists()
+
+
+def _ensure_mentor_places(member: Member, capacity: int, actor: Member | None) -> None:
+    """A mentor in a programme is open to mentoring, with places for the mentees it may bring."""
+    needed = min(active_mentee_count(member) + capacity, MAX_CAPACITY)
+    if member.open_to_mentoring and member.mentee_capacity >= needed:
+        return
+    people_services.profile_update(
+        member=member,
+        actor=actor or member,
+        open_to_mentoring=True,
+        mentee_capacity=max(member.mentee_capacity, needed),
+    )
+
+
+def _application_save(
+    *,
+    programme: Programme,
+    member: Member,
+    actor: Member | None,
+    role: str,
+    capacity: int | None = None,
+    goals: str = "",
+    answers: dict | None = None,
+    topics: dict | None = None,
+    mentor_preferences: list | None = None,
+    source: str = Application.Source.SIGNUP,
+) -> tuple[Application, str]:
+    """Create or update the member's application; says "created", "updated" or "unchanged"."""
+    if role not in roles_for(programme):
+        labels = dict(Application.Role.choices)
+        raise ValidationError({"role": ROLE_NOT_OFFERED.format(roles=", ".join(labels[r].lower() for r in roles_for(programme)))})
+    if role == Application.Role.MENTOR:
+        capacity = capacity or programme.capacity_per_mentor
+    else:
+        capacity = None
+    questions = programme.question_list
+    answers = {question: str(value).strip()[:3000] for question, value in (answers or {}).items() if question in questions and str(value).strip()}
+    topics = {topic: int(rank) for topic, rank in (topics or {}).items() if rank is not None}
+    if set(topics) - set(programme.topics or []):
+        raise ValidationError({"topics": UNKNOWN_TOPIC})
+    preferences = list(dict.fromkeys(int(m) for m in mentor_preferences or []))
+    if role != Application.Role.MENTEE:
+        preferences = []
+    if len(preferences) > MAX_PREFERENCES:
+        raise ValidationError({"mentor_preferences": TOO_MANY_PREFERENCES.format(limit=MAX_PREFERENCES)})
+    if preferences:
+        mentors = set(
+            programme.applications.filter(
+                role=Application.Role.MENTOR, status=Application.Status.APPLIED, member_id__in=preferences
+            ).values_list("member_id", flat=True)
+        )
+        if set(preferences) - mentors:
+            raise ValidationError({"mentor_preferences": NOT_A_MENTOR_HERE})
+    values = {
+        "role": role,
+        "capacity": capacity,
+        "goals": (goals or "").strip(),
+        "answers": answers,
+        "topics": topics,
+        "mentor_preferences": preferences,
+        "status": Application.Status.APPLIED,
+    }
+    application = Application.objects.filter(programme=programme, member=member).first()
+    if application is None:
+        application = Application(programme=programme, member=member, source=source, **values)
+        outcome = "created"
+    else:
+        outcome = "unchanged" if all(getattr(application, k) == v for k, v in values.items()) else "updated"
+        for name, value in values.items():
+            setattr(application, name, value)
+    if outcome != "unchanged":
+        application.full_clean()
+        application.save()
+        audit(actor=actor, action=f"application_{'create' if outcome == 'created' else 'update'}", subject=application, role=role)
+    if role == Application.Role.MENTOR:
+        _ensure_mentor_places(member, capacity, actor)
+    return application, outcome
+
+
+@transaction.atomic
+def application_submit(*, programme: Programme, member: Member, actor: Member, **fields) -> Application:
+    """A member applies (or changes their application); a coordinator may do it for anyone, any time."""
+    if not actor.is_coordinator:
+        if actor.pk != member.pk:
+            raise PermissionDenied(COORDINATORS_ONLY)
+        if not programme.enrolment_is_open():
+            raise ValidationError(ENROLMENT_CLOSED)
+        if not (programme.open_signup or is_invited(programme, member)):
+            raise ValidationError(INVITATION_ONLY)
+        fields["source"] = Application.Source.INVITATION if is_invited(programme, member) else Application.Source.SIGNUP
+    else:
+        fields.setdefault("source", Application.Source.COORDINATOR if actor.pk != member.pk else Application.Source.SIGNUP)
+    if Application.objects.filter(programme=programme, member=member).exists():
+        fields.pop("source", None)
+    application, _ = _application_save(programme=programme, member=member, actor=actor, **fields)
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, actor: Member) -> Application:
+    if actor.pk != application.member_id and not actor.is_coordinator:
+        raise PermissionDenied(COORDINATORS_ONLY)
+    application.status = Application.Status.WITHDRAWN
+    application.save(update_fields=["status", "updated_at"])
+    audit(actor=actor, action="application_withdraw", subject=application)
+    return application
+
+
+# ---------------------------------------------------------------- invitations
+
+
+def split_emails(text: str) -> list[str]:
+    return [part.strip().lower() for part in text.replace(",", "\n").replace(";", "\n").split() if part.strip()]
+
+
+@transaction.atomic
+def invitations_send(*, programme: Programme, actor: Member, emails: list[str]) -> int:
+    """Invite people by e-mail; someone already invited is not invited twice. Returns how many are new."""
+    _require_coordinator(actor)
+    emails = list(dict.fromkeys(email.strip().lower() for email in emails if email.strip()))
+    if not emails:
+        raise ValidationError({"emails": NO_EMAILS})
+    bad = [email for email in emails if not looks_like_email(email)]
+    if bad:
+        raise ValidationError({"emails": INVALID_EMAILS.format(emails=", ".join(bad[:10]))})
+    already = set(programme.invitations.filter(email__in=emails).values_list("email", flat=True))
+    members = {
+        user_email.lower(): member
+        for user_email, member in (
+            (member.user.email, member)
+            for member in Member.objects.select_related("user").filter(user__email__in=emails)
+        )
+    }
+    link = settings.SITE_URL + _programme_url(programme)
+    new = 0
+    for email in emails:
+        if email in already:
+            continue
+        member = members.get(email)
+        invitation = Invitation.objects.create(programme=programme, email=email, member=member, invited_by=actor)
+        new += 1
+        if member is not None:
+            notify(
+                recipient=member,
+                kind="programme_invitation",
+                title=f"You are invited to {programme.name}",
+                body=f"{actor.name} invites you to apply.",
+                url=_programme_url(programme),
+                key=f"programme_invitation:{programme.pk}",
+            )
+        else:
+            transaction.on_commit(lambda email=email: _send_invitation(programme, actor, email, link))
+        audit(actor=actor, action="invitation_create", subject=invitation, email=email)
+    return new
+
+
+def _send_invitation(programme: Programme, actor: Member, email: str, link: str) -> None:
+    try:
+        send_mail(
+            subject=f"You are invited to {programme.name}",
+            message=(
+                f"{actor.name} invites you to apply to {programme.name} on deskmate.\n\n"
+                f"{programme.description}\n\nApply here once you have signed in: {link}\n"
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[email],
+        )
+    except OSError:
+        logger.exception("Could not send the invitation to programme %s", programme.pk)
+
+
+# ---------------------------------------------------------------- application imports
+
+
+@transaction.atomic
+def application_import_create(*, programme: Programme, actor: Member, file_name: str, payload: bytes) -> ApplicationImport:
+    """Keep an uploaded file for the mapping step; a file without a readable header is refused at once."""
+    _require_coordinator(actor)
+    columns = applications_file.read_header(payload, filename=file_name, max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES)
+    upload = ApplicationImport.objects.create(
+        programme=programme,
+        owner=actor,
+        file_name=file_name[:255],
+        payload=payload,
+        columns=columns,
+        mapping=applications_file.guess_mapping(
+            columns, topics=programme.topics or [], questions=programme.question_list
+        ),
+    )
+    audit(actor=actor, action="application_import_create", subject=upload, file=file_name)
+    return upload
+
+
+def application_import_apply(*, upload: ApplicationImport, actor: Member, mapping: dict[str, str]) -> ApplicationImport:
+    """Read the whole file with the coordinator's mapping, then write all of it or nothing."""
+    _require_coordinator(actor)
+    with transaction.atomic():
+        upload = ApplicationImport.objects.select_for_update().get(pk=upload.pk)
+        if upload.status != ApplicationImport.Status.UPLOADED:
+            raise ValidationError(IMPORT_DONE_ALREADY)
+        problems = applications_file.mapping_problems(mapping, peer=upload.programme.is_peer)
+        if problems:
+            raise ValidationError(problems)
+        try:
+            with transaction.atomic():
+                applicants = applications_file.parse_applicants(
+                    bytes(upload.payload or b""),
+                    filename=upload.file_name,
+                    mapping=mapping,
+                    peer=upload.programme.is_peer,
+                    max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES,
+                )
+                summary = _applicants_apply(upload.programme, applicants, actor=actor, file_name=upload.file_name)
+        except ImportFileError as error:
+            upload.status = ApplicationImport.Status.FAILED
+            upload.errors = [str(item) for item in error.errors]
+        else:
+            upload.status = ApplicationImport.Status.DONE
+            upload.summary = summary
+        upload.mapping = mapping
+        upload.payload = None
+        upload.finished_at = timezone.now()
+        upload.save()
+        audit(actor=actor, action="application_import_apply", subject=upload, status=upload.status)
+    return upload
+
+
+IMPORT_FIELD_COLUMNS = {
+    "email": applications_file.EMAIL,
+    "first_name": applications_file.FIRST_NAME,
+    "last_name": applications_file.LAST_NAME,
+    "role": applications_file.ROLE,
+    "capacity": applications_file.CAPACITY,
+    "mentee_capacity": applications_file.CAPACITY,
+}
+
+
+def _applicants_apply(programme: Programme, applicants, *, actor: Member, file_name: str) -> dict:
+    summary = {"members_created": 0, "members_found": 0, "created": 0, "updated": 0, "unchanged": 0}
+    topics = list(programme.topics or [])
+    new_topics = [t for a in applicants for t in a.topics if t not in topics]
+    if new_topics:
+        programme.topics = topics + list(dict.fromkeys(new_topics))
+        programme.save(update_fields=["topics", "updated_at"])
+    questions = programme.question_list
+    new_questions = [q for a in applicants for q in a.answers if q not in questions]
+    if new_questions:
+        programme.questions = "\n".join([*questions, *dict.fromkeys(new_questions)])
+        programme.save(update_fields=["questions", "updated_at"])
+    for applicant in applicants:
+        labels = {name: applicant.labels.get(field, field) for name, field in IMPORT_FIELD_COLUMNS.items()}
+        member = Member.objects.select_related("user").filter(user__email__iexact=applicant.email).first()
+        try:
+            if member is None:
+                extra = {}
+                if applicant.role == Application.Role.MENTOR:
+                    extra = {"open_to_mentoring": True, "mentee_capacity": applicant.capacity or programme.capacity_per_mentor}
+                member = people_services.member_create(
+                    email=applicant.email,
+                    password=None,
+                    first_name=applicant.first_name or applicant.email.split("@")[0],
+                    last_name=applicant.last_name,
+                    actor=actor,
+                    **extra,
+                )
+                summary["members_created"] += 1
+            else:
+                summary["members_found"] += 1
+            _, outcome = _application_save(
+                programme=programme,
+                member=member,
+                actor=actor,
+                role=applicant.role,
+                capacity=applicant.capacity,
+                goals=applicant.goals,
+                answers=applicant.answers,
+                topics=applicant.topics,
+                source=Application.Source.IMPORT,
+            )
+        except ValidationError as error:
+            raise import_error_from_validation(error, file=file_name, row=applicant.row, fields=labels) from None
+        summary[outcome] += 1
+    audit(actor=actor, action="applications_import", subject=programme, file=file_name, **summary)
+    return summary
+
+
+# ---------------------------------------------------------------- pins and forbids
+
+
+def _applicant(programme: Programme, member: Member) -> Application:
+    application = programme.applications.filter(member=member, status=Application.Status.APPLIED).first()
+    if application is None:
+        raise ValidationError(NOT_APPLICANTS.format(who=member.name))
+    return application
+
+
+@transaction.atomic
+def pair_rule_set(*, programme: Programme, actor: Member, mentee: Member, mentor: Member, kind: str) -> PairRule:
+    """Pin or forbid a pair; an earlier rule for the same pair is replaced."""
+    _require_coordinator(actor)
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    if mentee.pk == mentor.pk:
+        raise ValidationError(SAME_PERSON)
+    first, second = _applicant(programme, mentee), _applicant(programme, mentor)
+    if programme.is_peer:
+        if mentee.pk > mentor.pk:
+            mentee, mentor = mentor, mentee
+    elif (first.role, second.role) != (Application.Role.MENTEE, Application.Role.MENTOR):
+        raise ValidationError(WRONG_ROLES)
+    if kind == PairRule.Kind.PIN:
+        refusals = matching.rule_refusals(programme, mentee.pk, mentor.pk)
+        if refusals:
+            raise ValidationError(PAIR_NOT_ALLOWED.format(first=mentee.name, second=mentor.name, reasons="; ".join(refusals)))
+        pins = programme.pair_rules.filter(kind=PairRule.Kind.PIN).exclude(mentee=mentee, mentor=mentor).select_related("mentee", "mentor")
+        people = {mentee.pk, mentor.pk} if programme.is_peer else {mentee.pk}
+        for pin in pins:
+            if programme.is_peer:
+                clash = people & {pin.mentee_id, pin.mentor_id}
+            else:
+                clash = people & {pin.mentee_id}
+            if clash:
+                name = mentee.name if mentee.pk in clash else mentor.name
+                other = pin.mentor.name if pin.mentee_id in clash else pin.mentee.name
+                raise ValidationError(ALREADY_PINNED.format(name=name, other=other))
+        if not programme.is_peer:
+            places = matching.capacity_of(programme, [second], {})[0]
+            taken = pins.filter(mentor=mentor).count()
+            if taken >= places:
+                raise ValidationError(MENTOR_PINS_FULL.format(name=mentor.name))
+    rule, _ = PairRule.objects.update_or_create(
+        programme=programme, mentee=mentee, mentor=mentor, defaults={"kind": kind, "created_by": actor}
+    )
+    audit(actor=actor, action=f"pair_{kind}", subject=rule, mentee=mentee.pk, mentor=mentor.pk)
+    return rule
+
+
+@transaction.atomic
+def pair_rule_remove(*, rule: PairRule, actor: Member) -> None:
+    _require_coordinator(actor)
+    audit(actor=actor, action="pair_rule_remove", subject=rule, kind=rule.kind)
+    rule.delete()
+
+
+# ---------------------------------------------------------------- match runs
+
+
+def _last_published_round(programme: Programme) -> int:
+    published = programme.runs.filter(status=MatchRun.Status.PUBLISHED).order_by("-round").values_list("round", flat=True)
+    return published.first() or 0
+
+
+def active_applicant_count(programme: Programme) -> int:
+    return programme.applications.filter(status=Application.Status.APPLIED).count()
+
+
+@transaction.atomic
+def match_run_start(
+    *, programme: Programme, actor: Member | None, method: str = "optimal", new_round: bool = False,
+    background: bool | None = None,
+) -> MatchRun:
+    """A new proposal: computed now for a small programme, by the task worker for a large one.
+
+    ``background`` forces one or the other (the command line always solves at once).
+    """
+    if actor is not None:
+        _require_coordinator(actor)
+    if programme.is_peer:
+        method = MatchRun.Method.PEER
+        last = _last_published_round(programme)
+        round_ = last + 1 if new_round or last == 0 else last
+    else:
+        if method not in METHODS:
+            raise ValidationError({"method": UNKNOWN_METHOD})
+        round_ = 1
+    applicants = active_applicant_count(programme)
+    run = MatchRun.objects.create(
+        programme=programme,
+        method=method,
+        round=round_,
+        created_by=actor,
+        parameters={
+            "tie_weight": programme.tie_weight,
+            "avoid_reporting_line": programme.avoid_reporting_line,
+            "avoid_same_unit": programme.avoid_same_unit,
+            "organisation_rule": programme.organisation_rule,
+            "capacity_per_mentor": programme.capacity_per_mentor,
+            "applicants": applicants,
+            "new_round": bool(new_round),
+            "pins": programme.pair_rules.filter(kind=PairRule.Kind.PIN).count(),
+            "forbids": programme.pair_rules.filter(kind=PairRule.Kind.FORBID).count(),
+        },
+    )
+    audit(actor=actor, action="match_run_start", subject=run, method=method, applicants=applicants)
+    if background is None:
+        background = runs_in_background(programme)
+    if background:
+        from deskmate.programmes.tasks import match_run_run
+
+        transaction.on_commit(lambda: match_run_run.enqueue(run.pk))
+    else:
+        match_run_execute(run)
+    return run
+
+
+def match_run_execute(run: MatchRun) -> MatchRun:
+    """Build the matrix, solve it and store the proposal; a failure is recorded on the run."""
+    MatchRun.objects.filter(pk=run.pk).update(status=MatchRun.Status.RUNNING, started_at=timezone.now(), progress=1)
+
+    def progress(percent: int) -> None:
+        MatchRun.objects.filter(pk=run.pk).update(progress=min(percent, 99))
+
+    try:
+        matrix = matching.build_matrix(run.programme, round_=run.round, progress=progress)
+        result = matching.solve(matrix, "optimal" if run.method == MatchRun.Method.PEER else run.method)
+        with transaction.atomic():
+            ProposedPair.objects.filter(run=run).delete()
+            ProposedPair.objects.bulk_create(
+                [
+                    ProposedPair(
+                        run=run,
+                        mentee_id=matrix.mentee_ids[row],
+                        mentor_id=matrix.mentor_ids[col],
+                        score=round(float(matrix.scores[row, col]), 6),
+                        fit=round(float(matrix.fit[row, col]), 6),
+                        tie_strength=round(float(matrix.tie[row, col]), 6),
+                        topic_agreement=round(float(matrix.topics[row, col]), 6),
+                        preference_rank=int(matrix.preference_rank[row, col]) or None,
+                        reasons=matching.reasons_for(matrix, row, col),
+                        pinned=(row, col) in matrix.pins and (row, col) not in matrix.published,
+                        mentorship_id=matrix.published.get((row, col)),
+                        carried=(row, col) in matrix.published,
+                    )
+                    for row, col in result.pairs
+                ]
+            )
+            MatchRun.objects.filter(pk=run.pk).update(
+                status=MatchRun.Status.DONE,
+                metrics=result.metrics,
+                warnings=matrix.warnings,
+                progress=100,
+                finished_at=timezone.now(),
+            )
+    except (ValueError, ValidationError) as error:
+        logger.warning("Match run %s failed: %s", run.pk, error)
+        MatchRun.objects.filter(pk=run.pk).update(
+            status=MatchRun.Status.FAILED, error=str(error), finished_at=timezone.now()
+        )
+    run.refresh_from_db()
+    return run
+
+
+def _standing_keys(run: MatchRun) -> set[tuple[int, int]]:
+    published = matching.published_pairs(run.programme)
+    if run.method == MatchRun.Method.PEER:
+        return {pair for pair, (_, round_) in published.items() if round_ == run.round}
+    return set(published)
+
+
+@transaction.atomic
+def match_run_publish(*, run: MatchRun, actor: Member) -> MatchRun:
+    """Create the proposed mentorships, all or none, and tell the people."""
+    _require_coordinator(actor)
+    Programme.objects.select_for_update().filter(pk=run.programme_id).first()
+    run = MatchRun.objects.select_for_update().select_related("programme").get(pk=run.pk)
+    if run.status == MatchRun.Status.PUBLISHED:
+        raise ValidationError(RUN_ALREADY_PUBLISHED)
+    if run.status != MatchRun.Status.DONE:
+        raise ValidationError(RUN_NOT_READY)
+    programme = run.programme
+    pairs = list(run.pairs.select_related("mentee__user", "mentor__user").order_by("id"))
+    carried = {(pair.mentee_id, pair.mentor_id) for pair in pairs if pair.carried}
+    if carried != _standing_keys(run):
+        raise ValidationError(RUN_OUT_OF_DATE)
+    kind = Mentorship.Kind.COPILOT if programme.is_peer else Mentorship.Kind.MENTORSHIP
+    created = 0
+    for pair in pairs:
+        if pair.carried:
+            continue
+        try:
+            mentorship = mentorship_create_from_match(
+                mentor=pair.mentor, mentee=pair.mentee, kind=kind, programme=programme, actor=actor
+            )
+        except ValidationError as error:
+            raise ValidationError(f"{pair.mentee.name} and {pair.mentor.name}: {' '.join(error.messages)}") from None
+        pair.mentorship = mentorship
+        pair.save(update_fields=["mentorship"])
+        created += 1
+    run.status = MatchRun.Status.PUBLISHED
+    run.published_at = timezone.now()
+    run.published_by = actor
+    run.save(update_fields=["status", "published_at", "published_by"])
+    for member in Member.objects.filter(pk__in=run.metrics.get("unmatched", [])):
+        notify(
+            recipient=member,
+            kind="programme_unmatched",
+            title=f"{programme.name}: no match for you this time",
+            body="The coordinators may match latecomers later; your application stays in.",
+            url=_programme_url(programme),
+            key=f"programme_unmatched:{run.pk}",
+        )
+    audit(actor=actor, action="match_run_publish", subject=run, mentorships=created)
+    return run

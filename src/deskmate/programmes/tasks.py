@@ -1,0 +1,16 @@
+"""Background work for programmes: match runs over large programmes run here, in the task worker."""
+
+from django_tasks import task
+
+from deskmate.programmes.models import MatchRun
+
+
+@task()
+def match_run_run(run_id: int) -> str:
+    run = MatchRun.objects.select_related("programme").filter(pk=run_id).first()
+    if run is None or run.status != MatchRun.Status.QUEUED:
+        # Already handled: a retried task must never solve (or overwrite) a run twice.
+        return "skipped"
+    from deskmate.programmes.services import match_run_execute
+
+    return match_run_execute(run).status
