@@ -1,0 +1,305 @@
+"""Peer copilot pairing: one round of pairs among the members of a programme.
+
+Copilots are peers, so there is a single group rather than mentees and
+mentors: the best round is a maximum-weight matching on a general (not
+bipartite) graph, each member paired at most once, and pairs made in earlier
+rounds are not made again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TypeAlias
+
+import numpy as np
+import scipy as sp
+import scipy.sparse
+import scipy.sparse.csgraph
+
+__all__ = ["PeerPair", "PeerPairingResult", "pair_peers"]
+
+ScoreMatrix: TypeAlias = "np.ndarray | sp.sparse.sparray | sp.sparse.spmatrix"
+
+ERROR_SQUARE = "scores must be a square members × members matrix"
+ERROR_SYMMETRIC = "a dense score matrix must be symmetric"
+ERROR_INDEX = "member index out of range"
+
+
+@dataclass(frozen=True)
+class PeerPair:
+    """Two paired members (``first < second``) and their score."""
+
+    first: int
+    second: int
+    score: float
+
+
+@dataclass(frozen=True, eq=False)
+class PeerPairingResult:
+    """One round of copilot pairs.
+
+    Attributes
+    ----------
+    partner_of : numpy.ndarray
+        Read-only int array, the partner of each member or -1.
+    pairs : tuple of PeerPair
+        The pairs, by increasing first member.
+    total_score : float
+        Sum of the pairs' scores.
+    number_paired : int
+        Members who have a partner (twice the number of pairs).
+    share_paired : float
+        ``number_paired`` over all members.
+    weakest_pair : PeerPair or None
+        The pair with the lowest score (first in ``pairs`` among equals).
+    """
+
+    partner_of: np.ndarray
+    pairs: tuple[PeerPair, ...]
+    total_score: float
+    number_paired: int
+    share_paired: float
+    weakest_pair: PeerPair | None
+
+
+def pair_peers(
+    scores: ScoreMatrix,
+    *,
+    previous_pairs: Iterable[tuple[int, int]] = (),
+    forbids: Iterable[tuple[int, int]] = (),
+    max_cardinality: bool = False,
+) -> PeerPairingResult:
+    """Pair members for one round, maximising the total score.
+
+    Parameters
+    ----------
+    scores : array_like or scipy.sparse matrix, shape (n_members, n_members)
+        How good each pair is; NaN or ``-inf`` forbids a pair and the diagonal
+        is ignored. A dense matrix must be symmetric; of a sparse matrix only
+        the stored entries above the diagonal are read.
+    previous_pairs : iterable of (member, member)
+        Pairs made in earlier rounds; they are not made again (either order).
+    forbids : iterable of (member, member)
+        Further pairs that must not be made (either order).
+    max_cardinality : bool
+        Pair as many members as possible first, then maximise the total
+        score; pairs with a score of 0 or less are then used when they pair
+        more people. Otherwise such pairs are never used, since they cannot
+        raise the total.
+
+    Returns
+    -------
+    PeerPairingResult
+
+    Raises
+    ------
+    ValueError
+        If the matrix is not square, a dense matrix is not symmetric, or a
+        pair names a member out of range.
+
+    Notes
+    -----
+    The round is first solved on the bipartite double cover (every member
+    once as "proposer" and once as "partner"), an assignment problem solved by
+    :func:`scipy.sparse.csgraph.min_weight_full_bipartite_matching`. Its
+    optimum is twice the optimum of the matching problem without odd-set
+    constraints, an upper bound. When it contains no odd cycle it splits into
+    a matching worth exactly half of it, which is therefore optimal; that is
+    the usual case and takes well under a second for a few thousand members.
+    When an odd cycle remains, the exact answer comes from Edmonds' blossom
+    algorithm in :func:`networkx.max_weight_matching`, which is much slower
+    (minutes for a thousand members with thirty candidates each).
+
+    Examples
+    --------
+    Four peers; 0 and 1 were paired last round.
+
+    >>> import numpy as np
+    >>> scores = np.array(
+    ...     [
+    ...         [0.0, 0.9, 0.5, 0.1],
+    ...         [0.9, 0.0, 0.2, 0.6],
+    ...         [0.5, 0.2, 0.0, 0.3],
+    ...         [0.1, 0.6, 0.3, 0.0],
+    ...     ]
+    ... )
+    >>> pair_peers(scores).partner_of.tolist()
+    [1, 0, 3, 2]
+    >>> result = pair_peers(scores, previous_pairs=[(0, 1)])
+    >>> result.partner_of.tolist(), round(result.total_score, 2)
+    ([2, 3, 0, 1], 1.1)
+    >>> result.weakest_pair
+    PeerPair(first=0, second=2, score=0.5)
+    """
+    n_members, first, second, weights = _allowed_pairs(scores)
+    excluded = _pair_keys(previous_pairs, n_members) | _pair_keys(forbids, n_members)
+    keep = np.isfinite(weights) & (first != second)
+    if not max_cardinality:
+        keep &= weights > 0
+    if excluded:
+        keys = first * n_members + second
+        keep &= ~np.isin(keys, np.fromiter(excluded, dtype=np.int64, count=len(excluded)))
+    first, second, weights = first[keep], second[keep], weights[keep]
+    key_order = np.argsort(first * n_members + second)
+    first, second, weights = first[key_order], second[key_order], weights[key_order]
+
+    bonus = _cardinality_bonus(weights, n_members) if max_cardinality else 0.0
+    matching = _matching_from_relaxation(n_members, first, second, weights + bonus)
+    if matching is None:
+        matching = _blossom_matching(n_members, first, second, weights, max_cardinality)
+
+    partner_of = np.full(n_members, -1, dtype=np.int64)
+    pairs = []
+    pair_keys = first * n_members + second
+    for one, other in sorted(matching):
+        partner_of[one], partner_of[other] = other, one
+        position = int(np.searchsorted(pair_keys, one * n_members + other))
+        pairs.append(PeerPair(first=one, second=other, score=float(weights[position])))
+    partner_of.setflags(write=False)
+    number_paired = 2 * len(pairs)
+    weakest = min(pairs, key=lambda pair: pair.score) if pairs else None
+    return PeerPairingResult(
+        partner_of=partner_of,
+        pairs=tuple(pairs),
+        total_score=float(sum(pair.score for pair in pairs)),
+        number_paired=number_paired,
+        share_paired=number_paired / n_members if n_members else 0.0,
+        weakest_pair=weakest,
+    )
+
+
+def _allowed_pairs(scores: ScoreMatrix) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """Members and the (first < second) pairs with their scores."""
+    if sp.sparse.issparse(scores):
+        if len(scores.shape) != 2 or scores.shape[0] != scores.shape[1]:
+            raise ValueError(ERROR_SQUARE)
+        coo = sp.sparse.coo_array(scores)
+        coo.sum_duplicates()
+        above = coo.row < coo.col
+        return (
+            int(scores.shape[0]),
+            coo.row[above].astype(np.int64),
+            coo.col[above].astype(np.int64),
+            coo.data[above].astype(np.float64),
+        )
+    dense = np.asarray(scores, dtype=np.float64)
+    if dense.ndim != 2 or dense.shape[0] != dense.shape[1]:
+        raise ValueError(ERROR_SQUARE)
+    if not np.array_equal(dense, dense.T, equal_nan=True):
+        raise ValueError(ERROR_SYMMETRIC)
+    first, second = np.triu_indices(dense.shape[0], k=1)
+    return (
+        int(dense.shape[0]),
+        first.astype(np.int64),
+        second.astype(np.int64),
+        dense[first, second],
+    )
+
+
+def _pair_keys(pairs: Iterable[tuple[int, int]], n_members: int) -> set[int]:
+    keys = set()
+    for one, other in pairs:
+        one, other = int(one), int(other)
+        if not (0 <= one < n_members and 0 <= other < n_members):
+            raise ValueError(ERROR_INDEX)
+        keys.add(min(one, other) * n_members + max(one, other))
+    return keys
+
+
+def _cardinality_bonus(weights: np.ndarray, n_members: int) -> float:
+    """A bonus per pair larger than any difference in total score."""
+    if weights.size == 0:
+        return 0.0
+    highest, lowest = max(0.0, float(weights.max())), min(0.0, float(weights.min()))
+    return (n_members // 2 + 1) * (highest - lowest) + abs(highest) + abs(lowest) + 1.0
+
+
+def _matching_from_relaxation(
+    n_members: int, first: np.ndarray, second: np.ndarray, weights: np.ndarray
+) -> list[tuple[int, int]] | None:
+    """An optimal matching read off the double-cover optimum, or None.
+
+    In the optimum each member points to at most one partner and is pointed
+    to by at most one, so the pointers form paths and cycles. Along a path or
+    an even cycle the alternate pairs are worth exactly half of it (otherwise
+    the double cover would have taken one alternate set twice); an odd cycle
+    cannot be split, and None is returned.
+    """
+    if first.size == 0:
+        return []
+    members = np.arange(n_members)
+    graph = sp.sparse.csr_array(
+        (
+            np.concatenate([-weights, -weights, np.full(n_members, np.finfo(float).tiny)]),
+            (
+                np.concatenate([first, second, members]),
+                np.concatenate([second, first, n_members + members]),
+            ),
+        ),
+        shape=(n_members, 2 * n_members),
+    )
+    rows, cols = sp.sparse.csgraph.min_weight_full_bipartite_matching(graph)
+    points_to = np.full(n_members, -1, dtype=np.int64)
+    real = cols < n_members
+    points_to[rows[real]] = cols[real]
+    pointed_at = np.zeros(n_members, dtype=bool)
+    pointed_at[points_to[points_to >= 0]] = True
+
+    pointer = points_to.tolist()
+    visited = [False] * n_members
+    matching: list[tuple[int, int]] = []
+
+    def take_alternate(chain: list[int]) -> None:
+        for position in range(0, len(chain) - 1, 2):
+            one, other = chain[position], chain[position + 1]
+            matching.append((min(one, other), max(one, other)))
+
+    # Paths start at members nobody points to.
+    for start in np.flatnonzero(~pointed_at).tolist():
+        chain = []
+        member = start
+        while member >= 0 and not visited[member]:
+            visited[member] = True
+            chain.append(member)
+            member = pointer[member]
+        take_alternate(chain)
+    for start in range(n_members):
+        if visited[start] or pointer[start] < 0:
+            continue
+        chain = []
+        member = start
+        while not visited[member]:
+            visited[member] = True
+            chain.append(member)
+            member = pointer[member]
+        if len(chain) % 2 == 1:
+            return None
+        take_alternate(chain)
+
+    relaxed_total = -float(graph[rows[real], cols[real]].sum())
+    pair_keys = first * n_members + second
+    chosen = np.array([one * n_members + other for one, other in matching], dtype=np.int64)
+    matched_total = float(weights[np.searchsorted(pair_keys, chosen)].sum()) if matching else 0.0
+    tolerance = 1e-9 * max(1.0, abs(relaxed_total))
+    if abs(2 * matched_total - relaxed_total) > tolerance:
+        return None
+    return matching
+
+
+def _blossom_matching(
+    n_members: int,
+    first: np.ndarray,
+    second: np.ndarray,
+    weights: np.ndarray,
+    max_cardinality: bool,
+) -> list[tuple[int, int]]:
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_nodes_from(range(n_members))
+    graph.add_weighted_edges_from(
+        zip(first.tolist(), second.tolist(), weights.tolist(), strict=True)
+    )
+    found = nx.max_weight_matching(graph, maxcardinality=max_cardinality)
+    return [(min(one, other), max(one, other)) for one, other in found]

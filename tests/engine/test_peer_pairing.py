@@ -1,0 +1,121 @@
+"""Copilot pairing rounds on hand-built groups, and against networkx's blossom."""
+
+import re
+
+import networkx as nx
+import numpy as np
+import pytest
+import scipy as sp
+import scipy.sparse
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from deskmate.engine.peer_pairing import (
+    ERROR_SQUARE,
+    ERROR_SYMMETRIC,
+    PeerPair,
+    pair_peers,
+)
+
+NAN = np.nan
+
+FOUR = np.array(
+    [
+        [0.0, 0.9, 0.5, 0.1],
+        [0.9, 0.0, 0.2, 0.6],
+        [0.5, 0.2, 0.0, 0.3],
+        [0.1, 0.6, 0.3, 0.0],
+    ]
+)
+
+
+def test_best_round_pairs_the_strongest_pairs():
+    result = pair_peers(FOUR)
+    assert result.partner_of.tolist() == [1, 0, 3, 2]
+    assert result.pairs == (PeerPair(0, 1, 0.9), PeerPair(2, 3, 0.3))
+    assert result.total_score == pytest.approx(1.2)
+    assert result.number_paired == 4
+    assert result.share_paired == 1.0
+    assert result.weakest_pair == PeerPair(2, 3, 0.3)
+
+
+def test_previous_pairs_are_not_repeated_in_either_order():
+    first_round = pair_peers(FOUR)
+    second_round = pair_peers(FOUR, previous_pairs=[(1, 0), (3, 2)])
+    assert second_round.partner_of.tolist() == [2, 3, 0, 1]
+    third_round = pair_peers(FOUR, previous_pairs=[(0, 1), (2, 3), (0, 2), (1, 3)])
+    assert third_round.partner_of.tolist() == [3, 2, 1, 0]
+    assert third_round.total_score == pytest.approx(0.3)
+    for round_result in (second_round, third_round):
+        for pair in first_round.pairs:
+            assert round_result.partner_of[pair.first] != pair.second
+
+
+def test_forbidden_pairs_and_odd_group():
+    scores = np.array([[0.0, 1.0, NAN], [1.0, 0.0, 0.8], [NAN, 0.8, 0.0]])
+    result = pair_peers(scores, forbids=[(0, 1)])
+    assert result.partner_of.tolist() == [-1, 2, 1]
+    assert result.share_paired == pytest.approx(2 / 3)
+
+
+def test_triangle_needs_the_blossom_and_leaves_one_out():
+    # The relaxation would take the whole triangle at one half each.
+    triangle = np.ones((3, 3)) - np.eye(3)
+    result = pair_peers(triangle)
+    assert result.number_paired == 2
+    assert result.total_score == 1.0
+
+
+def test_non_positive_pairs_only_with_max_cardinality():
+    scores = np.array(
+        [[0.0, 1.0, NAN, 0.0], [1.0, 0.0, -0.5, 0.0], [NAN, -0.5, 0.0, NAN], [0.0, 0.0, NAN, 0.0]]
+    )
+    assert pair_peers(scores).partner_of.tolist() == [1, 0, -1, -1]
+    everyone = pair_peers(scores, max_cardinality=True)
+    assert everyone.partner_of.tolist() == [3, 2, 1, 0]
+    assert everyone.total_score == pytest.approx(-0.5)
+
+
+def test_sparse_reads_the_upper_triangle():
+    upper = sp.sparse.csr_array(np.triu(FOUR, 1))
+    assert pair_peers(upper).partner_of.tolist() == [1, 0, 3, 2]
+
+
+def test_bad_matrices_are_refused():
+    with pytest.raises(ValueError, match=re.escape(ERROR_SQUARE)):
+        pair_peers(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=re.escape(ERROR_SYMMETRIC)):
+        pair_peers(np.array([[0.0, 1.0], [0.5, 0.0]]))
+
+
+@st.composite
+def groups(draw):
+    size = draw(st.integers(1, 9))
+    cells = st.one_of(st.just(NAN), st.integers(-20, 100).map(lambda cents: cents / 100))
+    upper = np.array(draw(st.lists(cells, min_size=size * size, max_size=size * size)))
+    upper = np.triu(upper.reshape(size, size), 1)
+    previous = draw(
+        st.lists(st.tuples(st.integers(0, size - 1), st.integers(0, size - 1)), max_size=4)
+    )
+    return upper + upper.T, previous
+
+
+@settings(max_examples=80, deadline=None)
+@given(groups(), st.booleans())
+def test_total_equals_networkx_blossom(group, max_cardinality):
+    scores, previous = group
+    result = pair_peers(scores, previous_pairs=previous, max_cardinality=max_cardinality)
+    excluded = {frozenset(pair) for pair in previous}
+    graph = nx.Graph()
+    for first, second in zip(*np.triu_indices(len(scores), 1), strict=True):
+        weight = scores[first, second]
+        usable = np.isfinite(weight) and (max_cardinality or weight > 0)
+        if usable and frozenset((first, second)) not in excluded:
+            graph.add_edge(int(first), int(second), weight=float(weight))
+    expected = nx.max_weight_matching(graph, maxcardinality=max_cardinality)
+    expected_total = sum(graph[a][b]["weight"] for a, b in expected)
+    assert result.number_paired == 2 * len(expected) or not max_cardinality
+    assert result.total_score == pytest.approx(expected_total, abs=1e-9)
+    for pair in result.pairs:
+        assert frozenset((pair.first, pair.second)) not in excluded
+        assert result.partner_of[pair.second] == pair.first
