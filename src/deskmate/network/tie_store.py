@@ -136,10 +136,10 @@ def community_load(*, member_ids=None) -> CommunityArrays:
     return CommunityArrays(community=community, member_ids=ids, programme_names=programme_names)
 
 
-def _evidence_lists(table: TieTable, arrays: CommunityArrays) -> list[list[dict]]:
-    """Every tie's evidence as JSON-ready dicts, built column-wise (no per-tie array work)."""
+def _evidence_lists(table: TieTable, arrays: CommunityArrays, begin: int, end: int) -> list[list[dict]]:
+    """The evidence of ties ``begin:end`` as JSON-ready dicts, built column-wise."""
     evidence = table.evidence
-    order = table.grouping
+    order = table.grouping[table.offsets[begin] : table.offsets[end]]
     kind = evidence.kind[order].tolist()
     strength = np.round(evidence.strength[order], 6).tolist()
     ids = {name: getattr(evidence, name)[order].tolist() for name in ("organisation", "unit", "school", "programme")}
@@ -178,8 +178,8 @@ def _evidence_lists(table: TieTable, arrays: CommunityArrays) -> list[list[dict]
         if private_ids[row] >= 0:
             item["private_to"] = private_ids[row]
         items.append(item)
-    offsets = table.offsets.tolist()
-    return [items[offsets[tie] : offsets[tie + 1]] for tie in range(len(table.first))]
+    offsets = (table.offsets[begin : end + 1] - table.offsets[begin]).tolist()
+    return [items[offsets[tie] : offsets[tie + 1]] for tie in range(end - begin)]
 
 
 def _store(table: TieTable, arrays: CommunityArrays, now) -> int:
@@ -191,16 +191,17 @@ def _store(table: TieTable, arrays: CommunityArrays, now) -> int:
     low = arrays.member_ids[table.first].tolist()
     high = arrays.member_ids[table.second].tolist()
     strength = table.strength.tolist()
-    evidence = _evidence_lists(table, arrays)
     stamp = connection.ops.adapt_datetimefield_value(now)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(name) for name in ("member_low_id", "member_high_id", "strength", "evidence", "updated_at"))
     target = f"{quote(Tie._meta.db_table)} ({columns})"
     with connection.cursor() as cursor:
         for begin in range(0, len(low), BATCH):
+            end = min(begin + BATCH, len(low))
+            evidence = _evidence_lists(table, arrays, begin, end)
             rows = [
-                (low[tie], high[tie], strength[tie], json.dumps(evidence[tie], separators=(",", ":")), stamp)
-                for tie in range(begin, min(begin + BATCH, len(low)))
+                (low[tie], high[tie], strength[tie], json.dumps(evidence[tie - begin], separators=(",", ":")), stamp)
+                for tie in range(begin, end)
             ]
             if connection.vendor == "postgresql":
                 with cursor.cursor.copy(f"COPY {target} FROM STDIN") as copy:
