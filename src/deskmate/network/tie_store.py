@@ -150,8 +150,8 @@ def _evidence_lists(table: TieTable, arrays: CommunityArrays, begin: int, end: i
     interaction = evidence.interaction[order].tolist()
     private_to = evidence.private_to[order]
     private_ids = np.where(private_to >= 0, arrays.member_ids[np.maximum(private_to, 0)], -1).tolist()
-    start = np.datetime_as_string(evidence.start[order], unit="D").tolist()
-    end = np.datetime_as_string(evidence.end[order], unit="D").tolist()
+    start_days = np.datetime_as_string(evidence.start[order], unit="D").tolist()
+    end_days = np.datetime_as_string(evidence.end[order], unit="D").tolist()
     programme_names = arrays.programme_names
     items: list[dict] = []
     for row in range(len(order)):
@@ -167,10 +167,10 @@ def _evidence_lists(table: TieTable, arrays: CommunityArrays, begin: int, end: i
             item["count"] = count[row]
         if score[row]:
             item["score"] = score[row]
-        if start[row] != "NaT":
-            item["start"] = start[row]
-        if end[row] != "NaT":
-            item["end"] = end[row]
+        if start_days[row] != "NaT":
+            item["start"] = start_days[row]
+        if end_days[row] != "NaT":
+            item["end"] = end_days[row]
         if current[row]:
             item["current"] = True
         if interaction[row] >= 0:
