@@ -150,11 +150,14 @@ def deskmate(data_dir: Path, *args) -> float:
 
 
 def child(stage: str, data_dir: Path, argument: int) -> dict:
+    """Run one stage in its own process (its own peak memory); its figures are kept beside the data."""
     output = subprocess.run(
         [sys.executable, __file__, "--stage", stage, "--data-dir", str(data_dir), "--argument", str(argument)],
         check=True, capture_output=True, text=True,
     ).stdout
-    return json.loads(output.strip().splitlines()[-1])
+    figures = json.loads(output.strip().splitlines()[-1])
+    (data_dir / f"{stage}.json").write_text(json.dumps(figures, indent=2))
+    return figures
 
 
 def main():
