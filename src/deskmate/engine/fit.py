@@ -361,6 +361,16 @@ def parse_title(title: str, lexicon: Lexicon = NO_ALIASES) -> Title:
     >>> parse_title("Tech Lead").head, parse_title("Lead Designer").head
     ('lead', 'design')
     """
+    # A community has a few hundred distinct titles and ranking parses them thousands of
+    # times: remember each one's parse on the lexicon it was parsed with.
+    parsed = lexicon.__dict__.setdefault("_parsed_titles", {})
+    found = parsed.get(title)
+    if found is None:
+        found = parsed[title] = _parse_title(title, lexicon)
+    return found
+
+
+def _parse_title(title: str, lexicon: Lexicon) -> Title:
     tokens = _title_lexicon(lexicon).canonical_tokens(title)
     level = max((LEVEL_WORDS[token] for token in tokens if token in LEVEL_WORDS), default=None)
     if "of" in tokens:

@@ -31,7 +31,9 @@ from deskmate.people.models import (
 from deskmate.people.selectors import members_visible_to
 
 #: How many members who merely share a workplace or school are considered, besides tie partners.
-PLACE_CANDIDATES = 400
+PLACE_CANDIDATES = 120
+#: How many tie partners, strongest first (by what the viewer may see), are considered.
+TIE_CANDIDATES = 150
 OPEN_STATES = ("requested", "info_requested")
 
 
@@ -149,12 +151,13 @@ def suggestions_for(
             "member_low_id", "member_high_id", "evidence"
         )
     )
+    tie_rows = _strongest_visible(tie_rows, viewer.pk, TIE_CANDIDATES)
     partners = {low if high == viewer.pk else high for low, high, _ in tie_rows}
     visible = set(members_visible_to(viewer).filter(pk__in=partners | set(_place_candidates(viewer, mode))).values_list("pk", flat=True))
     candidates = (visible - _excluded(viewer, mode)) - {viewer.pk}
     member_ids = [viewer.pk, *sorted(candidates)]
     index_of = {member_id: index for index, member_id in enumerate(member_ids)}
-    local = community_load(member_ids=member_ids)
+    local = community_load(member_ids=member_ids, histories_only=True)
     # community_load orders by id; keep our order (viewer first) by remapping through ids.
     order = np.searchsorted(local.member_ids, np.array(member_ids, dtype=np.int64))
     assert (local.member_ids[order] == np.array(member_ids)).all()
@@ -190,6 +193,22 @@ def suggestions_for(
         )
         for item in ranked
     ]
+
+
+def _strongest_visible(tie_rows, viewer_id: int, limit: int):
+    """The viewer's ties with the highest strength counting only evidence the viewer may see."""
+
+    def visible_strength(evidence) -> float:
+        missing = 1.0
+        for item in evidence:
+            if item.get("private_to") in (None, viewer_id):
+                missing *= 1.0 - min(item["strength"], 1.0)
+        return 1.0 - missing
+
+    scored = [(visible_strength(evidence), low, high, evidence) for low, high, evidence in tie_rows]
+    scored = [row for row in scored if row[0] > 0]
+    scored.sort(key=lambda row: (-row[0], row[1], row[2]))
+    return [(low, high, evidence) for _, low, high, evidence in scored[:limit]]
 
 
 def _reindexed(local, order: np.ndarray):

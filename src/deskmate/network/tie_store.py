@@ -59,11 +59,13 @@ class CommunityArrays:
         return np.searchsorted(self.member_ids, np.asarray(list(member_ids), dtype=np.int64))
 
 
-def community_load(*, member_ids=None) -> CommunityArrays:
+def community_load(*, member_ids=None, histories_only: bool = False) -> CommunityArrays:
     """Everything the tie engine needs, read with a handful of queries.
 
     With ``member_ids``, only the histories, contacts and interactions of those
-    members are read (a local community, for one viewer's page).
+    members are read (a local community, for one viewer's page); with
+    ``histories_only``, contacts and interactions are left out (the places two
+    members share come from their histories alone).
     """
     members = Member.objects.filter(user__is_active=True)
     if member_ids is not None:
@@ -78,6 +80,8 @@ def community_load(*, member_ids=None) -> CommunityArrays:
     educations = Education.objects.all()
     contacts = Contact.objects.filter(member__isnull=False)
     interactions = Interaction.objects.all()
+    if histories_only:
+        contacts, interactions = contacts.none(), interactions.none()
     if known is not None:
         positions = positions.filter(member_id__in=known)
         educations = educations.filter(member_id__in=known)
