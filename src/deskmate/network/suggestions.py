@@ -31,9 +31,9 @@ from deskmate.people.models import (
 from deskmate.people.selectors import members_visible_to
 
 #: How many members who merely share a workplace or school are considered, besides tie partners.
-PLACE_CANDIDATES = 120
+PLACE_CANDIDATES = 40
 #: How many tie partners, strongest first (by what the viewer may see), are considered.
-TIE_CANDIDATES = 150
+TIE_CANDIDATES = 60
 OPEN_STATES = ("requested", "info_requested")
 
 
