@@ -118,6 +118,9 @@ def term_similarity(first: frozenset[str], second: frozenset[str]) -> float:
     return len(first & second) / float(np.sqrt(len(first) * len(second)))
 
 
+_CANONICAL_CACHE_SIZE = 100_000
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """Normalises text into terms, applying the caller's aliases.
@@ -160,6 +163,16 @@ class Lexicon:
         >>> Lexicon(aliases={"em": "engineering manager"}).canonical_tokens("EM at Acme")
         ['engineering', 'manager', 'at', 'acme']
         """
+        # The same titles, skills and offers are read again for every ranking: remember them.
+        cache = self.__dict__.setdefault("_canonical_cache", {})
+        found = cache.get(text)
+        if found is None:
+            if len(cache) >= _CANONICAL_CACHE_SIZE:
+                cache.clear()
+            found = cache[text] = tuple(self._canonical_tokens(text))
+        return list(found)
+
+    def _canonical_tokens(self, text: str) -> list[str]:
         tokens = tokenize(text)
         if not self._phrases:
             return tokens

@@ -47,8 +47,17 @@ class MemberSuggestion:
     goals: tuple[int, ...]
 
 
+_lexicons: dict[tuple, Lexicon] = {}
+
+
 def _lexicon() -> Lexicon:
-    return Lexicon({alias: skill for alias, skill in SkillAlias.objects.values_list("normalised_name", "skill__name")})
+    """The skill aliases as a lexicon, reused while they are unchanged (it keeps parsed titles)."""
+    aliases = tuple(sorted(SkillAlias.objects.values_list("normalised_name", "skill__name")))
+    lexicon = _lexicons.get(aliases)
+    if lexicon is None:
+        _lexicons.clear()
+        lexicon = _lexicons[aliases] = Lexicon(dict(aliases))
+    return lexicon
 
 
 def _profiles(member_ids: list[int], index_of: dict[int, int], viewer: Member) -> dict[int, CareerProfile]:
