@@ -60,12 +60,17 @@ def _lexicon() -> Lexicon:
     return lexicon
 
 
-def _profiles(member_ids: list[int], index_of: dict[int, int], viewer: Member) -> dict[int, CareerProfile]:
+def _profiles(member_ids: list[int], index_of: dict[int, int], viewer: Member, local) -> dict[int, CareerProfile]:
+    """Career profiles of the local members; their positions come from the local community already read."""
     roles: dict[int, list[Role]] = {member_id: [] for member_id in member_ids}
-    for member_id, title, start, end in Position.objects.filter(member_id__in=member_ids).values_list(
-        "member_id", "title", "start", "end"
-    ):
-        roles[member_id].append(Role(title=title, start_year=start.year, end_year=end.year if end else None))
+    positions = local.community.positions
+    owners = local.member_ids[positions.member].tolist()
+    start_years = positions.start.astype("datetime64[Y]").astype(int) + 1970
+    end_years = positions.end.astype("datetime64[Y]").astype(int) + 1970
+    open_ended = np.isnat(positions.end)
+    for row, title in enumerate(local.position_titles):
+        end_year = None if open_ended[row] else int(end_years[row])
+        roles[owners[row]].append(Role(title=title, start_year=int(start_years[row]), end_year=end_year))
     skills: dict[int, list[str]] = {member_id: [] for member_id in member_ids}
     for member_id, name in Member.objects.filter(pk__in=member_ids).values_list("pk", "skills__skill__name"):
         if name:
@@ -169,13 +174,12 @@ def suggestions_for(
     local = community_load(member_ids=member_ids, histories_only=True)
     # community_load orders by id; keep our order (viewer first) by remapping through ids.
     order = np.searchsorted(local.member_ids, np.array(member_ids, dtype=np.int64))
-    assert (local.member_ids[order] == np.array(member_ids)).all()
     programme_ids: dict[str, int] = {}
     records = evidence_records(tie_rows, index_of, programme_ids)
     ties = TieTable.from_evidence(len(member_ids), records)
     community = _reindexed(local, order)
     context = shared_context(0, community, as_of=as_of)
-    profiles = _profiles(member_ids, index_of, viewer)
+    profiles = _profiles(member_ids, index_of, viewer, local)
     names = _names(records, context, programme_ids)
     ranked = rank_suggestions(
         profiles[viewer.pk],

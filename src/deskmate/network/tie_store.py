@@ -54,6 +54,8 @@ class CommunityArrays:
     community: Community
     member_ids: np.ndarray  # engine index → member id
     programme_names: dict[int, str]
+    #: Each position's title, in the order of ``community.positions`` (read for local communities).
+    position_titles: list[str] | None = None
 
     def index_of(self, member_ids) -> np.ndarray:
         return np.searchsorted(self.member_ids, np.asarray(list(member_ids), dtype=np.int64))
@@ -67,9 +69,11 @@ def community_load(*, member_ids=None, histories_only: bool = False) -> Communit
     ``histories_only``, contacts and interactions are left out (the places two
     members share come from their histories alone).
     """
-    members = Member.objects.filter(user__is_active=True)
-    if member_ids is not None:
-        members = members.filter(pk__in=list(member_ids))
+    if member_ids is None:
+        members = Member.objects.filter(user__is_active=True)
+    else:
+        # The caller chose these members (and their visibility); read them all.
+        members = Member.objects.filter(pk__in=list(member_ids))
     ids = np.array(sorted(members.values_list("pk", flat=True)), dtype=np.int64)
     known = set(ids.tolist()) if member_ids is not None else None
 
@@ -93,7 +97,8 @@ def community_load(*, member_ids=None, histories_only: bool = False) -> Communit
         contacts = contacts.filter(owner__user__is_active=True, member__user__is_active=True)
         interactions = interactions.filter(logged_by__user__is_active=True, other__user__is_active=True)
 
-    rows = list(positions.values_list("member_id", "organisation_id", "unit_id", "start", "end"))
+    columns = ["member_id", "organisation_id", "unit_id", "start", "end"] + (["title"] if histories_only else [])
+    rows = list(positions.values_list(*columns))
     position_arrays = Positions(
         member=index([row[0] for row in rows]),
         organisation=np.array([row[1] for row in rows], dtype=np.int64),
@@ -137,7 +142,12 @@ def community_load(*, member_ids=None, histories_only: bool = False) -> Communit
         contacts=contact_arrays,
         interactions=interaction_arrays,
     )
-    return CommunityArrays(community=community, member_ids=ids, programme_names=programme_names)
+    return CommunityArrays(
+        community=community,
+        member_ids=ids,
+        programme_names=programme_names,
+        position_titles=[row[5] for row in rows] if histories_only else None,
+    )
 
 
 def _evidence_lists(table: TieTable, arrays: CommunityArrays, begin: int, end: int) -> list[list[dict]]:

@@ -7,7 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from deskmate.importing.errors import ImportFileError
+from deskmate.importing.safety import format_size
 from deskmate.network import importers
+from deskmate.network.services import UPLOAD_TOO_LARGE
 from deskmate.people.models import Member
 
 
@@ -34,7 +36,7 @@ class ImportCommand(BaseCommand):
             raise CommandError(f"{path}: no such file.")
         limit = settings.IMPORT_MAX_UPLOAD_BYTES
         if path.stat().st_size > limit:
-            raise CommandError(f"{path}: larger than the {limit // (1024 * 1024)} MB limit for imports.")
+            raise CommandError(UPLOAD_TOO_LARGE.format(name=path, limit=format_size(limit)))
         owner = self.owner(options)
         bar = tqdm(total=0, unit="rows", disable=options["no_progress"], desc=path.name, leave=False)
 
