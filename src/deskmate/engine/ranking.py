@@ -491,7 +491,7 @@ def rank_suggestions(
         weights=fit_weights,
         text_scorer=text_scorer,
     )
-    suggestions: list[Suggestion] = []
+    scored: list[tuple[float, int, float, Fit, tuple[int, ...], list[Evidence], SharedPlaces]] = []
     for (candidate, evidence, places), fit in zip(considered, fits, strict=True):
         member = candidate.member
         served = tuple(
@@ -512,27 +512,31 @@ def rank_suggestions(
             + weights.availability * available
             - weights.load * load[member]
         )
-        suggestions.append(
-            Suggestion(
-                candidate=member,
-                score=float(score),
-                fit=fit.score,
-                tie_strength=float(strengths[member]),
-                availability=available,
-                load=float(load[member]),
-                goals=served,
-                reasons=explain(
-                    viewer.member,
-                    member,
-                    evidence=evidence,
-                    names=names,
-                    as_of=today.astype(datetime.date),
-                    fit=fit,
-                    places=places,
-                    mode=mode,
-                ),
-                fit_detail=fit,
-            )
+        scored.append((float(score), member, available, fit, served, evidence, places))
+    scored.sort(key=lambda row: (-row[0], row[1]))
+    # Reasons are written only for the suggestions shown.
+    return [
+        Suggestion(
+            candidate=member,
+            score=score,
+            fit=fit.score,
+            tie_strength=float(strengths[member]),
+            availability=available,
+            load=float(load[member]),
+            goals=served,
+            reasons=explain(
+                viewer.member,
+                member,
+                evidence=evidence,
+                names=names,
+                as_of=today.astype(datetime.date),
+                fit=fit,
+                places=places,
+                mode=mode,
+            ),
+            fit_detail=fit,
         )
-    suggestions.sort(key=lambda suggestion: (-suggestion.score, suggestion.candidate))
-    return suggestions if limit is None else suggestions[:limit]
+        for score, member, available, fit, served, evidence, places in (
+            scored if limit is None else scored[:limit]
+        )
+    ]

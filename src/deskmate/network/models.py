@@ -53,7 +53,9 @@ class Contact(models.Model):
 class Tie(models.Model):
     """An evidence-backed relationship between two members, stored once per pair."""
 
-    member_low = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    # The unique (member_low, member_high) index serves look-ups by member_low; only
+    # member_high needs an index of its own. Fewer indexes make storing millions of ties quicker.
+    member_low = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+", db_index=False)
     member_high = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
     strength = models.FloatField()
     evidence = models.JSONField(default=list)
@@ -64,7 +66,6 @@ class Tie(models.Model):
             models.UniqueConstraint(fields=["member_low", "member_high"], name="tie_unique_pair"),
             models.CheckConstraint(condition=Q(member_low__lt=F("member_high")), name="tie_ordered_pair"),
         ]
-        indexes = [models.Index(fields=["member_high"])]
 
     def __str__(self):
         return f"tie {self.member_low_id}–{self.member_high_id} ({self.strength:.2f})"

@@ -7,7 +7,17 @@ helpers and never by id on the model directly.
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from deskmate.people.models import ApiToken, Education, Goal, Member, MemberSkill, Offer, Position
+from deskmate.people.models import (
+    ApiToken,
+    Education,
+    Goal,
+    Member,
+    MemberSkill,
+    Offer,
+    Position,
+    User,
+)
+from deskmate.sql import column, fetch, marks, table
 
 MEMBER_NOT_FOUND = "No such member, or their profile is not visible to you."
 NOT_FOUND = "Not found, or not yours to change."
@@ -43,6 +53,37 @@ def members_visible_to(viewer: Member) -> QuerySet[Member]:
         | Q(visibility=Member.Visibility.COMMUNITY)
         | (Q(visibility=Member.Visibility.TIES) & _tie_exists(viewer))
     )
+
+
+def visible_member_ids(viewer: Member, member_ids) -> set[int]:
+    """Which of ``member_ids`` the viewer may open: the rule of :func:`members_visible_to`, in one statement.
+
+    For pages that check a hundred members at once (suggestions), where
+    building the ORM query would cost more than running it. Tests hold it
+    equal to :func:`members_visible_to`.
+    """
+    from deskmate.network.models import Contact, Tie
+
+    ids = list(dict.fromkeys(int(member_id) for member_id in member_ids))
+    if not ids:
+        return set()
+    member, user = f"m.{column(Member, 'id')}", column(User, "id")
+    active = f"JOIN {table(User)} u ON u.{user} = m.{column(Member, 'user')} WHERE u.{column(User, 'is_active')}"
+    sql = f"SELECT {member} FROM {table(Member)} m {active} AND {member} IN ({marks(ids)})"
+    params: list = list(ids)
+    if not viewer.is_coordinator:
+        low, high = column(Tie, "member_low"), column(Tie, "member_high")
+        owner, contact = column(Contact, "owner"), column(Contact, "member")
+        visibility = f"m.{column(Member, 'visibility')}"
+        sql += (
+            f" AND ({member} = %s OR {visibility} = %s OR ({visibility} = %s AND ("
+            f"EXISTS (SELECT 1 FROM {table(Tie)} t WHERE t.{low} = %s AND t.{high} = {member})"
+            f" OR EXISTS (SELECT 1 FROM {table(Tie)} t WHERE t.{high} = %s AND t.{low} = {member})"
+            f" OR EXISTS (SELECT 1 FROM {table(Contact)} c WHERE c.{owner} = %s AND c.{contact} = {member})"
+            f" OR EXISTS (SELECT 1 FROM {table(Contact)} c WHERE c.{owner} = {member} AND c.{contact} = %s))))"
+        )
+        params += [viewer.pk, Member.Visibility.COMMUNITY.value, Member.Visibility.TIES.value] + [viewer.pk] * 4
+    return {member_id for (member_id,) in fetch(sql, params)}
 
 
 def member_can_view(viewer: Member | None, member: Member) -> bool:
