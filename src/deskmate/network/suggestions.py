@@ -10,6 +10,7 @@ import random
 from dataclasses import dataclass
 
 import numpy as np
+from django.db.models import Max, Min
 from django.utils import timezone
 
 from deskmate.engine.fit import CareerProfile, Goal, Mode, Role
@@ -94,8 +95,8 @@ def _place_candidates(viewer: Member, mode: Mode, as_of: dt.date) -> list[int]:
     organisations, schools = neighbourhood.places_of(viewer.pk)
     if not organisations and not schools:
         return []
-    highest = Member.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    start_at = random.Random(f"{viewer.pk}:{as_of.isoformat()}").randint(0, highest)
+    ids = Member.objects.aggregate(lowest=Min("pk"), highest=Max("pk"))
+    start_at = random.Random(f"{viewer.pk}:{as_of.isoformat()}").randint(ids["lowest"], ids["highest"])
     return neighbourhood.place_candidates(
         organisations=organisations,
         schools=schools,
