@@ -192,6 +192,15 @@ def standings(member_ids: Sequence[int]) -> dict[int, Standing]:
     }
 
 
+def member_id_range() -> tuple[int, int]:
+    """The lowest and highest member id, each read from the end of the primary key."""
+    member_id = column(Member, "id")
+    (lowest,), (highest,) = (
+        fetch(f"SELECT {aggregate}({member_id}) FROM {table(Member)}", [])[0] for aggregate in ("MIN", "MAX")
+    )
+    return lowest or 0, highest or 0
+
+
 def place_candidates(
     *, organisations: Sequence[int], schools: Sequence[int], open_column: str, exclude: int, start_at: int, limit: int
 ) -> list[int]:

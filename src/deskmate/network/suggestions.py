@@ -10,7 +10,6 @@ import random
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Max, Min
 from django.utils import timezone
 
 from deskmate.engine.fit import CareerProfile, Goal, Mode, Role
@@ -95,8 +94,7 @@ def _place_candidates(viewer: Member, mode: Mode, as_of: dt.date) -> list[int]:
     organisations, schools = neighbourhood.places_of(viewer.pk)
     if not organisations and not schools:
         return []
-    ids = Member.objects.aggregate(lowest=Min("pk"), highest=Max("pk"))
-    start_at = random.Random(f"{viewer.pk}:{as_of.isoformat()}").randint(ids["lowest"], ids["highest"])
+    start_at = random.Random(f"{viewer.pk}:{as_of.isoformat()}").randint(*neighbourhood.member_id_range())
     return neighbourhood.place_candidates(
         organisations=organisations,
         schools=schools,
