@@ -1,12 +1,12 @@
 """The data behind "My network": the viewer's ties, coloured by kind and sized by strength."""
 
-from django.db.models import Q
 from django.urls import reverse
 
 from deskmate.engine.ties import EvidenceKind
-from deskmate.network.models import Tie
+from deskmate.network.neighbourhood import viewer_ties
+from deskmate.network.tie_store import visible_strength
 from deskmate.people.models import Member
-from deskmate.people.selectors import members_visible_to
+from deskmate.people.selectors import visible_member_ids
 
 MAP_SIZE = 80
 KIND_LABELS = {
@@ -42,27 +42,21 @@ def _kind_of(item: dict) -> str:
 
 def network_map_for(viewer: Member, *, size: int = MAP_SIZE) -> dict:
     """Nodes and edges for the viewer's map; strengths count only what the viewer may see."""
-    rows = Tie.objects.filter(Q(member_low=viewer) | Q(member_high=viewer)).values_list(
-        "member_low_id", "member_high_id", "evidence"
-    )
     edges = []
-    for low, high, evidence in rows:
+    for low, high, evidence in viewer_ties(viewer.pk):
         shown = [item for item in evidence if _visible(item, viewer.pk)]
         if not shown:
             continue
-        missing = 1.0
-        for item in shown:
-            missing *= 1 - min(item["strength"], 1.0)
         strongest = max(shown, key=lambda item: item["strength"])
         edges.append(
             {
                 "other": high if low == viewer.pk else low,
-                "strength": round(1 - missing, 4),
+                "strength": round(visible_strength(evidence, viewer.pk), 4),
                 "kind": _kind_of(strongest),
                 "kinds": sorted({_kind_of(item) for item in shown}),
             }
         )
-    visible = set(members_visible_to(viewer).filter(pk__in=[edge["other"] for edge in edges]).values_list("pk", flat=True))
+    visible = visible_member_ids(viewer, [edge["other"] for edge in edges])
     edges = sorted((edge for edge in edges if edge["other"] in visible), key=lambda edge: (-edge["strength"], edge["other"]))[:size]
     members = Member.objects.in_bulk([edge["other"] for edge in edges])
     nodes = [{"id": f"m{viewer.pk}", "label": viewer.name, "me": True, "strength": 1.0, "kind": "me"}]

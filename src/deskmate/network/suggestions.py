@@ -20,7 +20,7 @@ from deskmate.engine.ties import TieTable
 from deskmate.mentoring.selectors import blocked_member_ids
 from deskmate.network import neighbourhood
 from deskmate.network.neighbourhood import LocalHistories, Standing
-from deskmate.network.tie_store import evidence_records
+from deskmate.network.tie_store import evidence_records, visible_strength
 from deskmate.people.models import Member, Organisation, School, SkillAlias, Unit
 from deskmate.people.selectors import visible_member_ids
 
@@ -177,14 +177,7 @@ def suggestions_for(
 def _strongest_visible(tie_rows, viewer_id: int, limit: int):
     """The viewer's ties with the highest strength counting only evidence the viewer may see."""
 
-    def visible_strength(evidence) -> float:
-        missing = 1.0
-        for item in evidence:
-            if item.get("private_to") in (None, viewer_id):
-                missing *= 1.0 - min(item["strength"], 1.0)
-        return 1.0 - missing
-
-    scored = [(visible_strength(evidence), low, high, evidence) for low, high, evidence in tie_rows]
+    scored = [(visible_strength(evidence, viewer_id), low, high, evidence) for low, high, evidence in tie_rows]
     scored = [row for row in scored if row[0] > 0]
     scored.sort(key=lambda row: (-row[0], row[1], row[2]))
     return [(low, high, evidence) for _, low, high, evidence in scored[:limit]]

@@ -213,22 +213,23 @@ def _evidence_lists(table: TieTable, arrays: CommunityArrays, begin: int, end: i
 
 
 @contextmanager
-def _bulk_write_cache(cursor):
-    """On SQLite, a large page cache while millions of index entries go in; the old size after."""
+def _bulk_write_cache():
+    """On SQLite, a large page cache while millions of rows and index entries change; the old size after."""
     if connection.vendor != "sqlite":
         yield
         return
-    cursor.execute("PRAGMA cache_size")
-    (previous,) = cursor.fetchone()
-    cursor.execute(f"PRAGMA cache_size = -{SQLITE_STORE_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (previous,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_STORE_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
-def _store(table: TieTable, arrays: CommunityArrays, now) -> int:
-    """Insert the table's ties in large batches straight through the cursor.
+def _replace(stored, table: TieTable, arrays: CommunityArrays) -> int:
+    """Delete the ``stored`` ties and insert the table's in large batches straight through the cursor.
 
     Millions of ties are normal for a large community; model instances and
     per-row statements would dominate the time.
@@ -236,11 +237,12 @@ def _store(table: TieTable, arrays: CommunityArrays, now) -> int:
     low = arrays.member_ids[table.first].tolist()
     high = arrays.member_ids[table.second].tolist()
     strength = table.strength.tolist()
-    stamp = connection.ops.adapt_datetimefield_value(now)
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     quote = connection.ops.quote_name
     columns = ", ".join(quote(name) for name in ("member_low_id", "member_high_id", "strength", "evidence", "updated_at"))
     target = f"{quote(Tie._meta.db_table)} ({columns})"
-    with connection.cursor() as cursor, _bulk_write_cache(cursor):
+    with _bulk_write_cache(), connection.cursor() as cursor:
+        stored.delete()
         for begin in range(0, len(low), BATCH):
             end = min(begin + BATCH, len(low))
             evidence = _evidence_lists(table, arrays, begin, end)
@@ -262,18 +264,27 @@ def ties_refresh_all(*, as_of: dt.date | None = None) -> int:
     """Recompute every tie of the community and replace the stored ones."""
     arrays = community_load()
     table = compute_ties(arrays.community, as_of=as_of or timezone.localdate())
-    Tie.objects.all().delete()
-    return _store(table, arrays, timezone.now())
+    return _replace(Tie.objects.all(), table, arrays)
 
 
 @transaction.atomic
 def ties_refresh_members(*, member_ids, as_of: dt.date | None = None) -> int:
     """Recompute the ties touching a few members, after their history changed."""
     arrays = community_load()
-    wanted = [member_id for member_id in member_ids if member_id in set(arrays.member_ids.tolist())]
+    active = set(arrays.member_ids.tolist())
+    wanted = [member_id for member_id in member_ids if member_id in active]
     table = compute_ties_touching(arrays.community, arrays.index_of(wanted), as_of=as_of or timezone.localdate())
-    Tie.objects.filter(Q(member_low_id__in=member_ids) | Q(member_high_id__in=member_ids)).delete()
-    return _store(table, arrays, timezone.now())
+    stored = Tie.objects.filter(Q(member_low_id__in=member_ids) | Q(member_high_id__in=member_ids))
+    return _replace(stored, table, arrays)
+
+
+def visible_strength(evidence: list[dict], viewer_id: int) -> float:
+    """A stored tie's strength for one of its members: the noisy-or of the evidence they may see."""
+    missing = 1.0
+    for item in evidence:
+        if item.get("private_to") in (None, viewer_id):
+            missing *= 1.0 - min(item["strength"], 1.0)
+    return 1.0 - missing
 
 
 def evidence_records(tie_rows, index_of: dict[int, int], programme_ids: dict[str, int]) -> list[Evidence]:
