@@ -1,12 +1,32 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
 
 from deskmate.api import api
+from deskmate.people.forms import PasswordLinkForm
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Setting a first password and resetting a forgotten one are the same e-mailed link.
+    path(
+        "accounts/password/",
+        auth_views.PasswordResetView.as_view(
+            form_class=PasswordLinkForm,
+            extra_email_context={"site_url": settings.SITE_URL},
+            subject_template_name="registration/password_link_subject.txt",
+            email_template_name="registration/password_link_email.txt",
+        ),
+        name="password_reset",
+    ),
+    path("accounts/password/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "accounts/password/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(success_url=reverse_lazy("password_reset_complete")),
+        name="password_reset_confirm",
+    ),
+    path("accounts/password/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("deskmate.network.urls")),

@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 
+from deskmate.engine.fit import Mode
 from deskmate.mentoring.models import Availability, Mentorship
 from deskmate.network import neighbourhood
 from deskmate.network.models import Contact, Tie
 from deskmate.network.suggestions import PLACE_CANDIDATES, _place_candidates
-from deskmate.engine.fit import Mode
 from deskmate.people import services
 from deskmate.people.models import Member
 from deskmate.people.selectors import members_visible_to, visible_member_ids

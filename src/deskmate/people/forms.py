@@ -1,4 +1,6 @@
 from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordResetForm
 from django.utils import timezone
 
 from deskmate.people.models import Member
@@ -126,3 +128,31 @@ class VCardUploadForm(forms.Form):
 
 class PeopleUploadForm(forms.Form):
     people = forms.FileField(label="People file (.csv or .xlsx)")
+
+
+class PasswordLinkForm(PasswordResetForm):
+    """Asks for a link to set a password, also for people whose account was made for them.
+
+    Members created by an import or a programme invitation have no usable
+    password yet; Django's own form would silently skip them, and they could
+    never sign in. Inactive accounts still get nothing, and the page says the
+    same whether or not the address is known.
+    """
+
+    def get_users(self, email):
+        return get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+
+
+class JoinForm(forms.Form):
+    first_name = forms.CharField(max_length=100)
+    last_name = forms.CharField(max_length=100, required=False)
+    password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password_again = forms.CharField(
+        label="The same password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password") and cleaned.get("password") != cleaned.get("password_again"):
+            self.add_error("password_again", "The two passwords differ.")
+        return cleaned

@@ -4,8 +4,12 @@ import datetime as dt
 import hashlib
 import secrets
 
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from deskmate.people.models import (
     ApiToken,
@@ -137,6 +141,43 @@ def member_create(
     member.save()
     audit(actor=actor or member, action="member_create", subject=member, role=role)
     return member
+
+
+#: How long a link to join by invitation works.
+JOIN_LINK_MAX_AGE = dt.timedelta(days=30)
+JOIN_SALT = "deskmate.people.join"
+JOIN_LINK_INVALID = "This link to join is not valid or is too old. Ask whoever invited you to send it again."
+
+
+def join_link(*, email: str, next_url: str = "") -> str:
+    """A link for someone without an account to join with this e-mail address, then go to ``next_url``.
+
+    It is sent to that address only, so opening it shows the address is theirs.
+    """
+    token = signing.dumps({"email": email.strip().lower(), "next": next_url}, salt=JOIN_SALT, compress=True)
+    return settings.SITE_URL + reverse("join", args=[token])
+
+
+def join_invitation(token: str) -> dict:
+    """What a join link says: ``{"email", "next"}``; refuses a forged or expired link."""
+    try:
+        return signing.loads(token, salt=JOIN_SALT, max_age=JOIN_LINK_MAX_AGE)
+    except signing.BadSignature:
+        raise ValidationError(JOIN_LINK_INVALID) from None
+
+
+@transaction.atomic
+def member_join(*, token: str, first_name: str, last_name: str, password: str) -> Member:
+    """Create the account a join link was sent for; the password must pass the password rules."""
+    email = join_invitation(token)["email"]
+    first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
+    if not first_name:
+        raise ValidationError({"first_name": "Give your first name."})
+    try:
+        validate_password(password, User(email=email, first_name=first_name, last_name=last_name))
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from None
+    return member_create(email=email, password=password, first_name=first_name, last_name=last_name)
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ urlpatterns = [
     path("profile/goals/<int:goal_id>/delete/", views.goal_delete, name="goal_delete"),
     path("profile/offers/add/", views.offer_add, name="offer_add"),
     path("profile/offers/<int:offer_id>/delete/", views.offer_delete, name="offer_delete"),
+    path("join/<str:token>/", views.join, name="join"),
     path("members/", views.member_list, name="member_list"),
     path("members/<int:member_id>/", views.member_profile, name="member_profile"),
     path("settings/tokens/", views.api_tokens, name="api_tokens"),

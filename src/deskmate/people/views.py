@@ -1,6 +1,11 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
+from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from deskmate.people import selectors, services
@@ -8,12 +13,14 @@ from deskmate.people.decorators import form_errors_from, member_required
 from deskmate.people.forms import (
     EducationForm,
     GoalForm,
+    JoinForm,
     OfferForm,
     PositionForm,
     ProfileForm,
     SkillForm,
     TokenForm,
 )
+from deskmate.people.models import User
 
 
 @member_required
@@ -255,3 +262,33 @@ def api_token_revoke(request, token_id: int):
     services.api_token_revoke(token=token, actor=request.member)
     messages.success(request, "Token revoked.")
     return redirect("api_tokens")
+
+
+def join(request, token: str):
+    """Create an account from a join link sent with an invitation, sign in, and go where the link says."""
+    try:
+        invitation = services.join_invitation(token)
+    except ValidationError as error:
+        return render(request, "people/join_refused.html", {"message": error.messages[0]}, status=400)
+    next_url = invitation.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    if User.objects.filter(email__iexact=invitation["email"]).exists():
+        messages.info(request, "That address already has an account: sign in, or set a password if you never did.")
+        return redirect(f"{reverse('login')}?{urlencode({'next': next_url})}" if next_url else "login")
+    form = JoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.member_join(
+                token=token,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                password=form.cleaned_data["password"],
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            login(request, member.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome to deskmate.")
+            return redirect(next_url or "profile_edit")
+    return render(request, "people/join.html", {"form": form, "email": invitation["email"]})

@@ -332,7 +332,10 @@ def _send_invitation(programme: Programme, actor: Member, email: str, link: str)
             subject=f"You are invited to {programme.name}",
             message=(
                 f"{actor.name} invites you to apply to {programme.name} on deskmate.\n\n"
-                f"{programme.description}\n\nApply here once you have signed in: {link}\n"
+                f"{programme.description}\n\n"
+                f"Join deskmate with this address (the link works for {people_services.JOIN_LINK_MAX_AGE.days} days), then apply:\n"
+                f"{people_services.join_link(email=email, next_url=_programme_url(programme))}\n\n"
+                f"Already have an account? Sign in and apply here: {link}\n"
             ),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[email],
