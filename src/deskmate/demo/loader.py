@@ -20,7 +20,7 @@ import queue
 import secrets
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from datetime import timedelta
 from typing import TypeVar
 
@@ -50,6 +50,7 @@ from deskmate.people.models import (
     Unit,
     User,
 )
+from deskmate.sql import sqlite_page_cache
 
 BATCH_SIZE = 5000
 #: SQLite page cache during the load, in KiB.
@@ -85,25 +86,8 @@ def demo_community_load(
         + sum(community.contact_counts)
     )
     bar = tqdm(total=total, unit=" rows", disable=not progress, dynamic_ncols=True)
-    with bar, _large_page_cache(), transaction.atomic():
+    with bar, sqlite_page_cache(SQLITE_CACHE_KIB), transaction.atomic():
         return _Loader(community, bar, batch_size).run()
-
-
-@contextmanager
-def _large_page_cache() -> Iterator[None]:
-    """On SQLite, a page cache large enough that index pages are written once, not spilled."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        (previous,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
 class _Loader:

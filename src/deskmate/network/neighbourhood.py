@@ -20,7 +20,7 @@ from deskmate.mentoring.models import Availability as MentoringAvailability
 from deskmate.mentoring.models import Mentorship
 from deskmate.mentoring.states import OPEN_STATES
 from deskmate.network.models import Tie
-from deskmate.network.tie_store import programme_key, programme_name
+from deskmate.network.tie_store import programme_numbers
 from deskmate.people.models import Education, Member, MemberSkill, Offer, Position, Skill, User
 from deskmate.sql import column, fetch, marks, table
 
@@ -71,19 +71,9 @@ def histories(member_ids: Sequence[int]) -> LocalHistories:
         f"ORDER BY {column(Education, 'start')} DESC, {column(Education, 'id')} DESC",
         ids,
     )
-    programmes: dict[tuple[int, str, str], int] = {}
-    programme_names: dict[int, str] = {}
-    programme_of = []
-    for _, school, degree, field, _, _ in educations:
-        key = programme_key(school, degree, field)
-        if key[1] or key[2]:
-            programme = programmes.setdefault(key, len(programmes))
-            programme_names.setdefault(programme, programme_name(degree, field))
-        else:
-            programme = -1
-        programme_of.append(programme)
     position_columns_ = list(zip(*positions, strict=True)) or [()] * 6
     education_columns_ = list(zip(*educations, strict=True)) or [()] * 6
+    programme_of, programme_names = programme_numbers(*education_columns_[1:4])
     community = Community(
         n_members=len(ids),
         positions=Positions(
@@ -108,31 +98,32 @@ def histories(member_ids: Sequence[int]) -> LocalHistories:
     )
 
 
+def _texts_by_member(member_ids: Sequence[int], sql: str) -> dict[int, list[str]]:
+    """``(member id, text)`` rows of ``sql`` (which ends in ``IN (``) for these members, grouped in row order."""
+    found: dict[int, list[str]] = {member_id: [] for member_id in member_ids}
+    for member_id, text in fetch(sql.format(marks=marks(found)), list(found)):
+        found[member_id].append(text)
+    return found
+
+
 def skills(member_ids: Sequence[int]) -> dict[int, list[str]]:
     """Each member's skills by name, alphabetically."""
-    found: dict[int, list[str]] = {member_id: [] for member_id in member_ids}
-    rows = fetch(
-        f"SELECT h.{column(MemberSkill, 'member')}, s.{column(Skill, 'name')} "
-        f"FROM {table(MemberSkill)} h JOIN {table(Skill)} s ON s.{column(Skill, 'id')} = h.{column(MemberSkill, 'skill')} "
-        f"WHERE h.{column(MemberSkill, 'member')} IN ({marks(found)}) ORDER BY s.{column(Skill, 'name')}",
-        list(found),
+    holder, name = f"h.{column(MemberSkill, 'member')}", f"s.{column(Skill, 'name')}"
+    return _texts_by_member(
+        member_ids,
+        f"SELECT {holder}, {name} FROM {table(MemberSkill)} h JOIN {table(Skill)} s "
+        f"ON s.{column(Skill, 'id')} = h.{column(MemberSkill, 'skill')} WHERE {holder} IN ({{marks}}) ORDER BY {name}",
     )
-    for member_id, name in rows:
-        found[member_id].append(name)
-    return found
 
 
 def offers(member_ids: Sequence[int]) -> dict[int, list[str]]:
     """Each member's offers, oldest first."""
-    found: dict[int, list[str]] = {member_id: [] for member_id in member_ids}
-    rows = fetch(
-        f"SELECT {column(Offer, 'member')}, {column(Offer, 'text')} FROM {table(Offer)} "
-        f"WHERE {column(Offer, 'member')} IN ({marks(found)}) ORDER BY {column(Offer, 'created_at')}, {column(Offer, 'id')}",
-        list(found),
+    owner = column(Offer, "member")
+    return _texts_by_member(
+        member_ids,
+        f"SELECT {owner}, {column(Offer, 'text')} FROM {table(Offer)} WHERE {owner} IN ({{marks}}) "
+        f"ORDER BY {column(Offer, 'created_at')}, {column(Offer, 'id')}",
     )
-    for member_id, text in rows:
-        found[member_id].append(text)
-    return found
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ so that a stored tie still reads right after members join or leave.
 
 import datetime as dt
 from collections.abc import Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,7 +30,7 @@ from deskmate.engine.ties import (
 )
 from deskmate.network.models import Contact, Interaction, Tie
 from deskmate.people.models import Education, Member, Position, User
-from deskmate.sql import column, fetch, table
+from deskmate.sql import column, fetch, sqlite_page_cache, table
 
 INTERACTION_KINDS = {
     Interaction.Kind.LUNCH: InteractionKind.LUNCH,
@@ -50,6 +49,22 @@ def programme_key(school_id: int, degree: str, field: str) -> tuple[int, str, st
 
 def programme_name(degree: str, field: str) -> str:
     return ", ".join(part for part in (degree.strip(), field.strip()) if part)
+
+
+def programme_numbers(schools, degrees, fields) -> tuple[list[int], dict[int, str]]:
+    """A number for each education's programme (same school, degree and field), ``-1`` without one; and their names."""
+    numbers: dict[tuple[int, str, str], int] = {}
+    names: dict[int, str] = {}
+    programmes = []
+    for school, degree, field in zip(schools, degrees, fields, strict=True):
+        key = programme_key(school, degree, field)
+        if key[1] or key[2]:
+            number = numbers.setdefault(key, len(numbers))
+            names.setdefault(number, programme_name(degree, field))
+        else:
+            number = -1
+        programmes.append(number)
+    return programmes, names
 
 
 @dataclass
@@ -115,22 +130,9 @@ def community_load() -> CommunityArrays:
         start=np.array(start, dtype="datetime64[D]")[keep],
         end=np.array(end, dtype="datetime64[D]")[keep],
     )
-    programmes: dict[tuple[int, str, str], int] = {}
-    programme_names: dict[int, str] = {}
-    education_rows = []
-    for member_id, school_id, degree, field, start_day, end_day in fetch(
-        _select(Education, ["member", "school", "degree", "field", "start", "end"]), []
-    ):
-        key = programme_key(school_id, degree, field)
-        if key[1] or key[2]:
-            programme = programmes.setdefault(key, len(programmes))
-            programme_names.setdefault(programme, programme_name(degree, field))
-        else:
-            programme = -1
-        education_rows.append((member_id, school_id, programme, start_day, end_day))
-    member, school, programme_column, start, end = (
-        (list(values) for values in zip(*education_rows, strict=True)) if education_rows else ([],) * 5
-    )
+    rows = fetch(_select(Education, ["member", "school", "degree", "field", "start", "end"]), [])
+    member, school, degree, field, start, end = (list(values) for values in zip(*rows, strict=True)) if rows else ([],) * 6
+    programme_column, programme_names = programme_numbers(school, degree, field)
     keep = known(member)
     education_arrays = Educations(
         member=index(member)[keep],
@@ -212,22 +214,6 @@ def _evidence_lists(table: TieTable, arrays: CommunityArrays, begin: int, end: i
     return [items[offsets[tie] : offsets[tie + 1]] for tie in range(end - begin)]
 
 
-@contextmanager
-def _bulk_write_cache():
-    """On SQLite, a large page cache while millions of rows and index entries change; the old size after."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        (previous,) = cursor.fetchone()
-        cursor.execute(f"PRAGMA cache_size = -{SQLITE_STORE_CACHE_KIB}")
-        try:
-            yield
-        finally:
-            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
-
-
 def _replace(stored, table: TieTable, arrays: CommunityArrays) -> int:
     """Delete the ``stored`` ties and insert the table's in large batches straight through the cursor.
 
@@ -241,7 +227,7 @@ def _replace(stored, table: TieTable, arrays: CommunityArrays) -> int:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(name) for name in ("member_low_id", "member_high_id", "strength", "evidence", "updated_at"))
     target = f"{quote(Tie._meta.db_table)} ({columns})"
-    with _bulk_write_cache(), connection.cursor() as cursor:
+    with sqlite_page_cache(SQLITE_STORE_CACHE_KIB), connection.cursor() as cursor:
         stored.delete()
         for begin in range(0, len(low), BATCH):
             end = min(begin + BATCH, len(low))
