@@ -155,23 +155,76 @@ def stage_suggestions(data_dir: Path, viewers: int) -> dict:
     }
 
 
-def deskmate(data_dir: Path, *args) -> float:
+def environment(data_dir: Path, database_url: str) -> dict:
     env = {**os.environ, "DESKMATE_DATA_DIR": str(data_dir)}
     env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def deskmate(data_dir: Path, *args, database_url: str = "") -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "deskmate", *args], env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "deskmate", *args], env=environment(data_dir, database_url), check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return time.perf_counter() - started
 
 
-def child(stage: str, data_dir: Path, argument: int) -> dict:
+def child(stage: str, data_dir: Path, argument: int, *, database_url: str = "", saved_as: str = "") -> dict:
     """Run one stage in its own process (its own peak memory); its figures are kept beside the data."""
     output = subprocess.run(
         [sys.executable, __file__, "--stage", stage, "--data-dir", str(data_dir), "--argument", str(argument)],
-        check=True, capture_output=True, text=True,
+        check=True, capture_output=True, text=True, env=environment(data_dir, database_url),
     ).stdout
     figures = json.loads(output.strip().splitlines()[-1])
-    (data_dir / f"{stage}.json").write_text(json.dumps(figures, indent=2))
+    (data_dir / f"{saved_as or stage}.json").write_text(json.dumps(figures, indent=2))
     return figures
+
+
+def table_rows(compute: dict, store_seconds: float, suggest: dict, postgres: dict) -> list[tuple[str, str, str]]:
+    """(step, SQLite figure, PostgreSQL figure) for the main table."""
+
+    def latency(figures: dict) -> tuple[str, str, str]:
+        return (
+            f"p50 {figures['p50_ms']:.1f} ms, **p95 {figures['p95_ms']:.1f} ms**, max {figures['max_ms']:.1f} ms; "
+            f"{figures['mean_suggestions']:.1f} suggestions on average",
+            f"p50 {figures['first_p50_ms']:.1f} ms, p95 {figures['first_p95_ms']:.1f} ms",
+            f"p95 {figures['copilot_p95_ms']:.1f} ms (first request {figures['copilot_first_p95_ms']:.1f} ms)",
+        )
+
+    sqlite = latency(suggest)
+    pg = latency(postgres["suggestions"]) if postgres else ("",) * 3
+    pg_store = postgres.get("store", {})
+    return [
+        ("read the community into arrays", f"{compute['load_seconds']:.1f} s", "(read within the store below)"),
+        ("compute every tie (`compute_ties`)",
+         f"**{compute['compute_seconds']:.1f} s**, peak memory of the process {compute['peak_mb']:,.0f} MB", "the same arrays, the same work"),
+        ("ties / pieces of evidence", f"{compute['ties']:,} / {compute['evidence']:,}", "the same"),
+        ("store them into an empty table (`deskmate refresh-ties`, whole command: read, compute, write)",
+         "—", f"{pg_store['fill']:.1f} s" if pg_store else ""),
+        ("store them again, replacing the stored ties (the nightly refresh; whole command)",
+         f"{store_seconds:.1f} s", f"{pg_store['seconds']:.1f} s" if pg_store else ""),
+        (f"suggestions for one member (`suggestions_for`, {suggest['viewers']} members with goals), running server",
+         sqlite[0], pg[0]),
+        ("the same members' first request (their rows possibly not in memory)", sqlite[1], pg[1]),
+        ("copilot suggestions, 50 members", sqlite[2], pg[2]),
+    ]
+
+
+def postgres_community(url: str, data_dir: Path, members: int) -> bool:
+    """The demo community in a PostgreSQL database of its own, made the first time; whether it was made now."""
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as server:
+        if server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            return False
+        server.execute(f'CREATE DATABASE "{name}"')
+    deskmate(data_dir, "migrate", "--no-input", database_url=url)
+    deskmate(data_dir, "demo-data", "--members", str(members), "--seed", "7", "--no-progress", database_url=url)
+    return True
 
 
 def main():
@@ -185,6 +238,10 @@ def main():
     parser.add_argument(
         "--only", choices=["compute", "suggestions"],
         help="rerun one stage and reuse the other figures saved beside the data",
+    )
+    parser.add_argument(
+        "--postgres", metavar="URL", default="",
+        help="also store ties and time suggestions in this PostgreSQL database (made and loaded the first time)",
     )
     args = parser.parse_args()
     if args.stage == "compute":
@@ -208,22 +265,32 @@ def main():
     else:
         store = saved["store"]
     store_seconds = store["seconds"]
+    postgres: dict = {}
+    if args.postgres:
+        if postgres_community(args.postgres, data_dir, args.members) or args.only is None:
+            # Into the empty table first, then replacing what that stored, as the nightly refresh does.
+            fill = deskmate(data_dir, "refresh-ties", database_url=args.postgres)
+            replace = deskmate(data_dir, "refresh-ties", database_url=args.postgres)
+            (data_dir / "store_postgres.json").write_text(json.dumps({"fill": fill, "seconds": replace}))
+        postgres["store"] = json.loads((data_dir / "store_postgres.json").read_text())
+        postgres["suggestions"] = (
+            child("suggestions", data_dir, args.viewers, database_url=args.postgres, saved_as="suggestions_postgres")
+            if args.only in (None, "suggestions")
+            else json.loads((data_dir / "suggestions_postgres.json").read_text())
+        )
     suggest = child("suggestions", data_dir, args.viewers) if args.only in (None, "suggestions") else saved["suggestions"]
     ratio = (compute["nx_aa_seconds"] / compute["sample"] * compute["mutual_pairs"]) / compute["engine_mutual_seconds"]
     lines = [
         f"The demo community (`deskmate demo-data --members {compute['members']:,} --seed 7`): "
         f"{compute['positions']:,} positions, {compute['educations']:,} education stints, "
-        f"{compute['contacts']:,} contacts linked to members, {compute['interactions']:,} interactions; SQLite.",
+        f"{compute['contacts']:,} contacts linked to members, {compute['interactions']:,} interactions.",
         "",
-        "| step | result |",
-        "|---|---|",
-        f"| read the community into arrays | {compute['load_seconds']:.1f} s |",
-        f"| compute every tie (`compute_ties`) | **{compute['compute_seconds']:.1f} s**, peak memory of the process {compute['peak_mb']:,.0f} MB |",
-        f"| ties / pieces of evidence | {compute['ties']:,} / {compute['evidence']:,} |",
-        f"| store them (`deskmate refresh-ties`, whole command: read, compute, replace rows) | {store_seconds:.1f} s |",
-        f"| suggestions for one member (`suggestions_for`, {suggest['viewers']} members with goals, stored ties), running server | p50 {suggest['p50_ms']:.1f} ms, **p95 {suggest['p95_ms']:.1f} ms**, max {suggest['max_ms']:.1f} ms; {suggest['mean_suggestions']:.1f} suggestions on average |",
-        f"| the same members' first request (their rows possibly not in memory) | p50 {suggest['first_p50_ms']:.1f} ms, p95 {suggest['first_p95_ms']:.1f} ms |",
-        f"| copilot suggestions, 50 members | p95 {suggest['copilot_p95_ms']:.1f} ms (first request {suggest['copilot_first_p95_ms']:.1f} ms) |",
+        f"| step | SQLite |{' PostgreSQL |' if postgres else ''}",
+        f"|---|---|{'---|' if postgres else ''}",
+        *(
+            f"| {step} | {sqlite} |{f' {pg} |' if postgres else ''}"
+            for step, sqlite, pg in table_rows(compute, store_seconds, suggest, postgres)
+        ),
         "",
         "Mutual contacts beside networkx, on the same undirected contact graph:",
         "",
