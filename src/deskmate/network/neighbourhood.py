@@ -71,35 +71,38 @@ def histories(member_ids: Sequence[int]) -> LocalHistories:
         f"ORDER BY {column(Education, 'start')} DESC, {column(Education, 'id')} DESC",
         ids,
     )
-    position_columns_ = list(zip(*positions, strict=True)) or [()] * 6
-    education_columns_ = list(zip(*educations, strict=True)) or [()] * 6
-    programme_of, programme_names = programme_numbers(*education_columns_[1:4])
+    position_values = list(zip(*positions, strict=True)) or [()] * 6
+    education_values = list(zip(*educations, strict=True)) or [()] * 6
+    programme_of, programme_names = programme_numbers(*education_values[1:4])
     community = Community(
         n_members=len(ids),
         positions=Positions(
-            member=np.array([index_of[m] for m in position_columns_[0]], dtype=np.int64),
-            organisation=np.array(position_columns_[1], dtype=np.int64),
-            unit=np.array([-1 if unit is None else unit for unit in position_columns_[2]], dtype=np.int64),
-            start=_days(list(position_columns_[3])),
-            end=_days(list(position_columns_[4])),
+            member=np.array([index_of[m] for m in position_values[0]], dtype=np.int64),
+            organisation=np.array(position_values[1], dtype=np.int64),
+            unit=np.array([-1 if unit is None else unit for unit in position_values[2]], dtype=np.int64),
+            start=_days(list(position_values[3])),
+            end=_days(list(position_values[4])),
         ),
         educations=Educations(
-            member=np.array([index_of[m] for m in education_columns_[0]], dtype=np.int64),
-            school=np.array(education_columns_[1], dtype=np.int64),
+            member=np.array([index_of[m] for m in education_values[0]], dtype=np.int64),
+            school=np.array(education_values[1], dtype=np.int64),
             programme=np.array(programme_of, dtype=np.int64),
-            start=_days(list(education_columns_[4])),
-            end=_days(list(education_columns_[5])),
+            start=_days(list(education_values[4])),
+            end=_days(list(education_values[5])),
         ),
         contacts=Contacts.from_rows([]),
         interactions=Interactions.from_rows([]),
     )
     return LocalHistories(
-        community=community, position_titles=list(position_columns_[5]), programme_names=programme_names
+        community=community, position_titles=list(position_values[5]), programme_names=programme_names
     )
 
 
 def _texts_by_member(member_ids: Sequence[int], sql: str) -> dict[int, list[str]]:
-    """``(member id, text)`` rows of ``sql`` (which ends in ``IN (``) for these members, grouped in row order."""
+    """The ``(member id, text)`` rows of ``sql`` grouped by member, in row order.
+
+    ``sql`` says ``IN ({marks})`` where the members' ids go.
+    """
     found: dict[int, list[str]] = {member_id: [] for member_id in member_ids}
     for member_id, text in fetch(sql.format(marks=marks(found)), list(found)):
         found[member_id].append(text)
