@@ -8,9 +8,9 @@ from deskmate.engine.fit import Mode
 from deskmate.mentoring.models import Availability, Mentorship
 from deskmate.network import neighbourhood
 from deskmate.network.models import Contact, Tie
-from deskmate.network.suggestions import PLACE_CANDIDATES, _place_candidates
+from deskmate.network.suggestions import PLACE_CANDIDATES, _neighbourhood
 from deskmate.people import services
-from deskmate.people.models import Member
+from deskmate.people.models import Member, Position
 from deskmate.people.selectors import members_visible_to, visible_member_ids
 from tests.conftest import make_member
 
@@ -123,17 +123,39 @@ def large_organisation(mentee):
     return {"initech": initech, "colleagues": colleagues}
 
 
+def candidates(viewer, mode, day):
+    _, member_ids, _ = _neighbourhood(viewer, mode, day)
+    return member_ids[1:]
+
+
 def test_place_candidates_are_open_active_and_vary_by_viewer_and_day(large_organisation, mentee):
     colleagues = large_organisation["colleagues"]
     open_ids = {c.pk for number, c in enumerate(colleagues) if number % 4 != 0 and number != 1}
-    monday = _place_candidates(mentee, Mode.MENTOR, dt.date(2024, 3, 4))
+    monday = candidates(mentee, Mode.MENTOR, dt.date(2024, 3, 4))
     assert len(monday) == PLACE_CANDIDATES == len(set(monday))
     # Current workplace first: 44 open, active colleagues at Acme fill the list before Initech is read.
     assert set(monday) <= open_ids
-    days = {tuple(sorted(_place_candidates(mentee, Mode.MENTOR, dt.date(2024, 3, day)))) for day in range(4, 11)}
+    days = {tuple(candidates(mentee, Mode.MENTOR, dt.date(2024, 3, day))) for day in range(4, 11)}
     assert len(days) > 1
-    assert _place_candidates(mentee, Mode.MENTOR, dt.date(2024, 3, 4)) == monday
-    assert _place_candidates(mentee, Mode.COPILOT, dt.date(2024, 3, 4)) == []
+    assert candidates(mentee, Mode.MENTOR, dt.date(2024, 3, 4)) == monday
+    assert candidates(mentee, Mode.COPILOT, dt.date(2024, 3, 4)) == []
+
+
+def test_place_members_read_each_place_from_a_starting_member_and_wrap(large_organisation, mentee):
+    colleagues = sorted(c.pk for c in large_organisation["colleagues"])
+    acme = Position.objects.get(member=mentee, end__isnull=True).organisation_id
+    initech = Position.objects.get(member=mentee, end__isnull=False).organisation_id
+    start_at = colleagues[50]
+    found = neighbourhood.place_members(
+        organisations=[acme, initech], schools=[], exclude=mentee.pk, start_at=start_at, limit=20
+    )
+    # From the starting member up, then round from the lowest; Initech is not needed.
+    assert found == colleagues[50:] + colleagues[:10]
+    everyone = neighbourhood.place_members(
+        organisations=[acme, initech], schools=[], exclude=mentee.pk, start_at=start_at, limit=1000
+    )
+    assert everyone == colleagues[50:] + colleagues[:50] + [large_organisation["initech"].pk]
+    assert neighbourhood.place_members(organisations=[], schools=[], exclude=mentee.pk, start_at=0, limit=5) == []
 
 
 def test_place_candidates_reach_former_workplaces_when_the_current_one_is_small(mentee):
@@ -143,4 +165,6 @@ def test_place_candidates_reach_former_workplaces_when_the_current_one_is_small(
     position(former, "Initech", "Manager", dt.date(2010, 1, 1))
     current = make_member("current@example.org", "Current", "Colleague", open_to_mentoring=True, mentee_capacity=1)
     position(current, "Acme", "Manager", dt.date(2010, 1, 1))
-    assert _place_candidates(mentee, Mode.MENTOR, dt.date(2024, 3, 4)) == [current.pk, former.pk]
+    closed = make_member("closed@example.org", "Closed", "Colleague")
+    position(closed, "Acme", "Manager", dt.date(2010, 1, 1))
+    assert candidates(mentee, Mode.MENTOR, dt.date(2024, 3, 4)) == sorted([current.pk, former.pk])

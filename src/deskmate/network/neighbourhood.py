@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import orjson
+from django.db.models import Model
 
 from deskmate.engine.ties import Community, Contacts, Educations, Interactions, Positions
 from deskmate.mentoring.models import Availability as MentoringAvailability
@@ -21,8 +22,8 @@ from deskmate.mentoring.models import Mentorship
 from deskmate.mentoring.states import OPEN_STATES
 from deskmate.network.models import Tie
 from deskmate.network.tie_store import programme_numbers
-from deskmate.people.models import Education, Member, MemberSkill, Offer, Position, Skill, User
-from deskmate.sql import column, fetch, marks, table
+from deskmate.people.models import Education, Member, MemberSkill, Offer, Position, Skill
+from deskmate.sql import column, fetch, marks, one_of, table
 
 
 def _days(values: list) -> np.ndarray:
@@ -59,17 +60,16 @@ def histories(member_ids: Sequence[int]) -> LocalHistories:
         column(Position, name) for name in ("member", "organisation", "unit", "start", "end", "title")
     )
     order = f"ORDER BY {column(Position, 'start')} DESC, {column(Position, 'id')} DESC"
-    positions = fetch(
-        f"SELECT {position_columns} FROM {table(Position)} WHERE {column(Position, 'member')} IN ({marks(ids)}) {order}",
-        ids,
-    )
+    condition, params = one_of(column(Position, "member"), ids)
+    positions = fetch(f"SELECT {position_columns} FROM {table(Position)} WHERE {condition} {order}", params)
     education_columns = ", ".join(
         column(Education, name) for name in ("member", "school", "degree", "field", "start", "end")
     )
+    condition, params = one_of(column(Education, "member"), ids)
     educations = fetch(
-        f"SELECT {education_columns} FROM {table(Education)} WHERE {column(Education, 'member')} IN ({marks(ids)}) "
+        f"SELECT {education_columns} FROM {table(Education)} WHERE {condition} "
         f"ORDER BY {column(Education, 'start')} DESC, {column(Education, 'id')} DESC",
-        ids,
+        params,
     )
     position_values = list(zip(*positions, strict=True)) or [()] * 6
     education_values = list(zip(*educations, strict=True)) or [()] * 6
@@ -98,13 +98,28 @@ def histories(member_ids: Sequence[int]) -> LocalHistories:
     )
 
 
-def _texts_by_member(member_ids: Sequence[int], sql: str) -> dict[int, list[str]]:
+def names(wanted: Sequence[tuple[type[Model], set[int]]]) -> list[dict[int, str]]:
+    """The names of the records of each model by id, for each (model, ids) asked, in one statement."""
+    parts, params = [], []
+    for number, (model, ids) in enumerate(wanted):
+        if ids:
+            condition, values = one_of(column(model, "id"), sorted(ids))
+            parts.append(f"SELECT {number}, {column(model, 'id')}, {column(model, 'name')} FROM {table(model)} WHERE {condition}")
+            params += values
+    found: list[dict[int, str]] = [{} for _ in wanted]
+    for number, record_id, name in fetch(" UNION ALL ".join(parts), params) if parts else []:
+        found[number][record_id] = name
+    return found
+
+
+def _texts_by_member(member_ids: Sequence[int], member_column: str, sql: str) -> dict[int, list[str]]:
     """The ``(member id, text)`` rows of ``sql`` grouped by member, in row order.
 
-    ``sql`` says ``IN ({marks})`` where the members' ids go.
+    ``sql`` says ``{members}`` where the condition on ``member_column`` goes.
     """
     found: dict[int, list[str]] = {member_id: [] for member_id in member_ids}
-    for member_id, text in fetch(sql.format(marks=marks(found)), list(found)):
+    condition, params = one_of(member_column, list(found))
+    for member_id, text in fetch(sql.format(members=condition), params):
         found[member_id].append(text)
     return found
 
@@ -114,8 +129,9 @@ def skills(member_ids: Sequence[int]) -> dict[int, list[str]]:
     holder, name = f"h.{column(MemberSkill, 'member')}", f"s.{column(Skill, 'name')}"
     return _texts_by_member(
         member_ids,
+        holder,
         f"SELECT {holder}, {name} FROM {table(MemberSkill)} h JOIN {table(Skill)} s "
-        f"ON s.{column(Skill, 'id')} = h.{column(MemberSkill, 'skill')} WHERE {holder} IN ({{marks}}) ORDER BY {name}",
+        f"ON s.{column(Skill, 'id')} = h.{column(MemberSkill, 'skill')} WHERE {{members}} ORDER BY {name}",
     )
 
 
@@ -124,7 +140,8 @@ def offers(member_ids: Sequence[int]) -> dict[int, list[str]]:
     owner = column(Offer, "member")
     return _texts_by_member(
         member_ids,
-        f"SELECT {owner}, {column(Offer, 'text')} FROM {table(Offer)} WHERE {owner} IN ({{marks}}) "
+        owner,
+        f"SELECT {owner}, {column(Offer, 'text')} FROM {table(Offer)} WHERE {{members}} "
         f"ORDER BY {column(Offer, 'created_at')}, {column(Offer, 'id')}",
     )
 
@@ -142,117 +159,81 @@ class Standing:
 
 
 def standings(member_ids: Sequence[int]) -> dict[int, Standing]:
-    """Openness, capacity, active mentorships, unanswered requests and silence of each member."""
+    """Openness, capacity, active mentorships, unanswered requests and silence of each member, in one statement."""
     ids = list(member_ids)
     if not ids:
         return {}
-    base = {
-        member_id: (bool(open_m), bool(copilot), int(capacity))
-        for member_id, open_m, copilot, capacity in fetch(
-            f"SELECT {column(Member, 'id')}, {column(Member, 'open_to_mentoring')}, {column(Member, 'wants_copilot')}, "
-            f"{column(Member, 'mentee_capacity')} FROM {table(Member)} WHERE {column(Member, 'id')} IN ({marks(ids)})",
-            ids,
-        )
-    }
-    states = ["active", *OPEN_STATES]
+    member = f"m.{column(Member, 'id')}"
     recipient, state = column(Mentorship, "recipient"), column(Mentorship, "state")
-    counts: dict[tuple[int, str], int] = {
-        (member_id, row_state): count
-        for member_id, row_state, count in fetch(
-            f"SELECT {recipient}, {state}, COUNT(*) FROM {table(Mentorship)} "
-            f"WHERE {recipient} IN ({marks(ids)}) AND {state} IN ({marks(states)}) GROUP BY {recipient}, {state}",
-            [*ids, *states],
-        )
-    }
-    inactive = {
-        member_id
-        for (member_id,) in fetch(
-            f"SELECT {column(MentoringAvailability, 'member')} FROM {table(MentoringAvailability)} "
-            f"WHERE {column(MentoringAvailability, 'member')} IN ({marks(ids)}) "
-            f"AND {column(MentoringAvailability, 'inactive_since')} IS NOT NULL",
-            ids,
-        )
-    }
+    counted = f"SELECT COUNT(*) FROM {table(Mentorship)} r WHERE r.{recipient} = {member} AND r.{state} IN"
+    availability = column(MentoringAvailability, "member")
+    condition, params = one_of(member, ids)
+    rows = fetch(
+        f"SELECT {member}, m.{column(Member, 'open_to_mentoring')}, m.{column(Member, 'wants_copilot')}, "
+        f"m.{column(Member, 'mentee_capacity')}, ({counted} (%s)), ({counted} ({marks(OPEN_STATES)})), "
+        f"EXISTS (SELECT 1 FROM {table(MentoringAvailability)} a WHERE a.{availability} = {member} "
+        f"AND a.{column(MentoringAvailability, 'inactive_since')} IS NOT NULL) "
+        f"FROM {table(Member)} m WHERE {condition}",
+        ["active", *OPEN_STATES, *params],
+    )
     return {
         member_id: Standing(
-            open_to_mentoring=open_m,
-            wants_copilot=copilot,
-            capacity=capacity,
-            active=counts.get((member_id, "active"), 0),
-            waiting=sum(counts.get((member_id, s), 0) for s in OPEN_STATES),
-            inactive=member_id in inactive,
+            open_to_mentoring=bool(open_m), wants_copilot=bool(copilot), capacity=int(capacity),
+            active=int(active), waiting=int(waiting), inactive=bool(inactive),
         )
-        for member_id, (open_m, copilot, capacity) in base.items()
+        for member_id, open_m, copilot, capacity, active, waiting, inactive in rows
     }
 
 
 def member_id_range() -> tuple[int, int]:
-    """The lowest and highest member id, each read from the end of the primary key."""
-    member_id = column(Member, "id")
-    (lowest,), (highest,) = (
-        fetch(f"SELECT {aggregate}({member_id}) FROM {table(Member)}", [])[0] for aggregate in ("MIN", "MAX")
-    )
+    """The lowest and highest member id, each read from an end of the primary key, in one statement."""
+    member_id, members = column(Member, "id"), table(Member)
+    lowest, highest = fetch(f"SELECT (SELECT MIN({member_id}) FROM {members}), (SELECT MAX({member_id}) FROM {members})", [])[0]
     return lowest or 0, highest or 0
 
 
-def place_candidates(
-    *, organisations: Sequence[int], schools: Sequence[int], open_column: str, exclude: int, start_at: int, limit: int
+def place_members(
+    *, organisations: Sequence[int], schools: Sequence[int], exclude: int, start_at: int, limit: int
 ) -> list[int]:
-    """Up to ``limit`` active members open to what is asked, who were at one of these places.
+    """Up to ``limit`` members who were at one of these places, in one round trip.
 
-    Places are tried in the order given (say, current workplaces first), and
-    within a place members are taken from id ``start_at`` on, wrapping round:
-    callers vary ``start_at`` so that the same few members are not everyone's
-    first pick. Each read walks the (place, member) index and stops at
-    ``limit``, whatever the size of the place.
+    Places are taken in the order given (say, current workplaces first), and
+    within a place members from id ``start_at`` on, wrapping round: callers
+    vary ``start_at`` so that the same few members are not everyone's first
+    pick. Each place is a range of the (place, member) index that stops at
+    ``limit`` rows, whatever the size of the place; who is active or open is
+    for the caller to check with what it reads about these members anyway.
     """
-    found: dict[int, None] = {}
-    member_id, user_id = column(Member, "id"), column(Member, "user")
-    openness = column(Member, open_column)
     places = [(Position, "organisation", place) for place in organisations] + [
         (Education, "school", place) for place in schools
     ]
-    for model, place_field, place in places:
-        stint_member, stint_place = column(model, "member"), column(model, place_field)
-        for lower, upper in ((start_at, None), (None, start_at)):
-            if len(found) >= limit:
-                return list(found)
-            bounds = []
-            params: list = [place, exclude]
-            if lower is not None:
-                bounds.append(f"s.{stint_member} >= %s")
-                params.append(lower)
-            if upper is not None:
-                bounds.append(f"s.{stint_member} < %s")
-                params.append(upper)
-            rows = fetch(
-                f"SELECT DISTINCT s.{stint_member} FROM {table(model)} s "
-                f"JOIN {table(Member)} m ON m.{member_id} = s.{stint_member} "
-                f"JOIN {table(User)} u ON u.{column(User, 'id')} = m.{user_id} "
-                f"WHERE s.{stint_place} = %s AND s.{stint_member} <> %s AND {' AND '.join(bounds)} "
-                f"AND m.{openness} AND u.{column(User, 'is_active')} "
-                f"ORDER BY s.{stint_member} LIMIT {int(limit)}",
-                params,
+    parts, params = [], []
+    for rank, (model, place_field, place) in enumerate(places):
+        member, where = column(model, "member"), column(model, place_field)
+        for half, comparison in enumerate((">=", "<")):
+            parts.append(
+                f"SELECT * FROM (SELECT {member}, {2 * rank + half} FROM {table(model)} "
+                f"WHERE {where} = %s AND {member} {comparison} %s ORDER BY {member} LIMIT {int(limit)}) AS part_{len(parts)}"
             )
-            for (candidate,) in rows:
-                found.setdefault(candidate)
-                if len(found) >= limit:
-                    break
-    return list(found)
+            params += [place, start_at]
+    if not parts:
+        return []
+    rows = sorted(fetch(" UNION ALL ".join(parts), params), key=lambda row: (row[1], row[0]))
+    found = dict.fromkeys(member_id for member_id, _ in rows if member_id != exclude)
+    return list(found)[:limit]
 
 
 def places_of(member_id: int) -> tuple[list[int], list[int]]:
-    """The organisations (current ones first, then the most recent) and the schools of a member."""
-    positions = fetch(
-        f"SELECT {column(Position, 'organisation')}, {column(Position, 'end')} FROM {table(Position)} "
-        f"WHERE {column(Position, 'member')} = %s ORDER BY {column(Position, 'start')} DESC",
-        [member_id],
+    """The organisations (current ones first, then the most recent) and the schools of a member, in one statement."""
+    rows = fetch(
+        f"SELECT 0, {column(Position, 'organisation')}, {column(Position, 'end')} IS NULL, {column(Position, 'start')} "
+        f"FROM {table(Position)} WHERE {column(Position, 'member')} = %s "
+        f"UNION ALL SELECT 1, {column(Education, 'school')}, 0 = 1, {column(Education, 'start')} "
+        f"FROM {table(Education)} WHERE {column(Education, 'member')} = %s",
+        [member_id, member_id],
     )
-    organisations = dict.fromkeys(organisation for organisation, end in positions if end is None)
-    organisations.update(dict.fromkeys(organisation for organisation, _ in positions))
-    schools = fetch(
-        f"SELECT {column(Education, 'school')} FROM {table(Education)} WHERE {column(Education, 'member')} = %s "
-        f"ORDER BY {column(Education, 'start')} DESC",
-        [member_id],
-    )
-    return list(organisations), list(dict.fromkeys(school for (school,) in schools))
+    # Most recent first (an education without a start date last); current workplaces go before all others below.
+    rows.sort(key=lambda row: "" if row[3] is None else str(row[3]), reverse=True)
+    organisations = dict.fromkeys(place for kind, place, current, _ in rows if kind == 0 and current)
+    organisations.update(dict.fromkeys(place for kind, place, _, _ in rows if kind == 0))
+    return list(organisations), list(dict.fromkeys(place for kind, place, _, _ in rows if kind == 1))

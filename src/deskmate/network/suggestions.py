@@ -26,6 +26,8 @@ from deskmate.people.selectors import visible_member_ids
 
 #: How many members who merely share a workplace or school are considered, besides tie partners.
 PLACE_CANDIDATES = 40
+#: How many members of the viewer's places are read to find them (only the open ones are kept).
+PLACE_READ = 4 * PLACE_CANDIDATES
 #: How many tie partners, strongest first (by what the viewer may see), are considered.
 TIE_CANDIDATES = 60
 
@@ -84,8 +86,8 @@ def _profiles(member_ids: list[int], viewer: Member, local: LocalHistories) -> l
     ]
 
 
-def _place_candidates(viewer: Member, mode: Mode, as_of: dt.date) -> list[int]:
-    """Members who share an organisation or school with the viewer and are open to what is asked.
+def _place_members(viewer: Member, as_of: dt.date) -> list[int]:
+    """Members who share an organisation or school with the viewer, a few times more than will be kept.
 
     Current workplaces first, then former ones, then schools. Within a place
     the starting member changes with the viewer and the day, so that a large
@@ -95,14 +97,17 @@ def _place_candidates(viewer: Member, mode: Mode, as_of: dt.date) -> list[int]:
     if not organisations and not schools:
         return []
     start_at = random.Random(f"{viewer.pk}:{as_of.isoformat()}").randint(*neighbourhood.member_id_range())
-    return neighbourhood.place_candidates(
+    return neighbourhood.place_members(
         organisations=organisations,
         schools=schools,
-        open_column="open_to_mentoring" if mode is Mode.MENTOR else "wants_copilot",
         exclude=viewer.pk,
         start_at=start_at,
-        limit=PLACE_CANDIDATES,
+        limit=PLACE_READ,
     )
+
+
+def _is_open(standing: Standing, mode: Mode) -> bool:
+    return standing.open_to_mentoring if mode is Mode.MENTOR else standing.wants_copilot
 
 
 def _availability(member_ids: list[int], standings: dict[int, Standing]) -> Availability:
@@ -114,6 +119,35 @@ def _availability(member_ids: list[int], standings: dict[int, Standing]) -> Avai
         active=np.array([m.active for m in members], dtype=np.int64),
         open_requests=np.array([m.waiting for m in members], dtype=np.int64),
     )
+
+
+def _neighbourhood(viewer: Member, mode: Mode, as_of: dt.date) -> tuple[list, list[int], dict[int, Standing]]:
+    """Who is ranked: the viewer's strongest visible ties and a few open members of the viewer's places.
+
+    Returns the tie rows kept, the member ids (the viewer first, then the
+    candidates by id) and every read member's standing. Only members whose
+    profile the viewer may open are kept; blocked members, and for mentors
+    members who stopped answering, are left out.
+    """
+    tie_rows = _strongest_visible(neighbourhood.viewer_ties(viewer.pk), viewer.pk, TIE_CANDIDATES)
+    partners = {low if high == viewer.pk else high for low, high, _ in tie_rows}
+    places = _place_members(viewer, as_of)
+    visible = visible_member_ids(viewer, partners | set(places))
+    standings = neighbourhood.standings([viewer.pk, *visible])
+    excluded = blocked_member_ids(viewer) | {viewer.pk}
+
+    def eligible(member_id: int) -> bool:
+        return member_id not in excluded and not (mode is Mode.MENTOR and standings[member_id].inactive)
+
+    # Beside tie partners, the first few open members of the viewer's places.
+    colleagues = [
+        member_id
+        for member_id in places
+        if member_id in visible and member_id not in partners and eligible(member_id)
+        and _is_open(standings[member_id], mode)
+    ][:PLACE_CANDIDATES]
+    candidates = sorted({member_id for member_id in partners & visible if eligible(member_id)} | set(colleagues))
+    return tie_rows, [viewer.pk, *candidates], standings
 
 
 def suggestions_for(
@@ -128,17 +162,7 @@ def suggestions_for(
     mode = Mode.COPILOT if copilots else Mode.MENTOR
     filters = filters or SuggestionFilter()
     as_of = as_of or timezone.localdate()
-    tie_rows = _strongest_visible(neighbourhood.viewer_ties(viewer.pk), viewer.pk, TIE_CANDIDATES)
-    partners = {low if high == viewer.pk else high for low, high, _ in tie_rows}
-    visible = visible_member_ids(viewer, partners | set(_place_candidates(viewer, mode, as_of)))
-    standings = neighbourhood.standings([viewer.pk, *visible])
-    excluded = blocked_member_ids(viewer) | {viewer.pk}
-    candidates = sorted(
-        member_id
-        for member_id in visible
-        if member_id not in excluded and not (mode is Mode.MENTOR and standings[member_id].inactive)
-    )
-    member_ids = [viewer.pk, *candidates]
+    tie_rows, member_ids, standings = _neighbourhood(viewer, mode, as_of)
     index_of = {member_id: index for index, member_id in enumerate(member_ids)}
     local = neighbourhood.histories(member_ids)
     programme_ids: dict[str, int] = {}
@@ -191,9 +215,12 @@ def _names(records, context, programme_ids: dict[str, int]) -> Names:
         context.school[context.school >= 0].tolist()
     )
     unit_ids = {r.unit for r in records if r.unit is not None}
+    organisations, units, schools = neighbourhood.names(
+        [(Organisation, organisation_ids), (Unit, unit_ids), (School, school_ids)]
+    )
     return Names(
-        organisations=dict(Organisation.objects.filter(pk__in=organisation_ids).values_list("pk", "name")),
-        units=dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "name")),
-        schools=dict(School.objects.filter(pk__in=school_ids).values_list("pk", "name")),
+        organisations=organisations,
+        units=units,
+        schools=schools,
         programmes={index: name for name, index in programme_ids.items()},
     )

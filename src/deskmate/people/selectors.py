@@ -17,7 +17,7 @@ from deskmate.people.models import (
     Position,
     User,
 )
-from deskmate.sql import column, fetch, marks, table
+from deskmate.sql import column, fetch, one_of, table
 
 MEMBER_NOT_FOUND = "No such member, or their profile is not visible to you."
 NOT_FOUND = "Not found, or not yours to change."
@@ -69,8 +69,8 @@ def visible_member_ids(viewer: Member, member_ids) -> set[int]:
         return set()
     member, user = f"m.{column(Member, 'id')}", column(User, "id")
     active = f"JOIN {table(User)} u ON u.{user} = m.{column(Member, 'user')} WHERE u.{column(User, 'is_active')}"
-    sql = f"SELECT {member} FROM {table(Member)} m {active} AND {member} IN ({marks(ids)})"
-    params: list = list(ids)
+    condition, params = one_of(member, ids)
+    sql = f"SELECT {member} FROM {table(Member)} m {active} AND {condition}"
     if not viewer.is_coordinator:
         low, high = column(Tie, "member_low"), column(Tie, "member_high")
         owner, contact = column(Contact, "owner"), column(Contact, "member")
