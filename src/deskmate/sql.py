@@ -60,3 +60,18 @@ def sqlite_page_cache(kib: int) -> Iterator[None]:
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
+def refresh_statistics(*models: type[Model]) -> None:
+    """After a bulk write, let PostgreSQL's planner see the tables' new sizes at once.
+
+    Without statistics (autovacuum lags behind a load of millions of rows, and
+    may be off) the planner guesses hundreds of thousands of rows for a
+    one-member look-up, and picks parallel scans and JIT compilation that
+    cost ten times the query. SQLite plans from its indexes and needs nothing.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f"ANALYZE {table(model)}")

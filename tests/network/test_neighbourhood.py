@@ -168,3 +168,19 @@ def test_place_candidates_reach_former_workplaces_when_the_current_one_is_small(
     closed = make_member("closed@example.org", "Closed", "Colleague")
     position(closed, "Acme", "Manager", dt.date(2010, 1, 1))
     assert candidates(mentee, Mode.MENTOR, dt.date(2024, 3, 4)) == sorted([current.pk, former.pk])
+
+
+def test_storing_every_tie_leaves_planner_statistics(mentee, mentor):
+    from django.db import connection
+
+    from deskmate.network.tie_store import ties_refresh_all
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Planner statistics after a bulk write are PostgreSQL's; SQLite plans from its indexes.")
+    position(mentee, "Acme", "Engineer", dt.date(2019, 1, 1), unit="Payments")
+    position(mentor, "Acme", "Manager", dt.date(2018, 1, 1), unit="Payments")
+    stored = ties_refresh_all(as_of=dt.date(2024, 3, 1))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Tie._meta.db_table])
+        (estimated,) = cursor.fetchone()
+    assert stored == 1 and estimated == stored

@@ -50,7 +50,7 @@ from deskmate.people.models import (
     Unit,
     User,
 )
-from deskmate.sql import sqlite_page_cache
+from deskmate.sql import refresh_statistics, sqlite_page_cache
 
 BATCH_SIZE = 5000
 #: SQLite page cache during the load, in KiB.
@@ -87,7 +87,12 @@ def demo_community_load(
     )
     bar = tqdm(total=total, unit=" rows", disable=not progress, dynamic_ncols=True)
     with bar, sqlite_page_cache(SQLITE_CACHE_KIB), transaction.atomic():
-        return _Loader(community, bar, batch_size).run()
+        counts = _Loader(community, bar, batch_size).run()
+        refresh_statistics(
+            User, Member, Organisation, Unit, School, Skill, SkillAlias, Position, Education, MemberSkill,
+            Goal, Offer, Contact, Interaction,
+        )
+    return counts
 
 
 class _Loader:

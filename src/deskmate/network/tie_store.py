@@ -30,7 +30,7 @@ from deskmate.engine.ties import (
 )
 from deskmate.network.models import Contact, Interaction, Tie
 from deskmate.people.models import Education, Member, Position, User
-from deskmate.sql import column, fetch, sqlite_page_cache, table
+from deskmate.sql import column, fetch, refresh_statistics, sqlite_page_cache, table
 
 INTERACTION_KINDS = {
     Interaction.Kind.LUNCH: InteractionKind.LUNCH,
@@ -250,7 +250,9 @@ def ties_refresh_all(*, as_of: dt.date | None = None) -> int:
     """Recompute every tie of the community and replace the stored ones."""
     arrays = community_load()
     table = compute_ties(arrays.community, as_of=as_of or timezone.localdate())
-    return _replace(Tie.objects.all(), table, arrays)
+    stored = _replace(Tie.objects.all(), table, arrays)
+    refresh_statistics(Tie)
+    return stored
 
 
 @transaction.atomic
