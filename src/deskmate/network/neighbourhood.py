@@ -23,7 +23,7 @@ from deskmate.mentoring.states import OPEN_STATES
 from deskmate.network.models import Tie
 from deskmate.network.tie_store import programme_numbers
 from deskmate.people.models import Education, Member, MemberSkill, Offer, Position, Skill
-from deskmate.sql import column, fetch, marks, one_of, table
+from deskmate.sql import column, fetch, marks, one_of, select, table
 
 
 def _days(values: list) -> np.ndarray:
@@ -56,20 +56,14 @@ def histories(member_ids: Sequence[int]) -> LocalHistories:
     """The histories of ``member_ids``; member ``i`` of the result is ``member_ids[i]``."""
     index_of = {member_id: index for index, member_id in enumerate(member_ids)}
     ids = list(index_of)
-    position_columns = ", ".join(
-        column(Position, name) for name in ("member", "organisation", "unit", "start", "end", "title")
-    )
-    order = f"ORDER BY {column(Position, 'start')} DESC, {column(Position, 'id')} DESC"
+    newest_first = ["-start", "-id"]
     condition, params = one_of(column(Position, "member"), ids)
-    positions = fetch(f"SELECT {position_columns} FROM {table(Position)} WHERE {condition} {order}", params)
-    education_columns = ", ".join(
-        column(Education, name) for name in ("member", "school", "degree", "field", "start", "end")
+    positions = fetch(
+        select(Position, ["member", "organisation", "unit", "start", "end", "title"], condition, newest_first), params
     )
     condition, params = one_of(column(Education, "member"), ids)
     educations = fetch(
-        f"SELECT {education_columns} FROM {table(Education)} WHERE {condition} "
-        f"ORDER BY {column(Education, 'start')} DESC, {column(Education, 'id')} DESC",
-        params,
+        select(Education, ["member", "school", "degree", "field", "start", "end"], condition, newest_first), params
     )
     position_values = list(zip(*positions, strict=True)) or [()] * 6
     education_values = list(zip(*educations, strict=True)) or [()] * 6

@@ -6,7 +6,6 @@ so that a stored tie still reads right after members join or leave.
 """
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,7 +29,7 @@ from deskmate.engine.ties import (
 )
 from deskmate.network.models import Contact, Interaction, Tie
 from deskmate.people.models import Education, Member, Position, User
-from deskmate.sql import column, fetch, refresh_statistics, sqlite_page_cache, table
+from deskmate.sql import column, fetch, refresh_statistics, select, sqlite_page_cache, table
 
 INTERACTION_KINDS = {
     Interaction.Kind.LUNCH: InteractionKind.LUNCH,
@@ -79,11 +78,6 @@ class CommunityArrays:
         return np.searchsorted(self.member_ids, np.asarray(list(member_ids), dtype=np.int64))
 
 
-def _select(model, fields: Sequence[str], where: str = "") -> str:
-    names = ", ".join(column(model, name) for name in fields)
-    return f"SELECT {names} FROM {table(model)}{' WHERE ' + where if where else ''}"
-
-
 def _id_pairs(sql: str) -> np.ndarray:
     """Two integer columns read in chunks straight into an array (millions of contacts, no tuples kept)."""
     chunks = [np.zeros((0, 2), dtype=np.int64)]
@@ -120,7 +114,7 @@ def community_load() -> CommunityArrays:
         found = np.minimum(np.searchsorted(ids, values), max(len(ids) - 1, 0))
         return (ids[found] == values) if len(ids) else np.zeros(len(values), dtype=bool)
 
-    rows = fetch(_select(Position, ["member", "organisation", "unit", "start", "end"]), [])
+    rows = fetch(select(Position, ["member", "organisation", "unit", "start", "end"]), [])
     member, organisation, unit, start, end = (list(values) for values in zip(*rows, strict=True)) if rows else ([],) * 5
     keep = known(member)
     position_arrays = Positions(
@@ -130,7 +124,7 @@ def community_load() -> CommunityArrays:
         start=np.array(start, dtype="datetime64[D]")[keep],
         end=np.array(end, dtype="datetime64[D]")[keep],
     )
-    rows = fetch(_select(Education, ["member", "school", "degree", "field", "start", "end"]), [])
+    rows = fetch(select(Education, ["member", "school", "degree", "field", "start", "end"]), [])
     member, school, degree, field, start, end = (list(values) for values in zip(*rows, strict=True)) if rows else ([],) * 6
     programme_column, programme_names = programme_numbers(school, degree, field)
     keep = known(member)
@@ -141,10 +135,10 @@ def community_load() -> CommunityArrays:
         start=np.array(start, dtype="datetime64[D]")[keep],
         end=np.array(end, dtype="datetime64[D]")[keep],
     )
-    pairs = _id_pairs(_select(Contact, ["owner", "member"], f"{column(Contact, 'member')} IS NOT NULL"))
+    pairs = _id_pairs(select(Contact, ["owner", "member"], f"{column(Contact, 'member')} IS NOT NULL"))
     pairs = pairs[known(pairs[:, 0]) & known(pairs[:, 1])]
     contact_arrays = Contacts(importer=index(pairs[:, 0]), contact=index(pairs[:, 1]))
-    rows = fetch(_select(Interaction, ["logged_by", "other", "kind", "happened_on"]), [])
+    rows = fetch(select(Interaction, ["logged_by", "other", "kind", "happened_on"]), [])
     logged_by, other, kind, day = (list(values) for values in zip(*rows, strict=True)) if rows else ([],) * 4
     keep = known(logged_by) & known(other)
     interaction_arrays = Interactions(
