@@ -24,7 +24,13 @@ from bench.report import write_section  # noqa: E402
 
 
 def deskmate(*args, env):
-    return subprocess.run([sys.executable, "-m", "deskmate", *args], env=env, check=True, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "deskmate", *args],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
 
 
 def fresh_postgres_database(url: str) -> None:
@@ -42,18 +48,36 @@ def measure(connections: int, database_url: str | None) -> dict:
             env["DATABASE_URL"] = database_url
             fresh_postgres_database(database_url)
         deskmate("migrate", "--no-input", env=env)
-        deskmate("shell", "-c", (
-            "from deskmate.people.services import member_create;"
-            "member_create(email='bench@example.org', password=None, first_name='Bench')"
-        ), env=env)
+        deskmate(
+            "shell",
+            "-c",
+            (
+                "from deskmate.people.services import member_create;"
+                "member_create(email='bench@example.org', password=None, first_name='Bench')"
+            ),
+            env=env,
+        )
         files = dict(REALISTIC_FILES, **{"Connections.csv": connections_csv(connections)})
         archive = Path(data_dir) / "archive.zip"
         archive.write_bytes(build_linkedin_zip(files))
         started = time.perf_counter()
         process = subprocess.run(
-            ["/usr/bin/time", "-f", "%M", sys.executable, "-m", "deskmate", "import-linkedin",
-             "bench@example.org", str(archive), "--no-progress"],
-            env=env, check=True, capture_output=True, text=True,
+            [
+                "/usr/bin/time",
+                "-f",
+                "%M",
+                sys.executable,
+                "-m",
+                "deskmate",
+                "import-linkedin",
+                "bench@example.org",
+                str(archive),
+                "--no-progress",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
         )
         elapsed = time.perf_counter() - started
         peak_kib = int(process.stderr.strip().splitlines()[-1])
@@ -70,9 +94,13 @@ def measure(connections: int, database_url: str | None) -> dict:
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--connections", type=int, default=30_000)
-    parser.add_argument("--postgres", default="", help="a scratch PostgreSQL database URL to measure too")
+    parser.add_argument(
+        "--postgres", default="", help="a scratch PostgreSQL database URL to measure too"
+    )
     args = parser.parse_args()
     rows = [measure(args.connections, None)]
     if args.postgres:

@@ -36,7 +36,8 @@ def group(size: int, seed: int):
     scores = np.round(rng.random(size * CANDIDATES), 2)
     keep = rows != cols
     upper = sp.sparse.coo_array(
-        (scores[keep], (np.minimum(rows, cols)[keep], np.maximum(rows, cols)[keep])), shape=(size, size)
+        (scores[keep], (np.minimum(rows, cols)[keep], np.maximum(rows, cols)[keep])),
+        shape=(size, size),
     ).tocsr()
     upper.sum_duplicates()
     return upper
@@ -57,7 +58,12 @@ def run_deskmate(size: int, seed: int) -> dict:
     started = time.perf_counter()
     result = peer_pairing.pair_peers(scores)
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "total": result.total_score, "fallback": bool(fallbacks), "pairs": len(result.pairs)}
+    return {
+        "seconds": seconds,
+        "total": result.total_score,
+        "fallback": bool(fallbacks),
+        "pairs": len(result.pairs),
+    }
 
 
 def run_networkx(size: int, seed: int) -> dict:
@@ -65,7 +71,9 @@ def run_networkx(size: int, seed: int) -> dict:
 
     upper = group(size, seed).tocoo()
     graph = nx.Graph()
-    graph.add_weighted_edges_from(zip(upper.row.tolist(), upper.col.tolist(), upper.data.tolist(), strict=True))
+    graph.add_weighted_edges_from(
+        zip(upper.row.tolist(), upper.col.tolist(), upper.data.tolist(), strict=True)
+    )
     started = time.perf_counter()
     found = nx.max_weight_matching(graph)
     seconds = time.perf_counter() - started
@@ -76,7 +84,10 @@ def child(which: str, size: int, seed: int, limit: float) -> dict | None:
     try:
         output = subprocess.run(
             [sys.executable, __file__, "--child", which, "--size", str(size), "--seed", str(seed)],
-            check=True, capture_output=True, text=True, timeout=limit,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=limit,
         ).stdout
     except subprocess.TimeoutExpired:
         return None
@@ -84,7 +95,9 @@ def child(which: str, size: int, seed: int, limit: float) -> dict | None:
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000])
     parser.add_argument("--seeds", type=int, nargs="+", default=[2, 3])
     parser.add_argument("--networkx-limit", type=float, default=120.0)
@@ -109,8 +122,16 @@ def main():
         for seed in args.seeds:
             ours = child("deskmate", size, seed, 3600)
             theirs = child("networkx", size, seed, args.networkx_limit)
-            same = "—" if theirs is None else ("yes" if abs(theirs["total"] - ours["total"]) < 1e-6 else "**no**")
-            their_time = f"stopped at {args.networkx_limit:.0f} s" if theirs is None else f"{theirs['seconds']:.2f} s"
+            same = (
+                "—"
+                if theirs is None
+                else ("yes" if abs(theirs["total"] - ours["total"]) < 1e-6 else "**no**")
+            )
+            their_time = (
+                f"stopped at {args.networkx_limit:.0f} s"
+                if theirs is None
+                else f"{theirs['seconds']:.2f} s"
+            )
             row = (
                 f"| {size:,} | {seed} | {ours['seconds']:.2f} s | {'yes' if ours['fallback'] else 'no'} "
                 f"| {their_time} | {same} |"

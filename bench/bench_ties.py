@@ -72,7 +72,9 @@ def stage_compute(data_dir: Path, sample: int) -> dict:
 
     graph = nx.Graph()
     graph.add_nodes_from(range(community.n_members))
-    graph.add_edges_from(zip(community.contacts.importer.tolist(), community.contacts.contact.tolist(), strict=True))
+    graph.add_edges_from(
+        zip(community.contacts.importer.tolist(), community.contacts.contact.tolist(), strict=True)
+    )
     graph.remove_edges_from(nx.selfloop_edges(graph))
     rng = np.random.default_rng(7)
     picked = rng.choice(n_mutual, size=min(sample, n_mutual), replace=False)
@@ -83,9 +85,14 @@ def stage_compute(data_dir: Path, sample: int) -> dict:
     started = time.perf_counter()
     list(nx.resource_allocation_index(graph, pairs))
     nx_ra_seconds = time.perf_counter() - started
-    differences = [abs(nx_scores[pair] - float(scores[i])) for pair, i in zip(pairs, picked, strict=True)]
+    differences = [
+        abs(nx_scores[pair] - float(scores[i])) for pair, i in zip(pairs, picked, strict=True)
+    ]
     # The sparse product runs in single precision (complex64: count and score in one pass).
-    equal = sum(difference <= 1e-6 * max(1.0, nx_scores[pair]) for difference, pair in zip(differences, pairs, strict=True))
+    equal = sum(
+        difference <= 1e-6 * max(1.0, nx_scores[pair])
+        for difference, pair in zip(differences, pairs, strict=True)
+    )
     return {
         "members": community.n_members,
         "positions": len(community.positions.member),
@@ -121,7 +128,12 @@ def stage_suggestions(data_dir: Path, viewers: int) -> dict:
     from deskmate.network.suggestions import suggestions_for
     from deskmate.people.models import Member
 
-    with_goals = list(Member.objects.filter(goals__isnull=False).values_list("pk", flat=True).distinct().order_by("pk"))
+    with_goals = list(
+        Member.objects.filter(goals__isnull=False)
+        .values_list("pk", flat=True)
+        .distinct()
+        .order_by("pk")
+    )
     chosen = random.Random(11).sample(with_goals, min(viewers, len(with_goals)))
     members = Member.objects.in_bulk(chosen)
     suggestions_for(members[chosen[-1]])  # imports and the lexicon
@@ -166,24 +178,42 @@ def environment(data_dir: Path, database_url: str) -> dict:
 def deskmate(data_dir: Path, *args, database_url: str = "") -> float:
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "deskmate", *args], env=environment(data_dir, database_url), check=True,
+        [sys.executable, "-m", "deskmate", *args],
+        env=environment(data_dir, database_url),
+        check=True,
         stdout=subprocess.DEVNULL,
     )
     return time.perf_counter() - started
 
 
-def child(stage: str, data_dir: Path, argument: int, *, database_url: str = "", saved_as: str = "") -> dict:
+def child(
+    stage: str, data_dir: Path, argument: int, *, database_url: str = "", saved_as: str = ""
+) -> dict:
     """Run one stage in its own process (its own peak memory); its figures are kept beside the data."""
     output = subprocess.run(
-        [sys.executable, __file__, "--stage", stage, "--data-dir", str(data_dir), "--argument", str(argument)],
-        check=True, capture_output=True, text=True, env=environment(data_dir, database_url),
+        [
+            sys.executable,
+            __file__,
+            "--stage",
+            stage,
+            "--data-dir",
+            str(data_dir),
+            "--argument",
+            str(argument),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=environment(data_dir, database_url),
     ).stdout
     figures = json.loads(output.strip().splitlines()[-1])
     (data_dir / f"{saved_as or stage}.json").write_text(json.dumps(figures, indent=2))
     return figures
 
 
-def table_rows(compute: dict, store_seconds: float, suggest: dict, postgres: dict) -> list[tuple[str, str, str]]:
+def table_rows(
+    compute: dict, store_seconds: float, suggest: dict, postgres: dict
+) -> list[tuple[str, str, str]]:
     """(step, SQLite figure, PostgreSQL figure) for the main table."""
 
     def latency(figures: dict) -> tuple[str, str, str]:
@@ -198,16 +228,32 @@ def table_rows(compute: dict, store_seconds: float, suggest: dict, postgres: dic
     pg = latency(postgres["suggestions"]) if postgres else ("",) * 3
     pg_store = postgres.get("store", {})
     return [
-        ("read the community into arrays", f"{compute['load_seconds']:.1f} s", "(read within the store below)"),
-        ("compute every tie (`compute_ties`)",
-         f"**{compute['compute_seconds']:.1f} s**, peak memory of the process {compute['peak_mb']:,.0f} MB", "the same arrays, the same work"),
+        (
+            "read the community into arrays",
+            f"{compute['load_seconds']:.1f} s",
+            "(read within the store below)",
+        ),
+        (
+            "compute every tie (`compute_ties`)",
+            f"**{compute['compute_seconds']:.1f} s**, peak memory of the process {compute['peak_mb']:,.0f} MB",
+            "the same arrays, the same work",
+        ),
         ("ties / pieces of evidence", f"{compute['ties']:,} / {compute['evidence']:,}", "the same"),
-        ("store them into an empty table (`deskmate refresh-ties`, whole command: read, compute, write)",
-         "—", f"{pg_store['fill']:.1f} s" if pg_store else ""),
-        ("store them again, replacing the stored ties (the nightly refresh; whole command)",
-         f"{store_seconds:.1f} s", f"{pg_store['seconds']:.1f} s" if pg_store else ""),
-        (f"suggestions for one member (`suggestions_for`, {suggest['viewers']} members with goals), running server",
-         sqlite[0], pg[0]),
+        (
+            "store them into an empty table (`deskmate refresh-ties`, whole command: read, compute, write)",
+            "—",
+            f"{pg_store['fill']:.1f} s" if pg_store else "",
+        ),
+        (
+            "store them again, replacing the stored ties (the nightly refresh; whole command)",
+            f"{store_seconds:.1f} s",
+            f"{pg_store['seconds']:.1f} s" if pg_store else "",
+        ),
+        (
+            f"suggestions for one member (`suggestions_for`, {suggest['viewers']} members with goals), running server",
+            sqlite[0],
+            pg[0],
+        ),
         ("the same members' first request (their rows possibly not in memory)", sqlite[1], pg[1]),
         ("copilot suggestions, 50 members", sqlite[2], pg[2]),
     ]
@@ -223,12 +269,23 @@ def postgres_community(url: str, data_dir: Path, members: int) -> bool:
             return False
         server.execute(f'CREATE DATABASE "{name}"')
     deskmate(data_dir, "migrate", "--no-input", database_url=url)
-    deskmate(data_dir, "demo-data", "--members", str(members), "--seed", "7", "--no-progress", database_url=url)
+    deskmate(
+        data_dir,
+        "demo-data",
+        "--members",
+        str(members),
+        "--seed",
+        "7",
+        "--no-progress",
+        database_url=url,
+    )
     return True
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--sample", type=int, default=5_000)
     parser.add_argument("--viewers", type=int, default=200)
@@ -236,11 +293,14 @@ def main():
     parser.add_argument("--stage", choices=["compute", "suggestions"], help=argparse.SUPPRESS)
     parser.add_argument("--argument", type=int, help=argparse.SUPPRESS)
     parser.add_argument(
-        "--only", choices=["compute", "suggestions"],
+        "--only",
+        choices=["compute", "suggestions"],
         help="rerun one stage and reuse the other figures saved beside the data",
     )
     parser.add_argument(
-        "--postgres", metavar="URL", default="",
+        "--postgres",
+        metavar="URL",
+        default="",
         help="also store ties and time suggestions in this PostgreSQL database (made and loaded the first time)",
     )
     args = parser.parse_args()
@@ -255,10 +315,19 @@ def main():
     data_dir.mkdir(parents=True, exist_ok=True)
     if not (data_dir / "deskmate.sqlite3").exists():
         deskmate(data_dir, "migrate", "--no-input")
-        deskmate(data_dir, "demo-data", "--members", str(args.members), "--seed", "7", "--no-progress")
-    saved = {name: json.loads((data_dir / f"{name}.json").read_text())
-             for name in ("compute", "store", "suggestions") if (data_dir / f"{name}.json").exists()}
-    compute = child("compute", data_dir, args.sample) if args.only in (None, "compute") else saved["compute"]
+        deskmate(
+            data_dir, "demo-data", "--members", str(args.members), "--seed", "7", "--no-progress"
+        )
+    saved = {
+        name: json.loads((data_dir / f"{name}.json").read_text())
+        for name in ("compute", "store", "suggestions")
+        if (data_dir / f"{name}.json").exists()
+    }
+    compute = (
+        child("compute", data_dir, args.sample)
+        if args.only in (None, "compute")
+        else saved["compute"]
+    )
     if args.only is None:
         store = {"seconds": deskmate(data_dir, "refresh-ties")}
         (data_dir / "store.json").write_text(json.dumps(store))
@@ -271,15 +340,29 @@ def main():
             # Into the empty table first, then replacing what that stored, as the nightly refresh does.
             fill = deskmate(data_dir, "refresh-ties", database_url=args.postgres)
             replace = deskmate(data_dir, "refresh-ties", database_url=args.postgres)
-            (data_dir / "store_postgres.json").write_text(json.dumps({"fill": fill, "seconds": replace}))
+            (data_dir / "store_postgres.json").write_text(
+                json.dumps({"fill": fill, "seconds": replace})
+            )
         postgres["store"] = json.loads((data_dir / "store_postgres.json").read_text())
         postgres["suggestions"] = (
-            child("suggestions", data_dir, args.viewers, database_url=args.postgres, saved_as="suggestions_postgres")
+            child(
+                "suggestions",
+                data_dir,
+                args.viewers,
+                database_url=args.postgres,
+                saved_as="suggestions_postgres",
+            )
             if args.only in (None, "suggestions")
             else json.loads((data_dir / "suggestions_postgres.json").read_text())
         )
-    suggest = child("suggestions", data_dir, args.viewers) if args.only in (None, "suggestions") else saved["suggestions"]
-    ratio = (compute["nx_aa_seconds"] / compute["sample"] * compute["mutual_pairs"]) / compute["engine_mutual_seconds"]
+    suggest = (
+        child("suggestions", data_dir, args.viewers)
+        if args.only in (None, "suggestions")
+        else saved["suggestions"]
+    )
+    ratio = (compute["nx_aa_seconds"] / compute["sample"] * compute["mutual_pairs"]) / compute[
+        "engine_mutual_seconds"
+    ]
     lines = [
         f"The demo community (`deskmate demo-data --members {compute['members']:,} --seed 7`): "
         f"{compute['positions']:,} positions, {compute['educations']:,} education stints, "

@@ -21,7 +21,9 @@ def machine_description() -> str:
         cpu = platform.processor() or "unknown CPU"
     memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     sqlite = subprocess.run(
-        ["python3", "-c", "import sqlite3; print(sqlite3.sqlite_version)"], capture_output=True, text=True
+        ["python3", "-c", "import sqlite3; print(sqlite3.sqlite_version)"],
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     return (
         f"{os.cpu_count()} cores ({cpu}), {memory_gib:.0f} GiB memory, {platform.system()} "

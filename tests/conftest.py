@@ -94,7 +94,9 @@ def run_tasks(transactional_db):
     from django.core.management import call_command
 
     def run():
-        call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "--interval", "0")
+        call_command(
+            "db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "--interval", "0"
+        )
 
     return run
 

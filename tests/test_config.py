@@ -8,11 +8,17 @@ import pytest
 
 
 def deskmate_check(tmp_path, **env):
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("DESKMATE_")}
+    environment = {
+        key: value for key, value in os.environ.items() if not key.startswith("DESKMATE_")
+    }
     environment.pop("DATABASE_URL", None)
     environment.update({"DESKMATE_DATA_DIR": str(tmp_path)}, **env)
     return subprocess.run(
-        [sys.executable, "-m", "deskmate", "check"], env=environment, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "deskmate", "check"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -26,16 +32,31 @@ def test_defaults_start(tmp_path):
     "env, message",
     [
         ({"DESKMATE_DEBUG": "maybe"}, "DESKMATE_DEBUG='maybe' is not a yes/no value"),
-        ({"DESKMATE_PRODUCTION": "1"}, "DESKMATE_SECRET_KEY is required when DESKMATE_PRODUCTION is on."),
+        (
+            {"DESKMATE_PRODUCTION": "1"},
+            "DESKMATE_SECRET_KEY is required when DESKMATE_PRODUCTION is on.",
+        ),
         (
             {"DESKMATE_PRODUCTION": "1", "DESKMATE_SECRET_KEY": "x" * 40},
             "DESKMATE_ALLOWED_HOSTS is required when DESKMATE_PRODUCTION is on.",
         ),
-        ({"DESKMATE_SECRET_KEY": "short"}, "DESKMATE_SECRET_KEY must be at least 32 characters long."),
-        ({"DESKMATE_TIME_ZONE": "Mars/Olympus"}, "DESKMATE_TIME_ZONE='Mars/Olympus' is not a known time zone"),
-        ({"DESKMATE_EMAIL_HOST": "smtp.example.org", "DESKMATE_EMAIL_PORT": "lots"}, "DESKMATE_EMAIL_PORT='lots' is not a whole number."),
+        (
+            {"DESKMATE_SECRET_KEY": "short"},
+            "DESKMATE_SECRET_KEY must be at least 32 characters long.",
+        ),
+        (
+            {"DESKMATE_TIME_ZONE": "Mars/Olympus"},
+            "DESKMATE_TIME_ZONE='Mars/Olympus' is not a known time zone",
+        ),
+        (
+            {"DESKMATE_EMAIL_HOST": "smtp.example.org", "DESKMATE_EMAIL_PORT": "lots"},
+            "DESKMATE_EMAIL_PORT='lots' is not a whole number.",
+        ),
         ({"DATABASE_URL": "mysql://x@localhost/db"}, "DATABASE_URL must point to PostgreSQL"),
-        ({"DESKMATE_TASKS": "celery"}, "DESKMATE_TASKS='celery' is not one of: database, immediate."),
+        (
+            {"DESKMATE_TASKS": "celery"},
+            "DESKMATE_TASKS='celery' is not one of: database, immediate.",
+        ),
     ],
 )
 def test_bad_configuration_names_the_variable(tmp_path, env, message):

@@ -23,7 +23,9 @@ def env_bool(name: str, default: bool = False) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise ImproperlyConfigured(f"{name}={raw!r} is not a yes/no value; use 1/0, true/false, yes/no or on/off.")
+    raise ImproperlyConfigured(
+        f"{name}={raw!r} is not a yes/no value; use 1/0, true/false, yes/no or on/off."
+    )
 
 
 def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
@@ -59,7 +61,9 @@ def data_dir() -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise ImproperlyConfigured(f"DESKMATE_DATA_DIR={str(path)!r} cannot be created: {error}") from None
+        raise ImproperlyConfigured(
+            f"DESKMATE_DATA_DIR={str(path)!r} cannot be created: {error}"
+        ) from None
     return path
 
 
@@ -71,7 +75,9 @@ def secret_key(directory: Path, *, production: bool) -> str:
             raise ImproperlyConfigured("DESKMATE_SECRET_KEY must be at least 32 characters long.")
         return value
     if production:
-        raise ImproperlyConfigured("DESKMATE_SECRET_KEY is required when DESKMATE_PRODUCTION is on.")
+        raise ImproperlyConfigured(
+            "DESKMATE_SECRET_KEY is required when DESKMATE_PRODUCTION is on."
+        )
     key_file = directory / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_urlsafe(50))
@@ -101,5 +107,7 @@ def database(directory: Path) -> dict:
         "django.db.backends.postgresql",
         "django.db.backends.sqlite3",
     }:
-        raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL (postgres://…) or SQLite.")
+        raise ImproperlyConfigured(
+            "DATABASE_URL must point to PostgreSQL (postgres://…) or SQLite."
+        )
     return config

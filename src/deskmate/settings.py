@@ -18,7 +18,8 @@ if PRODUCTION and DEBUG:
 
 SECRET_KEY = config.secret_key(DATA_DIR, production=PRODUCTION)
 ALLOWED_HOSTS = config.env_list(
-    "DESKMATE_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+    "DESKMATE_ALLOWED_HOSTS",
+    [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"],
 )
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DESKMATE_ALLOWED_HOSTS is required when DESKMATE_PRODUCTION is on.")
@@ -113,7 +114,9 @@ STORAGES = {
 MEDIA_ROOT = DATA_DIR / "uploads"
 
 # Uploads: the largest import file we accept, and Django's own in-memory bound.
-IMPORT_MAX_UPLOAD_BYTES = config.env_int("DESKMATE_IMPORT_MAX_UPLOAD_MB", 50, minimum=1) * 1024 * 1024
+IMPORT_MAX_UPLOAD_BYTES = (
+    config.env_int("DESKMATE_IMPORT_MAX_UPLOAD_MB", 50, minimum=1) * 1024 * 1024
+)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -140,7 +143,9 @@ TASKS = {
 
 # Programme matching moves to the task worker above these sizes.
 PROGRAMMES_BACKGROUND_ABOVE = config.env_int("DESKMATE_PROGRAMMES_BACKGROUND_ABOVE", 500, minimum=0)
-PROGRAMMES_BACKGROUND_PAIRS_ABOVE = config.env_int("DESKMATE_PROGRAMMES_BACKGROUND_PAIRS_ABOVE", 2000, minimum=0)
+PROGRAMMES_BACKGROUND_PAIRS_ABOVE = config.env_int(
+    "DESKMATE_PROGRAMMES_BACKGROUND_PAIRS_ABOVE", 2000, minimum=0
+)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
@@ -152,5 +157,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": config.env_str("DESKMATE_LOG_LEVEL", "INFO").upper()},
+    "root": {
+        "handlers": ["console"],
+        "level": config.env_str("DESKMATE_LOG_LEVEL", "INFO").upper(),
+    },
 }

@@ -21,14 +21,19 @@ def column(model: type[Model], field: str) -> str:
     return connection.ops.quote_name(model._meta.get_field(field).column)
 
 
-def select(model: type[Model], fields: Sequence[str], where: str = "", order_by: Sequence[str] = ()) -> str:
+def select(
+    model: type[Model], fields: Sequence[str], where: str = "", order_by: Sequence[str] = ()
+) -> str:
     """``SELECT`` of these fields of ``model``, with an optional condition and newest-first order (``-field``)."""
     names = ", ".join(column(model, name) for name in fields)
     sql = f"SELECT {names} FROM {table(model)}"
     if where:
         sql += f" WHERE {where}"
     if order_by:
-        terms = (f"{column(model, name.lstrip('-'))}{' DESC' if name.startswith('-') else ''}" for name in order_by)
+        terms = (
+            f"{column(model, name.lstrip('-'))}{' DESC' if name.startswith('-') else ''}"
+            for name in order_by
+        )
         sql += " ORDER BY " + ", ".join(terms)
     return sql
 

@@ -34,7 +34,9 @@ def _page_for(browser, live_server, email):
 
 
 def tab(page, name):
-    return page.get_by_role("navigation", name="This mentorship").get_by_role("link", name=name, exact=True)
+    return page.get_by_role("navigation", name="This mentorship").get_by_role(
+        "link", name=name, exact=True
+    )
 
 
 def test_from_request_to_a_celebrated_milestone(page, browser, live_server, people):
@@ -72,7 +74,9 @@ def test_from_request_to_a_celebrated_milestone(page, browser, live_server, peop
     tab(page, "Check-ins").click()
     page.get_by_label("Held on").fill(today.isoformat())
     page.get_by_label("Topics").fill("Hiring my first engineer")
-    page.get_by_label("Notes (only the two of you can read them)").fill("Talked through the interview loop.")
+    page.get_by_label("Notes (only the two of you can read them)").fill(
+        "Talked through the interview loop."
+    )
     page.get_by_label("Next check-in on").fill((today + dt.timedelta(days=7)).isoformat())
     page.get_by_role("button", name="Record check-in").click()
     expect(page.get_by_text("Check-in recorded.")).to_be_visible()
@@ -82,7 +86,9 @@ def test_from_request_to_a_celebrated_milestone(page, browser, live_server, peop
     page.get_by_role("textbox", name="Milestone").fill("Run my first retro")
     page.get_by_role("button", name="Add milestone").click()
     page.get_by_role("button", name="Mark Run my first retro done").click()
-    expect(page.get_by_text("Milestone reached: Run my first retro. Congratulations!")).to_be_visible()
+    expect(
+        page.get_by_text("Milestone reached: Run my first retro. Congratulations!")
+    ).to_be_visible()
 
     for someone in (page, mentor_page):
         tab(someone, "Timeline").click()
@@ -94,7 +100,15 @@ def test_from_request_to_a_celebrated_milestone(page, browser, live_server, peop
 
     mentorship = Mentorship.objects.get()
     stranger_page = _page_for(browser, live_server, "sam@example.org")
-    for path in ("", "timeline/", "agreement/", "milestones/", "checkins/", "feedback/", "checkins/next.ics"):
+    for path in (
+        "",
+        "timeline/",
+        "agreement/",
+        "milestones/",
+        "checkins/",
+        "feedback/",
+        "checkins/next.ics",
+    ):
         response = stranger_page.goto(f"/mentorships/{mentorship.pk}/{path}")
         assert response.status == 404, path
     expect(stranger_page.locator("body")).not_to_contain_text("interview loop")
@@ -102,6 +116,8 @@ def test_from_request_to_a_celebrated_milestone(page, browser, live_server, peop
         response = stranger_page.request.get(f"/api/v1/mentorships/{mentorship.pk}{path}")
         assert response.status == 404, path
         assert "interview loop" not in response.text()
-    assert re.search("interview loop", page.request.get(f"/api/v1/mentorships/{mentorship.pk}/checkins").text())
+    assert re.search(
+        "interview loop", page.request.get(f"/api/v1/mentorships/{mentorship.pk}/checkins").text()
+    )
     mentor_page.context.close()
     stranger_page.context.close()

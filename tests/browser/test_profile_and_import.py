@@ -17,7 +17,9 @@ def maya(transactional_db):
 
 
 def run_worker():
-    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "--interval", "0")
+    call_command(
+        "db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "--interval", "0"
+    )
 
 
 def test_edit_profile_and_import_linkedin_archive(page, maya, tmp_path):

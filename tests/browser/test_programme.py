@@ -100,6 +100,8 @@ def test_from_a_new_programme_to_published_mentorships(page, browser, live_serve
     tabs.get_by_role("link", name="Health").click()
     expect(page.locator("#health-tiles")).to_contain_text("3 active mentorships")
     expect(page.locator("#chart-enrolment")).to_be_visible()
-    page.wait_for_function("() => window.Chart && Chart.getChart(document.getElementById('chart-enrolment'))")
+    page.wait_for_function(
+        "() => window.Chart && Chart.getChart(document.getElementById('chart-enrolment'))"
+    )
     page.get_by_text("The numbers").first.click()
     expect(page.locator("#table-enrolment")).to_contain_text("5")

@@ -30,7 +30,9 @@ def test_suggestions_copilots_and_map(page, demo):
     expect(page.locator("#suggestions")).to_contain_text("At a similar career stage")
 
     failed = []
-    page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
+    page.on(
+        "response", lambda response: failed.append(response.url) if response.status >= 400 else None
+    )
     page.get_by_role("link", name="My network").click()
     map_element = page.locator("#network-map")
     expect(map_element).to_have_attribute("data-ready", "true")

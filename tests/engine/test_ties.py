@@ -470,7 +470,11 @@ def test_tie_table_round_trips_through_its_evidence():
     community = Community(
         n_members=4,
         positions=Positions.from_rows(
-            [(0, 1, 5, "2019-01-01", "2021-06-30"), (1, 1, 5, "2020-01-01", None), (2, 1, 5, "2018-01-01", None)]
+            [
+                (0, 1, 5, "2019-01-01", "2021-06-30"),
+                (1, 1, 5, "2020-01-01", None),
+                (2, 1, 5, "2018-01-01", None),
+            ]
         ),
         contacts=Contacts.from_rows([(0, 3), (1, 3)]),
         interactions=Interactions.from_rows([(3, 0, 1, "2024-01-10")]),

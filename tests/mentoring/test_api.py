@@ -18,7 +18,9 @@ SECRET = "My manager is leaving in March"
 @pytest.fixture
 def lived_in(active, mentee, mentor):
     milestone = services.milestone_create(mentorship=active, actor=mentee, title="Run a retro")
-    services.checkin_record(mentorship=active, actor=mentor, held_on=timezone.localdate(), notes=SECRET)
+    services.checkin_record(
+        mentorship=active, actor=mentor, held_on=timezone.localdate(), notes=SECRET
+    )
     services.feedback_give(mentorship=active, actor=mentor, text=SECRET)
     return active, milestone
 
@@ -27,14 +29,29 @@ def _post(client, path, body=None, method="post"):
     return getattr(client, method)(path, json.dumps(body or {}), content_type="application/json")
 
 
-GETS = ["", "/timeline", "/agreement", "/milestones", "/checkins", "/checkins/next.ics", "/feedback", "/surveys"]
+GETS = [
+    "",
+    "/timeline",
+    "/agreement",
+    "/milestones",
+    "/checkins",
+    "/checkins/next.ics",
+    "/feedback",
+    "/surveys",
+]
 WRITES = [
-    ("post", "/accept", {}), ("post", "/decline", {"reason": "x"}), ("post", "/ask-info", {"question": "x"}),
-    ("post", "/answer-info", {"answer": "x"}), ("post", "/withdraw", {}), ("post", "/complete", {}),
+    ("post", "/accept", {}),
+    ("post", "/decline", {"reason": "x"}),
+    ("post", "/ask-info", {"question": "x"}),
+    ("post", "/answer-info", {"answer": "x"}),
+    ("post", "/withdraw", {}),
+    ("post", "/complete", {}),
     ("post", "/end", {"reason": "x"}),
     ("put", "/agreement", {"cadence": "weekly", "duration_weeks": 8}),
-    ("post", "/milestones", {"title": "x"}), ("post", "/milestones/{milestone}/complete", {}),
-    ("post", "/checkins", {"held_on": "2024-01-01"}), ("post", "/feedback", {"text": "x"}),
+    ("post", "/milestones", {"title": "x"}),
+    ("post", "/milestones/{milestone}/complete", {}),
+    ("post", "/checkins", {"held_on": "2024-01-01"}),
+    ("post", "/feedback", {"text": "x"}),
     ("post", "/surveys", {"satisfaction": 3}),
 ]
 
@@ -42,11 +59,18 @@ WRITES = [
 def test_schema_lists_the_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     for path in (
-        "/api/v1/mentorships", "/api/v1/mentorships/{mentorship_id}", "/api/v1/mentorships/{mentorship_id}/accept",
-        "/api/v1/mentorships/{mentorship_id}/checkins", "/api/v1/mentorships/{mentorship_id}/timeline",
-        "/api/v1/mentorships/{mentorship_id}/checkins/next.ics", "/api/v1/mentorships/overview",
-        "/api/v1/mentorships/blocks", "/api/v1/mentorships/reports", "/api/v1/notifications",
-        "/api/v1/notifications/unread-count", "/api/v1/notifications/preferences",
+        "/api/v1/mentorships",
+        "/api/v1/mentorships/{mentorship_id}",
+        "/api/v1/mentorships/{mentorship_id}/accept",
+        "/api/v1/mentorships/{mentorship_id}/checkins",
+        "/api/v1/mentorships/{mentorship_id}/timeline",
+        "/api/v1/mentorships/{mentorship_id}/checkins/next.ics",
+        "/api/v1/mentorships/overview",
+        "/api/v1/mentorships/blocks",
+        "/api/v1/mentorships/reports",
+        "/api/v1/notifications",
+        "/api/v1/notifications/unread-count",
+        "/api/v1/notifications/preferences",
     ):
         assert path in paths
 
@@ -68,27 +92,46 @@ def test_stranger_and_coordinator_read_nothing(lived_in, stranger, coordinator, 
 
 
 @pytest.mark.parametrize("method, suffix, body", WRITES)
-def test_stranger_and_coordinator_write_nothing(lived_in, stranger, coordinator, method, suffix, body):
+def test_stranger_and_coordinator_write_nothing(
+    lived_in, stranger, coordinator, method, suffix, body
+):
     active, milestone = lived_in
     path = f"/api/v1/mentorships/{active.pk}{suffix.format(milestone=milestone.pk)}"
     for member in (stranger, coordinator):
         assert _post(bearer(member), path, body, method).status_code == 404
     active.refresh_from_db()
-    assert (active.state, active.checkins.count(), active.feedback.count(), active.agreement_versions.count()) == (
-        State.ACTIVE, 1, 1, 1,
+    assert (
+        active.state,
+        active.checkins.count(),
+        active.feedback.count(),
+        active.agreement_versions.count(),
+    ) == (
+        State.ACTIVE,
+        1,
+        1,
+        1,
     )
 
 
 def test_request_accept_and_work_through_the_api(mentee, mentor, goal):
     maya, daniel = bearer(mentee), bearer(mentor)
-    created = _post(maya, "/api/v1/mentorships", {
-        "recipient_id": mentor.pk, "message": "Would you?", "goal_ids": [goal.pk], "cadence": "weekly",
-        "duration_weeks": 8,
-    })
+    created = _post(
+        maya,
+        "/api/v1/mentorships",
+        {
+            "recipient_id": mentor.pk,
+            "message": "Would you?",
+            "goal_ids": [goal.pk],
+            "cadence": "weekly",
+            "duration_weeks": 8,
+        },
+    )
     assert created.status_code == 201
     body = created.json()
     assert (body["state"], body["goals"], body["requester"]["name"]) == (
-        "requested", [{"id": goal.pk, "text": "Lead a team"}], "Maya Patel",
+        "requested",
+        [{"id": goal.pk, "text": "Lead a team"}],
+        "Maya Patel",
     )
     pk = body["id"]
     assert _post(maya, f"/api/v1/mentorships/{pk}/accept").status_code == 403
@@ -96,18 +139,36 @@ def test_request_accept_and_work_through_the_api(mentee, mentor, goal):
     milestone = _post(maya, f"/api/v1/mentorships/{pk}/milestones", {"title": "Run a retro"}).json()
     done = _post(daniel, f"/api/v1/mentorships/{pk}/milestones/{milestone['id']}/complete").json()
     assert done["done_by"]["name"] == "Daniel Okafor"
-    checkin = _post(maya, f"/api/v1/mentorships/{pk}/checkins", {
-        "held_on": timezone.localdate().isoformat(), "topics": "Hiring",
-        "next_checkin_on": (timezone.localdate() + dt.timedelta(days=7)).isoformat(),
-    })
+    checkin = _post(
+        maya,
+        f"/api/v1/mentorships/{pk}/checkins",
+        {
+            "held_on": timezone.localdate().isoformat(),
+            "topics": "Hiring",
+            "next_checkin_on": (timezone.localdate() + dt.timedelta(days=7)).isoformat(),
+        },
+    )
     assert checkin.status_code == 201
-    agreement = _post(daniel, f"/api/v1/mentorships/{pk}/agreement", {
-        "cadence": "monthly", "duration_weeks": 13, "goals": "Lead a team", "meeting": "Lunch",
-    }, "put").json()
+    agreement = _post(
+        daniel,
+        f"/api/v1/mentorships/{pk}/agreement",
+        {
+            "cadence": "monthly",
+            "duration_weeks": 13,
+            "goals": "Lead a team",
+            "meeting": "Lunch",
+        },
+        "put",
+    ).json()
     assert (agreement["version"], agreement["updated_by"]["name"]) == (2, "Daniel Okafor")
     timeline = maya.get(f"/api/v1/mentorships/{pk}/timeline").json()
     assert [e["kind"] for e in timeline] == [
-        "agreement", "checkin", "milestone_done", "milestone_added", "accepted", "requested",
+        "agreement",
+        "checkin",
+        "milestone_done",
+        "milestone_added",
+        "accepted",
+        "requested",
     ]
     assert timeline[2]["celebrated"] is True
     ics = maya.get(f"/api/v1/mentorships/{pk}/checkins/next.ics")
@@ -119,14 +180,18 @@ def test_refusals_come_back_as_422_with_the_message(asked, mentee, mentor):
     _post(daniel, f"/api/v1/mentorships/{asked.pk}/decline")
     response = _post(daniel, f"/api/v1/mentorships/{asked.pk}/accept")
     assert response.status_code == 422
-    assert response.json() == {"detail": [{"loc": [], "msg": "This request was declined; it can no longer be accepted."}]}
+    assert response.json() == {
+        "detail": [{"loc": [], "msg": "This request was declined; it can no longer be accepted."}]
+    }
 
 
 def test_cannot_use_someone_elses_goals(mentee, mentor):
     from deskmate.people.services import goal_create
 
     theirs = goal_create(member=mentor, actor=mentor, text="Write a book")
-    response = _post(bearer(mentee), "/api/v1/mentorships", {"recipient_id": mentor.pk, "goal_ids": [theirs.pk]})
+    response = _post(
+        bearer(mentee), "/api/v1/mentorships", {"recipient_id": mentor.pk, "goal_ids": [theirs.pk]}
+    )
     assert response.status_code == 422
     assert Mentorship.objects.count() == 0
 
@@ -134,7 +199,9 @@ def test_cannot_use_someone_elses_goals(mentee, mentor):
 def test_request_to_someone_invisible_is_404(mentee, mentor):
     mentor.visibility = "coordinators"
     mentor.save()
-    assert _post(bearer(mentee), "/api/v1/mentorships", {"recipient_id": mentor.pk}).status_code == 404
+    assert (
+        _post(bearer(mentee), "/api/v1/mentorships", {"recipient_id": mentor.pk}).status_code == 404
+    )
 
 
 def test_list_is_scoped_to_the_viewer(asked, mentee, stranger):
@@ -144,15 +211,24 @@ def test_list_is_scoped_to_the_viewer(asked, mentee, stranger):
 
 def test_overview_is_for_coordinators_and_has_no_content(lived_in, coordinator, stranger):
     rows = bearer(coordinator).get("/api/v1/mentorships/overview").json()
-    assert (rows[0]["checkin_count"], rows[0]["feedback_count"], rows[0]["milestone_count"]) == (1, 1, 1)
+    assert (rows[0]["checkin_count"], rows[0]["feedback_count"], rows[0]["milestone_count"]) == (
+        1,
+        1,
+        1,
+    )
     assert SECRET not in json.dumps(rows) and "message" not in rows[0]
     assert bearer(stranger).get("/api/v1/mentorships/overview").status_code == 403
 
 
 def test_availability_api(mentor, stranger):
-    response = _post(bearer(mentor), "/api/v1/mentorships/availability", {"unavailable": True}, "put")
+    response = _post(
+        bearer(mentor), "/api/v1/mentorships/availability", {"unavailable": True}, "put"
+    )
     assert response.json() == {"unavailable": True, "inactive": False}
-    assert bearer(stranger).get("/api/v1/mentorships/availability").json() == {"unavailable": False, "inactive": False}
+    assert bearer(stranger).get("/api/v1/mentorships/availability").json() == {
+        "unavailable": False,
+        "inactive": False,
+    }
 
 
 def test_anonymous_is_refused(client, active):

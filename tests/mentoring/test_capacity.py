@@ -35,11 +35,15 @@ def test_capacity_holds_in_sequence(mentor):
 def test_a_full_mentor_takes_no_new_requests_but_copilots_are_not_counted(mentor, mentee, stranger):
     mentor.mentee_capacity = 1
     mentor.save()
-    services.mentorship_accept(mentorship=services.mentorship_request(requester=mentee, recipient=mentor), actor=mentor)
+    services.mentorship_accept(
+        mentorship=services.mentorship_request(requester=mentee, recipient=mentor), actor=mentor
+    )
     with pytest.raises(ValidationError) as refused:
         services.mentorship_request(requester=stranger, recipient=mentor)
     assert refused.value.messages == [services.MENTOR_FULL]
-    copilot = services.mentorship_request(requester=stranger, recipient=mentor, kind=Mentorship.Kind.COPILOT)
+    copilot = services.mentorship_request(
+        requester=stranger, recipient=mentor, kind=Mentorship.Kind.COPILOT
+    )
     services.mentorship_accept(mentorship=copilot, actor=mentor)
     assert selectors.active_mentee_count(mentor) == 1
 
@@ -54,22 +58,42 @@ def test_a_finished_mentorship_frees_the_place(active, mentor, stranger):
 
 
 @pytest.mark.django_db
-def test_programme_match_creates_an_active_mentorship_within_capacity(mentor, mentee, stranger, coordinator):
+def test_programme_match_creates_an_active_mentorship_within_capacity(
+    mentor, mentee, stranger, coordinator
+):
     mentor.mentee_capacity = 1
     mentor.save()
     matched = services.mentorship_create_from_match(
-        mentor=mentor, mentee=mentee, kind=Mentorship.Kind.MENTORSHIP, programme=42, actor=coordinator
+        mentor=mentor,
+        mentee=mentee,
+        kind=Mentorship.Kind.MENTORSHIP,
+        programme=42,
+        actor=coordinator,
     )
-    assert (matched.state, matched.origin, matched.programme_id, matched.requester, matched.recipient) == (
-        State.ACTIVE, "programme", 42, mentee, mentor,
+    assert (
+        matched.state,
+        matched.origin,
+        matched.programme_id,
+        matched.requester,
+        matched.recipient,
+    ) == (
+        State.ACTIVE,
+        "programme",
+        42,
+        mentee,
+        mentor,
     )
     assert selectors.current_agreement(matched).version == 1
     with pytest.raises(ValidationError) as refused:
-        services.mentorship_create_from_match(mentor=mentor, mentee=stranger, kind="mentorship", actor=coordinator)
+        services.mentorship_create_from_match(
+            mentor=mentor, mentee=stranger, kind="mentorship", actor=coordinator
+        )
     assert refused.value.messages == [services.MENTOR_FULL]
     services.block_create(blocker=stranger, blocked=mentee)
     with pytest.raises(ValidationError) as refused:
-        services.mentorship_create_from_match(mentor=stranger, mentee=mentee, kind="copilot", actor=coordinator)
+        services.mentorship_create_from_match(
+            mentor=stranger, mentee=mentee, kind="copilot", actor=coordinator
+        )
     assert refused.value.messages == [services.UNAVAILABLE]
 
 
@@ -99,14 +123,20 @@ def _race(targets):
 @pytest.mark.django_db(transaction=True)
 def test_two_acceptances_of_the_last_place_make_one_mentorship(mentor):
     if connection.vendor != "postgresql":
-        pytest.skip("Row locks under real concurrency need PostgreSQL; SQLite serialises writers anyway.")
+        pytest.skip(
+            "Row locks under real concurrency need PostgreSQL; SQLite serialises writers anyway."
+        )
     mentor.mentee_capacity = 1
     mentor.save()
-    first, second = (services.mentorship_request(requester=m, recipient=mentor) for m in _mentees(2))
-    outcomes = _race([
-        lambda: services.mentorship_accept(mentorship=first, actor=mentor),
-        lambda: services.mentorship_accept(mentorship=second, actor=mentor),
-    ])
+    first, second = (
+        services.mentorship_request(requester=m, recipient=mentor) for m in _mentees(2)
+    )
+    outcomes = _race(
+        [
+            lambda: services.mentorship_accept(mentorship=first, actor=mentor),
+            lambda: services.mentorship_accept(mentorship=second, actor=mentor),
+        ]
+    )
     accepted = [o for o in outcomes if isinstance(o, Mentorship)]
     refused = [o for o in outcomes if isinstance(o, ValidationError)]
     assert (len(accepted), len(refused)) == (1, 1), outcomes
@@ -118,17 +148,21 @@ def test_two_acceptances_of_the_last_place_make_one_mentorship(mentor):
 @pytest.mark.django_db(transaction=True)
 def test_a_match_and_an_acceptance_race_for_the_last_place(mentor, coordinator):
     if connection.vendor != "postgresql":
-        pytest.skip("Row locks under real concurrency need PostgreSQL; SQLite serialises writers anyway.")
+        pytest.skip(
+            "Row locks under real concurrency need PostgreSQL; SQLite serialises writers anyway."
+        )
     mentor.mentee_capacity = 1
     mentor.save()
     asker, matched = _mentees(2)
     request = services.mentorship_request(requester=asker, recipient=mentor)
-    outcomes = _race([
-        lambda: services.mentorship_accept(mentorship=request, actor=mentor),
-        lambda: services.mentorship_create_from_match(
-            mentor=mentor, mentee=matched, kind="mentorship", actor=coordinator
-        ),
-    ])
+    outcomes = _race(
+        [
+            lambda: services.mentorship_accept(mentorship=request, actor=mentor),
+            lambda: services.mentorship_create_from_match(
+                mentor=mentor, mentee=matched, kind="mentorship", actor=coordinator
+            ),
+        ]
+    )
     assert sorted(type(o).__name__ for o in outcomes) == ["Mentorship", "ValidationError"], outcomes
     assert Mentorship.objects.filter(state=State.ACTIVE, recipient=mentor).count() == 1
 
@@ -137,7 +171,13 @@ def test_a_match_and_an_acceptance_race_for_the_last_place(mentor, coordinator):
 @pytest.mark.django_db(transaction=True)
 def test_the_same_request_sent_twice_at_once_is_kept_once(mentee, mentor):
     if connection.vendor != "postgresql":
-        pytest.skip("Row locks under real concurrency need PostgreSQL; SQLite serialises writers anyway.")
+        pytest.skip(
+            "Row locks under real concurrency need PostgreSQL; SQLite serialises writers anyway."
+        )
     outcomes = _race([lambda: services.mentorship_request(requester=mentee, recipient=mentor)] * 3)
-    assert sorted(type(o).__name__ for o in outcomes) == ["Mentorship", "ValidationError", "ValidationError"]
+    assert sorted(type(o).__name__ for o in outcomes) == [
+        "Mentorship",
+        "ValidationError",
+        "ValidationError",
+    ]
     assert Mentorship.objects.filter(requester=mentee, recipient=mentor).count() == 1

@@ -15,22 +15,32 @@ from tests.conftest import make_member
 pytestmark = pytest.mark.django_db
 
 
-def test_request_is_recorded_with_its_goals_audit_event_and_notification(asked, mentee, mentor, goal):
+def test_request_is_recorded_with_its_goals_audit_event_and_notification(
+    asked, mentee, mentor, goal
+):
     assert (asked.state, asked.kind, asked.requester, asked.recipient) == (
-        State.REQUESTED, Mentorship.Kind.MENTORSHIP, mentee, mentor,
+        State.REQUESTED,
+        Mentorship.Kind.MENTORSHIP,
+        mentee,
+        mentor,
     )
     assert list(asked.goals.all()) == [goal]
     assert asked.expires_at - asked.created_at == dt.timedelta(days=14)
     audit = AuditEntry.objects.get(action="mentorship_request")
     assert (audit.actor, audit.subject_type, audit.subject_id, audit.details) == (
-        mentee, "mentorship", asked.pk, {"recipient": str(mentor.pk), "kind": "mentorship"},
+        mentee,
+        "mentorship",
+        asked.pk,
+        {"recipient": str(mentor.pk), "kind": "mentorship"},
     )
     assert list(Event.objects.values_list("kind", "text")) == [
         ("requested", "Maya Patel asked Daniel Okafor for mentorship.")
     ]
     told = Notification.objects.get(recipient=mentor)
     assert (told.kind, told.title, told.url) == (
-        "request_new", "Maya Patel asks you for mentorship", f"/mentorships/{asked.pk}/",
+        "request_new",
+        "Maya Patel asks you for mentorship",
+        f"/mentorships/{asked.pk}/",
     )
     assert EmailDelivery.objects.filter(notification=told, status="pending").count() == 1
 
@@ -46,7 +56,9 @@ def test_cannot_ask_yourself(mentee):
     assert Mentorship.objects.count() == 0
 
 
-@pytest.mark.parametrize("why", ["not_open", "paused", "blocked_by_them", "blocked_by_me", "signed_out_for_good"])
+@pytest.mark.parametrize(
+    "why", ["not_open", "paused", "blocked_by_them", "blocked_by_me", "signed_out_for_good"]
+)
 def test_every_unavailable_person_reads_the_same(why, mentee, mentor):
     if why == "not_open":
         mentor.open_to_mentoring = False
@@ -71,13 +83,17 @@ def test_a_blocked_member_cannot_ask_the_blocker_either(mentee, mentor):
 
 
 def test_copilots_need_not_be_open_to_mentoring(mentee, stranger):
-    copilot = services.mentorship_request(requester=mentee, recipient=stranger, kind=Mentorship.Kind.COPILOT)
+    copilot = services.mentorship_request(
+        requester=mentee, recipient=stranger, kind=Mentorship.Kind.COPILOT
+    )
     assert copilot.state == State.REQUESTED
 
 
 def test_one_open_request_per_person(asked, mentee, mentor):
     _refused(services.ALREADY_ASKED, requester=mentee, recipient=mentor)
-    _refused(services.THEY_ASKED_YOU, requester=mentor, recipient=mentee, kind=Mentorship.Kind.COPILOT)
+    _refused(
+        services.THEY_ASKED_YOU, requester=mentor, recipient=mentee, kind=Mentorship.Kind.COPILOT
+    )
     assert Mentorship.objects.count() == 1
 
 
@@ -98,14 +114,17 @@ def test_no_second_request_while_active(active, mentee, mentor):
 def test_open_request_limit(mentee, settings):
     settings.MENTORING_MAX_OPEN_REQUESTS = 2
     mentors = [
-        make_member(f"m{n}@example.org", f"Mentor{n}", "X", open_to_mentoring=True, mentee_capacity=1)
+        make_member(
+            f"m{n}@example.org", f"Mentor{n}", "X", open_to_mentoring=True, mentee_capacity=1
+        )
         for n in range(3)
     ]
     for mentor in mentors[:2]:
         services.mentorship_request(requester=mentee, recipient=mentor)
     _refused(
         "You have 2 open requests; wait for an answer or withdraw one before asking again.",
-        requester=mentee, recipient=mentors[2],
+        requester=mentee,
+        recipient=mentors[2],
     )
     assert selectors.open_request_count(mentee) == 2
 
@@ -124,10 +143,15 @@ def test_duration_bounds(mentee, mentor):
     assert Mentorship.objects.count() == 0
 
 
-@pytest.mark.parametrize("service, actor_is", [
-    ("mentorship_accept", "requester"), ("mentorship_decline", "requester"),
-    ("mentorship_ask_info", "requester"), ("mentorship_withdraw", "recipient"),
-])
+@pytest.mark.parametrize(
+    "service, actor_is",
+    [
+        ("mentorship_accept", "requester"),
+        ("mentorship_decline", "requester"),
+        ("mentorship_ask_info", "requester"),
+        ("mentorship_withdraw", "recipient"),
+    ],
+)
 def test_only_the_right_side_answers(asked, mentee, mentor, service, actor_is):
     actor = mentee if actor_is == "requester" else mentor
     kwargs = {"question": "?"} if service == "mentorship_ask_info" else {}
@@ -150,11 +174,17 @@ def test_accept_starts_the_mentorship_with_a_first_agreement(asked, mentee, ment
     active = services.mentorship_accept(mentorship=asked, actor=mentor)
     today = timezone.localdate()
     assert (active.state, active.started_on, active.ends_on, active.next_checkin_on) == (
-        State.ACTIVE, today, today + dt.timedelta(weeks=26), today + dt.timedelta(days=14),
+        State.ACTIVE,
+        today,
+        today + dt.timedelta(weeks=26),
+        today + dt.timedelta(days=14),
     )
     agreement = selectors.current_agreement(active)
     assert (agreement.version, agreement.goals, agreement.cadence, agreement.updated_by) == (
-        1, "Lead a team", "fortnightly", mentor,
+        1,
+        "Lead a team",
+        "fortnightly",
+        mentor,
     )
     told = Notification.objects.get(recipient=mentee)
     assert told.title == "Daniel Okafor accepted your request"
@@ -165,7 +195,9 @@ def test_ask_and_answer_for_more_information(asked, mentee, mentor):
     services.mentorship_answer_info(mentorship=asked, actor=mentee, answer="Payments.")
     asked.refresh_from_db()
     assert asked.state == State.REQUESTED
-    assert list(asked.info_requests.values_list("question", "answer")) == [("Which team are you on?", "Payments.")]
+    assert list(asked.info_requests.values_list("question", "answer")) == [
+        ("Which team are you on?", "Payments.")
+    ]
     assert [n.title for n in Notification.objects.filter(recipient=mentee)] == [
         "Daniel Okafor would like to know more before answering"
     ]
@@ -203,7 +235,9 @@ def test_expiry_while_waiting_on_the_requester_leaves_the_mentor_active(asked, m
     assert selectors.inactive_mentor_ids() == set()
 
 
-def test_long_silence_marks_inactive_and_signing_in_brings_them_back(asked, mentor, settings, client):
+def test_long_silence_marks_inactive_and_signing_in_brings_them_back(
+    asked, mentor, settings, client
+):
     settings.MENTORING_INACTIVE_AFTER_DAYS = 3
     assert services.mentors_mark_inactive(now=timezone.now() + dt.timedelta(days=2)) == 0
     assert services.mentors_mark_inactive(now=timezone.now() + dt.timedelta(days=4)) == 1

@@ -58,9 +58,15 @@ def test_block_pages(as_mentee, as_stranger, mentee, mentor):
 
 def test_block_api(mentee, mentor, stranger):
     maya = bearer(mentee)
-    created = maya.post("/api/v1/mentorships/blocks", json.dumps({"member_id": mentor.pk}), content_type="application/json")
+    created = maya.post(
+        "/api/v1/mentorships/blocks",
+        json.dumps({"member_id": mentor.pk}),
+        content_type="application/json",
+    )
     assert created.status_code == 201
-    assert [b["blocked"]["id"] for b in maya.get("/api/v1/mentorships/blocks").json()] == [mentor.pk]
+    assert [b["blocked"]["id"] for b in maya.get("/api/v1/mentorships/blocks").json()] == [
+        mentor.pk
+    ]
     assert bearer(stranger).get("/api/v1/mentorships/blocks").json() == []
     assert bearer(stranger).delete(f"/api/v1/mentorships/blocks/{mentor.pk}").status_code == 404
     assert maya.delete(f"/api/v1/mentorships/blocks/{mentor.pk}").status_code == 204
@@ -68,14 +74,22 @@ def test_block_api(mentee, mentor, stranger):
 
 def test_report_flow(active, mentee, coordinator, stranger):
     report = services.report_create(reporter=mentee, mentorship=active, text="He keeps cancelling.")
-    assert Notification.objects.get(recipient=coordinator, kind="report_new").url == f"/safety/reports/{report.pk}/"
+    assert (
+        Notification.objects.get(recipient=coordinator, kind="report_new").url
+        == f"/safety/reports/{report.pk}/"
+    )
     with pytest.raises(PermissionDenied):
         services.report_resolve(report=report, actor=stranger, outcome="x")
-    services.report_resolve(report=report, actor=coordinator, outcome="We talked with him; sessions resume.")
+    services.report_resolve(
+        report=report, actor=coordinator, outcome="We talked with him; sessions resume."
+    )
     report.refresh_from_db()
     assert (report.status, report.resolved_by) == (Report.Status.RESOLVED, coordinator)
     told = Notification.objects.get(recipient=mentee, kind="report_outcome")
-    assert (told.title, told.body) == ("Your report has been looked at", "We talked with him; sessions resume.")
+    assert (told.title, told.body) == (
+        "Your report has been looked at",
+        "We talked with him; sessions resume.",
+    )
     with pytest.raises(ValidationError) as refused:
         services.report_resolve(report=report, actor=coordinator, outcome="Again")
     assert refused.value.messages == [services.REPORT_ALREADY_CLOSED]
@@ -88,40 +102,67 @@ def test_only_the_two_can_report_their_mentorship(active, stranger):
 
 
 def test_report_pages(active, mentor, as_mentee, as_stranger, as_coordinator):
-    response = as_mentee.post(reverse("report_member", args=[mentor.pk]), {"text": "Rude in a check-in."})
+    response = as_mentee.post(
+        reverse("report_member", args=[mentor.pk]), {"text": "Rude in a check-in."}
+    )
     assert response.status_code == 302
     report = Report.objects.get()
     assert as_mentee.get(reverse("reports")).status_code == 403
     assert as_stranger.get(reverse("reports")).status_code == 403
     assert as_stranger.get(reverse("report_detail", args=[report.pk])).status_code == 403
-    assert as_stranger.post(reverse("report_mentorship", args=[active.pk]), {"text": "x"}).status_code == 404
-    assert "Rude in a check-in." in as_coordinator.get(reverse("report_detail", args=[report.pk])).content.decode()
+    assert (
+        as_stranger.post(reverse("report_mentorship", args=[active.pk]), {"text": "x"}).status_code
+        == 404
+    )
+    assert (
+        "Rude in a check-in."
+        in as_coordinator.get(reverse("report_detail", args=[report.pk])).content.decode()
+    )
     assert "Daniel Okafor" in as_coordinator.get(reverse("reports")).content.decode()
-    as_coordinator.post(reverse("report_detail", args=[report.pk]), {"outcome": "Spoken to.", "dismissed": ""})
+    as_coordinator.post(
+        reverse("report_detail", args=[report.pk]), {"outcome": "Spoken to.", "dismissed": ""}
+    )
     assert "Spoken to." in as_mentee.get(reverse("my_reports")).content.decode()
     assert "Spoken to." not in as_stranger.get(reverse("my_reports")).content.decode()
 
 
 def test_report_api(active, mentee, coordinator, stranger):
     created = bearer(mentee).post(
-        "/api/v1/mentorships/reports", json.dumps({"mentorship_id": active.pk, "text": "Worried"}),
+        "/api/v1/mentorships/reports",
+        json.dumps({"mentorship_id": active.pk, "text": "Worried"}),
         content_type="application/json",
     )
     assert created.status_code == 201
-    assert bearer(stranger).post(
-        "/api/v1/mentorships/reports", json.dumps({"mentorship_id": active.pk, "text": "x"}),
-        content_type="application/json",
-    ).status_code == 404
+    assert (
+        bearer(stranger)
+        .post(
+            "/api/v1/mentorships/reports",
+            json.dumps({"mentorship_id": active.pk, "text": "x"}),
+            content_type="application/json",
+        )
+        .status_code
+        == 404
+    )
     assert bearer(stranger).get("/api/v1/mentorships/reports").status_code == 403
     queue = bearer(coordinator).get("/api/v1/mentorships/reports").json()
     assert [r["text"] for r in queue] == ["Worried"]
     pk = queue[0]["id"]
-    assert bearer(stranger).post(
-        f"/api/v1/mentorships/reports/{pk}/resolve", json.dumps({"outcome": "x"}), content_type="application/json"
-    ).status_code == 404
+    assert (
+        bearer(stranger)
+        .post(
+            f"/api/v1/mentorships/reports/{pk}/resolve",
+            json.dumps({"outcome": "x"}),
+            content_type="application/json",
+        )
+        .status_code
+        == 404
+    )
     resolved = bearer(coordinator).post(
-        f"/api/v1/mentorships/reports/{pk}/resolve", json.dumps({"outcome": "Handled", "dismissed": True}),
+        f"/api/v1/mentorships/reports/{pk}/resolve",
+        json.dumps({"outcome": "Handled", "dismissed": True}),
         content_type="application/json",
     )
     assert resolved.json()["status"] == "dismissed"
-    assert [r["outcome"] for r in bearer(mentee).get("/api/v1/mentorships/reports/mine").json()] == ["Handled"]
+    assert [
+        r["outcome"] for r in bearer(mentee).get("/api/v1/mentorships/reports/mine").json()
+    ] == ["Handled"]

@@ -28,58 +28,142 @@ ALLOWED = {
 }
 
 REFUSED = {
-    ("requested", "answer_info"): "This request is waiting for an answer; there is no open question to answer.",
-    ("requested", "complete"): "This request is waiting for an answer; only an active mentorship can be completed.",
-    ("requested", "end_early"): "This request is waiting for an answer; only an active mentorship can be ended early.",
-    ("info_requested", "ask_info"): "You have already asked for more information; wait for the answer.",
-    ("info_requested", "complete"): "This request is waiting for more information from the person asking; only an active mentorship can be completed.",
-    ("info_requested", "end_early"): "This request is waiting for more information from the person asking; only an active mentorship can be ended early.",
+    (
+        "requested",
+        "answer_info",
+    ): "This request is waiting for an answer; there is no open question to answer.",
+    (
+        "requested",
+        "complete",
+    ): "This request is waiting for an answer; only an active mentorship can be completed.",
+    (
+        "requested",
+        "end_early",
+    ): "This request is waiting for an answer; only an active mentorship can be ended early.",
+    (
+        "info_requested",
+        "ask_info",
+    ): "You have already asked for more information; wait for the answer.",
+    (
+        "info_requested",
+        "complete",
+    ): "This request is waiting for more information from the person asking; only an active mentorship can be completed.",
+    (
+        "info_requested",
+        "end_early",
+    ): "This request is waiting for more information from the person asking; only an active mentorship can be ended early.",
     ("active", "accept"): "This mentorship is already active; it can no longer be accepted.",
     ("active", "decline"): "This mentorship is already active; it can no longer be declined.",
-    ("active", "ask_info"): "This mentorship is already active; it is too late to ask for more information.",
-    ("active", "answer_info"): "This mentorship is already active; there is no open question to answer.",
+    (
+        "active",
+        "ask_info",
+    ): "This mentorship is already active; it is too late to ask for more information.",
+    (
+        "active",
+        "answer_info",
+    ): "This mentorship is already active; there is no open question to answer.",
     ("active", "withdraw"): "This mentorship is already active; it can no longer be withdrawn.",
     ("active", "expire"): "This mentorship is already active; it can no longer expire.",
     ("completed", "accept"): "This mentorship is completed; it can no longer be accepted.",
     ("completed", "decline"): "This mentorship is completed; it can no longer be declined.",
-    ("completed", "ask_info"): "This mentorship is completed; it is too late to ask for more information.",
-    ("completed", "answer_info"): "This mentorship is completed; there is no open question to answer.",
+    (
+        "completed",
+        "ask_info",
+    ): "This mentorship is completed; it is too late to ask for more information.",
+    (
+        "completed",
+        "answer_info",
+    ): "This mentorship is completed; there is no open question to answer.",
     ("completed", "withdraw"): "This mentorship is completed; it can no longer be withdrawn.",
     ("completed", "expire"): "This mentorship is completed; it can no longer expire.",
-    ("completed", "complete"): "This mentorship is completed; only an active mentorship can be completed.",
-    ("completed", "end_early"): "This mentorship is completed; only an active mentorship can be ended early.",
+    (
+        "completed",
+        "complete",
+    ): "This mentorship is completed; only an active mentorship can be completed.",
+    (
+        "completed",
+        "end_early",
+    ): "This mentorship is completed; only an active mentorship can be ended early.",
     ("declined", "accept"): "This request was declined; it can no longer be accepted.",
     ("declined", "decline"): "This request was declined; it can no longer be declined.",
-    ("declined", "ask_info"): "This request was declined; it is too late to ask for more information.",
+    (
+        "declined",
+        "ask_info",
+    ): "This request was declined; it is too late to ask for more information.",
     ("declined", "answer_info"): "This request was declined; there is no open question to answer.",
     ("declined", "withdraw"): "This request was declined; it can no longer be withdrawn.",
     ("declined", "expire"): "This request was declined; it can no longer expire.",
-    ("declined", "complete"): "This request was declined; only an active mentorship can be completed.",
-    ("declined", "end_early"): "This request was declined; only an active mentorship can be ended early.",
+    (
+        "declined",
+        "complete",
+    ): "This request was declined; only an active mentorship can be completed.",
+    (
+        "declined",
+        "end_early",
+    ): "This request was declined; only an active mentorship can be ended early.",
     ("withdrawn", "accept"): "This request was withdrawn; it can no longer be accepted.",
     ("withdrawn", "decline"): "This request was withdrawn; it can no longer be declined.",
-    ("withdrawn", "ask_info"): "This request was withdrawn; it is too late to ask for more information.",
-    ("withdrawn", "answer_info"): "This request was withdrawn; there is no open question to answer.",
+    (
+        "withdrawn",
+        "ask_info",
+    ): "This request was withdrawn; it is too late to ask for more information.",
+    (
+        "withdrawn",
+        "answer_info",
+    ): "This request was withdrawn; there is no open question to answer.",
     ("withdrawn", "withdraw"): "This request was withdrawn; it can no longer be withdrawn.",
     ("withdrawn", "expire"): "This request was withdrawn; it can no longer expire.",
-    ("withdrawn", "complete"): "This request was withdrawn; only an active mentorship can be completed.",
-    ("withdrawn", "end_early"): "This request was withdrawn; only an active mentorship can be ended early.",
+    (
+        "withdrawn",
+        "complete",
+    ): "This request was withdrawn; only an active mentorship can be completed.",
+    (
+        "withdrawn",
+        "end_early",
+    ): "This request was withdrawn; only an active mentorship can be ended early.",
     ("expired", "accept"): "This request expired without an answer; it can no longer be accepted.",
     ("expired", "decline"): "This request expired without an answer; it can no longer be declined.",
-    ("expired", "ask_info"): "This request expired without an answer; it is too late to ask for more information.",
-    ("expired", "answer_info"): "This request expired without an answer; there is no open question to answer.",
-    ("expired", "withdraw"): "This request expired without an answer; it can no longer be withdrawn.",
+    (
+        "expired",
+        "ask_info",
+    ): "This request expired without an answer; it is too late to ask for more information.",
+    (
+        "expired",
+        "answer_info",
+    ): "This request expired without an answer; there is no open question to answer.",
+    (
+        "expired",
+        "withdraw",
+    ): "This request expired without an answer; it can no longer be withdrawn.",
     ("expired", "expire"): "This request expired without an answer; it can no longer expire.",
-    ("expired", "complete"): "This request expired without an answer; only an active mentorship can be completed.",
-    ("expired", "end_early"): "This request expired without an answer; only an active mentorship can be ended early.",
+    (
+        "expired",
+        "complete",
+    ): "This request expired without an answer; only an active mentorship can be completed.",
+    (
+        "expired",
+        "end_early",
+    ): "This request expired without an answer; only an active mentorship can be ended early.",
     ("ended_early", "accept"): "This mentorship was ended early; it can no longer be accepted.",
     ("ended_early", "decline"): "This mentorship was ended early; it can no longer be declined.",
-    ("ended_early", "ask_info"): "This mentorship was ended early; it is too late to ask for more information.",
-    ("ended_early", "answer_info"): "This mentorship was ended early; there is no open question to answer.",
+    (
+        "ended_early",
+        "ask_info",
+    ): "This mentorship was ended early; it is too late to ask for more information.",
+    (
+        "ended_early",
+        "answer_info",
+    ): "This mentorship was ended early; there is no open question to answer.",
     ("ended_early", "withdraw"): "This mentorship was ended early; it can no longer be withdrawn.",
     ("ended_early", "expire"): "This mentorship was ended early; it can no longer expire.",
-    ("ended_early", "complete"): "This mentorship was ended early; only an active mentorship can be completed.",
-    ("ended_early", "end_early"): "This mentorship was ended early; only an active mentorship can be ended early.",
+    (
+        "ended_early",
+        "complete",
+    ): "This mentorship was ended early; only an active mentorship can be completed.",
+    (
+        "ended_early",
+        "end_early",
+    ): "This mentorship was ended early; only an active mentorship can be ended early.",
 }
 
 EVERY_PAIR = [(state.value, action.value) for state in State for action in Action]
@@ -102,8 +186,13 @@ def test_next_state(state, action):
 
 
 def test_named_refusals():
-    assert states.CANNOT_ACCEPT_DECLINED == "This request was declined; it can no longer be accepted."
-    assert states.ALREADY_ASKED_INFO == "You have already asked for more information; wait for the answer."
+    assert (
+        states.CANNOT_ACCEPT_DECLINED == "This request was declined; it can no longer be accepted."
+    )
+    assert (
+        states.ALREADY_ASKED_INFO
+        == "You have already asked for more information; wait for the answer."
+    )
 
 
 def _act(action: str, mentorship: Mentorship, *, mentee, mentor) -> None:
@@ -126,9 +215,14 @@ def _act(action: str, mentorship: Mentorship, *, mentee, mentor) -> None:
 
 
 AUDIT_ACTION = {
-    "accept": "mentorship_accept", "decline": "mentorship_decline", "ask_info": "mentorship_ask_info",
-    "answer_info": "mentorship_answer_info", "withdraw": "mentorship_withdraw",
-    "complete": "mentorship_complete", "end_early": "mentorship_end_early", "expire": "mentorship_expire",
+    "accept": "mentorship_accept",
+    "decline": "mentorship_decline",
+    "ask_info": "mentorship_ask_info",
+    "answer_info": "mentorship_answer_info",
+    "withdraw": "mentorship_withdraw",
+    "complete": "mentorship_complete",
+    "end_early": "mentorship_end_early",
+    "expire": "mentorship_expire",
 }
 
 

@@ -14,9 +14,18 @@ from tests.conftest import client_for
 pytestmark = pytest.mark.django_db
 
 MENTORSHIP_PAGES = [
-    "mentorship_detail", "mentorship_timeline", "mentorship_agreement", "mentorship_milestones",
-    "mentorship_checkins", "mentorship_calendar", "mentorship_feedback", "mentorship_surveys",
-    "mentorship_decline", "mentorship_ask_info", "mentorship_answer_info", "mentorship_end_early",
+    "mentorship_detail",
+    "mentorship_timeline",
+    "mentorship_agreement",
+    "mentorship_milestones",
+    "mentorship_checkins",
+    "mentorship_calendar",
+    "mentorship_feedback",
+    "mentorship_surveys",
+    "mentorship_decline",
+    "mentorship_ask_info",
+    "mentorship_answer_info",
+    "mentorship_end_early",
     "report_mentorship",
 ]
 MENTORSHIP_POSTS = ["mentorship_accept", "mentorship_withdraw", "mentorship_complete"]
@@ -27,7 +36,9 @@ SECRET = "My manager is leaving in March"
 def lived_in(active, mentee, mentor):
     """An active mentorship with something private in every corner."""
     milestone = services.milestone_create(mentorship=active, actor=mentee, title="Run a retro")
-    services.checkin_record(mentorship=active, actor=mentor, held_on=timezone.localdate(), notes=SECRET)
+    services.checkin_record(
+        mentorship=active, actor=mentor, held_on=timezone.localdate(), notes=SECRET
+    )
     services.feedback_give(mentorship=active, actor=mentor, text=SECRET)
     return active, milestone
 
@@ -40,7 +51,9 @@ def test_the_two_people_open_every_page(lived_in, as_mentee, as_mentor, name):
 
 
 @pytest.mark.parametrize("name", MENTORSHIP_PAGES)
-def test_stranger_and_coordinator_get_404_on_every_page(lived_in, as_stranger, as_coordinator, admin_member, name):
+def test_stranger_and_coordinator_get_404_on_every_page(
+    lived_in, as_stranger, as_coordinator, admin_member, name
+):
     active, _ = lived_in
     for client in (as_stranger, as_coordinator, client_for(admin_member)):
         response = client.get(reverse(name, args=[active.pk]))
@@ -58,8 +71,13 @@ def test_stranger_cannot_act(asked, active, as_stranger, name):
 
 def test_stranger_cannot_complete_a_milestone_or_record_a_checkin(lived_in, as_stranger):
     active, milestone = lived_in
-    assert as_stranger.post(reverse("milestone_complete", args=[active.pk, milestone.pk])).status_code == 404
-    response = as_stranger.post(reverse("mentorship_checkins", args=[active.pk]), {"held_on": "2024-01-01"})
+    assert (
+        as_stranger.post(reverse("milestone_complete", args=[active.pk, milestone.pk])).status_code
+        == 404
+    )
+    response = as_stranger.post(
+        reverse("mentorship_checkins", args=[active.pk]), {"held_on": "2024-01-01"}
+    )
     assert response.status_code == 404
     assert (Milestone.objects.get().done_at, CheckIn.objects.count()) == (None, 1)
 
@@ -68,7 +86,10 @@ def test_a_milestone_of_another_mentorship_is_404(lived_in, mentee, stranger, as
     active, milestone = lived_in
     other = services.mentorship_request(requester=mentee, recipient=stranger, kind="copilot")
     other = services.mentorship_accept(mentorship=other, actor=stranger)
-    assert as_mentee.post(reverse("milestone_complete", args=[other.pk, milestone.pk])).status_code == 404
+    assert (
+        as_mentee.post(reverse("milestone_complete", args=[other.pk, milestone.pk])).status_code
+        == 404
+    )
 
 
 def test_ask_page_sends_a_request(as_mentee, mentee, mentor, goal):
@@ -77,19 +98,34 @@ def test_ask_page_sends_a_request(as_mentee, mentee, mentor, goal):
     assert "Lead a team" in page.content.decode()
     response = as_mentee.post(
         reverse("mentorship_ask", args=[mentor.pk]),
-        {"kind": "mentorship", "message": "Would you?", "goals": [goal.pk], "cadence": "monthly", "duration_weeks": "13"},
+        {
+            "kind": "mentorship",
+            "message": "Would you?",
+            "goals": [goal.pk],
+            "cadence": "monthly",
+            "duration_weeks": "13",
+        },
     )
     mentorship = Mentorship.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("mentorship_detail", args=[mentorship.pk])
-    assert (mentorship.cadence, mentorship.duration_weeks, list(mentorship.goals.all())) == ("monthly", 13, [goal])
+    assert (mentorship.cadence, mentorship.duration_weeks, list(mentorship.goals.all())) == (
+        "monthly",
+        13,
+        [goal],
+    )
 
 
 def test_ask_page_shows_the_refusal_and_saves_nothing(as_mentee, mentee, mentor):
     services.availability_update(member=mentor, unavailable=True, actor=mentor)
     response = as_mentee.post(
         reverse("mentorship_ask", args=[mentor.pk]),
-        {"kind": "mentorship", "message": "Would you?", "cadence": "monthly", "duration_weeks": "13"},
+        {
+            "kind": "mentorship",
+            "message": "Would you?",
+            "cadence": "monthly",
+            "duration_weeks": "13",
+        },
     )
     assert response.status_code == 200
     assert services.UNAVAILABLE in response.content.decode()
@@ -103,13 +139,20 @@ def test_ask_page_for_someone_you_cannot_see_is_404(as_mentee, mentor):
 
 
 def test_accept_and_decline_through_pages(asked, as_mentor, mentee, mentor):
-    response = as_mentor.post(reverse("mentorship_decline", args=[asked.pk]), {"reason": "Too busy"})
+    response = as_mentor.post(
+        reverse("mentorship_decline", args=[asked.pk]), {"reason": "Too busy"}
+    )
     assert response.status_code == 302
     asked.refresh_from_db()
     assert (asked.state, asked.decline_reason) == ("declined", "Too busy")
     detail = as_mentor.get(reverse("mentorship_detail", args=[asked.pk])).content.decode()
     assert "Too busy" in detail
-    assert "Too busy" not in client_for(mentee).get(reverse("mentorship_detail", args=[asked.pk])).content.decode()
+    assert (
+        "Too busy"
+        not in client_for(mentee)
+        .get(reverse("mentorship_detail", args=[asked.pk]))
+        .content.decode()
+    )
     refused = as_mentor.post(reverse("mentorship_accept", args=[asked.pk]), follow=True)
     assert "This request was declined; it can no longer be accepted." in refused.content.decode()
 
@@ -130,8 +173,13 @@ def test_checkin_and_agreement_forms(active, as_mentee):
     today = timezone.localdate()
     response = as_mentee.post(
         reverse("mentorship_checkins", args=[active.pk]),
-        {"held_on": today.isoformat(), "topics": "Hiring", "notes": "n", "next_steps": "s",
-         "next_checkin_on": (today + dt.timedelta(days=7)).isoformat()},
+        {
+            "held_on": today.isoformat(),
+            "topics": "Hiring",
+            "notes": "n",
+            "next_steps": "s",
+            "next_checkin_on": (today + dt.timedelta(days=7)).isoformat(),
+        },
     )
     assert response.status_code == 302
     bad = as_mentee.post(
@@ -141,7 +189,13 @@ def test_checkin_and_agreement_forms(active, as_mentee):
     assert bad.context["form"].errors["held_on"] == [services.CHECKIN_IN_FUTURE]
     response = as_mentee.post(
         reverse("mentorship_agreement", args=[active.pk]),
-        {"goals": "Lead a team", "cadence": "weekly", "duration_weeks": "8", "meeting": "Video", "confidentiality": ""},
+        {
+            "goals": "Lead a team",
+            "cadence": "weekly",
+            "duration_weeks": "8",
+            "meeting": "Video",
+            "confidentiality": "",
+        },
     )
     assert response.status_code == 302
     assert active.agreement_versions.count() == 2
@@ -153,13 +207,20 @@ def test_calendar_download(active, as_mentee):
     assert b"BEGIN:VEVENT" in response.content
 
 
-def test_coordinator_overview_shows_counts_and_dates_not_content(lived_in, as_coordinator, as_mentee):
+def test_coordinator_overview_shows_counts_and_dates_not_content(
+    lived_in, as_coordinator, as_mentee
+):
     page = as_coordinator.get(reverse("mentorship_overview"))
     html = page.content.decode()
     assert page.status_code == 200
     assert SECRET not in html and "Run a retro" not in html
     row = page.context["mentorships"][0]
-    assert (row.checkin_count, row.milestone_count, row.milestones_done, row.feedback_count) == (1, 1, 0, 1)
+    assert (row.checkin_count, row.milestone_count, row.milestones_done, row.feedback_count) == (
+        1,
+        1,
+        0,
+        1,
+    )
     assert as_mentee.get(reverse("mentorship_overview")).status_code == 403
 
 

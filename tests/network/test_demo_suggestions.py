@@ -37,9 +37,14 @@ def check_reason(reason: str, viewer: Member, candidate: Member) -> None:
     ).first()
     if match := OVERLAP.match(reason):
         unit, organisation, start, end = match.groups()
-        mine, theirs = worked_in(viewer, unit, organisation), worked_in(candidate, unit, organisation)
+        mine, theirs = (
+            worked_in(viewer, unit, organisation),
+            worked_in(candidate, unit, organisation),
+        )
         assert mine.exists() and theirs.exists(), reason
-        assert not all(p.end is None for p in mine) or not all(p.end is None for p in theirs), reason
+        assert not all(p.end is None for p in mine) or not all(p.end is None for p in theirs), (
+            reason
+        )
         assert tie is not None
     elif match := TOGETHER.match(reason):
         unit, organisation, _ = match.groups()
@@ -51,10 +56,14 @@ def check_reason(reason: str, viewer: Member, candidate: Member) -> None:
         assert [item["count"] for item in evidence] == [int(match.group(1))], reason
     elif match := ALUMNI.match(reason):
         for member in (viewer, candidate):
-            assert Education.objects.filter(member=member, school__name=match.group(1)).exists(), reason
+            assert Education.objects.filter(member=member, school__name=match.group(1)).exists(), (
+                reason
+            )
     elif match := MOVED.match(reason):
         year = int(match.group(3))
-        titles = [p.title.lower() for p in Position.objects.filter(member=candidate, start__year=year)]
+        titles = [
+            p.title.lower() for p in Position.objects.filter(member=candidate, start__year=year)
+        ]
         assert match.group(2) in titles, reason
     elif reason == "In your contacts":
         assert Contact.objects.filter(owner=viewer, member=candidate).exists(), reason
@@ -75,7 +84,11 @@ def test_demo_mentee_reasons_are_true(demo):
 
 
 def test_demo_mentee_never_sees_a_hidden_member(demo):
-    hidden = set(Member.objects.exclude(pk__in=members_visible_to(demo).values("pk")).values_list("pk", flat=True))
+    hidden = set(
+        Member.objects.exclude(pk__in=members_visible_to(demo).values("pk")).values_list(
+            "pk", flat=True
+        )
+    )
     assert hidden, "the demo community has members with restricted profiles"
     for copilots in (False, True):
         shown = {s.member.pk for s in suggestions_for(demo, copilots=copilots, limit=100)}

@@ -55,19 +55,32 @@ def test_linkedin_archive_through_the_page_and_the_worker(as_mentee, mentee, run
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE, job.errors
     assert job.payload is None
-    positions = list(Position.objects.filter(member=mentee).order_by("start").values_list(
-        "organisation__name", "title", "start", "end"
-    ))
+    positions = list(
+        Position.objects.filter(member=mentee)
+        .order_by("start")
+        .values_list("organisation__name", "title", "start", "end")
+    )
     assert positions == [
         ("Globex", "Software Engineer", dt.date(2016, 1, 1), dt.date(2019, 2, 1)),
         ("Acme, Inc.", "Senior Software Engineer", dt.date(2019, 3, 1), dt.date(2021, 12, 1)),
         ("Acme, Inc.", "Engineering Manager", dt.date(2022, 1, 1), None),
     ]
-    assert sorted(Education.objects.filter(member=mentee).values_list("school__name", flat=True)) == [
-        "Le Wagon", "University of Lisbon",
+    assert sorted(
+        Education.objects.filter(member=mentee).values_list("school__name", flat=True)
+    ) == [
+        "Le Wagon",
+        "University of Lisbon",
     ]
-    assert sorted(mentee.skills.values_list("skill__name", flat=True)) == ["C++", "Engineering Management", "Python"]
-    assert sorted(Contact.objects.filter(owner=mentee).values_list("last_name", flat=True)) == ["Doe", "López", "Zhang"]
+    assert sorted(mentee.skills.values_list("skill__name", flat=True)) == [
+        "C++",
+        "Engineering Management",
+        "Python",
+    ]
+    assert sorted(Contact.objects.filter(owner=mentee).values_list("last_name", flat=True)) == [
+        "Doe",
+        "López",
+        "Zhang",
+    ]
     page = as_mentee.get(reverse("import_detail", args=[job.pk])).content.decode()
     assert "3 positions added" in page
 
@@ -158,11 +171,15 @@ class TestAccess:
         assert "maya.zip" not in as_stranger.get(reverse("imports")).content.decode()
 
     def test_contacts_are_private(self, as_stranger, mentee):
-        Contact.objects.create(owner=mentee, source="vcard", first_name="Secret", match_key="name:secret|")
+        Contact.objects.create(
+            owner=mentee, source="vcard", first_name="Secret", match_key="name:secret|"
+        )
         assert "Secret" not in as_stranger.get(reverse("contacts")).content.decode()
 
     def test_member_cannot_import_people(self, as_mentee):
-        response = upload(as_mentee, b"external_id,email\n", name="people.csv", kind="people", field="people")
+        response = upload(
+            as_mentee, b"external_id,email\n", name="people.csv", kind="people", field="people"
+        )
         assert response.status_code == 403
         assert ImportJob.objects.count() == 0
 
@@ -178,7 +195,10 @@ def test_api_upload_and_status(mentee, run_tasks):
     from tests.people.test_api import bearer
 
     api = bearer(mentee)
-    response = api.post("/api/v1/imports", {"kind": "linkedin", "file": SimpleUploadedFile("li.zip", build_linkedin_zip())})
+    response = api.post(
+        "/api/v1/imports",
+        {"kind": "linkedin", "file": SimpleUploadedFile("li.zip", build_linkedin_zip())},
+    )
     assert response.status_code == 202, response.content
     run_tasks()
     body = api.get(f"/api/v1/imports/{response.json()['id']}").json()
@@ -198,7 +218,9 @@ def test_vcard_import_by_cli(mentee, mentor, tmp_path):
     assert "2 contacts added" in out.getvalue()
     contacts = {c.last_name: c.member for c in Contact.objects.filter(owner=mentee)}
     assert contacts == {"Okafor": mentor, "Outsider": None}
-    call_command("import_vcard", "maya@example.org", str(path), "--no-progress", stdout=io.StringIO())
+    call_command(
+        "import_vcard", "maya@example.org", str(path), "--no-progress", stdout=io.StringIO()
+    )
     assert Contact.objects.filter(owner=mentee).count() == 2
 
 
@@ -228,12 +250,31 @@ PEOPLE = (
 def test_people_import_is_idempotent(tmp_path, admin_member):
     path = tmp_path / "people.csv"
     path.write_text(PEOPLE)
-    call_command("import_people", str(path), "--no-progress", "--as", "adam@example.org", stdout=io.StringIO())
-    snapshot_after_first = (Member.objects.count(), Position.objects.count(), Education.objects.count())
+    call_command(
+        "import_people",
+        str(path),
+        "--no-progress",
+        "--as",
+        "adam@example.org",
+        stdout=io.StringIO(),
+    )
+    snapshot_after_first = (
+        Member.objects.count(),
+        Position.objects.count(),
+        Education.objects.count(),
+    )
     call_command("import_people", str(path), "--no-progress", stdout=io.StringIO())
-    assert (Member.objects.count(), Position.objects.count(), Education.objects.count()) == snapshot_after_first == (3, 2, 1)
+    assert (
+        (Member.objects.count(), Position.objects.count(), Education.objects.count())
+        == snapshot_after_first
+        == (3, 2, 1)
+    )
     tom = Member.objects.get(external_id="E2")
-    assert (tom.manager.external_id, tom.user.email, tom.positions.get().unit.name) == ("E1", "tom@acme.example", "Payments")
+    assert (tom.manager.external_id, tom.user.email, tom.positions.get().unit.name) == (
+        "E1",
+        "tom@acme.example",
+        "Payments",
+    )
     assert not tom.user.has_usable_password()
     assert AuditEntry.objects.filter(action="people_import").count() == 2
 

@@ -19,20 +19,35 @@ pytestmark = pytest.mark.django_db
 
 def position(member, organisation, title, start, end=None, unit=""):
     services.position_create(
-        member=member, actor=member, organisation=organisation, unit=unit, title=title, start=start, end=end
+        member=member,
+        actor=member,
+        organisation=organisation,
+        unit=unit,
+        title=title,
+        start=start,
+        end=end,
     )
 
 
 def tie(first, second):
     low, high = sorted((first.pk, second.pk))
-    Tie.objects.create(member_low_id=low, member_high_id=high, strength=0.5, evidence=[{"kind": 1, "strength": 0.5}])
+    Tie.objects.create(
+        member_low_id=low,
+        member_high_id=high,
+        strength=0.5,
+        evidence=[{"kind": 1, "strength": 0.5}],
+    )
 
 
 @pytest.fixture
 def mixed(request, db):
     """Members of every visibility, tied to Maya in either order, through contacts either way, or not at all."""
     # Created before Maya, so that her tie with this member has her as the higher id.
-    made = {"tied_high": make_member("tied_high@example.org", "Early", "Person", visibility=Member.Visibility.TIES)}
+    made = {
+        "tied_high": make_member(
+            "tied_high@example.org", "Early", "Person", visibility=Member.Visibility.TIES
+        )
+    }
     mentee = request.getfixturevalue("mentee")
     for name, visibility in [
         ("open", Member.Visibility.COMMUNITY),
@@ -43,11 +58,16 @@ def mixed(request, db):
         ("hidden", Member.Visibility.COORDINATORS),
         ("gone", Member.Visibility.COMMUNITY),
     ]:
-        made[name] = make_member(f"{name}@example.org", name.title(), "Person", visibility=visibility)
+        made[name] = make_member(
+            f"{name}@example.org", name.title(), "Person", visibility=visibility
+        )
     # Member ids grow with creation: one tie has Maya low, the other has her high.
     tie(mentee, made["tied_low"])
     tie(made["tied_high"], mentee)
-    assert Tie.objects.filter(member_high=mentee).exists() and Tie.objects.filter(member_low=mentee).exists()
+    assert (
+        Tie.objects.filter(member_high=mentee).exists()
+        and Tie.objects.filter(member_low=mentee).exists()
+    )
     Contact.objects.create(owner=mentee, member=made["her_contact"], source="vcard", match_key="a")
     Contact.objects.create(owner=made["has_her"], member=mentee, source="vcard", match_key="b")
     made["gone"].user.is_active = False
@@ -58,10 +78,14 @@ def mixed(request, db):
 def test_visible_member_ids_is_the_profile_rule(mixed, mentee, coordinator, stranger):
     everyone = list(Member.objects.values_list("pk", flat=True))
     for viewer in [mentee, coordinator, stranger, *mixed.values()]:
-        expected = set(members_visible_to(viewer).filter(pk__in=everyone).values_list("pk", flat=True))
+        expected = set(
+            members_visible_to(viewer).filter(pk__in=everyone).values_list("pk", flat=True)
+        )
         assert visible_member_ids(viewer, everyone) == expected, viewer
     seen = visible_member_ids(mentee, everyone)
-    assert {mixed[name].pk for name in ("open", "tied_low", "tied_high", "her_contact", "has_her")} <= seen
+    assert {
+        mixed[name].pk for name in ("open", "tied_low", "tied_high", "her_contact", "has_her")
+    } <= seen
     assert not {mixed[name].pk for name in ("unlinked", "hidden", "gone")} & seen
     assert mixed["hidden"].pk in visible_member_ids(coordinator, everyone)
     assert visible_member_ids(mentee, []) == set()
@@ -72,14 +96,24 @@ def test_histories_number_members_in_the_callers_order(mentee, mentor):
     position(mentor, "Acme", "Senior Engineer", dt.date(2015, 1, 1), dt.date(2020, 1, 31))
     position(mentor, "Globex", "Engineering Manager", dt.date(2020, 2, 1))
     services.education_create(
-        member=mentor, actor=mentor, school="Northfield University", degree="BSc", field="Physics",
-        start=dt.date(2010, 9, 1), end=dt.date(2013, 6, 30),
+        member=mentor,
+        actor=mentor,
+        school="Northfield University",
+        degree="BSc",
+        field="Physics",
+        start=dt.date(2010, 9, 1),
+        end=dt.date(2013, 6, 30),
     )
     local = neighbourhood.histories([mentor.pk, mentee.pk])
     positions = local.community.positions
     rows = sorted(
-        zip(positions.member.tolist(), local.position_titles, positions.start.astype(str).tolist(),
-            positions.end.astype(str).tolist(), strict=True)
+        zip(
+            positions.member.tolist(),
+            local.position_titles,
+            positions.start.astype(str).tolist(),
+            positions.end.astype(str).tolist(),
+            strict=True,
+        )
     )
     assert rows == [
         (0, "Engineering Manager", "2020-02-01", "NaT"),
@@ -96,12 +130,16 @@ def test_standings_count_load_and_silence(mentee, mentor, stranger):
     Mentorship.objects.create(requester=mentee, recipient=mentor, state="active")
     Mentorship.objects.create(requester=stranger, recipient=mentor, state="requested")
     Mentorship.objects.create(requester=stranger, recipient=mentee, state="declined")
-    Availability.objects.create(member=mentor, inactive_since=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+    Availability.objects.create(
+        member=mentor, inactive_since=dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    )
     found = neighbourhood.standings([mentee.pk, mentor.pk])
     assert found[mentor.pk] == neighbourhood.Standing(
         open_to_mentoring=True, wants_copilot=False, capacity=3, active=1, waiting=1, inactive=True
     )
-    assert found[mentee.pk] == neighbourhood.Standing(open_to_mentoring=False, wants_copilot=False, capacity=0)
+    assert found[mentee.pk] == neighbourhood.Standing(
+        open_to_mentoring=False, wants_copilot=False, capacity=0
+    )
 
 
 @pytest.fixture
@@ -109,12 +147,18 @@ def large_organisation(mentee):
     """Maya works at Acme, with 60 colleagues open to mentoring; she was at Initech before."""
     position(mentee, "Initech", "Analyst", dt.date(2015, 1, 1), dt.date(2018, 12, 31))
     position(mentee, "Acme", "Engineer", dt.date(2019, 1, 1))
-    initech = make_member("former@example.org", "Former", "Colleague", open_to_mentoring=True, mentee_capacity=1)
+    initech = make_member(
+        "former@example.org", "Former", "Colleague", open_to_mentoring=True, mentee_capacity=1
+    )
     position(initech, "Initech", "Manager", dt.date(2010, 1, 1))
     colleagues = []
     for number in range(60):
         colleague = make_member(
-            f"c{number}@example.org", "Colleague", str(number), open_to_mentoring=number % 4 != 0, mentee_capacity=1
+            f"c{number}@example.org",
+            "Colleague",
+            str(number),
+            open_to_mentoring=number % 4 != 0,
+            mentee_capacity=1,
         )
         position(colleague, "Acme", "Manager", dt.date(2010, 1, 1))
         colleagues.append(colleague)
@@ -155,15 +199,24 @@ def test_place_members_read_each_place_from_a_starting_member_and_wrap(large_org
         organisations=[acme, initech], schools=[], exclude=mentee.pk, start_at=start_at, limit=1000
     )
     assert everyone == colleagues[50:] + colleagues[:50] + [large_organisation["initech"].pk]
-    assert neighbourhood.place_members(organisations=[], schools=[], exclude=mentee.pk, start_at=0, limit=5) == []
+    assert (
+        neighbourhood.place_members(
+            organisations=[], schools=[], exclude=mentee.pk, start_at=0, limit=5
+        )
+        == []
+    )
 
 
 def test_place_candidates_reach_former_workplaces_when_the_current_one_is_small(mentee):
     position(mentee, "Initech", "Analyst", dt.date(2015, 1, 1), dt.date(2018, 12, 31))
     position(mentee, "Acme", "Engineer", dt.date(2019, 1, 1))
-    former = make_member("former@example.org", "Former", "Colleague", open_to_mentoring=True, mentee_capacity=1)
+    former = make_member(
+        "former@example.org", "Former", "Colleague", open_to_mentoring=True, mentee_capacity=1
+    )
     position(former, "Initech", "Manager", dt.date(2010, 1, 1))
-    current = make_member("current@example.org", "Current", "Colleague", open_to_mentoring=True, mentee_capacity=1)
+    current = make_member(
+        "current@example.org", "Current", "Colleague", open_to_mentoring=True, mentee_capacity=1
+    )
     position(current, "Acme", "Manager", dt.date(2010, 1, 1))
     closed = make_member("closed@example.org", "Closed", "Colleague")
     position(closed, "Acme", "Manager", dt.date(2010, 1, 1))
@@ -176,7 +229,9 @@ def test_storing_every_tie_leaves_planner_statistics(mentee, mentor):
     from deskmate.network.tie_store import ties_refresh_all
 
     if connection.vendor != "postgresql":
-        pytest.skip("Planner statistics after a bulk write are PostgreSQL's; SQLite plans from its indexes.")
+        pytest.skip(
+            "Planner statistics after a bulk write are PostgreSQL's; SQLite plans from its indexes."
+        )
     position(mentee, "Acme", "Engineer", dt.date(2019, 1, 1), unit="Payments")
     position(mentor, "Acme", "Manager", dt.date(2018, 1, 1), unit="Payments")
     stored = ties_refresh_all(as_of=dt.date(2024, 3, 1))

@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 def _tell(member, title="Hello", key=""):
     with transaction.atomic():
-        return services.notify(recipient=member, kind="test", title=title, url="/mentorships/", key=key)
+        return services.notify(
+            recipient=member, kind="test", title=title, url="/mentorships/", key=key
+        )
 
 
 def test_a_key_is_told_once(mentee):
@@ -26,13 +28,19 @@ def test_email_follows_the_preference(mentee, mentor, stranger):
     services.preference_update(member=stranger, email=Preference.Email.NONE, actor=stranger)
     for member in (mentee, mentor, stranger):
         _tell(member)
-    assert list(EmailDelivery.objects.values_list("recipient", "kind")) == [(mentee.pk, "immediate")]
+    assert list(EmailDelivery.objects.values_list("recipient", "kind")) == [
+        (mentee.pk, "immediate")
+    ]
 
 
 def test_unread_count(mentee, stranger):
     _tell(mentee)
     _tell(mentee, "Second")
-    assert (selectors.unread_count(mentee), selectors.unread_count(stranger), selectors.unread_count(None)) == (2, 0, 0)
+    assert (
+        selectors.unread_count(mentee),
+        selectors.unread_count(stranger),
+        selectors.unread_count(None),
+    ) == (2, 0, 0)
     services.notifications_mark_all_read(member=mentee)
     assert selectors.unread_count(mentee) == 0
 
@@ -67,7 +75,9 @@ def test_api(mentee, stranger):
     assert maya.get("/api/v1/notifications/unread-count").json() == {"unread": 1}
     assert sam.post(f"/api/v1/notifications/{told.pk}/read").status_code == 404
     assert maya.post(f"/api/v1/notifications/{told.pk}/read").json()["read_at"] is not None
-    response = maya.put("/api/v1/notifications/preferences", '{"email": "none"}', content_type="application/json")
+    response = maya.put(
+        "/api/v1/notifications/preferences", '{"email": "none"}', content_type="application/json"
+    )
     assert response.json() == {"email": "none"}
     assert sam.get("/api/v1/notifications/preferences").json() == {"email": "immediate"}
 

@@ -45,7 +45,11 @@ def test_due_reminders_are_sent_exactly_once(due_everything, run_tasks):
     tomorrow = due_everything
     call_command("scheduler", "--once", verbosity=0)
     call_command("scheduler", "--once", verbosity=0)  # still waiting: not queued twice
-    queued = sorted(DBTaskResult.objects.filter(status=TaskResultStatus.READY).values_list("task_path", flat=True))
+    queued = sorted(
+        DBTaskResult.objects.filter(status=TaskResultStatus.READY).values_list(
+            "task_path", flat=True
+        )
+    )
     assert queued == sorted(task.module_path for task in periodic_tasks())
     assert len(queued) == 3
     run_tasks()
@@ -53,13 +57,15 @@ def test_due_reminders_are_sent_exactly_once(due_everything, run_tasks):
     run_tasks()
     checkin = f"[deskmate] Check-in coming up on {tomorrow.day} {tomorrow:%B}"
     pulse = "[deskmate] A two-question pulse survey is waiting for you"
-    assert _sent() == sorted([
-        ("daniel@example.org", checkin),
-        ("maya@example.org", checkin),
-        ("daniel@example.org", pulse),
-        ("maya@example.org", pulse),
-        ("daniel@example.org", "[deskmate] Sam Stranger's request expires soon"),
-    ])
+    assert _sent() == sorted(
+        [
+            ("daniel@example.org", checkin),
+            ("maya@example.org", checkin),
+            ("daniel@example.org", pulse),
+            ("maya@example.org", pulse),
+            ("daniel@example.org", "[deskmate] Sam Stranger's request expires soon"),
+        ]
+    )
     assert EmailDelivery.objects.exclude(status="sent").count() == 0
 
 
@@ -73,7 +79,10 @@ def test_a_failing_task_is_marked_failed_and_the_next_one_runs(run_tasks):
     failing = helpers.explode.enqueue()
     following = helpers.answer.enqueue()
     run_tasks()
-    failed, done = DBTaskResult.objects.get(pk=failing.id), DBTaskResult.objects.get(pk=following.id)
+    failed, done = (
+        DBTaskResult.objects.get(pk=failing.id),
+        DBTaskResult.objects.get(pk=following.id),
+    )
     assert failed.status == TaskResultStatus.FAILED
     assert failed.exception_class_path == "builtins.RuntimeError"
     assert (done.status, done.return_value) == (TaskResultStatus.SUCCESSFUL, 42)
@@ -81,7 +90,9 @@ def test_a_failing_task_is_marked_failed_and_the_next_one_runs(run_tasks):
 
 def _tell(member):
     with transaction.atomic():
-        notification = notification_services.notify(recipient=member, kind="test", title="Hello", url="/")
+        notification = notification_services.notify(
+            recipient=member, kind="test", title="Hello", url="/"
+        )
     return EmailDelivery.objects.get(notification=notification)
 
 
@@ -100,7 +111,9 @@ def test_a_failed_email_is_retried(run_tasks, mentee, flaky):
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.last_error) == ("sent", 3, "")
     assert _sent() == [("maya@example.org", "[deskmate] Hello")]
-    tries = DBTaskResult.objects.filter(task_path=email_delivery_send.module_path).order_by("enqueued_at")
+    tries = DBTaskResult.objects.filter(task_path=email_delivery_send.module_path).order_by(
+        "enqueued_at"
+    )
     assert [t.return_value for t in tries] == ["retry", "retry", "sent"]
 
 
@@ -110,7 +123,11 @@ def test_retries_are_bounded(run_tasks, mentee, flaky, settings):
     delivery = _tell(mentee)
     run_tasks()
     delivery.refresh_from_db()
-    assert (delivery.status, delivery.attempts, delivery.last_error) == ("failed", 3, "SMTP server unreachable")
+    assert (delivery.status, delivery.attempts, delivery.last_error) == (
+        "failed",
+        3,
+        "SMTP server unreachable",
+    )
     assert mail.outbox == []
 
 
@@ -136,7 +153,9 @@ def test_an_email_is_never_sent_twice(run_tasks, mentee):
 
 
 def test_daily_digest_once_a_day(run_tasks, mentee):
-    notification_services.preference_update(member=mentee, email=Preference.Email.DAILY, actor=mentee)
+    notification_services.preference_update(
+        member=mentee, email=Preference.Email.DAILY, actor=mentee
+    )
     with transaction.atomic():
         for title in ("Daniel accepted your request", "Milestone reached: Run a retro"):
             notification = notification_services.notify(recipient=mentee, kind="test", title=title)
@@ -151,7 +170,9 @@ def test_daily_digest_once_a_day(run_tasks, mentee):
 
 
 def test_a_member_without_email_preference_gets_no_email(run_tasks, mentee):
-    notification_services.preference_update(member=mentee, email=Preference.Email.NONE, actor=mentee)
+    notification_services.preference_update(
+        member=mentee, email=Preference.Email.NONE, actor=mentee
+    )
     with transaction.atomic():
         notification_services.notify(recipient=mentee, kind="test", title="Hello")
     make_member("x@example.org", "X", "Y")

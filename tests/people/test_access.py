@@ -41,17 +41,27 @@ def test_member_opens_own_pages(as_mentee, name):
 @pytest.fixture
 def maya_history(mentee):
     position = services.position_create(
-        member=mentee, actor=mentee, organisation="Acme", unit="Payments", title="Engineer",
+        member=mentee,
+        actor=mentee,
+        organisation="Acme",
+        unit="Payments",
+        title="Engineer",
         start=dt.date(2020, 1, 1),
     )
-    education = services.education_create(member=mentee, actor=mentee, school="Northfield University")
+    education = services.education_create(
+        member=mentee, actor=mentee, school="Northfield University"
+    )
     goal = services.goal_create(member=mentee, actor=mentee, text="Lead a team")
     offer = services.offer_create(member=mentee, actor=mentee, text="Python code reviews")
     skill = services.skill_add(member=mentee, actor=mentee, name="Python")
     token, _ = services.api_token_create(member=mentee, name="laptop")
     return {
-        "position": position, "education": education, "goal": goal, "offer": offer,
-        "skill": skill, "token": token,
+        "position": position,
+        "education": education,
+        "goal": goal,
+        "offer": offer,
+        "skill": skill,
+        "token": token,
     }
 
 
@@ -108,7 +118,9 @@ class TestProfileVisibility:
         from deskmate.network.models import Contact
 
         services.profile_update(member=mentee, actor=mentee, visibility=Member.Visibility.TIES)
-        Contact.objects.create(owner=mentee, member=mentor, source="linkedin", match_key="email:daniel@example.org")
+        Contact.objects.create(
+            owner=mentee, member=mentor, source="linkedin", match_key="email:daniel@example.org"
+        )
         assert as_mentor.get(reverse("member_profile", args=[mentee.pk])).status_code == 200
 
     def test_ties_only_profile_is_visible_to_someone_with_a_tie(self, as_mentor, mentor, mentee):
@@ -120,7 +132,9 @@ class TestProfileVisibility:
         assert as_mentor.get(reverse("member_profile", args=[mentee.pk])).status_code == 200
 
     def test_coordinators_only_profile(self, as_stranger, as_coordinator, mentee):
-        services.profile_update(member=mentee, actor=mentee, visibility=Member.Visibility.COORDINATORS)
+        services.profile_update(
+            member=mentee, actor=mentee, visibility=Member.Visibility.COORDINATORS
+        )
         assert as_stranger.get(reverse("member_profile", args=[mentee.pk])).status_code == 404
         assert as_coordinator.get(reverse("member_profile", args=[mentee.pk])).status_code == 200
 
@@ -146,7 +160,10 @@ class TestProfileVisibility:
 def test_signed_out_visitor_cannot_open_object_pages(client, maya_history, mentee, name, key):
     from deskmate.network.models import ImportJob
 
-    objects = dict(maya_history, **{"import": ImportJob.objects.create(owner=mentee, kind="vcard", file_name="a.vcf")})
+    objects = dict(
+        maya_history,
+        **{"import": ImportJob.objects.create(owner=mentee, kind="vcard", file_name="a.vcf")},
+    )
     target = mentee if key is None else objects[key]
     response = client.get(reverse(name, args=[target.pk]))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))

@@ -20,11 +20,18 @@ def test_schema_is_served(client):
     assert response.status_code == 200
     schema = response.json()
     assert schema["info"]["title"] == "deskmate API"
-    for path in ("/api/v1/me", "/api/v1/me/positions", "/api/v1/members/{member_id}", "/api/v1/imports"):
+    for path in (
+        "/api/v1/me",
+        "/api/v1/me/positions",
+        "/api/v1/members/{member_id}",
+        "/api/v1/imports",
+    ):
         assert path in schema["paths"]
 
 
-@pytest.mark.parametrize("path", ["/api/v1/me", "/api/v1/me/positions", "/api/v1/members", "/api/v1/imports"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/me", "/api/v1/me/positions", "/api/v1/members", "/api/v1/imports"]
+)
 def test_anonymous_is_refused(client, path):
     assert client.get(path).status_code == 401
 
@@ -38,7 +45,10 @@ def test_me_with_token(mentee):
     assert response.status_code == 200
     body = response.json()
     assert (body["name"], body["email"], body["role"], body["positions"]) == (
-        "Maya Patel", "maya@example.org", "member", [],
+        "Maya Patel",
+        "maya@example.org",
+        "member",
+        [],
     )
 
 
@@ -78,7 +88,9 @@ def test_position_crud(mentee):
     api = bearer(mentee)
     created = api.post(
         "/api/v1/me/positions",
-        json.dumps({"organisation": "Acme", "unit": "Payments", "title": "Engineer", "start": "2020-01-01"}),
+        json.dumps(
+            {"organisation": "Acme", "unit": "Payments", "title": "Engineer", "start": "2020-01-01"}
+        ),
         content_type="application/json",
     )
     assert created.status_code == 201
@@ -86,7 +98,14 @@ def test_position_crud(mentee):
     assert (body["organisation"], body["unit"], body["end"]) == ("Acme", "Payments", None)
     updated = api.put(
         f"/api/v1/me/positions/{body['id']}",
-        json.dumps({"organisation": "Acme", "title": "Senior Engineer", "start": "2020-01-01", "end": "2022-01-01"}),
+        json.dumps(
+            {
+                "organisation": "Acme",
+                "title": "Senior Engineer",
+                "start": "2020-01-01",
+                "end": "2022-01-01",
+            }
+        ),
         content_type="application/json",
     )
     assert updated.json()["title"] == "Senior Engineer"
@@ -97,21 +116,39 @@ def test_position_crud(mentee):
 def test_bad_position_gets_422_naming_the_field(mentee):
     response = bearer(mentee).post(
         "/api/v1/me/positions",
-        json.dumps({"organisation": "Acme", "title": "Engineer", "start": "2021-01-01", "end": "2020-01-01"}),
+        json.dumps(
+            {
+                "organisation": "Acme",
+                "title": "Engineer",
+                "start": "2021-01-01",
+                "end": "2020-01-01",
+            }
+        ),
         content_type="application/json",
     )
     assert response.status_code == 422
-    assert response.json() == {"detail": [{"loc": ["end"], "msg": "The end date is before the start date."}]}
+    assert response.json() == {
+        "detail": [{"loc": ["end"], "msg": "The end date is before the start date."}]
+    }
     assert Position.objects.count() == 0
 
 
 def test_stranger_cannot_change_or_delete_anothers_position(mentee, stranger):
     position = services.position_create(
-        member=mentee, actor=mentee, organisation="Acme", title="Engineer", start=dt.date(2020, 1, 1)
+        member=mentee,
+        actor=mentee,
+        organisation="Acme",
+        title="Engineer",
+        start=dt.date(2020, 1, 1),
     )
     api = bearer(stranger)
     payload = json.dumps({"organisation": "Evil", "title": "Hacked", "start": "2020-01-01"})
-    assert api.put(f"/api/v1/me/positions/{position.pk}", payload, content_type="application/json").status_code == 404
+    assert (
+        api.put(
+            f"/api/v1/me/positions/{position.pk}", payload, content_type="application/json"
+        ).status_code
+        == 404
+    )
     assert api.delete(f"/api/v1/me/positions/{position.pk}").status_code == 404
     position.refresh_from_db()
     assert position.title == "Engineer"
@@ -127,10 +164,28 @@ def test_member_detail_respects_visibility(mentee, stranger, coordinator):
 
 def test_goals_skills_offers(mentee):
     api = bearer(mentee)
-    assert api.post("/api/v1/me/goals", json.dumps({"text": "Lead a team", "target_skill": "Management"}),
-                    content_type="application/json").status_code == 201
-    assert api.post("/api/v1/me/skills", json.dumps({"name": "Python"}), content_type="application/json").status_code == 201
-    assert api.post("/api/v1/me/offers", json.dumps({"text": "Mock interviews"}), content_type="application/json").status_code == 201
+    assert (
+        api.post(
+            "/api/v1/me/goals",
+            json.dumps({"text": "Lead a team", "target_skill": "Management"}),
+            content_type="application/json",
+        ).status_code
+        == 201
+    )
+    assert (
+        api.post(
+            "/api/v1/me/skills", json.dumps({"name": "Python"}), content_type="application/json"
+        ).status_code
+        == 201
+    )
+    assert (
+        api.post(
+            "/api/v1/me/offers",
+            json.dumps({"text": "Mock interviews"}),
+            content_type="application/json",
+        ).status_code
+        == 201
+    )
     me = api.get("/api/v1/me").json()
     assert [g["target_skill"] for g in me["goals"]] == ["Management"]
     assert [s["name"] for s in me["skills"]] == ["Python"]

@@ -11,12 +11,28 @@ pytestmark = pytest.mark.django_db
 def test_add_position_through_the_form(as_mentee, mentee):
     response = as_mentee.post(
         reverse("position_add"),
-        {"organisation": "Acme Inc.", "unit": "Payments", "title": "Engineer", "start": "2020-02-01", "end": ""},
+        {
+            "organisation": "Acme Inc.",
+            "unit": "Payments",
+            "title": "Engineer",
+            "start": "2020-02-01",
+            "end": "",
+        },
     )
     assert response.status_code == 302
     position = Position.objects.get(member=mentee)
-    assert (position.organisation.name, position.unit.name, position.title, position.start, position.end) == (
-        "Acme Inc.", "Payments", "Engineer", dt.date(2020, 2, 1), None,
+    assert (
+        position.organisation.name,
+        position.unit.name,
+        position.title,
+        position.start,
+        position.end,
+    ) == (
+        "Acme Inc.",
+        "Payments",
+        "Engineer",
+        dt.date(2020, 2, 1),
+        None,
     )
 
 
@@ -24,7 +40,12 @@ def test_add_position_through_the_form(as_mentee, mentee):
     "data, field, message",
     [
         (
-            {"organisation": "Acme", "title": "Engineer", "start": "2021-01-01", "end": "2020-01-01"},
+            {
+                "organisation": "Acme",
+                "title": "Engineer",
+                "start": "2021-01-01",
+                "end": "2020-01-01",
+            },
             "end",
             "The end date is before the start date.",
         ),
@@ -33,8 +54,16 @@ def test_add_position_through_the_form(as_mentee, mentee):
             "start",
             "The start date is in the future.",
         ),
-        ({"organisation": "   ", "title": "Engineer", "start": "2020-01-01"}, "organisation", "This field is required."),
-        ({"organisation": "Acme", "title": "Engineer", "start": "soon"}, "start", "Enter a valid date."),
+        (
+            {"organisation": "   ", "title": "Engineer", "start": "2020-01-01"},
+            "organisation",
+            "This field is required.",
+        ),
+        (
+            {"organisation": "Acme", "title": "Engineer", "start": "soon"},
+            "start",
+            "Enter a valid date.",
+        ),
     ],
 )
 def test_bad_position_is_explained_and_nothing_is_saved(as_mentee, data, field, message):
@@ -50,21 +79,39 @@ def test_edit_profile(as_mentee, mentee):
     response = as_mentee.post(
         reverse("profile_edit"),
         {
-            "first_name": "Maya", "last_name": "Patel", "pronouns": "she/her", "headline": "Senior Engineer",
-            "location": "Leeds", "about": "", "visibility": "ties", "mentee_capacity": "0",
+            "first_name": "Maya",
+            "last_name": "Patel",
+            "pronouns": "she/her",
+            "headline": "Senior Engineer",
+            "location": "Leeds",
+            "about": "",
+            "visibility": "ties",
+            "mentee_capacity": "0",
         },
     )
     assert response.status_code == 302
     mentee.refresh_from_db()
-    assert (mentee.headline, mentee.pronouns, mentee.visibility) == ("Senior Engineer", "she/her", "ties")
+    assert (mentee.headline, mentee.pronouns, mentee.visibility) == (
+        "Senior Engineer",
+        "she/her",
+        "ties",
+    )
 
 
 def test_edit_position_keeps_it_one_row(as_mentee, mentee):
-    as_mentee.post(reverse("position_add"), {"organisation": "Acme", "title": "Engineer", "start": "2020-02-01"})
+    as_mentee.post(
+        reverse("position_add"),
+        {"organisation": "Acme", "title": "Engineer", "start": "2020-02-01"},
+    )
     position = Position.objects.get()
     response = as_mentee.post(
         reverse("position_edit", args=[position.pk]),
-        {"organisation": "Acme", "title": "Senior Engineer", "start": "2020-02-01", "end": "2023-01-31"},
+        {
+            "organisation": "Acme",
+            "title": "Senior Engineer",
+            "start": "2020-02-01",
+            "end": "2023-01-31",
+        },
     )
     assert response.status_code == 302
     position.refresh_from_db()
@@ -74,7 +121,9 @@ def test_edit_position_keeps_it_one_row(as_mentee, mentee):
 
 def test_skills_goals_offers_pages(as_mentee, mentee):
     as_mentee.post(reverse("skill_add"), {"name": "Python"})
-    as_mentee.post(reverse("goal_add"), {"text": "Lead a team", "target_role": "Engineering Manager"})
+    as_mentee.post(
+        reverse("goal_add"), {"text": "Lead a team", "target_role": "Engineering Manager"}
+    )
     as_mentee.post(reverse("offer_add"), {"text": "Code reviews"})
     page = as_mentee.get(reverse("my_profile")).content.decode()
     for text in ("Python", "Lead a team", "Engineering Manager", "Code reviews"):

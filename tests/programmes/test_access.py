@@ -45,7 +45,9 @@ MANAGEMENT_API = [
 @pytest.fixture
 def setup(cohort, coordinator, mentee, mentor):
     run = services.match_run_start(programme=cohort, actor=coordinator)
-    rule = services.pair_rule_set(programme=cohort, actor=coordinator, mentee=mentee, mentor=mentor, kind=PairRule.Kind.FORBID)
+    rule = services.pair_rule_set(
+        programme=cohort, actor=coordinator, mentee=mentee, mentor=mentor, kind=PairRule.Kind.FORBID
+    )
     application = Application.objects.get(programme=cohort, member=mentee)
     return {"p": cohort.pk, "r": run.pk, "rule": rule.pk, "a": application.pk}
 
@@ -60,7 +62,12 @@ def test_management_pages_are_404_to_members(request, setup, who):
     for url in urls(MANAGEMENT_PAGES, setup) + ["/programmes/new/"]:
         assert client.get(url).status_code == 404, url
     for url in urls(MANAGEMENT_POSTS, setup):
-        assert client.post(url, {"method": "optimal", "kind": "pin", "mentee": 1, "mentor": 2}).status_code == 404, url
+        assert (
+            client.post(
+                url, {"method": "optimal", "kind": "pin", "mentee": 1, "mentor": 2}
+            ).status_code
+            == 404
+        ), url
     assert MatchRun.objects.count() == 1
     assert MatchRun.objects.get().status == MatchRun.Status.DONE
     assert PairRule.objects.count() == 1
@@ -94,7 +101,9 @@ def test_an_applicant_sees_their_own_application(setup, as_mentee):
     assert b"Speak at a conference" not in response.content  # Nina's goals
 
 
-def test_a_closed_programme_is_404_to_the_stranger_but_not_to_its_applicant(setup, cohort, as_stranger, as_mentee):
+def test_a_closed_programme_is_404_to_the_stranger_but_not_to_its_applicant(
+    setup, cohort, as_stranger, as_mentee
+):
     cohort.open_signup = False
     cohort.save()
     assert as_stranger.get(f"/programmes/{setup['p']}/").status_code == 404
@@ -102,11 +111,15 @@ def test_a_closed_programme_is_404_to_the_stranger_but_not_to_its_applicant(setu
     assert as_mentee.get(f"/programmes/{setup['p']}/").status_code == 200
 
 
-def test_an_invited_member_may_apply_to_a_closed_programme(cohort, coordinator, stranger, as_stranger):
+def test_an_invited_member_may_apply_to_a_closed_programme(
+    cohort, coordinator, stranger, as_stranger
+):
     cohort.open_signup = False
     cohort.save()
     services.invitations_send(programme=cohort, actor=coordinator, emails=["SAM@example.org"])
-    response = as_stranger.post(f"/programmes/{cohort.pk}/apply/", {"role": "mentee", "goals": "Learn"})
+    response = as_stranger.post(
+        f"/programmes/{cohort.pk}/apply/", {"role": "mentee", "goals": "Learn"}
+    )
     assert response.status_code == 302
     assert Application.objects.get(member=stranger).source == "invitation"
 
@@ -117,12 +130,27 @@ def test_applying_through_the_page(programme, stranger, as_stranger, mentor):
     assert b"Mentor you would like most" in page.content
     response = as_stranger.post(
         f"/programmes/{programme.pk}/apply/",
-        {"role": "mentee", "goals": "Lead a team", "answer_0": "To grow", "topic_0": "1", "topic_1": "0", "mentor_0": str(mentor.pk)},
+        {
+            "role": "mentee",
+            "goals": "Lead a team",
+            "answer_0": "To grow",
+            "topic_0": "1",
+            "topic_1": "0",
+            "mentor_0": str(mentor.pk),
+        },
     )
     assert response.status_code == 302
     application = Application.objects.get(member=stranger)
-    assert (application.role, application.topics, application.answers, application.mentor_preferences) == (
-        "mentee", {"Leadership": 1, "Public speaking": 0}, {"Why do you join?": "To grow"}, [mentor.pk],
+    assert (
+        application.role,
+        application.topics,
+        application.answers,
+        application.mentor_preferences,
+    ) == (
+        "mentee",
+        {"Leadership": 1, "Public speaking": 0},
+        {"Why do you join?": "To grow"},
+        [mentor.pk],
     )
 
 
@@ -144,7 +172,11 @@ def test_management_api_is_404_to_members(request, setup, who):
     for method, url in MANAGEMENT_API:
         url = url.format(**setup)
         body = {"mentee_id": 1, "mentor_id": 2, "kind": "pin"} if url.endswith("rules") else {}
-        response = getattr(client, method)(url, body, content_type="application/json") if method == "post" else getattr(client, method)(url)
+        response = (
+            getattr(client, method)(url, body, content_type="application/json")
+            if method == "post"
+            else getattr(client, method)(url)
+        )
         assert response.status_code == 404, (method, url, response.status_code)
     assert MatchRun.objects.count() == 1 and PairRule.objects.count() == 1
 
@@ -153,14 +185,17 @@ def test_management_api_for_the_coordinator(setup, coordinator, mentee, second_m
     client = bearer(coordinator)
     p = setup["p"]
     assert len(client.get(f"/api/v1/programmes/{p}/applications").json()) == 4
-    run = client.post(f"/api/v1/programmes/{p}/runs", {"method": "stable"}, content_type="application/json")
+    run = client.post(
+        f"/api/v1/programmes/{p}/runs", {"method": "stable"}, content_type="application/json"
+    )
     assert run.status_code == 201
     body = run.json()
     assert body["method"] == "stable" and body["status"] == "done"
     assert len(body["pairs"]) == 2 and all(pair["reasons"] for pair in body["pairs"])
     assert body["metrics"]["number_matched"] == 2
     rule = client.post(
-        f"/api/v1/programmes/{p}/rules", {"mentee_id": mentee.pk, "mentor_id": second_mentor.pk, "kind": "pin"},
+        f"/api/v1/programmes/{p}/rules",
+        {"mentee_id": mentee.pk, "mentor_id": second_mentor.pk, "kind": "pin"},
         content_type="application/json",
     )
     assert rule.status_code == 201 and rule.json()["kind"] == "pin"
@@ -176,12 +211,15 @@ def test_management_api_for_the_coordinator(setup, coordinator, mentee, second_m
 
 def test_programme_list_and_create_through_the_api(setup, coordinator, stranger):
     created = bearer(coordinator).post(
-        "/api/v1/programmes", {"name": "Reverse 2025", "kind": "reverse", "tie_weight": -0.5},
+        "/api/v1/programmes",
+        {"name": "Reverse 2025", "kind": "reverse", "tie_weight": -0.5},
         content_type="application/json",
     )
     assert created.status_code == 201
     assert (created.json()["slug"], created.json()["tie_weight"]) == ("reverse-2025", -0.5)
-    refused = bearer(stranger).post("/api/v1/programmes", {"name": "Mine"}, content_type="application/json")
+    refused = bearer(stranger).post(
+        "/api/v1/programmes", {"name": "Mine"}, content_type="application/json"
+    )
     assert refused.status_code == 403
     assert Programme.objects.filter(name="Mine").count() == 0
     names = {p["name"] for p in bearer(stranger).get("/api/v1/programmes").json()}
@@ -193,13 +231,20 @@ def test_applying_and_reading_your_application_through_the_api(setup, stranger, 
     p = setup["p"]
     assert client.get(f"/api/v1/programmes/{p}/application").status_code == 404
     response = client.post(
-        f"/api/v1/programmes/{p}/applications", {"role": "mentee", "goals": "Grow", "topics": {"Leadership": 1}},
+        f"/api/v1/programmes/{p}/applications",
+        {"role": "mentee", "goals": "Grow", "topics": {"Leadership": 1}},
         content_type="application/json",
     )
     assert response.status_code == 201
     own = client.get(f"/api/v1/programmes/{p}/application").json()
-    assert (own["member"]["name"], own["role"], own["topics"]) == ("Sam Stranger", "mentee", {"Leadership": 1})
-    refused = client.post(f"/api/v1/programmes/{p}/applications", {"role": "sponsor"}, content_type="application/json")
+    assert (own["member"]["name"], own["role"], own["topics"]) == (
+        "Sam Stranger",
+        "mentee",
+        {"Leadership": 1},
+    )
+    refused = client.post(
+        f"/api/v1/programmes/{p}/applications", {"role": "sponsor"}, content_type="application/json"
+    )
     assert refused.status_code == 422
 
 
@@ -208,15 +253,26 @@ def test_closed_programme_api_is_404_to_the_stranger(setup, cohort, stranger):
     cohort.save()
     client = bearer(stranger)
     assert client.get(f"/api/v1/programmes/{cohort.pk}").status_code == 404
-    assert client.post(f"/api/v1/programmes/{cohort.pk}/applications", {"role": "mentee"}, content_type="application/json").status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/programmes/{cohort.pk}/applications",
+            {"role": "mentee"},
+            content_type="application/json",
+        ).status_code
+        == 404
+    )
     assert not Application.objects.filter(member=stranger).exists()
 
 
 def test_schema_lists_programme_endpoints(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     for path in (
-        "/api/v1/programmes", "/api/v1/programmes/{programme_id}/applications", "/api/v1/programmes/{programme_id}/runs",
-        "/api/v1/programmes/{programme_id}/runs/{run_id}", "/api/v1/programmes/{programme_id}/runs/{run_id}/publish",
-        "/api/v1/programmes/{programme_id}/rules", "/api/v1/programmes/{programme_id}/report",
+        "/api/v1/programmes",
+        "/api/v1/programmes/{programme_id}/applications",
+        "/api/v1/programmes/{programme_id}/runs",
+        "/api/v1/programmes/{programme_id}/runs/{run_id}",
+        "/api/v1/programmes/{programme_id}/runs/{run_id}/publish",
+        "/api/v1/programmes/{programme_id}/rules",
+        "/api/v1/programmes/{programme_id}/report",
     ):
         assert path in paths

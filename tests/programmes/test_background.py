@@ -13,8 +13,15 @@ def big_threshold(settings):
     settings.PROGRAMMES_BACKGROUND_ABOVE = 3
 
 
-def test_a_large_run_goes_to_the_worker(run_tasks, big_threshold, programme, coordinator, mentee, second_mentee, mentor, second_mentor):
-    for member, role in ((mentee, "mentee"), (second_mentee, "mentee"), (mentor, "mentor"), (second_mentor, "mentor")):
+def test_a_large_run_goes_to_the_worker(
+    run_tasks, big_threshold, programme, coordinator, mentee, second_mentee, mentor, second_mentor
+):
+    for member, role in (
+        (mentee, "mentee"),
+        (second_mentee, "mentee"),
+        (mentor, "mentor"),
+        (second_mentor, "mentor"),
+    ):
         apply(programme, member, role)
     client = client_for(coordinator)
     response = client.post(f"/programmes/{programme.pk}/runs/", {"method": "optimal"})

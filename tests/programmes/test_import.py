@@ -35,7 +35,9 @@ MAPPING = {
 
 def run_import(programme, coordinator, content, name="responses.csv", mapping=MAPPING):
     data = content.encode() if isinstance(content, str) else content
-    upload = services.application_import_create(programme=programme, actor=coordinator, file_name=name, payload=data)
+    upload = services.application_import_create(
+        programme=programme, actor=coordinator, file_name=name, payload=data
+    )
     return services.application_import_apply(upload=upload, actor=coordinator, mapping=mapping)
 
 
@@ -51,20 +53,35 @@ def test_the_mapping_is_guessed_from_the_header(programme, coordinator):
 def test_a_good_file_creates_members_and_applications(programme, coordinator, mentee):
     upload = run_import(programme, coordinator, GOOD)
     assert upload.status == ApplicationImport.Status.DONE, upload.errors
-    assert upload.summary == {"members_created": 2, "members_found": 1, "created": 3, "updated": 0, "unchanged": 0}
+    assert upload.summary == {
+        "members_created": 2,
+        "members_found": 1,
+        "created": 3,
+        "updated": 0,
+        "unchanged": 0,
+    }
     assert upload.payload is None
     lena = Member.objects.get(user__email="lena@example.org")
-    assert (lena.first_name, lena.last_name, lena.user.has_usable_password()) == ("Lena", "Fischer", False)
+    assert (lena.first_name, lena.last_name, lena.user.has_usable_password()) == (
+        "Lena",
+        "Fischer",
+        False,
+    )
     omar = Member.objects.get(user__email="omar@example.org")
     assert (omar.open_to_mentoring, omar.mentee_capacity) == (True, 3)
-    applications = {a.member.user.email: a for a in Application.objects.select_related("member__user")}
+    applications = {
+        a.member.user.email: a for a in Application.objects.select_related("member__user")
+    }
     assert applications["lena@example.org"].role == "mentee"
     assert applications["lena@example.org"].topics == {"Leadership": 1, "Public speaking": 2}
     assert applications["lena@example.org"].answers == {"Why do you join?": "To grow"}
     assert applications["lena@example.org"].goals == "Lead my first team"
     assert applications["lena@example.org"].source == "import"
     # What the mentor offered is kept; the programme's limit of 2 applies when matching.
-    assert (applications["omar@example.org"].role, applications["omar@example.org"].capacity) == ("mentor", 3)
+    assert (applications["omar@example.org"].role, applications["omar@example.org"].capacity) == (
+        "mentor",
+        3,
+    )
     assert applications["omar@example.org"].topics == {"Leadership": 0}
     # Maya was matched by her e-mail, whatever its case, not created again.
     assert applications["maya@example.org"].member == mentee
@@ -75,7 +92,13 @@ def test_reimporting_the_same_file_changes_nothing(programme, coordinator):
     run_import(programme, coordinator, GOOD)
     members, applications = Member.objects.count(), Application.objects.count()
     again = run_import(programme, coordinator, GOOD)
-    assert again.summary == {"members_created": 0, "members_found": 3, "created": 0, "updated": 0, "unchanged": 3}
+    assert again.summary == {
+        "members_created": 0,
+        "members_found": 3,
+        "created": 0,
+        "updated": 0,
+        "unchanged": 3,
+    }
     assert (Member.objects.count(), Application.objects.count()) == (members, applications)
 
 
@@ -89,18 +112,23 @@ def test_a_bad_file_is_refused_whole_naming_row_and_column(programme, coordinato
     assert upload.errors == [
         'responses.csv, row 3, "How many mentees can you take?": '
         + applications_file.NOT_A_CAPACITY.format(value="lots"),
-        'responses.csv, row 4, "Topics [Public speaking]": ' + applications_file.NOT_A_RANK.format(value="maybe"),
+        'responses.csv, row 4, "Topics [Public speaking]": '
+        + applications_file.NOT_A_RANK.format(value="maybe"),
     ]
     assert Member.objects.count() == members
     assert Application.objects.count() == 0
 
 
 def test_a_bad_role_and_a_repeated_email_are_named(programme, coordinator):
-    bad = GOOD.replace("omar@example.org,Mentor", "omar@example.org,Sponsor").replace("MAYA@example.org", "lena@example.org")
+    bad = GOOD.replace("omar@example.org,Mentor", "omar@example.org,Sponsor").replace(
+        "MAYA@example.org", "lena@example.org"
+    )
     upload = run_import(programme, coordinator, bad)
     assert upload.errors == [
-        'responses.csv, row 3, "I join as": ' + applications_file.NOT_A_ROLE.format(value="Sponsor"),
-        'responses.csv, row 4, "Email address": ' + applications_file.EMAIL_TWICE.format(value="lena@example.org", row=2),
+        'responses.csv, row 3, "I join as": '
+        + applications_file.NOT_A_ROLE.format(value="Sponsor"),
+        'responses.csv, row 4, "Email address": '
+        + applications_file.EMAIL_TWICE.format(value="lena@example.org", row=2),
     ]
     assert Application.objects.count() == 0
 
@@ -115,7 +143,10 @@ def test_an_xlsx_export_reads_like_the_csv(programme, coordinator):
     upload = run_import(programme, coordinator, buffer.getvalue(), name="responses.xlsx")
     assert upload.status == ApplicationImport.Status.DONE, upload.errors
     assert upload.summary["created"] == 3
-    assert Application.objects.get(member__user__email="lena@example.org").topics == {"Leadership": 1, "Public speaking": 2}
+    assert Application.objects.get(member__user__email="lena@example.org").topics == {
+        "Leadership": 1,
+        "Public speaking": 2,
+    }
 
 
 def test_a_mapping_without_email_or_role_is_refused(programme, coordinator):
@@ -142,15 +173,30 @@ def test_duplicate_headers_are_refused_at_upload(programme, coordinator):
 
     with pytest.raises(ImportFileError) as refused:
         services.application_import_create(
-            programme=programme, actor=coordinator, file_name="x.csv", payload=b"Email,email\na@b.org,c@d.org\n"
+            programme=programme,
+            actor=coordinator,
+            file_name="x.csv",
+            payload=b"Email,email\na@b.org,c@d.org\n",
         )
-    assert str(refused.value) == 'x.csv, row 1, "email": ' + applications_file.DUPLICATE_HEADER.format(label="email")
+    assert str(
+        refused.value
+    ) == 'x.csv, row 1, "email": ' + applications_file.DUPLICATE_HEADER.format(label="email")
     assert ApplicationImport.objects.count() == 0
 
 
 @pytest.mark.parametrize(
     ("cell", "rank"),
-    [("First Choice", 1), ("first", 1), ("2", 2), ("Second choice", 2), ("3rd", 3), ("x", 0), ("Yes", 0), ("", None), ("no", None)],
+    [
+        ("First Choice", 1),
+        ("first", 1),
+        ("2", 2),
+        ("Second choice", 2),
+        ("3rd", 3),
+        ("x", 0),
+        ("Yes", 0),
+        ("", None),
+        ("no", None),
+    ],
 )
 def test_rank_cells(cell, rank):
     assert parse_rank(cell) == rank

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("value", "safe"),
     [
-        ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
         ("+1 555", "'+1 555"),
         ("-2+3", "'-2+3"),
         ("@SUM(A1)", "'@SUM(A1)"),
@@ -73,22 +73,46 @@ def test_health_counts_without_content(published, coordinator, mentee):
     for mentorship_row in Mentorship.objects.filter(programme_id=published.pk):
         for member in (mentorship_row.requester, mentorship_row.recipient):
             SurveyResponse.objects.create(
-                mentorship=mentorship_row, respondent=member, kind="pulse", due_on=today, satisfaction=4
+                mentorship=mentorship_row,
+                respondent=member,
+                kind="pulse",
+                due_on=today,
+                satisfaction=4,
             )
     health = reports.programme_health(published)
-    assert (health["applicants"], health["seeking"], health["matched"], health["matched_share"]) == (4, 2, 2, 1.0)
+    assert (
+        health["applicants"],
+        health["seeking"],
+        health["matched"],
+        health["matched_share"],
+    ) == (4, 2, 2, 1.0)
     assert health["active_mentorships"] == 2
     assert (health["milestones_done"], health["milestones_total"]) == (1, 1)
     assert health["enrolment"][-1]["value"] == 4
-    assert health["checkins_per_pair"][-1] == {"label": today.strftime("%Y-%m"), "value": 0.5, "checkins": 1, "pairs": 2}
-    assert health["satisfaction"] == [{"label": today.strftime("%Y-%m"), "value": 4.0, "answers": 4}]
+    assert health["checkins_per_pair"][-1] == {
+        "label": today.strftime("%Y-%m"),
+        "value": 0.5,
+        "checkins": 1,
+        "pairs": 2,
+    }
+    assert health["satisfaction"] == [
+        {"label": today.strftime("%Y-%m"), "value": 4.0, "answers": 4}
+    ]
     assert "Very private words" not in json.dumps(health)
 
 
 def test_satisfaction_hides_months_with_few_answers(published, mentee):
     mentorship = Mentorship.objects.get(requester=mentee)
-    SurveyResponse.objects.create(mentorship=mentorship, respondent=mentee, kind="pulse", due_on=dt.date(2025, 1, 10), satisfaction=1)
-    assert reports.programme_health(published)["satisfaction"] == [{"label": "2025-01", "value": None, "answers": 1}]
+    SurveyResponse.objects.create(
+        mentorship=mentorship,
+        respondent=mentee,
+        kind="pulse",
+        due_on=dt.date(2025, 1, 10),
+        satisfaction=1,
+    )
+    assert reports.programme_health(published)["satisfaction"] == [
+        {"label": "2025-01", "value": None, "answers": 1}
+    ]
 
 
 def test_the_health_page_has_charts_and_tables(published, as_coordinator):
@@ -101,7 +125,11 @@ def test_the_health_page_has_charts_and_tables(published, as_coordinator):
 def test_the_match_command(cohort, capsys):
     call_command("match", cohort.slug, "--method", "stable", "--json")
     output = json.loads(capsys.readouterr().out)
-    assert (output["method"], output["metrics"]["number_matched"], len(output["pairs"])) == ("stable", 2, 2)
+    assert (output["method"], output["metrics"]["number_matched"], len(output["pairs"])) == (
+        "stable",
+        2,
+        2,
+    )
     assert all(pair["reasons"] for pair in output["pairs"])
     call_command("match", str(cohort.pk))
     text = capsys.readouterr().out

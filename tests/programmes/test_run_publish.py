@@ -19,7 +19,11 @@ def pairs_of(run) -> set[tuple[int, int]]:
 
 
 def mentorships_of(programme) -> set[tuple[int, int]]:
-    return set(Mentorship.objects.filter(programme_id=programme.pk).values_list("requester_id", "recipient_id"))
+    return set(
+        Mentorship.objects.filter(programme_id=programme.pk).values_list(
+            "requester_id", "recipient_id"
+        )
+    )
 
 
 @pytest.mark.parametrize("method", ["optimal", "stable", "participation"])
@@ -29,10 +33,22 @@ def test_a_run_proposes_pairs_with_reasons_and_metrics(cohort, coordinator, meth
     assert run.pairs.count() == 2
     assert all(pair.reasons for pair in run.pairs.all())
     metrics = run.metrics
-    assert (metrics["mentees"], metrics["mentors"], metrics["number_matched"], metrics["share_matched"]) == (2, 2, 2, 1.0)
+    assert (
+        metrics["mentees"],
+        metrics["mentors"],
+        metrics["number_matched"],
+        metrics["share_matched"],
+    ) == (2, 2, 2, 1.0)
     assert metrics["unmatched"] == []
-    for key in ("total_score", "ratio_to_optimum", "matched_within_tie", "blocking_pairs",
-                "first_choice_share", "top_three_share", "weakest_pair"):
+    for key in (
+        "total_score",
+        "ratio_to_optimum",
+        "matched_within_tie",
+        "blocking_pairs",
+        "first_choice_share",
+        "top_three_share",
+        "weakest_pair",
+    ):
         assert key in metrics
     assert metrics["matched_within_tie"] == 0
     assert Mentorship.objects.count() == 0
@@ -44,8 +60,12 @@ def test_publishing_creates_exactly_the_proposed_mentorships(cohort, coordinator
     services.match_run_publish(run=run, actor=coordinator)
     assert mentorships_of(cohort) == proposed
     made = Mentorship.objects.filter(programme_id=cohort.pk)
-    assert {(m.state, m.origin, m.kind) for m in made} == {(State.ACTIVE, "programme", "mentorship")}
-    assert set(ProposedPair.objects.filter(run=run).values_list("mentorship_id", flat=True)) == set(made.values_list("pk", flat=True))
+    assert {(m.state, m.origin, m.kind) for m in made} == {
+        (State.ACTIVE, "programme", "mentorship")
+    }
+    assert set(ProposedPair.objects.filter(run=run).values_list("mentorship_id", flat=True)) == set(
+        made.values_list("pk", flat=True)
+    )
     run.refresh_from_db()
     assert (run.status, run.published_by) == (MatchRun.Status.PUBLISHED, coordinator)
     assert Notification.objects.filter(kind="mentorship_matched").count() == 4
@@ -74,17 +94,31 @@ def test_a_pin_changes_the_next_run(cohort, coordinator, mentee, mentor):
     first = services.match_run_start(programme=cohort, actor=coordinator)
     pinned = (mentee.pk, mentor.pk)
     if pinned in pairs_of(first):
-        services.pair_rule_set(programme=cohort, actor=coordinator, mentee=mentee, mentor=mentor, kind=PairRule.Kind.FORBID)
+        services.pair_rule_set(
+            programme=cohort,
+            actor=coordinator,
+            mentee=mentee,
+            mentor=mentor,
+            kind=PairRule.Kind.FORBID,
+        )
         second = services.match_run_start(programme=cohort, actor=coordinator)
         assert pinned not in pairs_of(second)
     else:
-        services.pair_rule_set(programme=cohort, actor=coordinator, mentee=mentee, mentor=mentor, kind=PairRule.Kind.PIN)
+        services.pair_rule_set(
+            programme=cohort,
+            actor=coordinator,
+            mentee=mentee,
+            mentor=mentor,
+            kind=PairRule.Kind.PIN,
+        )
         second = services.match_run_start(programme=cohort, actor=coordinator)
         assert pinned in pairs_of(second)
         assert second.pairs.get(mentee=mentee).pinned
 
 
-def test_a_rerun_for_latecomers_keeps_published_pairs(cohort, coordinator, mentee, mentor, second_mentee, second_mentor):
+def test_a_rerun_for_latecomers_keeps_published_pairs(
+    cohort, coordinator, mentee, mentor, second_mentee, second_mentor
+):
     first = services.match_run_start(programme=cohort, actor=coordinator)
     services.match_run_publish(run=first, actor=coordinator)
     published = {(m.requester_id, m.recipient_id): m.pk for m in Mentorship.objects.all()}
@@ -93,15 +127,23 @@ def test_a_rerun_for_latecomers_keeps_published_pairs(cohort, coordinator, mente
     apply(cohort, late_mentee, "mentee", goals="Lead a team")
     # Both mentors took one mentee each: their places are used, so Leo waits.
     waiting = services.match_run_start(programme=cohort, actor=coordinator)
-    assert {(p.mentee_id, p.mentor_id) for p in waiting.pairs.filter(carried=True)} == set(published)
+    assert {(p.mentee_id, p.mentor_id) for p in waiting.pairs.filter(carried=True)} == set(
+        published
+    )
     assert waiting.metrics["unmatched"] == [late_mentee.pk]
 
-    late_mentor = make_member("lara@example.org", "Lara", "Late", open_to_mentoring=True, mentee_capacity=1)
+    late_mentor = make_member(
+        "lara@example.org", "Lara", "Late", open_to_mentoring=True, mentee_capacity=1
+    )
     apply(cohort, late_mentor, "mentor")
     rerun = services.match_run_start(programme=cohort, actor=coordinator, method="stable")
     assert pairs_of(rerun) == set(published) | {(late_mentee.pk, late_mentor.pk)}
-    carried = rerun.pairs.filter(carried=True).values_list("mentee_id", "mentor_id", "mentorship_id")
-    assert {(mentee_id, mentor_id): mentorship_id for mentee_id, mentor_id, mentorship_id in carried} == published
+    carried = rerun.pairs.filter(carried=True).values_list(
+        "mentee_id", "mentor_id", "mentorship_id"
+    )
+    assert {
+        (mentee_id, mentor_id): mentorship_id for mentee_id, mentor_id, mentorship_id in carried
+    } == published
     assert "Published earlier; kept as it is" in rerun.pairs.get(mentee=mentee).reasons
     services.match_run_publish(run=rerun, actor=coordinator)
     after = {(m.requester_id, m.recipient_id): m.pk for m in Mentorship.objects.all()}
@@ -146,12 +188,17 @@ def test_peer_rounds_never_repeat_a_pair(coordinator, mentee, mentor, second_men
     first = services.match_run_start(programme=peers, actor=coordinator)
     assert (first.method, first.round, first.pairs.count()) == ("peer", 1, 2)
     services.match_run_publish(run=first, actor=coordinator)
-    assert Mentorship.objects.filter(kind=Mentorship.Kind.COPILOT, programme_id=peers.pk).count() == 2
+    assert (
+        Mentorship.objects.filter(kind=Mentorship.Kind.COPILOT, programme_id=peers.pk).count() == 2
+    )
     round_one = {frozenset(pair) for pair in pairs_of(first)}
 
     same_round = services.match_run_start(programme=peers, actor=coordinator)
     assert same_round.round == 1
-    assert {frozenset(pair) for pair in same_round.pairs.filter(carried=True).values_list("mentee_id", "mentor_id")} == round_one
+    assert {
+        frozenset(pair)
+        for pair in same_round.pairs.filter(carried=True).values_list("mentee_id", "mentor_id")
+    } == round_one
 
     second = services.match_run_start(programme=peers, actor=coordinator, new_round=True)
     assert second.round == 2
@@ -159,7 +206,9 @@ def test_peer_rounds_never_repeat_a_pair(coordinator, mentee, mentor, second_men
     assert len(round_two) == 2
     assert not round_one & round_two
     services.match_run_publish(run=second, actor=coordinator)
-    assert Mentorship.objects.filter(kind=Mentorship.Kind.COPILOT, programme_id=peers.pk).count() == 4
+    assert (
+        Mentorship.objects.filter(kind=Mentorship.Kind.COPILOT, programme_id=peers.pk).count() == 4
+    )
 
 
 def test_only_coordinators_run_or_publish(cohort, mentee, coordinator):

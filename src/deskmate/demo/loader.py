@@ -89,8 +89,20 @@ def demo_community_load(
     with bar, sqlite_page_cache(SQLITE_CACHE_KIB), transaction.atomic():
         counts = _Loader(community, bar, batch_size).run()
         refresh_statistics(
-            User, Member, Organisation, Unit, School, Skill, SkillAlias, Position, Education, MemberSkill,
-            Goal, Offer, Contact, Interaction,
+            User,
+            Member,
+            Organisation,
+            Unit,
+            School,
+            Skill,
+            SkillAlias,
+            Position,
+            Education,
+            MemberSkill,
+            Goal,
+            Offer,
+            Contact,
+            Interaction,
         )
     return counts
 
@@ -370,7 +382,8 @@ class _Loader:
                 self.met.extend(
                     (k.owner, k.member)
                     for k in chunk
-                    if k.member is not None and _logs_interactions(k.owner, k.member, self.community.seed)
+                    if k.member is not None
+                    and _logs_interactions(k.owner, k.member, self.community.seed)
                 )
                 yield [
                     (
@@ -421,11 +434,28 @@ class _Loader:
             mix = (owner * 7919 + other * 104729 + self.community.seed) % 1_000_003
             for repeat in range(1 + mix % 3):
                 day = today - timedelta(days=(mix // 7 + repeat * 97) % 720)
-                rows.append((member_ids[owner], member_ids[other], kinds[(mix + repeat) % 4], date(day), "", now))
+                rows.append(
+                    (
+                        member_ids[owner],
+                        member_ids[other],
+                        kinds[(mix + repeat) % 4],
+                        date(day),
+                        "",
+                        now,
+                    )
+                )
         maya, daniel = by_email.get("mentee@deskmate.demo"), by_email.get("mentor@deskmate.demo")
         if maya is not None and daniel is not None:
-            rows.append((member_ids[maya], member_ids[daniel], Interaction.Kind.LUNCH.value,
-                         date(today - timedelta(days=21)), "Talked about moving into management", now))
+            rows.append(
+                (
+                    member_ids[maya],
+                    member_ids[daniel],
+                    Interaction.Kind.LUNCH.value,
+                    date(today - timedelta(days=21)),
+                    "Talked about moving into management",
+                    now,
+                )
+            )
         columns = ("logged_by_id", "other_id", "kind", "happened_on", "note", "created_at")
         self._insert("interactions", Interaction, columns, rows)
 

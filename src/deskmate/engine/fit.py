@@ -344,7 +344,9 @@ def _title_lexicon(lexicon: Lexicon) -> Lexicon:
     # so the title variant is made once per lexicon and kept on it.
     variant = lexicon.__dict__.get("_title_variant")
     if variant is None:
-        variant = Lexicon(aliases={**_TITLE_ALIASES, **lexicon.aliases}, stop_words=lexicon.stop_words)
+        variant = Lexicon(
+            aliases={**_TITLE_ALIASES, **lexicon.aliases}, stop_words=lexicon.stop_words
+        )
         object.__setattr__(lexicon, "_title_variant", variant)
     return variant
 

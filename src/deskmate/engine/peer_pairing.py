@@ -305,7 +305,10 @@ def _integer_matching(
     incidence = sp.sparse.csr_array(
         (
             np.ones(2 * n_pairs),
-            (np.concatenate([first, second]), np.concatenate([np.arange(n_pairs), np.arange(n_pairs)])),
+            (
+                np.concatenate([first, second]),
+                np.concatenate([np.arange(n_pairs), np.arange(n_pairs)]),
+            ),
         ),
         shape=(n_members, n_pairs),
     )

@@ -700,6 +700,7 @@ class TieTable:
         >>> table.first.tolist(), table.second.tolist(), table.strength.tolist()
         ([0], [2], [0.75])
         """
+
         def column(name: str) -> np.ndarray:
             dtype, missing = _EVIDENCE_DEFAULTS[name]
             values = []
@@ -716,7 +717,9 @@ class TieTable:
 
         for record in records:
             if not 0 <= record.first < record.second < n_members:
-                raise ValueError(f"evidence for ({record.first}, {record.second}) is not a pair first < second")
+                raise ValueError(
+                    f"evidence for ({record.first}, {record.second}) is not a pair first < second"
+                )
         part: dict[str, np.ndarray] = {
             "first": np.array([record.first for record in records], dtype=np.int64),
             "second": np.array([record.second for record in records], dtype=np.int64),

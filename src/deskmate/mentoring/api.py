@@ -244,13 +244,20 @@ class ResolveIn(Schema):
 
 def _availability(member):
     availability = selectors.availability_of(member)
-    return {"unavailable": availability.unavailable, "inactive": availability.inactive_since is not None}
+    return {
+        "unavailable": availability.unavailable,
+        "inactive": availability.inactive_since is not None,
+    }
 
 
 # ---------------------------------------------------------------- member-level
 
 
-@router.get("/mentorships", response=list[MentorshipOut], summary="Your mentorships and requests, newest first")
+@router.get(
+    "/mentorships",
+    response=list[MentorshipOut],
+    summary="Your mentorships and requests, newest first",
+)
 def mentorship_list(request, state: str = ""):
     found = selectors.mentorships_of(request.auth).prefetch_related("goals", "info_requests")
     if state:
@@ -258,7 +265,11 @@ def mentorship_list(request, state: str = ""):
     return list(found[:200])
 
 
-@router.post("/mentorships", response={201: MentorshipOut}, summary="Ask a member for mentorship or copiloting")
+@router.post(
+    "/mentorships",
+    response={201: MentorshipOut},
+    summary="Ask a member for mentorship or copiloting",
+)
 def mentorship_request(request, payload: MentorshipIn):
     recipient = people_selectors.access_member(request.auth, payload.recipient_id)
     goals = people_selectors.goals_of(request.auth).filter(pk__in=payload.goal_ids)
@@ -276,19 +287,25 @@ def mentorship_request(request, payload: MentorshipIn):
     return Status(201, mentorship)
 
 
-@router.get("/mentorships/availability", response=AvailabilityOut, summary="Whether you take new requests")
+@router.get(
+    "/mentorships/availability", response=AvailabilityOut, summary="Whether you take new requests"
+)
 def availability_get(request):
     return _availability(request.auth)
 
 
 @router.put("/mentorships/availability", response=AvailabilityOut)
 def availability_put(request, payload: AvailabilityIO):
-    services.availability_update(member=request.auth, unavailable=payload.unavailable, actor=request.auth)
+    services.availability_update(
+        member=request.auth, unavailable=payload.unavailable, actor=request.auth
+    )
     return _availability(request.auth)
 
 
 @router.get(
-    "/mentorships/overview", response=list[OverviewOut], summary="Coordinators: counts and dates of every mentorship"
+    "/mentorships/overview",
+    response=list[OverviewOut],
+    summary="Coordinators: counts and dates of every mentorship",
 )
 def mentorship_overview(request, offset: int = 0, limit: int = 100):
     if not request.auth.is_coordinator:
@@ -314,24 +331,44 @@ def block_remove(request, member_id: int):
     return Status(204, None)
 
 
-@router.post("/mentorships/reports", response={201: ReportOut}, summary="Report a concern about a member or a mentorship")
+@router.post(
+    "/mentorships/reports",
+    response={201: ReportOut},
+    summary="Report a concern about a member or a mentorship",
+)
 def report_create(request, payload: ReportIn):
-    member = people_selectors.access_member(request.auth, payload.member_id) if payload.member_id else None
-    mentorship = (
-        selectors.access_mentorship(request.auth, payload.mentorship_id) if payload.mentorship_id else None
+    member = (
+        people_selectors.access_member(request.auth, payload.member_id)
+        if payload.member_id
+        else None
     )
-    report = services.report_create(reporter=request.auth, text=payload.text, member=member, mentorship=mentorship)
+    mentorship = (
+        selectors.access_mentorship(request.auth, payload.mentorship_id)
+        if payload.mentorship_id
+        else None
+    )
+    report = services.report_create(
+        reporter=request.auth, text=payload.text, member=member, mentorship=mentorship
+    )
     return Status(201, report)
 
 
-@router.get("/mentorships/reports", response=list[ReportQueueOut], summary="Coordinators: the queue of reports")
+@router.get(
+    "/mentorships/reports",
+    response=list[ReportQueueOut],
+    summary="Coordinators: the queue of reports",
+)
 def report_queue(request, status: Report.Status = Report.Status.OPEN):
     if not request.auth.is_coordinator:
         raise PermissionDenied(COORDINATORS_ONLY)
     return list(selectors.reports_queue(request.auth, status=status)[:200])
 
 
-@router.get("/mentorships/reports/mine", response=list[ReportOut], summary="Reports you made and their outcome")
+@router.get(
+    "/mentorships/reports/mine",
+    response=list[ReportOut],
+    summary="Reports you made and their outcome",
+)
 def report_mine(request):
     return list(selectors.reports_by(request.auth))
 
@@ -359,19 +396,25 @@ def mentorship_accept(request, mentorship_id: int):
 @router.post("/mentorships/{mentorship_id}/decline", response=MentorshipOut)
 def mentorship_decline(request, mentorship_id: int, payload: ReasonIn):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
-    return services.mentorship_decline(mentorship=mentorship, actor=request.auth, reason=payload.reason)
+    return services.mentorship_decline(
+        mentorship=mentorship, actor=request.auth, reason=payload.reason
+    )
 
 
 @router.post("/mentorships/{mentorship_id}/ask-info", response=MentorshipOut)
 def mentorship_ask_info(request, mentorship_id: int, payload: QuestionIn):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
-    return services.mentorship_ask_info(mentorship=mentorship, actor=request.auth, question=payload.question)
+    return services.mentorship_ask_info(
+        mentorship=mentorship, actor=request.auth, question=payload.question
+    )
 
 
 @router.post("/mentorships/{mentorship_id}/answer-info", response=MentorshipOut)
 def mentorship_answer_info(request, mentorship_id: int, payload: AnswerIn):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
-    return services.mentorship_answer_info(mentorship=mentorship, actor=request.auth, answer=payload.answer)
+    return services.mentorship_answer_info(
+        mentorship=mentorship, actor=request.auth, answer=payload.answer
+    )
 
 
 @router.post("/mentorships/{mentorship_id}/withdraw", response=MentorshipOut)
@@ -389,17 +432,27 @@ def mentorship_complete(request, mentorship_id: int):
 @router.post("/mentorships/{mentorship_id}/end", response=MentorshipOut)
 def mentorship_end_early(request, mentorship_id: int, payload: ReasonIn):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
-    return services.mentorship_end_early(mentorship=mentorship, actor=request.auth, reason=payload.reason)
+    return services.mentorship_end_early(
+        mentorship=mentorship, actor=request.auth, reason=payload.reason
+    )
 
 
-@router.get("/mentorships/{mentorship_id}/timeline", response=list[EventOut], summary="Everything that happened, newest first")
+@router.get(
+    "/mentorships/{mentorship_id}/timeline",
+    response=list[EventOut],
+    summary="Everything that happened, newest first",
+)
 def mentorship_timeline(request, mentorship_id: int):
-    return list(selectors.timeline_of(selectors.access_mentorship(request.auth, mentorship_id))[:500])
+    return list(
+        selectors.timeline_of(selectors.access_mentorship(request.auth, mentorship_id))[:500]
+    )
 
 
 @router.get("/mentorships/{mentorship_id}/agreement", response=AgreementOut)
 def agreement_get(request, mentorship_id: int):
-    agreement = selectors.current_agreement(selectors.access_mentorship(request.auth, mentorship_id))
+    agreement = selectors.current_agreement(
+        selectors.access_mentorship(request.auth, mentorship_id)
+    )
     if agreement is None:
         raise Http404("There is no agreement until the mentorship begins.")
     return agreement
@@ -419,10 +472,14 @@ def milestone_list(request, mentorship_id: int):
 @router.post("/mentorships/{mentorship_id}/milestones", response={201: MilestoneOut})
 def milestone_create(request, mentorship_id: int, payload: MilestoneIn):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
-    return Status(201, services.milestone_create(mentorship=mentorship, actor=request.auth, **payload.dict()))
+    return Status(
+        201, services.milestone_create(mentorship=mentorship, actor=request.auth, **payload.dict())
+    )
 
 
-@router.post("/mentorships/{mentorship_id}/milestones/{milestone_id}/complete", response=MilestoneOut)
+@router.post(
+    "/mentorships/{mentorship_id}/milestones/{milestone_id}/complete", response=MilestoneOut
+)
 def milestone_complete(request, mentorship_id: int, milestone_id: int):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
     milestone = selectors.access_milestone(mentorship, milestone_id)
@@ -437,7 +494,9 @@ def checkin_list(request, mentorship_id: int):
 @router.post("/mentorships/{mentorship_id}/checkins", response={201: CheckInOut})
 def checkin_record(request, mentorship_id: int, payload: CheckInIn):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
-    return Status(201, services.checkin_record(mentorship=mentorship, actor=request.auth, **payload.dict()))
+    return Status(
+        201, services.checkin_record(mentorship=mentorship, actor=request.auth, **payload.dict())
+    )
 
 
 @router.get(
@@ -452,8 +511,12 @@ def checkin_calendar(request, mentorship_id: int):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
     if mentorship.next_checkin_on is None or not mentorship.is_active:
         raise Http404(NO_CHECKIN_PLANNED)
-    response = HttpResponse(next_checkin_ics(mentorship), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="check-in-{mentorship.next_checkin_on}.ics"'
+    response = HttpResponse(
+        next_checkin_ics(mentorship), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="check-in-{mentorship.next_checkin_on}.ics"'
+    )
     return response
 
 
@@ -465,10 +528,16 @@ def feedback_list(request, mentorship_id: int):
 @router.post("/mentorships/{mentorship_id}/feedback", response={201: FeedbackOut})
 def feedback_give(request, mentorship_id: int, payload: FeedbackIn):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
-    return Status(201, services.feedback_give(mentorship=mentorship, actor=request.auth, **payload.dict()))
+    return Status(
+        201, services.feedback_give(mentorship=mentorship, actor=request.auth, **payload.dict())
+    )
 
 
-@router.get("/mentorships/{mentorship_id}/surveys", response=SurveysOut, summary="The survey you owe, and your answers")
+@router.get(
+    "/mentorships/{mentorship_id}/surveys",
+    response=SurveysOut,
+    summary="The survey you owe, and your answers",
+)
 def survey_list(request, mentorship_id: int):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
     due = selectors.survey_due(mentorship, request.auth)
@@ -482,5 +551,6 @@ def survey_list(request, mentorship_id: int):
 @router.post("/mentorships/{mentorship_id}/surveys", response={201: SurveyOut})
 def survey_answer(request, mentorship_id: int, payload: SurveyIn):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
-    return Status(201, services.survey_answer(mentorship=mentorship, actor=request.auth, **payload.dict()))
-
+    return Status(
+        201, services.survey_answer(mentorship=mentorship, actor=request.auth, **payload.dict())
+    )

@@ -5,9 +5,15 @@ from deskmate.mentoring.models import Cadence, Mentorship
 from deskmate.people.forms import DateInput
 
 
-def _text(label: str, rows: int = 4, max_length: int = 3000, required: bool = True, **extra) -> forms.CharField:
+def _text(
+    label: str, rows: int = 4, max_length: int = 3000, required: bool = True, **extra
+) -> forms.CharField:
     return forms.CharField(
-        label=label, widget=forms.Textarea(attrs={"rows": rows}), max_length=max_length, required=required, **extra
+        label=label,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        max_length=max_length,
+        required=required,
+        **extra,
     )
 
 
@@ -19,11 +25,18 @@ class RequestForm(forms.Form):
         label="What are you asking for?",
         help_text="A copilot is a peer at a similar stage who talks your daily work through with you.",
     )
-    message = _text("Your message", rows=5, help_text="Why them, and what you hope to get out of it.")
-    goals = forms.ModelMultipleChoiceField(
-        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Goals this is about"
+    message = _text(
+        "Your message", rows=5, help_text="Why them, and what you hope to get out of it."
     )
-    cadence = forms.ChoiceField(choices=Cadence.choices, initial=Cadence.FORTNIGHTLY, label="How often to meet")
+    goals = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Goals this is about",
+    )
+    cadence = forms.ChoiceField(
+        choices=Cadence.choices, initial=Cadence.FORTNIGHTLY, label="How often to meet"
+    )
     duration_weeks = forms.TypedChoiceField(
         choices=rules.DURATION_CHOICES, coerce=int, initial=26, label="For how long"
     )
@@ -47,11 +60,18 @@ class AnswerForm(forms.Form):
 
 
 class AgreementForm(forms.Form):
-    goals = _text("Goals we work on", rows=5, max_length=5000, required=False, help_text="One per line.")
+    goals = _text(
+        "Goals we work on", rows=5, max_length=5000, required=False, help_text="One per line."
+    )
     cadence = forms.ChoiceField(choices=Cadence.choices, label="How often we meet")
-    duration_weeks = forms.TypedChoiceField(choices=rules.DURATION_CHOICES, coerce=int, label="For how long")
+    duration_weeks = forms.TypedChoiceField(
+        choices=rules.DURATION_CHOICES, coerce=int, label="For how long"
+    )
     meeting = forms.CharField(
-        max_length=300, required=False, label="How we meet", help_text="For example: video call, Tuesday lunchtime"
+        max_length=300,
+        required=False,
+        label="How we meet",
+        help_text="For example: video call, Tuesday lunchtime",
     )
     confidentiality = _text("Confidentiality", rows=3, max_length=2000, required=False)
 
@@ -64,7 +84,9 @@ class MilestoneForm(forms.Form):
 class CheckInForm(forms.Form):
     held_on = forms.DateField(widget=DateInput(), label="Held on")
     topics = forms.CharField(max_length=500, required=False, label="Topics")
-    notes = _text("Notes (only the two of you can read them)", rows=5, max_length=10000, required=False)
+    notes = _text(
+        "Notes (only the two of you can read them)", rows=5, max_length=10000, required=False
+    )
     next_steps = _text("Next steps", rows=3, required=False)
     next_checkin_on = forms.DateField(widget=DateInput(), required=False, label="Next check-in on")
 
@@ -72,7 +94,9 @@ class CheckInForm(forms.Form):
 class FeedbackForm(forms.Form):
     text = _text("Your feedback", rows=5, max_length=5000)
     topic = forms.CharField(max_length=200, required=False, label="Topic")
-    unplanned = forms.BooleanField(required=False, label="About something neither of us planned to discuss")
+    unplanned = forms.BooleanField(
+        required=False, label="About something neither of us planned to discuss"
+    )
 
 
 class SurveyForm(forms.Form):

@@ -34,8 +34,12 @@ class Mentorship(models.Model):
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MENTORSHIP)
     state = models.CharField(max_length=20, choices=State.choices, default=State.REQUESTED)
-    requester = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="mentorships_asked")
-    recipient = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="mentorships_received")
+    requester = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="mentorships_asked"
+    )
+    recipient = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="mentorships_received"
+    )
     origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.REQUEST)
     # The programmes app will own programmes; until then the id alone says which one matched them.
     programme_id = models.BigIntegerField(null=True, blank=True, db_index=True)
@@ -53,7 +57,9 @@ class Mentorship(models.Model):
     # Seen only by the person who declined.
     decline_reason = models.TextField(max_length=2000, blank=True)
     end_reason = models.TextField(max_length=2000, blank=True)
-    ended_by = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    ended_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -116,7 +122,9 @@ class Mentorship(models.Model):
 class InfoRequest(models.Model):
     """A question the person asked put to the requester before deciding."""
 
-    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="info_requests")
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="info_requests"
+    )
     question = models.TextField(max_length=2000)
     answer = models.TextField(max_length=3000, blank=True)
     asked_at = models.DateTimeField(default=timezone.now)
@@ -132,7 +140,9 @@ class InfoRequest(models.Model):
 class AgreementVersion(models.Model):
     """What the two agreed; every change is a new version, the latest is in force."""
 
-    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="agreement_versions")
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="agreement_versions"
+    )
     version = models.PositiveIntegerField()
     cadence = models.CharField(max_length=20, choices=Cadence.choices)
     duration_weeks = models.PositiveSmallIntegerField(
@@ -152,7 +162,9 @@ class AgreementVersion(models.Model):
     class Meta:
         ordering = ["-version"]
         constraints = [
-            models.UniqueConstraint(fields=["mentorship", "version"], name="agreement_version_unique")
+            models.UniqueConstraint(
+                fields=["mentorship", "version"], name="agreement_version_unique"
+            )
         ]
 
     def __str__(self):
@@ -166,7 +178,9 @@ class Milestone(models.Model):
     created_by = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     done_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    done_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = [F("due_on").asc(nulls_last=True), "id"]
@@ -220,7 +234,9 @@ class SurveyResponse(models.Model):
         PULSE = "pulse", "Pulse"
         CLOSING = "closing", "Closing"
 
-    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="survey_responses")
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="survey_responses"
+    )
     respondent = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     due_on = models.DateField()
@@ -237,7 +253,8 @@ class SurveyResponse(models.Model):
                 fields=["mentorship", "respondent", "kind", "due_on"], name="survey_response_once"
             ),
             models.CheckConstraint(
-                condition=Q(satisfaction__gte=1) & Q(satisfaction__lte=5), name="survey_satisfaction_1_to_5"
+                condition=Q(satisfaction__gte=1) & Q(satisfaction__lte=5),
+                name="survey_satisfaction_1_to_5",
             ),
         ]
 
@@ -270,7 +287,9 @@ class Event(models.Model):
 
     mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    actor = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     text = models.CharField(max_length=500)
     at = models.DateTimeField(default=timezone.now)
 
@@ -288,7 +307,9 @@ class Event(models.Model):
 class Availability(models.Model):
     """A member's standing for new requests: paused by themselves, or inactive by silence."""
 
-    member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="mentoring_availability")
+    member = models.OneToOneField(
+        Member, on_delete=models.CASCADE, related_name="mentoring_availability"
+    )
     unavailable = models.BooleanField(
         default=False, help_text="Take no new requests for now; requests already sent stay open."
     )
@@ -336,7 +357,9 @@ class Report(models.Model):
     text = models.TextField(max_length=5000)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     outcome = models.TextField(max_length=2000, blank=True)
-    resolved_by = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    resolved_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
 

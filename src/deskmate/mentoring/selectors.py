@@ -75,19 +75,25 @@ def active_mentee_count(mentor: Member) -> int:
 
 def blocked_member_ids(member: Member) -> set[int]:
     """Members this one blocked or was blocked by: never suggested or asked, either way."""
-    pairs = Block.objects.filter(Q(blocker=member) | Q(blocked=member)).values_list("blocker_id", "blocked_id")
+    pairs = Block.objects.filter(Q(blocker=member) | Q(blocked=member)).values_list(
+        "blocker_id", "blocked_id"
+    )
     return {other for pair in pairs for other in pair} - {member.pk}
 
 
 def is_blocked_pair(first: Member | int, second: Member | int) -> bool:
     a, b = getattr(first, "pk", first), getattr(second, "pk", second)
-    return Block.objects.filter(Q(blocker_id=a, blocked_id=b) | Q(blocker_id=b, blocked_id=a)).exists()
+    return Block.objects.filter(
+        Q(blocker_id=a, blocked_id=b) | Q(blocker_id=b, blocked_id=a)
+    ).exists()
 
 
 def inactive_mentor_ids() -> set[int]:
     """Members who stopped answering requests; not suggested until they come back."""
     return set(
-        Availability.objects.filter(inactive_since__isnull=False).values_list("member_id", flat=True)
+        Availability.objects.filter(inactive_since__isnull=False).values_list(
+            "member_id", flat=True
+        )
     )
 
 
@@ -146,7 +152,9 @@ def timeline_of(mentorship: Mentorship) -> QuerySet[Event]:
     return mentorship.events.select_related("actor").order_by("-at", "-id")
 
 
-def survey_due(mentorship: Mentorship, member: Member, today: dt.date | None = None) -> tuple[str, dt.date] | None:
+def survey_due(
+    mentorship: Mentorship, member: Member, today: dt.date | None = None
+) -> tuple[str, dt.date] | None:
     """The survey this member owes in this mentorship now, as (kind, due date), or None."""
     today = today or timezone.localdate()
     if mentorship.state == State.ACTIVE and mentorship.started_on:
@@ -172,15 +180,27 @@ def mentorship_overview(viewer: Member) -> QuerySet[Mentorship]:
     return (
         Mentorship.objects.select_related("requester", "recipient")
         .only(
-            "kind", "state", "origin", "programme_id", "created_at", "started_on", "ends_on", "ended_at",
-            "next_checkin_on", "requester__first_name", "requester__last_name",
-            "recipient__first_name", "recipient__last_name",
+            "kind",
+            "state",
+            "origin",
+            "programme_id",
+            "created_at",
+            "started_on",
+            "ends_on",
+            "ended_at",
+            "next_checkin_on",
+            "requester__first_name",
+            "requester__last_name",
+            "recipient__first_name",
+            "recipient__last_name",
         )
         .annotate(
             checkin_count=Count("checkins", distinct=True),
             last_checkin_on=Max("checkins__held_on"),
             milestone_count=Count("milestones", distinct=True),
-            milestones_done=Count("milestones", filter=Q(milestones__done_at__isnull=False), distinct=True),
+            milestones_done=Count(
+                "milestones", filter=Q(milestones__done_at__isnull=False), distinct=True
+            ),
             feedback_count=Count("feedback", distinct=True),
             survey_count=Count("survey_responses", distinct=True),
         )
@@ -191,7 +211,9 @@ def mentorship_overview(viewer: Member) -> QuerySet[Mentorship]:
 def reports_queue(viewer: Member, *, status: str = Report.Status.OPEN) -> QuerySet[Report]:
     if not viewer.is_coordinator:
         return Report.objects.none()
-    return Report.objects.filter(status=status).select_related("reporter", "about_member", "about_mentorship")
+    return Report.objects.filter(status=status).select_related(
+        "reporter", "about_member", "about_mentorship"
+    )
 
 
 def access_report(viewer: Member, report_id: int) -> Report:
@@ -199,7 +221,9 @@ def access_report(viewer: Member, report_id: int) -> Report:
     if not viewer.is_coordinator:
         raise Http404(REPORT_NOT_FOUND)
     try:
-        return Report.objects.select_related("reporter", "about_member", "about_mentorship").get(pk=report_id)
+        return Report.objects.select_related("reporter", "about_member", "about_mentorship").get(
+            pk=report_id
+        )
     except (Report.DoesNotExist, ValueError, TypeError):
         raise Http404(REPORT_NOT_FOUND) from None
 

@@ -40,7 +40,9 @@ CANNOT_ASK_YOURSELF = "You cannot send a request to yourself."
 ALREADY_ASKED = "You already have an open request to this person."
 THEY_ASKED_YOU = "This person has already sent you a request; answer it instead."
 ALREADY_TOGETHER = "You already have an active mentorship with this person."
-TOO_MANY_OPEN = "You have {limit} open requests; wait for an answer or withdraw one before asking again."
+TOO_MANY_OPEN = (
+    "You have {limit} open requests; wait for an answer or withdraw one before asking again."
+)
 MENTOR_FULL = "This mentor has no free place at the moment."
 NOT_YOUR_GOAL = "Choose goals from your own profile."
 ONLY_RECIPIENT = "Only the person who was asked can answer this request."
@@ -57,7 +59,9 @@ REPORT_NEEDS_SUBJECT = "Say whom or which mentorship the concern is about."
 COORDINATORS_ONLY = "Only coordinators can do this."
 REPORT_ALREADY_CLOSED = "This report has already been dealt with."
 
-DEFAULT_CONFIDENTIALITY = "What we discuss stays between the two of us unless we both agree otherwise."
+DEFAULT_CONFIDENTIALITY = (
+    "What we discuss stays between the two of us unless we both agree otherwise."
+)
 
 KIND_WORDS = {Mentorship.Kind.MENTORSHIP: "mentorship", Mentorship.Kind.COPILOT: "copilot pairing"}
 
@@ -69,8 +73,16 @@ def _url(mentorship: Mentorship, name: str = "mentorship_detail") -> str:
     return reverse(name, args=[mentorship.pk])
 
 
-def _tell(member: Member, mentorship: Mentorship, kind: str, title: str, *, key: str = "",
-          name: str = "mentorship_detail", body: str = "") -> None:
+def _tell(
+    member: Member,
+    mentorship: Mentorship,
+    kind: str,
+    title: str,
+    *,
+    key: str = "",
+    name: str = "mentorship_detail",
+    body: str = "",
+) -> None:
     notify(recipient=member, kind=kind, title=title, body=body, url=_url(mentorship, name), key=key)
 
 
@@ -123,7 +135,9 @@ def _require_free_place(mentor: Member) -> None:
 
 
 def _mark_active(member: Member) -> None:
-    Availability.objects.filter(member=member, inactive_since__isnull=False).update(inactive_since=None)
+    Availability.objects.filter(member=member, inactive_since__isnull=False).update(
+        inactive_since=None
+    )
 
 
 def _mark_inactive(member_id: int, when: dt.datetime) -> bool:
@@ -198,9 +212,13 @@ def mentorship_request(
         raise ValidationError(ALREADY_ASKED)
     if between.filter(requester=recipient, recipient=requester).exists():
         raise ValidationError(THEY_ASKED_YOU)
-    if selectors.active_mentorships(requester).filter(
-        kind=kind, requester__in=[requester, recipient], recipient__in=[requester, recipient]
-    ).exists():
+    if (
+        selectors.active_mentorships(requester)
+        .filter(
+            kind=kind, requester__in=[requester, recipient], recipient__in=[requester, recipient]
+        )
+        .exists()
+    ):
         raise ValidationError(ALREADY_TOGETHER)
     if kind == Mentorship.Kind.MENTORSHIP:
         _require_free_place(recipient)
@@ -225,8 +243,19 @@ def mentorship_request(
         raise ValidationError(ALREADY_ASKED) from None
     mentorship.goals.set(goals)
     words = KIND_WORDS[kind]
-    _event(mentorship, Event.Kind.REQUESTED, f"{requester.name} asked {recipient.name} for {words}.", requester)
-    audit(actor=requester, action="mentorship_request", subject=mentorship, recipient=recipient.pk, kind=kind)
+    _event(
+        mentorship,
+        Event.Kind.REQUESTED,
+        f"{requester.name} asked {recipient.name} for {words}.",
+        requester,
+    )
+    audit(
+        actor=requester,
+        action="mentorship_request",
+        subject=mentorship,
+        recipient=recipient.pk,
+        kind=kind,
+    )
     _tell(recipient, mentorship, "request_new", f"{requester.name} asks you for {words}")
     return mentorship
 
@@ -243,9 +272,16 @@ def mentorship_accept(*, mentorship: Mentorship, actor: Member) -> Mentorship:
     mentorship.answered_at = timezone.now()
     _start(mentorship, actor=actor)
     _mark_active(actor)
-    _event(mentorship, Event.Kind.ACCEPTED, f"{actor.name} accepted. The {KIND_WORDS[mentorship.kind]} has begun.", actor)
+    _event(
+        mentorship,
+        Event.Kind.ACCEPTED,
+        f"{actor.name} accepted. The {KIND_WORDS[mentorship.kind]} has begun.",
+        actor,
+    )
     audit(actor=actor, action="mentorship_accept", subject=mentorship)
-    _tell(mentorship.requester, mentorship, "request_answered", f"{actor.name} accepted your request")
+    _tell(
+        mentorship.requester, mentorship, "request_answered", f"{actor.name} accepted your request"
+    )
     return mentorship
 
 
@@ -261,7 +297,12 @@ def mentorship_decline(*, mentorship: Mentorship, actor: Member, reason: str = "
     _mark_active(actor)
     _event(mentorship, Event.Kind.DECLINED, f"{actor.name} declined the request.", actor)
     audit(actor=actor, action="mentorship_decline", subject=mentorship)
-    _tell(mentorship.requester, mentorship, "request_answered", f"{actor.name} cannot take your request")
+    _tell(
+        mentorship.requester,
+        mentorship,
+        "request_answered",
+        f"{actor.name} cannot take your request",
+    )
     return mentorship
 
 
@@ -280,7 +321,12 @@ def mentorship_ask_info(*, mentorship: Mentorship, actor: Member, question: str)
     _mark_active(actor)
     _event(mentorship, Event.Kind.INFO_ASKED, f"{actor.name} asked for more information.", actor)
     audit(actor=actor, action="mentorship_ask_info", subject=mentorship)
-    _tell(mentorship.requester, mentorship, "request_info", f"{actor.name} would like to know more before answering")
+    _tell(
+        mentorship.requester,
+        mentorship,
+        "request_info",
+        f"{actor.name} would like to know more before answering",
+    )
     return mentorship
 
 
@@ -292,7 +338,11 @@ def mentorship_answer_info(*, mentorship: Mentorship, actor: Member, answer: str
     mentorship.state = next_state(mentorship.state, Action.ANSWER_INFO)
     mentorship.expires_at = timezone.now() + dt.timedelta(days=rules.request_expiry_days())
     mentorship.save(update_fields=["state", "expires_at"])
-    info = mentorship.info_requests.filter(answered_at__isnull=True).order_by("-asked_at", "-id").first()
+    info = (
+        mentorship.info_requests.filter(answered_at__isnull=True)
+        .order_by("-asked_at", "-id")
+        .first()
+    )
     if info is not None:
         info.answer, info.answered_at = answer, timezone.now()
         info.full_clean()
@@ -312,7 +362,12 @@ def mentorship_withdraw(*, mentorship: Mentorship, actor: Member) -> Mentorship:
     mentorship.save(update_fields=["state", "ended_at"])
     _event(mentorship, Event.Kind.WITHDRAWN, f"{actor.name} withdrew the request.", actor)
     audit(actor=actor, action="mentorship_withdraw", subject=mentorship)
-    _tell(mentorship.recipient, mentorship, "request_withdrawn", f"{actor.name} withdrew their request")
+    _tell(
+        mentorship.recipient,
+        mentorship,
+        "request_withdrawn",
+        f"{actor.name} withdrew their request",
+    )
     return mentorship
 
 
@@ -324,13 +379,29 @@ def mentorship_complete(*, mentorship: Mentorship, actor: Member) -> Mentorship:
     mentorship.ended_at, mentorship.ended_by = timezone.now(), actor
     mentorship.next_checkin_on = None
     mentorship.save(update_fields=["state", "ended_at", "ended_by", "next_checkin_on"])
-    _event(mentorship, Event.Kind.COMPLETED, f"{actor.name} marked the {KIND_WORDS[mentorship.kind]} completed. Well done, both!", actor)
+    _event(
+        mentorship,
+        Event.Kind.COMPLETED,
+        f"{actor.name} marked the {KIND_WORDS[mentorship.kind]} completed. Well done, both!",
+        actor,
+    )
     audit(actor=actor, action="mentorship_complete", subject=mentorship)
-    _tell(mentorship.other(actor), mentorship, "mentorship_ended", f"{actor.name} marked your {KIND_WORDS[mentorship.kind]} completed")
+    _tell(
+        mentorship.other(actor),
+        mentorship,
+        "mentorship_ended",
+        f"{actor.name} marked your {KIND_WORDS[mentorship.kind]} completed",
+    )
     day = timezone.localdate(mentorship.ended_at)
     for member in (mentorship.requester, mentorship.recipient):
-        _tell(member, mentorship, "survey_due", "A short closing survey is waiting for you",
-              key=f"survey_due:{mentorship.pk}:closing:{day}", name="mentorship_surveys")
+        _tell(
+            member,
+            mentorship,
+            "survey_due",
+            "A short closing survey is waiting for you",
+            key=f"survey_due:{mentorship.pk}:closing:{day}",
+            name="mentorship_surveys",
+        )
     return mentorship
 
 
@@ -344,20 +415,36 @@ def mentorship_end_early(*, mentorship: Mentorship, actor: Member, reason: str =
     mentorship.next_checkin_on = None
     mentorship.full_clean(validate_constraints=False)
     mentorship.save()
-    _event(mentorship, Event.Kind.ENDED_EARLY, f"{actor.name} ended the {KIND_WORDS[mentorship.kind]} early.", actor)
+    _event(
+        mentorship,
+        Event.Kind.ENDED_EARLY,
+        f"{actor.name} ended the {KIND_WORDS[mentorship.kind]} early.",
+        actor,
+    )
     audit(actor=actor, action="mentorship_end_early", subject=mentorship)
-    _tell(mentorship.other(actor), mentorship, "mentorship_ended", f"{actor.name} ended your {KIND_WORDS[mentorship.kind]} early")
+    _tell(
+        mentorship.other(actor),
+        mentorship,
+        "mentorship_ended",
+        f"{actor.name} ended your {KIND_WORDS[mentorship.kind]} early",
+    )
     return mentorship
 
 
 def mentorship_expire_due(*, now: dt.datetime | None = None) -> int:
     """Expire every open request past its date; one transaction per request."""
     now = now or timezone.now()
-    due = Mentorship.objects.filter(state__in=OPEN_STATES, expires_at__lte=now).values_list("pk", flat=True)
+    due = Mentorship.objects.filter(state__in=OPEN_STATES, expires_at__lte=now).values_list(
+        "pk", flat=True
+    )
     expired = 0
     for mentorship_id in list(due):
         with transaction.atomic():
-            mentorship = Mentorship.objects.select_for_update().select_related("requester", "recipient").get(pk=mentorship_id)
+            mentorship = (
+                Mentorship.objects.select_for_update()
+                .select_related("requester", "recipient")
+                .get(pk=mentorship_id)
+            )
             if mentorship.state not in OPEN_STATES or mentorship.expires_at > now:
                 continue  # answered in the meantime
             was_waiting_on_recipient = mentorship.state == State.REQUESTED
@@ -368,26 +455,40 @@ def mentorship_expire_due(*, now: dt.datetime | None = None) -> int:
                 _mark_inactive(mentorship.recipient_id, now)
             _event(mentorship, Event.Kind.EXPIRED, "The request expired without an answer.")
             audit(actor=None, action="mentorship_expire", subject=mentorship)
-            _tell(mentorship.requester, mentorship, "request_expired",
-                  f"Your request to {mentorship.recipient.name} expired without an answer")
+            _tell(
+                mentorship.requester,
+                mentorship,
+                "request_expired",
+                f"Your request to {mentorship.recipient.name} expired without an answer",
+            )
             expired += 1
     return expired
 
 
 @transaction.atomic
 def mentorship_create_from_match(
-    *, mentor: Member, mentee: Member, kind: str = Mentorship.Kind.MENTORSHIP,
-    programme: object | int | None = None, actor: Member,
+    *,
+    mentor: Member,
+    mentee: Member,
+    kind: str = Mentorship.Kind.MENTORSHIP,
+    programme: object | int | None = None,
+    actor: Member,
 ) -> Mentorship:
     """An active mentorship straight from a published programme match."""
     if mentor.pk == mentee.pk:
         raise ValidationError(CANNOT_ASK_YOURSELF)
     locked = _lock_members(mentor.pk, mentee.pk)
-    if selectors.is_blocked_pair(mentor, mentee) or not mentor.user.is_active or not mentee.user.is_active:
+    if (
+        selectors.is_blocked_pair(mentor, mentee)
+        or not mentor.user.is_active
+        or not mentee.user.is_active
+    ):
         raise ValidationError(UNAVAILABLE)
-    if selectors.active_mentorships(mentee).filter(
-        kind=kind, requester__in=[mentor, mentee], recipient__in=[mentor, mentee]
-    ).exists():
+    if (
+        selectors.active_mentorships(mentee)
+        .filter(kind=kind, requester__in=[mentor, mentee], recipient__in=[mentor, mentee])
+        .exists()
+    ):
         raise ValidationError(ALREADY_TOGETHER)
     if kind == Mentorship.Kind.MENTORSHIP:
         _require_free_place(locked[mentor.pk])
@@ -400,8 +501,18 @@ def mentorship_create_from_match(
         answered_at=timezone.now(),
     )
     _start(mentorship, actor=actor)
-    _event(mentorship, Event.Kind.MATCHED, f"{mentee.name} and {mentor.name} were matched in a programme.", actor)
-    audit(actor=actor, action="mentorship_create_from_match", subject=mentorship, programme=mentorship.programme_id)
+    _event(
+        mentorship,
+        Event.Kind.MATCHED,
+        f"{mentee.name} and {mentor.name} were matched in a programme.",
+        actor,
+    )
+    audit(
+        actor=actor,
+        action="mentorship_create_from_match",
+        subject=mentorship,
+        programme=mentorship.programme_id,
+    )
     for member, other in ((mentee, mentor), (mentor, mentee)):
         _tell(member, mentorship, "mentorship_matched", f"You have been matched with {other.name}")
     return mentorship
@@ -440,10 +551,20 @@ def agreement_update(
     mentorship.cadence, mentorship.duration_weeks = cadence, duration_weeks
     mentorship.ends_on = mentorship.started_on + dt.timedelta(weeks=duration_weeks)
     mentorship.save(update_fields=["cadence", "duration_weeks", "ends_on"])
-    _event(mentorship, Event.Kind.AGREEMENT, f"{actor.name} updated the agreement (version {version.version}).", actor)
+    _event(
+        mentorship,
+        Event.Kind.AGREEMENT,
+        f"{actor.name} updated the agreement (version {version.version}).",
+        actor,
+    )
     audit(actor=actor, action="agreement_update", subject=version, version=version.version)
-    _tell(mentorship.other(actor), mentorship, "agreement_updated", f"{actor.name} updated your agreement",
-          name="mentorship_agreement")
+    _tell(
+        mentorship.other(actor),
+        mentorship,
+        "agreement_updated",
+        f"{actor.name} updated your agreement",
+        name="mentorship_agreement",
+    )
     return version
 
 
@@ -459,7 +580,12 @@ def milestone_create(
     milestone.full_clean()
     milestone.save()
     due = f", due {due_on.day} {due_on:%B %Y}" if due_on else ""
-    _event(mentorship, Event.Kind.MILESTONE_ADDED, f"{actor.name} added a milestone: {milestone.title}{due}.", actor)
+    _event(
+        mentorship,
+        Event.Kind.MILESTONE_ADDED,
+        f"{actor.name} added a milestone: {milestone.title}{due}.",
+        actor,
+    )
     audit(actor=actor, action="milestone_create", subject=milestone)
     return milestone
 
@@ -477,8 +603,14 @@ def milestone_complete(*, milestone: Milestone, actor: Member) -> Milestone:
     _event(mentorship, Event.Kind.MILESTONE_DONE, f"Milestone reached: {milestone.title}!", actor)
     audit(actor=actor, action="milestone_complete", subject=milestone)
     for member in (mentorship.requester, mentorship.recipient):
-        _tell(member, mentorship, "milestone_done", f"Milestone reached: {milestone.title}",
-              key=f"milestone_done:{milestone.pk}", name="mentorship_timeline")
+        _tell(
+            member,
+            mentorship,
+            "milestone_done",
+            f"Milestone reached: {milestone.title}",
+            key=f"milestone_done:{milestone.pk}",
+            name="mentorship_timeline",
+        )
     return milestone
 
 
@@ -517,10 +649,20 @@ def checkin_record(
         mentorship.next_checkin_on = None  # the planned one happened; none planned yet
     mentorship.save(update_fields=["next_checkin_on"])
     about = f" about {checkin.topics}" if checkin.topics else ""
-    _event(mentorship, Event.Kind.CHECKIN, f"{actor.name} recorded the check-in of {held_on.day} {held_on:%B %Y}{about}.", actor)
+    _event(
+        mentorship,
+        Event.Kind.CHECKIN,
+        f"{actor.name} recorded the check-in of {held_on.day} {held_on:%B %Y}{about}.",
+        actor,
+    )
     audit(actor=actor, action="checkin_record", subject=checkin)
-    _tell(mentorship.other(actor), mentorship, "checkin_recorded", f"{actor.name} recorded a check-in",
-          name="mentorship_checkins")
+    _tell(
+        mentorship.other(actor),
+        mentorship,
+        "checkin_recorded",
+        f"{actor.name} recorded a check-in",
+        name="mentorship_checkins",
+    )
     return checkin
 
 
@@ -532,15 +674,24 @@ def feedback_give(
     if mentorship.state not in {State.ACTIVE, State.COMPLETED}:
         raise ValidationError(FEEDBACK_CLOSED)
     feedback = Feedback(
-        mentorship=mentorship, author=actor, text=_require_text(text, "text"),
-        topic=(topic or "").strip(), unplanned=unplanned,
+        mentorship=mentorship,
+        author=actor,
+        text=_require_text(text, "text"),
+        topic=(topic or "").strip(),
+        unplanned=unplanned,
     )
     feedback.full_clean()
     feedback.save()
     what = "feedback on something neither of you planned to discuss" if unplanned else "feedback"
     _event(mentorship, Event.Kind.FEEDBACK, f"{actor.name} gave {what}.", actor)
     audit(actor=actor, action="feedback_give", subject=feedback, unplanned=unplanned)
-    _tell(mentorship.other(actor), mentorship, "feedback", f"{actor.name} gave you feedback", name="mentorship_feedback")
+    _tell(
+        mentorship.other(actor),
+        mentorship,
+        "feedback",
+        f"{actor.name} gave you feedback",
+        name="mentorship_feedback",
+    )
     return feedback
 
 
@@ -553,8 +704,12 @@ def survey_answer(
     if due is None:
         raise ValidationError(NO_SURVEY_DUE)
     response = SurveyResponse(
-        mentorship=mentorship, respondent=actor, kind=due[0], due_on=due[1],
-        satisfaction=satisfaction, comment=(comment or "").strip(),
+        mentorship=mentorship,
+        respondent=actor,
+        kind=due[0],
+        due_on=due[1],
+        satisfaction=satisfaction,
+        comment=(comment or "").strip(),
     )
     response.full_clean(validate_constraints=False)
     try:
@@ -562,7 +717,12 @@ def survey_answer(
             response.save()
     except IntegrityError:
         raise ValidationError(NO_SURVEY_DUE) from None
-    _event(mentorship, Event.Kind.SURVEY, f"{actor.name} answered the {response.get_kind_display().lower()} survey.", actor)
+    _event(
+        mentorship,
+        Event.Kind.SURVEY,
+        f"{actor.name} answered the {response.get_kind_display().lower()} survey.",
+        actor,
+    )
     audit(actor=actor, action="survey_answer", subject=response, kind=response.kind)
     return response
 
@@ -602,10 +762,15 @@ def mentors_mark_inactive(*, now: dt.datetime | None = None) -> int:
     return marked
 
 
-def _remind_both(mentorship: Mentorship, kind: str, title: str, key: str, name: str = "mentorship_detail") -> int:
+def _remind_both(
+    mentorship: Mentorship, kind: str, title: str, key: str, name: str = "mentorship_detail"
+) -> int:
     told = 0
     for member in (mentorship.requester, mentorship.recipient):
-        told += notify(recipient=member, kind=kind, title=title, url=_url(mentorship, name), key=key) is not None
+        told += (
+            notify(recipient=member, kind=kind, title=title, url=_url(mentorship, name), key=key)
+            is not None
+        )
     return told
 
 
@@ -615,39 +780,68 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
     today = timezone.localdate(now)
     told = 0
     expiring = Mentorship.objects.filter(
-        state=State.REQUESTED, expires_at__gt=now, expires_at__lte=now + rules.REQUEST_EXPIRING_WITHIN
+        state=State.REQUESTED,
+        expires_at__gt=now,
+        expires_at__lte=now + rules.REQUEST_EXPIRING_WITHIN,
     ).select_related("requester", "recipient")
     for m in expiring:
         with transaction.atomic():
-            told += notify(
-                recipient=m.recipient, kind="request_expiring",
-                title=f"{m.requester.name}'s request expires soon", url=_url(m),
-                key=f"request_expiring:{m.pk}:{timezone.localdate(m.expires_at)}",
-            ) is not None
+            told += (
+                notify(
+                    recipient=m.recipient,
+                    kind="request_expiring",
+                    title=f"{m.requester.name}'s request expires soon",
+                    url=_url(m),
+                    key=f"request_expiring:{m.pk}:{timezone.localdate(m.expires_at)}",
+                )
+                is not None
+            )
     active = Mentorship.objects.filter(state=State.ACTIVE).select_related("requester", "recipient")
     upcoming_until = today + dt.timedelta(days=rules.CHECKIN_UPCOMING_WITHIN_DAYS)
     for m in active.filter(next_checkin_on__gte=today, next_checkin_on__lte=upcoming_until):
         with transaction.atomic():
-            told += _remind_both(m, "checkin_upcoming", f"Check-in coming up on {m.next_checkin_on.day} {m.next_checkin_on:%B}",
-                                 f"checkin_upcoming:{m.pk}:{m.next_checkin_on}", "mentorship_checkins")
+            told += _remind_both(
+                m,
+                "checkin_upcoming",
+                f"Check-in coming up on {m.next_checkin_on.day} {m.next_checkin_on:%B}",
+                f"checkin_upcoming:{m.pk}:{m.next_checkin_on}",
+                "mentorship_checkins",
+            )
     for m in active.filter(next_checkin_on__lt=today):
         with transaction.atomic():
-            told += _remind_both(m, "checkin_overdue", "A check-in is overdue: record it or plan the next one",
-                                 f"checkin_overdue:{m.pk}:{m.next_checkin_on}", "mentorship_checkins")
-    for m in active.filter(ends_on__gte=today, ends_on__lte=today + dt.timedelta(days=rules.ENDING_SOON_WITHIN_DAYS)):
+            told += _remind_both(
+                m,
+                "checkin_overdue",
+                "A check-in is overdue: record it or plan the next one",
+                f"checkin_overdue:{m.pk}:{m.next_checkin_on}",
+                "mentorship_checkins",
+            )
+    for m in active.filter(
+        ends_on__gte=today, ends_on__lte=today + dt.timedelta(days=rules.ENDING_SOON_WITHIN_DAYS)
+    ):
         with transaction.atomic():
-            told += _remind_both(m, "ending_soon", f"Your {KIND_WORDS[m.kind]} is due to end on {m.ends_on.day} {m.ends_on:%B}",
-                                 f"ending_soon:{m.pk}:{m.ends_on}")
+            told += _remind_both(
+                m,
+                "ending_soon",
+                f"Your {KIND_WORDS[m.kind]} is due to end on {m.ends_on.day} {m.ends_on:%B}",
+                f"ending_soon:{m.pk}:{m.ends_on}",
+            )
     for m in active.filter(started_on__lte=today - dt.timedelta(days=rules.FIRST_PULSE_AFTER_DAYS)):
         for member in (m.requester, m.recipient):
             due = selectors.survey_due(m, member, today)
             if due is None:
                 continue
             with transaction.atomic():
-                told += notify(
-                    recipient=member, kind="survey_due", title="A two-question pulse survey is waiting for you",
-                    url=_url(m, "mentorship_surveys"), key=f"survey_due:{m.pk}:{due[0]}:{due[1]}",
-                ) is not None
+                told += (
+                    notify(
+                        recipient=member,
+                        kind="survey_due",
+                        title="A two-question pulse survey is waiting for you",
+                        url=_url(m, "mentorship_surveys"),
+                        key=f"survey_due:{m.pk}:{due[0]}:{due[1]}",
+                    )
+                    is not None
+                )
     return told
 
 
@@ -684,25 +878,42 @@ def block_remove(*, block: Block, actor: Member) -> None:
 
 @transaction.atomic
 def report_create(
-    *, reporter: Member, text: str, member: Member | None = None, mentorship: Mentorship | None = None
+    *,
+    reporter: Member,
+    text: str,
+    member: Member | None = None,
+    mentorship: Mentorship | None = None,
 ) -> Report:
     if member is None and mentorship is None:
         raise ValidationError(REPORT_NEEDS_SUBJECT)
     if mentorship is not None:
         _require_party(mentorship, reporter)
-    report = Report(reporter=reporter, about_member=member, about_mentorship=mentorship, text=_require_text(text, "text"))
+    report = Report(
+        reporter=reporter,
+        about_member=member,
+        about_mentorship=mentorship,
+        text=_require_text(text, "text"),
+    )
     report.full_clean()
     report.save()
     audit(actor=reporter, action="report_create", subject=report)
-    for coordinator in Member.objects.filter(role__in=[Member.Role.COORDINATOR, Member.Role.ADMIN], user__is_active=True):
+    for coordinator in Member.objects.filter(
+        role__in=[Member.Role.COORDINATOR, Member.Role.ADMIN], user__is_active=True
+    ):
         if coordinator.pk != reporter.pk:
-            notify(recipient=coordinator, kind="report_new", title="A concern was reported",
-                   url=reverse("report_detail", args=[report.pk]))
+            notify(
+                recipient=coordinator,
+                kind="report_new",
+                title="A concern was reported",
+                url=reverse("report_detail", args=[report.pk]),
+            )
     return report
 
 
 @transaction.atomic
-def report_resolve(*, report: Report, actor: Member, outcome: str, dismissed: bool = False) -> Report:
+def report_resolve(
+    *, report: Report, actor: Member, outcome: str, dismissed: bool = False
+) -> Report:
     if not actor.is_coordinator:
         raise PermissionDenied(COORDINATORS_ONLY)
     report = Report.objects.select_for_update().get(pk=report.pk)
@@ -714,6 +925,11 @@ def report_resolve(*, report: Report, actor: Member, outcome: str, dismissed: bo
     report.full_clean()
     report.save()
     audit(actor=actor, action="report_resolve", subject=report, status=report.status)
-    notify(recipient=report.reporter, kind="report_outcome", title="Your report has been looked at",
-           body=report.outcome, url=reverse("my_reports"))
+    notify(
+        recipient=report.reporter,
+        kind="report_outcome",
+        title="Your report has been looked at",
+        body=report.outcome,
+        url=reverse("my_reports"),
+    )
     return report

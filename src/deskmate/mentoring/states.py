@@ -68,7 +68,10 @@ WHAT_CANNOT_HAPPEN = {
     Action.END_EARLY: "only an active mentorship can be ended early",
 }
 SPECIAL_REFUSALS = {
-    (State.INFO_REQUESTED, Action.ASK_INFO): "You have already asked for more information; wait for the answer.",
+    (
+        State.INFO_REQUESTED,
+        Action.ASK_INFO,
+    ): "You have already asked for more information; wait for the answer.",
 }
 
 

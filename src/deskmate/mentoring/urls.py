@@ -20,7 +20,11 @@ urlpatterns = [
     path(one + "timeline/", views.mentorship_timeline, name="mentorship_timeline"),
     path(one + "agreement/", views.mentorship_agreement, name="mentorship_agreement"),
     path(one + "milestones/", views.mentorship_milestones, name="mentorship_milestones"),
-    path(one + "milestones/<int:milestone_id>/done/", views.milestone_complete, name="milestone_complete"),
+    path(
+        one + "milestones/<int:milestone_id>/done/",
+        views.milestone_complete,
+        name="milestone_complete",
+    ),
     path(one + "checkins/", views.mentorship_checkins, name="mentorship_checkins"),
     path(one + "checkins/next.ics", views.mentorship_calendar, name="mentorship_calendar"),
     path(one + "feedback/", views.mentorship_feedback, name="mentorship_feedback"),

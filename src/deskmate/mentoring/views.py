@@ -72,7 +72,9 @@ def mentorship_ask(request, member_id: int):
     if created:
         return redirect("mentorship_detail", mentorship_id=created.pk)
     return render(
-        request, "mentoring/ask.html", {"form": form, "asked": asked, "expiry_days": rules.request_expiry_days()}
+        request,
+        "mentoring/ask.html",
+        {"form": form, "asked": asked, "expiry_days": rules.request_expiry_days()},
     )
 
 
@@ -109,7 +111,9 @@ def _simple_action(service, success: str):
     return view
 
 
-mentorship_accept = _simple_action(services.mentorship_accept, "Accepted. Agree your goals to get started.")
+mentorship_accept = _simple_action(
+    services.mentorship_accept, "Accepted. Agree your goals to get started."
+)
 mentorship_withdraw = _simple_action(services.mentorship_withdraw, "Your request is withdrawn.")
 mentorship_complete = _simple_action(services.mentorship_complete, "Completed. Well done, both!")
 
@@ -124,7 +128,9 @@ def _form_action(*, form_class, title: str, intro: str, submit: str, success: st
         return render(
             request,
             "mentoring/action_form.html",
-            _mentorship_context(request.member, mentorship, form=form, title=title, intro=intro, submit=submit),
+            _mentorship_context(
+                request.member, mentorship, form=form, title=title, intro=intro, submit=submit
+            ),
         )
 
     return view
@@ -200,7 +206,10 @@ def mentorship_agreement(request, mentorship_id: int):
         request,
         "mentoring/agreement.html",
         _mentorship_context(
-            request.member, mentorship, agreement=agreement, form=form,
+            request.member,
+            mentorship,
+            agreement=agreement,
+            form=form,
             history=selectors.agreement_history(mentorship)[1:10],
         ),
     )
@@ -220,7 +229,9 @@ def mentorship_milestones(request, mentorship_id: int):
     return render(
         request,
         "mentoring/milestones.html",
-        _mentorship_context(request.member, mentorship, milestones=selectors.milestones_of(mentorship), form=form),
+        _mentorship_context(
+            request.member, mentorship, milestones=selectors.milestones_of(mentorship), form=form
+        ),
     )
 
 
@@ -252,7 +263,9 @@ def mentorship_checkins(request, mentorship_id: int):
     return render(
         request,
         "mentoring/checkins.html",
-        _mentorship_context(request.member, mentorship, checkins=selectors.checkins_of(mentorship), form=form),
+        _mentorship_context(
+            request.member, mentorship, checkins=selectors.checkins_of(mentorship), form=form
+        ),
     )
 
 
@@ -263,8 +276,12 @@ def mentorship_calendar(request, mentorship_id: int):
     mentorship = selectors.access_mentorship(request.member, mentorship_id)
     if mentorship.next_checkin_on is None or not mentorship.is_active:
         raise Http404(NO_CHECKIN_PLANNED)
-    response = HttpResponse(next_checkin_ics(mentorship), content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="check-in-{mentorship.next_checkin_on}.ics"'
+    response = HttpResponse(
+        next_checkin_ics(mentorship), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="check-in-{mentorship.next_checkin_on}.ics"'
+    )
     return response
 
 
@@ -282,7 +299,9 @@ def mentorship_feedback(request, mentorship_id: int):
     return render(
         request,
         "mentoring/feedback.html",
-        _mentorship_context(request.member, mentorship, feedback=selectors.feedback_of(mentorship), form=form),
+        _mentorship_context(
+            request.member, mentorship, feedback=selectors.feedback_of(mentorship), form=form
+        ),
     )
 
 
@@ -301,7 +320,10 @@ def mentorship_surveys(request, mentorship_id: int):
         request,
         "mentoring/surveys.html",
         _mentorship_context(
-            request.member, mentorship, form=form, answered=selectors.surveys_of(mentorship, request.member)
+            request.member,
+            mentorship,
+            form=form,
+            answered=selectors.surveys_of(mentorship, request.member),
         ),
     )
 
@@ -309,20 +331,28 @@ def mentorship_surveys(request, mentorship_id: int):
 @member_required
 def mentoring_availability(request):
     availability = selectors.availability_of(request.member)
-    form = forms.AvailabilityForm(request.POST or None, initial={"unavailable": availability.unavailable})
+    form = forms.AvailabilityForm(
+        request.POST or None, initial={"unavailable": availability.unavailable}
+    )
     if request.method == "POST" and form.is_valid():
         services.availability_update(
-            member=request.member, unavailable=form.cleaned_data["unavailable"], actor=request.member
+            member=request.member,
+            unavailable=form.cleaned_data["unavailable"],
+            actor=request.member,
         )
         messages.success(request, "Your availability is saved.")
         return redirect("mentorships")
-    return render(request, "mentoring/availability.html", {"form": form, "availability": availability})
+    return render(
+        request, "mentoring/availability.html", {"form": form, "availability": availability}
+    )
 
 
 @coordinator_required
 def mentorship_overview(request):
     return render(
-        request, "mentoring/overview.html", {"mentorships": selectors.mentorship_overview(request.member)[:500]}
+        request,
+        "mentoring/overview.html",
+        {"mentorships": selectors.mentorship_overview(request.member)[:500]},
     )
 
 
@@ -362,11 +392,17 @@ def _report_page(request, *, member=None, mentorship=None):
     if _saved(
         request,
         form,
-        lambda data: services.report_create(reporter=request.member, member=member, mentorship=mentorship, **data),
+        lambda data: services.report_create(
+            reporter=request.member, member=member, mentorship=mentorship, **data
+        ),
         "Thank you. A coordinator will look at it, and you will be told the outcome.",
     ):
         return redirect("my_reports")
-    return render(request, "mentoring/report_form.html", {"form": form, "member": member, "mentorship": mentorship})
+    return render(
+        request,
+        "mentoring/report_form.html",
+        {"form": form, "member": member, "mentorship": mentorship},
+    )
 
 
 @member_required
@@ -376,12 +412,16 @@ def report_member(request, member_id: int):
 
 @member_required
 def report_mentorship(request, mentorship_id: int):
-    return _report_page(request, mentorship=selectors.access_mentorship(request.member, mentorship_id))
+    return _report_page(
+        request, mentorship=selectors.access_mentorship(request.member, mentorship_id)
+    )
 
 
 @member_required
 def my_reports(request):
-    return render(request, "mentoring/my_reports.html", {"reports": selectors.reports_by(request.member)})
+    return render(
+        request, "mentoring/my_reports.html", {"reports": selectors.reports_by(request.member)}
+    )
 
 
 @coordinator_required

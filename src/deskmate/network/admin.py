@@ -8,8 +8,19 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_display = ["file_name", "kind", "status", "owner", "created_at", "finished_at"]
     list_filter = ["kind", "status"]
     exclude = ["payload"]
-    readonly_fields = ["owner", "kind", "status", "file_name", "file_size", "progress", "summary", "errors",
-                       "created_at", "started_at", "finished_at"]
+    readonly_fields = [
+        "owner",
+        "kind",
+        "status",
+        "file_name",
+        "file_size",
+        "progress",
+        "summary",
+        "errors",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
 
 
 @admin.register(Tie)

@@ -54,7 +54,9 @@ def import_list(request):
     return list(selectors.import_jobs_of(request.auth)[:100])
 
 
-@router.get("/imports/{job_id}", response=ImportJobOut, summary="One of your imports and its outcome")
+@router.get(
+    "/imports/{job_id}", response=ImportJobOut, summary="One of your imports and its outcome"
+)
 def import_detail(request, job_id: int):
     return selectors.access_import_job(request.auth, job_id)
 
@@ -68,7 +70,10 @@ def import_create(request, kind: Form[ImportJob.Kind], file: File[UploadedFile])
     if kind == ImportJob.Kind.PEOPLE and not request.auth.is_admin:
         raise PermissionDenied(ADMINS_ONLY)
     job = services.import_job_create(
-        owner=request.auth, kind=kind, file_name=file.name, payload=services.upload_read_bounded(file)
+        owner=request.auth,
+        kind=kind,
+        file_name=file.name,
+        payload=services.upload_read_bounded(file),
     )
     return Status(202, job)
 
@@ -84,42 +89,101 @@ class SuggestionOut(Schema):
     reasons: list[str]
 
 
-def _suggestions(request, *, copilots, goal, current_colleagues, former_colleagues, alumni, contacts, open_now, limit):
+def _suggestions(
+    request,
+    *,
+    copilots,
+    goal,
+    current_colleagues,
+    former_colleagues,
+    alumni,
+    contacts,
+    open_now,
+    limit,
+):
     filters = SuggestionFilter(
-        goal=goal, current_colleagues=current_colleagues, former_colleagues=former_colleagues,
-        alumni=alumni, contacts=contacts, open_now=open_now,
+        goal=goal,
+        current_colleagues=current_colleagues,
+        former_colleagues=former_colleagues,
+        alumni=alumni,
+        contacts=contacts,
+        open_now=open_now,
     )
     return [
         SuggestionOut(
-            member_id=item.member.pk, name=item.member.name, headline=item.member.headline,
-            score=round(item.score, 4), fit=round(item.fit, 4), tie_strength=round(item.tie_strength, 4),
-            goal_ids=list(item.goals), reasons=list(item.reasons),
+            member_id=item.member.pk,
+            name=item.member.name,
+            headline=item.member.headline,
+            score=round(item.score, 4),
+            fit=round(item.fit, 4),
+            tie_strength=round(item.tie_strength, 4),
+            goal_ids=list(item.goals),
+            reasons=list(item.reasons),
         )
-        for item in suggestions_for(request.auth, copilots=copilots, filters=filters, limit=min(max(limit, 1), 50))
+        for item in suggestions_for(
+            request.auth, copilots=copilots, filters=filters, limit=min(max(limit, 1), 50)
+        )
     ]
 
 
-@router.get("/suggestions/mentors", response=list[SuggestionOut], summary="Who could mentor you, with reasons")
+@router.get(
+    "/suggestions/mentors",
+    response=list[SuggestionOut],
+    summary="Who could mentor you, with reasons",
+)
 def mentor_suggestions(
-    request, goal: int | None = None, current_colleagues: bool = False, former_colleagues: bool = False,
-    alumni: bool = False, contacts: bool = False, open_now: bool = False, limit: int = 20,
+    request,
+    goal: int | None = None,
+    current_colleagues: bool = False,
+    former_colleagues: bool = False,
+    alumni: bool = False,
+    contacts: bool = False,
+    open_now: bool = False,
+    limit: int = 20,
 ):
-    return _suggestions(request, copilots=False, goal=goal, current_colleagues=current_colleagues,
-                        former_colleagues=former_colleagues, alumni=alumni, contacts=contacts,
-                        open_now=open_now, limit=limit)
+    return _suggestions(
+        request,
+        copilots=False,
+        goal=goal,
+        current_colleagues=current_colleagues,
+        former_colleagues=former_colleagues,
+        alumni=alumni,
+        contacts=contacts,
+        open_now=open_now,
+        limit=limit,
+    )
 
 
-@router.get("/suggestions/copilots", response=list[SuggestionOut], summary="Peers at your stage, with reasons")
+@router.get(
+    "/suggestions/copilots",
+    response=list[SuggestionOut],
+    summary="Peers at your stage, with reasons",
+)
 def copilot_suggestions(
-    request, current_colleagues: bool = False, former_colleagues: bool = False, alumni: bool = False,
-    contacts: bool = False, limit: int = 20,
+    request,
+    current_colleagues: bool = False,
+    former_colleagues: bool = False,
+    alumni: bool = False,
+    contacts: bool = False,
+    limit: int = 20,
 ):
-    return _suggestions(request, copilots=True, goal=None, current_colleagues=current_colleagues,
-                        former_colleagues=former_colleagues, alumni=alumni, contacts=contacts,
-                        open_now=False, limit=limit)
+    return _suggestions(
+        request,
+        copilots=True,
+        goal=None,
+        current_colleagues=current_colleagues,
+        former_colleagues=former_colleagues,
+        alumni=alumni,
+        contacts=contacts,
+        open_now=False,
+        limit=limit,
+    )
 
 
-@router.get("/me/ties", summary="Your ties: the people you share a tie with, by strength, with what you may see")
+@router.get(
+    "/me/ties",
+    summary="Your ties: the people you share a tie with, by strength, with what you may see",
+)
 def my_ties(request):
     return network_map_for(request.auth, size=500)
 
@@ -139,17 +203,30 @@ class InteractionOut(Schema):
     note: str
 
 
-@router.get("/me/interactions", response=list[InteractionOut], summary="Interactions you logged (private to you)")
+@router.get(
+    "/me/interactions",
+    response=list[InteractionOut],
+    summary="Interactions you logged (private to you)",
+)
 def interaction_list(request):
     return list(selectors.interactions_logged_by(request.auth)[:500])
 
 
-@router.post("/me/interactions", response={201: InteractionOut}, summary="Log an interaction with a member")
+@router.post(
+    "/me/interactions", response={201: InteractionOut}, summary="Log an interaction with a member"
+)
 def interaction_create(request, payload: InteractionIn):
     other = access_member(request.auth, payload.member_id)
-    return Status(201, services.interaction_log(
-        logged_by=request.auth, other=other, kind=payload.kind, happened_on=payload.happened_on, note=payload.note
-    ))
+    return Status(
+        201,
+        services.interaction_log(
+            logged_by=request.auth,
+            other=other,
+            kind=payload.kind,
+            happened_on=payload.happened_on,
+            note=payload.note,
+        ),
+    )
 
 
 @router.delete("/me/interactions/{interaction_id}", response={204: None})
@@ -180,18 +257,27 @@ class IntroductionAnswer(Schema):
     note: str = ""
 
 
-@router.get("/introductions", response=list[IntroductionOut], summary="Introductions you are part of")
+@router.get(
+    "/introductions", response=list[IntroductionOut], summary="Introductions you are part of"
+)
 def introduction_list(request):
     return list(selectors.introductions_involving(request.auth))
 
 
-@router.post("/introductions", response={201: IntroductionOut}, summary="Ask a mutual contact for an introduction")
+@router.post(
+    "/introductions",
+    response={201: IntroductionOut},
+    summary="Ask a mutual contact for an introduction",
+)
 def introduction_create(request, payload: IntroductionIn):
     target = access_member(request.auth, payload.target_id)
     introducer = access_member(request.auth, payload.introducer_id)
-    return Status(201, services.introduction_request(
-        requester=request.auth, introducer=introducer, target=target, message=payload.message
-    ))
+    return Status(
+        201,
+        services.introduction_request(
+            requester=request.auth, introducer=introducer, target=target, message=payload.message
+        ),
+    )
 
 
 @router.post("/introductions/{introduction_id}/answer", response=IntroductionOut)

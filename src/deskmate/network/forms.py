@@ -13,13 +13,20 @@ class SuggestionFilterForm(forms.Form):
 
     def __init__(self, *args, goals=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["goal"].choices = [("", "All my goals")] + [(goal.pk, goal.text) for goal in goals]
+        self.fields["goal"].choices = [("", "All my goals")] + [
+            (goal.pk, goal.text) for goal in goals
+        ]
 
 
 class InteractionForm(forms.Form):
-    kind = forms.ChoiceField(choices=Interaction.Kind.choices, widget=forms.RadioSelect, label="What happened")
+    kind = forms.ChoiceField(
+        choices=Interaction.Kind.choices, widget=forms.RadioSelect, label="What happened"
+    )
     happened_on = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="When", help_text="Today if empty."
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        label="When",
+        help_text="Today if empty.",
     )
     note = forms.CharField(max_length=500, required=False, label="Note (only you see it)")
 
@@ -27,8 +34,10 @@ class InteractionForm(forms.Form):
 class IntroductionForm(forms.Form):
     introducer = forms.TypedChoiceField(coerce=int, label="Who should introduce you")
     message = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), max_length=2000,
-        label="Why you would like to meet", help_text="The introducer sees this first; it is passed on only if they agree.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        label="Why you would like to meet",
+        help_text="The introducer sees this first; it is passed on only if they agree.",
     )
 
     def __init__(self, *args, introducers=(), **kwargs):
@@ -37,5 +46,9 @@ class IntroductionForm(forms.Form):
 
 
 class IntroductionAnswerForm(forms.Form):
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, required=False,
-                           label="A word for the person introduced to (optional)")
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        label="A word for the person introduced to (optional)",
+    )

@@ -35,31 +35,52 @@ PEOPLE_POSITION_COLUMNS = {
 START_REQUIRED = "is required for a position"
 
 
-def run(kind: str, *, owner: Member | None, payload: bytes, file_name: str = "", progress: Progress = no_progress) -> ImportSummary:
+def run(
+    kind: str,
+    *,
+    owner: Member | None,
+    payload: bytes,
+    file_name: str = "",
+    progress: Progress = no_progress,
+) -> ImportSummary:
     limit = settings.IMPORT_MAX_UPLOAD_BYTES
     if kind == ImportJob.Kind.LINKEDIN:
-        archive = parse_linkedin_archive(payload, filename=file_name or "archive.zip", max_bytes=limit)
+        archive = parse_linkedin_archive(
+            payload, filename=file_name or "archive.zip", max_bytes=limit
+        )
         return linkedin_archive_apply(member=owner, archive=archive, progress=progress)
     if kind == ImportJob.Kind.VCARD:
         cards = parse_vcards(payload, filename=file_name or "contacts.vcf", max_bytes=limit)
         return vcard_apply(member=owner, cards=cards, progress=progress)
     if kind == ImportJob.Kind.PEOPLE:
         people = parse_people_file(payload, filename=file_name or "people.csv", max_bytes=limit)
-        return people_file_apply(people=people.people, actor=owner, file_name=file_name or "people.csv", progress=progress)
+        return people_file_apply(
+            people=people.people,
+            actor=owner,
+            file_name=file_name or "people.csv",
+            progress=progress,
+        )
     raise ValueError(f"Unknown import kind {kind!r}")
 
 
 def _member_for_person(person, actor: Member | None, summary: ImportSummary) -> Member:
     member = Member.objects.filter(external_id=person.external_id).select_related("user").first()
     if member is None and person.email:
-        member = Member.objects.filter(user__email__iexact=person.email).select_related("user").first()
+        member = (
+            Member.objects.filter(user__email__iexact=person.email).select_related("user").first()
+        )
         if member is not None and member.external_id and member.external_id != person.external_id:
             raise ImportFileError(
-                "", person.row, "email", f'"{person.email}" belongs to another external_id "{member.external_id}"'
+                "",
+                person.row,
+                "email",
+                f'"{person.email}" belongs to another external_id "{member.external_id}"',
             )
     if member is None:
         if not person.email:
-            raise ImportFileError("", person.row, "email", "is required for a person who is not yet a member")
+            raise ImportFileError(
+                "", person.row, "email", "is required for a person who is not yet a member"
+            )
         member = people_services.member_create(
             email=person.email,
             password=None,
@@ -90,14 +111,18 @@ def _member_for_person(person, actor: Member | None, summary: ImportSummary) -> 
         member.save(update_fields=["external_id"])
     if person.email and member.user.email.lower() != person.email.lower():
         if User.objects.filter(email__iexact=person.email).exclude(pk=member.user_id).exists():
-            raise ImportFileError("", person.row, "email", f'"{person.email}" is already another member\'s address')
+            raise ImportFileError(
+                "", person.row, "email", f'"{person.email}" is already another member\'s address'
+            )
         User.objects.filter(pk=member.user_id).update(email=person.email.lower())
     summary.count("members", created=False)
     return member
 
 
 @transaction.atomic
-def people_file_apply(*, people, actor: Member | None, file_name: str, progress: Progress = no_progress) -> ImportSummary:
+def people_file_apply(
+    *, people, actor: Member | None, file_name: str, progress: Progress = no_progress
+) -> ImportSummary:
     """Create or update members, their positions and education, from an organisation's export."""
     summary = ImportSummary()
     members: dict[str, Member] = {}
@@ -108,7 +133,9 @@ def people_file_apply(*, people, actor: Member | None, file_name: str, progress:
         except ImportFileError as error:
             raise ImportFileError(file_name, error.row, error.field, error.message) from None
         except ValidationError as error:
-            raise import_error_from_validation(error, file=file_name, row=person.row, fields={}) from None
+            raise import_error_from_validation(
+                error, file=file_name, row=person.row, fields={}
+            ) from None
         for position in person.positions:
             if position.start is None:
                 raise ImportFileError(file_name, position.row, "start", START_REQUIRED)
@@ -122,9 +149,13 @@ def people_file_apply(*, people, actor: Member | None, file_name: str, progress:
                 "location": "",
             }
             try:
-                position_upsert(member=member, actor=actor, source=Source.PEOPLE, summary=summary, **fields)
+                position_upsert(
+                    member=member, actor=actor, source=Source.PEOPLE, summary=summary, **fields
+                )
             except ValidationError as error:
-                raise import_error_from_validation(error, file=file_name, row=position.row, fields=PEOPLE_POSITION_COLUMNS) from None
+                raise import_error_from_validation(
+                    error, file=file_name, row=position.row, fields=PEOPLE_POSITION_COLUMNS
+                ) from None
         for education in person.educations:
             fields = {
                 "school": education.school,
@@ -134,20 +165,28 @@ def people_file_apply(*, people, actor: Member | None, file_name: str, progress:
                 "end": partial_to_date(education.end),
             }
             try:
-                education_upsert(member=member, actor=actor, source=Source.PEOPLE, summary=summary, **fields)
+                education_upsert(
+                    member=member, actor=actor, source=Source.PEOPLE, summary=summary, **fields
+                )
             except ValidationError as error:
                 columns = {name: name for name in EDUCATION_COLUMNS}
-                raise import_error_from_validation(error, file=file_name, row=education.row, fields=columns) from None
+                raise import_error_from_validation(
+                    error, file=file_name, row=education.row, fields=columns
+                ) from None
         progress(index, total)
     for person in people:
         if not person.manager_external_id:
             continue
-        manager = members.get(person.manager_external_id) or Member.objects.filter(
-            external_id=person.manager_external_id
-        ).first()
+        manager = (
+            members.get(person.manager_external_id)
+            or Member.objects.filter(external_id=person.manager_external_id).first()
+        )
         if manager is None:
             raise ImportFileError(
-                file_name, person.row, "manager_external_id", f'"{person.manager_external_id}" is nobody in this file or on deskmate'
+                file_name,
+                person.row,
+                "manager_external_id",
+                f'"{person.manager_external_id}" is nobody in this file or on deskmate',
             )
         member = members[person.external_id]
         if member.manager_id != manager.pk:

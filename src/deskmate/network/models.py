@@ -55,7 +55,9 @@ class Tie(models.Model):
 
     # The unique (member_low, member_high) index serves look-ups by member_low; only
     # member_high needs an index of its own. Fewer indexes make storing millions of ties quicker.
-    member_low = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+", db_index=False)
+    member_low = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     member_high = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
     strength = models.FloatField()
     evidence = models.JSONField(default=list)
@@ -64,7 +66,9 @@ class Tie(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["member_low", "member_high"], name="tie_unique_pair"),
-            models.CheckConstraint(condition=Q(member_low__lt=F("member_high")), name="tie_ordered_pair"),
+            models.CheckConstraint(
+                condition=Q(member_low__lt=F("member_high")), name="tie_ordered_pair"
+            ),
         ]
 
     def __str__(self):
@@ -118,7 +122,9 @@ class Interaction(models.Model):
         MEETING = "meeting", "Meeting"
         CALL = "call", "Call"
 
-    logged_by = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="interactions_logged")
+    logged_by = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="interactions_logged"
+    )
     other = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     happened_on = models.DateField(default=timezone.localdate)
@@ -129,7 +135,9 @@ class Interaction(models.Model):
         ordering = ["-happened_on", "-id"]
         indexes = [models.Index(fields=["logged_by", "other"])]
         constraints = [
-            models.CheckConstraint(condition=~Q(logged_by=F("other")), name="interaction_not_with_self")
+            models.CheckConstraint(
+                condition=~Q(logged_by=F("other")), name="interaction_not_with_self"
+            )
         ]
 
     def __str__(self):
@@ -150,9 +158,15 @@ class Introduction(models.Model):
         DECLINED = "declined", "Declined"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
-    requester = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="introductions_asked")
-    introducer = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="introductions_to_make")
-    target = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="introductions_received")
+    requester = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="introductions_asked"
+    )
+    introducer = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="introductions_to_make"
+    )
+    target = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="introductions_received"
+    )
     message = models.TextField(max_length=2000)
     introducer_note = models.TextField(max_length=2000, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ASKED)
@@ -163,7 +177,9 @@ class Introduction(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(requester=F("introducer")) & ~Q(requester=F("target")) & ~Q(introducer=F("target")),
+                condition=~Q(requester=F("introducer"))
+                & ~Q(requester=F("target"))
+                & ~Q(introducer=F("target")),
                 name="introduction_three_people",
             ),
             models.UniqueConstraint(

@@ -33,13 +33,20 @@ def _days(values: list) -> np.ndarray:
 
 def viewer_ties(member_id: int) -> list[tuple[int, int, list[dict]]]:
     """Every stored tie of one member: (member_low, member_high, evidence)."""
-    low, high, evidence = column(Tie, "member_low"), column(Tie, "member_high"), column(Tie, "evidence")
+    low, high, evidence = (
+        column(Tie, "member_low"),
+        column(Tie, "member_high"),
+        column(Tie, "evidence"),
+    )
     rows = fetch(
         f"SELECT {low}, {high}, {evidence} FROM {table(Tie)} WHERE {low} = %s "
         f"UNION ALL SELECT {low}, {high}, {evidence} FROM {table(Tie)} WHERE {high} = %s",
         [member_id, member_id],
     )
-    return [(a, b, orjson.loads(items) if isinstance(items, str | bytes) else items) for a, b, items in rows]
+    return [
+        (a, b, orjson.loads(items) if isinstance(items, str | bytes) else items)
+        for a, b, items in rows
+    ]
 
 
 @dataclass
@@ -59,11 +66,23 @@ def histories(member_ids: Sequence[int]) -> LocalHistories:
     newest_first = ["-start", "-id"]
     condition, params = one_of(column(Position, "member"), ids)
     positions = fetch(
-        select(Position, ["member", "organisation", "unit", "start", "end", "title"], condition, newest_first), params
+        select(
+            Position,
+            ["member", "organisation", "unit", "start", "end", "title"],
+            condition,
+            newest_first,
+        ),
+        params,
     )
     condition, params = one_of(column(Education, "member"), ids)
     educations = fetch(
-        select(Education, ["member", "school", "degree", "field", "start", "end"], condition, newest_first), params
+        select(
+            Education,
+            ["member", "school", "degree", "field", "start", "end"],
+            condition,
+            newest_first,
+        ),
+        params,
     )
     position_values = list(zip(*positions, strict=True)) or [()] * 6
     education_values = list(zip(*educations, strict=True)) or [()] * 6
@@ -73,7 +92,9 @@ def histories(member_ids: Sequence[int]) -> LocalHistories:
         positions=Positions(
             member=np.array([index_of[m] for m in position_values[0]], dtype=np.int64),
             organisation=np.array(position_values[1], dtype=np.int64),
-            unit=np.array([-1 if unit is None else unit for unit in position_values[2]], dtype=np.int64),
+            unit=np.array(
+                [-1 if unit is None else unit for unit in position_values[2]], dtype=np.int64
+            ),
             start=_days(list(position_values[3])),
             end=_days(list(position_values[4])),
         ),
@@ -88,7 +109,9 @@ def histories(member_ids: Sequence[int]) -> LocalHistories:
         interactions=Interactions.from_rows([]),
     )
     return LocalHistories(
-        community=community, position_titles=list(position_values[5]), programme_names=programme_names
+        community=community,
+        position_titles=list(position_values[5]),
+        programme_names=programme_names,
     )
 
 
@@ -98,7 +121,9 @@ def names(wanted: Sequence[tuple[type[Model], set[int]]]) -> list[dict[int, str]
     for number, (model, ids) in enumerate(wanted):
         if ids:
             condition, values = one_of(column(model, "id"), sorted(ids))
-            parts.append(f"SELECT {number}, {column(model, 'id')}, {column(model, 'name')} FROM {table(model)} WHERE {condition}")
+            parts.append(
+                f"SELECT {number}, {column(model, 'id')}, {column(model, 'name')} FROM {table(model)} WHERE {condition}"
+            )
             params += values
     found: list[dict[int, str]] = [{} for _ in wanted]
     for number, record_id, name in fetch(" UNION ALL ".join(parts), params) if parts else []:
@@ -106,7 +131,9 @@ def names(wanted: Sequence[tuple[type[Model], set[int]]]) -> list[dict[int, str]
     return found
 
 
-def _texts_by_member(member_ids: Sequence[int], member_column: str, sql: str) -> dict[int, list[str]]:
+def _texts_by_member(
+    member_ids: Sequence[int], member_column: str, sql: str
+) -> dict[int, list[str]]:
     """The ``(member id, text)`` rows of ``sql`` grouped by member, in row order.
 
     ``sql`` says ``{members}`` where the condition on ``member_column`` goes.
@@ -172,8 +199,12 @@ def standings(member_ids: Sequence[int]) -> dict[int, Standing]:
     )
     return {
         member_id: Standing(
-            open_to_mentoring=bool(open_m), wants_copilot=bool(copilot), capacity=int(capacity),
-            active=int(active), waiting=int(waiting), inactive=bool(inactive),
+            open_to_mentoring=bool(open_m),
+            wants_copilot=bool(copilot),
+            capacity=int(capacity),
+            active=int(active),
+            waiting=int(waiting),
+            inactive=bool(inactive),
         )
         for member_id, open_m, copilot, capacity, active, waiting, inactive in rows
     }
@@ -182,7 +213,10 @@ def standings(member_ids: Sequence[int]) -> dict[int, Standing]:
 def member_id_range() -> tuple[int, int]:
     """The lowest and highest member id, each read from an end of the primary key, in one statement."""
     member_id, members = column(Member, "id"), table(Member)
-    lowest, highest = fetch(f"SELECT (SELECT MIN({member_id}) FROM {members}), (SELECT MAX({member_id}) FROM {members})", [])[0]
+    lowest, highest = fetch(
+        f"SELECT (SELECT MIN({member_id}) FROM {members}), (SELECT MAX({member_id}) FROM {members})",
+        [],
+    )[0]
     return lowest or 0, highest or 0
 
 
@@ -228,6 +262,10 @@ def places_of(member_id: int) -> tuple[list[int], list[int]]:
     )
     # Most recent first (an education without a start date last); current workplaces go before all others below.
     rows.sort(key=lambda row: "" if row[3] is None else str(row[3]), reverse=True)
-    organisations = dict.fromkeys(place for kind, place, current, _ in rows if kind == 0 and current)
+    organisations = dict.fromkeys(
+        place for kind, place, current, _ in rows if kind == 0 and current
+    )
     organisations.update(dict.fromkeys(place for kind, place, _, _ in rows if kind == 0))
-    return list(organisations), list(dict.fromkeys(place for kind, place, _, _ in rows if kind == 1))
+    return list(organisations), list(
+        dict.fromkeys(place for kind, place, _, _ in rows if kind == 1)
+    )

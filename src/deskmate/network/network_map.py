@@ -57,9 +57,14 @@ def network_map_for(viewer: Member, *, size: int = MAP_SIZE) -> dict:
             }
         )
     visible = visible_member_ids(viewer, [edge["other"] for edge in edges])
-    edges = sorted((edge for edge in edges if edge["other"] in visible), key=lambda edge: (-edge["strength"], edge["other"]))[:size]
+    edges = sorted(
+        (edge for edge in edges if edge["other"] in visible),
+        key=lambda edge: (-edge["strength"], edge["other"]),
+    )[:size]
     members = Member.objects.in_bulk([edge["other"] for edge in edges])
-    nodes = [{"id": f"m{viewer.pk}", "label": viewer.name, "me": True, "strength": 1.0, "kind": "me"}]
+    nodes = [
+        {"id": f"m{viewer.pk}", "label": viewer.name, "me": True, "strength": 1.0, "kind": "me"}
+    ]
     for edge in edges:
         member = members[edge["other"]]
         nodes.append(
@@ -76,7 +81,12 @@ def network_map_for(viewer: Member, *, size: int = MAP_SIZE) -> dict:
     return {
         "nodes": nodes,
         "edges": [
-            {"source": f"m{viewer.pk}", "target": f"m{edge['other']}", "strength": edge["strength"], "kind": edge["kind"]}
+            {
+                "source": f"m{viewer.pk}",
+                "target": f"m{edge['other']}",
+                "strength": edge["strength"],
+                "kind": edge["kind"],
+            }
             for edge in edges
         ],
         "legend": KIND_LABELS,

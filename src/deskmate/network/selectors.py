@@ -29,13 +29,19 @@ def tie_rows_of(member: Member) -> list[dict]:
     from deskmate.network.models import Tie
 
     rows = []
-    for low, high, strength, evidence in Tie.objects.filter(member_low=member).values_list(
-        "member_low", "member_high", "strength", "evidence"
-    ).union(
-        Tie.objects.filter(member_high=member).values_list("member_low", "member_high", "strength", "evidence"),
-        all=True,
+    for low, high, strength, evidence in (
+        Tie.objects.filter(member_low=member)
+        .values_list("member_low", "member_high", "strength", "evidence")
+        .union(
+            Tie.objects.filter(member_high=member).values_list(
+                "member_low", "member_high", "strength", "evidence"
+            ),
+            all=True,
+        )
     ):
-        rows.append({"other": high if low == member.pk else low, "strength": strength, "evidence": evidence})
+        rows.append(
+            {"other": high if low == member.pk else low, "strength": strength, "evidence": evidence}
+        )
     return rows
 
 
@@ -73,7 +79,9 @@ def introductions_involving(viewer: Member):
     from deskmate.network.models import Introduction
 
     return Introduction.objects.filter(
-        Q(requester=viewer) | Q(introducer=viewer) | (Q(target=viewer) & ~Q(status=Introduction.Status.ASKED))
+        Q(requester=viewer)
+        | Q(introducer=viewer)
+        | (Q(target=viewer) & ~Q(status=Introduction.Status.ASKED))
     ).select_related("requester", "introducer", "target")
 
 

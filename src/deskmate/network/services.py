@@ -40,7 +40,10 @@ class ImportSummary:
         bucket[what] = bucket.get(what, 0) + 1
 
     def as_dict(self) -> dict:
-        return {"created": dict(sorted(self.created.items())), "updated": dict(sorted(self.updated.items()))}
+        return {
+            "created": dict(sorted(self.created.items())),
+            "updated": dict(sorted(self.updated.items())),
+        }
 
 
 def normalise_profile_url(url: str) -> str:
@@ -48,13 +51,15 @@ def normalise_profile_url(url: str) -> str:
     text = (url or "").strip().lower()
     for prefix in ("https://", "http://"):
         if text.startswith(prefix):
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
     if text.startswith("www."):
         text = text[4:]
     return text.split("?")[0].split("#")[0].rstrip("/")
 
 
-def contact_match_key(*, email: str, profile_url: str, first_name: str, last_name: str, organisation: str) -> str:
+def contact_match_key(
+    *, email: str, profile_url: str, first_name: str, last_name: str, organisation: str
+) -> str:
     if email:
         return f"email:{email.strip().lower()}"
     url = normalise_profile_url(profile_url)
@@ -73,9 +78,9 @@ def _members_by_email(emails: Iterable[str]) -> dict[str, int]:
     wanted = sorted({e.lower() for e in emails if e})
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
-        for email, member_id in User.objects.filter(email__in=chunk, member__isnull=False).values_list(
-            "email", "member__id"
-        ):
+        for email, member_id in User.objects.filter(
+            email__in=chunk, member__isnull=False
+        ).values_list("email", "member__id"):
             found[email.lower()] = member_id
     return found
 
@@ -85,7 +90,9 @@ def _members_by_url(urls: Iterable[str]) -> dict[str, int]:
     wanted = sorted({u for u in urls if u})
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
-        for url, member_id in Member.objects.filter(profile_url__in=chunk).values_list("profile_url", "id"):
+        for url, member_id in Member.objects.filter(profile_url__in=chunk).values_list(
+            "profile_url", "id"
+        ):
             found[url] = member_id
     return found
 
@@ -102,7 +109,12 @@ class ContactRecord:
 
 
 def contacts_merge(
-    *, owner: Member, records: list[ContactRecord], source: str, summary: ImportSummary, progress: Progress
+    *,
+    owner: Member,
+    records: list[ContactRecord],
+    source: str,
+    summary: ImportSummary,
+    progress: Progress,
 ) -> None:
     """Create or update the owner's contacts, linking those who are members."""
     existing = {contact.match_key: contact for contact in Contact.objects.filter(owner=owner)}
@@ -149,14 +161,26 @@ def contacts_merge(
     Contact.objects.bulk_create(to_create.values(), batch_size=BATCH)
     Contact.objects.bulk_update(
         to_update.values(),
-        ["first_name", "last_name", "email", "profile_url", "organisation", "title", "connected_on", "member_id", "updated_at"],
+        [
+            "first_name",
+            "last_name",
+            "email",
+            "profile_url",
+            "organisation",
+            "title",
+            "connected_on",
+            "member_id",
+            "updated_at",
+        ],
         batch_size=BATCH,
     )
     progress(total, total)
     people_services.history_changed(owner.pk)
 
 
-def position_upsert(*, member: Member, actor: Member, source: str, summary: ImportSummary, **fields) -> None:
+def position_upsert(
+    *, member: Member, actor: Member, source: str, summary: ImportSummary, **fields
+) -> None:
     organisation = people_services.organisation_get_or_create(name=fields["organisation"])
     same = Position.objects.filter(
         member=member,
@@ -172,7 +196,9 @@ def position_upsert(*, member: Member, actor: Member, source: str, summary: Impo
         summary.count("positions", created=False)
 
 
-def education_upsert(*, member: Member, actor: Member, source: str, summary: ImportSummary, **fields) -> None:
+def education_upsert(
+    *, member: Member, actor: Member, source: str, summary: ImportSummary, **fields
+) -> None:
     school = people_services.school_get_or_create(name=fields["school"])
     same = Education.objects.filter(
         member=member, school=school, degree__iexact=fields["degree"].strip(), start=fields["start"]
@@ -185,13 +211,17 @@ def education_upsert(*, member: Member, actor: Member, source: str, summary: Imp
         summary.count("education", created=False)
 
 
-def _skill_upsert(*, member: Member, actor: Member, name: str, source: str, summary: ImportSummary) -> None:
+def _skill_upsert(
+    *, member: Member, actor: Member, name: str, source: str, summary: ImportSummary
+) -> None:
     before = MemberSkill.objects.filter(member=member).count()
     people_services.skill_add(member=member, actor=actor, name=name, source=source)
     summary.count("skills", created=MemberSkill.objects.filter(member=member).count() > before)
 
 
-def import_error_from_validation(error: ValidationError, *, file: str, row: int, fields: dict[str, str]) -> ImportFileError:
+def import_error_from_validation(
+    error: ValidationError, *, file: str, row: int, fields: dict[str, str]
+) -> ImportFileError:
     """A model's refusal, reworded to name the file, row and column it came from."""
     if hasattr(error, "error_dict"):
         name, messages = next(iter(error.message_dict.items()))
@@ -248,9 +278,13 @@ def linkedin_archive_apply(
             "unit": "",
         }
         try:
-            position_upsert(member=member, actor=actor, source=Source.LINKEDIN, summary=summary, **fields)
+            position_upsert(
+                member=member, actor=actor, source=Source.LINKEDIN, summary=summary, **fields
+            )
         except ValidationError as error:
-            raise import_error_from_validation(error, file="Positions.csv", row=position.row, fields=POSITION_COLUMNS) from None
+            raise import_error_from_validation(
+                error, file="Positions.csv", row=position.row, fields=POSITION_COLUMNS
+            ) from None
     for education in archive.educations:
         fields = {
             "school": education.school,
@@ -260,11 +294,17 @@ def linkedin_archive_apply(
             "end": partial_to_date(education.finished_on),
         }
         try:
-            education_upsert(member=member, actor=actor, source=Source.LINKEDIN, summary=summary, **fields)
+            education_upsert(
+                member=member, actor=actor, source=Source.LINKEDIN, summary=summary, **fields
+            )
         except ValidationError as error:
-            raise import_error_from_validation(error, file="Education.csv", row=education.row, fields=EDUCATION_COLUMNS) from None
+            raise import_error_from_validation(
+                error, file="Education.csv", row=education.row, fields=EDUCATION_COLUMNS
+            ) from None
     for skill in archive.skills:
-        _skill_upsert(member=member, actor=actor, name=skill.name, source=Source.LINKEDIN, summary=summary)
+        _skill_upsert(
+            member=member, actor=actor, name=skill.name, source=Source.LINKEDIN, summary=summary
+        )
     records = [
         ContactRecord(
             first_name=connection.first_name,
@@ -277,13 +317,21 @@ def linkedin_archive_apply(
         )
         for connection in archive.connections
     ]
-    contacts_merge(owner=member, records=records, source=Contact.Source.LINKEDIN, summary=summary, progress=progress)
+    contacts_merge(
+        owner=member,
+        records=records,
+        source=Contact.Source.LINKEDIN,
+        summary=summary,
+        progress=progress,
+    )
     audit(actor=actor, action="linkedin_import", subject=member, **summary.as_dict())
     return summary
 
 
 @transaction.atomic
-def vcard_apply(*, member: Member, cards, actor: Member | None = None, progress: Progress = no_progress) -> ImportSummary:
+def vcard_apply(
+    *, member: Member, cards, actor: Member | None = None, progress: Progress = no_progress
+) -> ImportSummary:
     actor = actor or member
     summary = ImportSummary()
     records = [
@@ -298,7 +346,13 @@ def vcard_apply(*, member: Member, cards, actor: Member | None = None, progress:
         )
         for card in cards
     ]
-    contacts_merge(owner=member, records=records, source=Contact.Source.VCARD, summary=summary, progress=progress)
+    contacts_merge(
+        owner=member,
+        records=records,
+        source=Contact.Source.VCARD,
+        summary=summary,
+        progress=progress,
+    )
     audit(actor=actor, action="vcard_import", subject=member, **summary.as_dict())
     return summary
 
@@ -335,7 +389,9 @@ def import_job_execute(job: ImportJob, *, progress: Progress = no_progress) -> I
     """Run one queued import: parse, then write all or nothing; record the outcome on the job."""
     from deskmate.network import importers
 
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, started_at=timezone.now())
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.RUNNING, started_at=timezone.now()
+    )
     try:
         summary = importers.run(
             job.kind,
@@ -370,7 +426,14 @@ INTRODUCTION_CLOSED = "This introduction is no longer waiting for an answer."
 
 
 @transaction.atomic
-def interaction_log(*, logged_by: Member, other: Member, kind: str, happened_on: dt.date | None = None, note: str = ""):
+def interaction_log(
+    *,
+    logged_by: Member,
+    other: Member,
+    kind: str,
+    happened_on: dt.date | None = None,
+    note: str = "",
+):
     from deskmate.network.models import Interaction
 
     if other.pk == logged_by.pk:
@@ -378,7 +441,9 @@ def interaction_log(*, logged_by: Member, other: Member, kind: str, happened_on:
     happened_on = happened_on or timezone.localdate()
     if happened_on > timezone.localdate():
         raise ValidationError({"happened_on": INTERACTION_IN_FUTURE})
-    interaction = Interaction(logged_by=logged_by, other=other, kind=kind, happened_on=happened_on, note=note.strip())
+    interaction = Interaction(
+        logged_by=logged_by, other=other, kind=kind, happened_on=happened_on, note=note.strip()
+    )
     interaction.full_clean()
     interaction.save()
     audit(actor=logged_by, action="interaction_log", subject=interaction, kind=kind)
@@ -407,10 +472,14 @@ def introduction_request(*, requester: Member, introducer: Member, target: Membe
     if introducer.pk not in mutual_contact_ids(requester, target):
         raise ValidationError({"introducer": INTRODUCTION_NOT_MUTUAL})
     if Introduction.objects.filter(
-        requester=requester, target=target, status__in=[Introduction.Status.ASKED, Introduction.Status.FORWARDED]
+        requester=requester,
+        target=target,
+        status__in=[Introduction.Status.ASKED, Introduction.Status.FORWARDED],
     ).exists():
         raise ValidationError(INTRODUCTION_ALREADY_OPEN)
-    introduction = Introduction(requester=requester, introducer=introducer, target=target, message=message.strip())
+    introduction = Introduction(
+        requester=requester, introducer=introducer, target=target, message=message.strip()
+    )
     introduction.full_clean()
     introduction.save()
     audit(actor=requester, action="introduction_request", subject=introduction)
@@ -445,7 +514,9 @@ def introduction_answer(*, introduction, actor: Member, agree: bool, note: str =
     else:
         introduction.status = Introduction.Status.MADE
     introduction.save()
-    audit(actor=actor, action="introduction_answer", subject=introduction, status=introduction.status)
+    audit(
+        actor=actor, action="introduction_answer", subject=introduction, status=introduction.status
+    )
     return introduction
 
 

@@ -65,13 +65,21 @@ def _profiles(member_ids: list[int], viewer: Member, local: LocalHistories) -> l
     open_ended = np.isnat(positions.end).tolist()
     for row, title in enumerate(local.position_titles):
         roles[owners[row]].append(
-            Role(title=title, start_year=start_years[row], end_year=None if open_ended[row] else end_years[row])
+            Role(
+                title=title,
+                start_year=start_years[row],
+                end_year=None if open_ended[row] else end_years[row],
+            )
         )
     skills = neighbourhood.skills(member_ids)
     offers = neighbourhood.offers(member_ids)
     goals = tuple(
-        Goal(id=goal.pk, text=goal.text, target_role=goal.target_role,
-             skills=(goal.target_skill.name,) if goal.target_skill else ())
+        Goal(
+            id=goal.pk,
+            text=goal.text,
+            target_role=goal.target_role,
+            skills=(goal.target_skill.name,) if goal.target_skill else (),
+        )
         for goal in viewer.goals.select_related("target_skill")
     )
     return [
@@ -96,7 +104,9 @@ def _place_members(viewer: Member, as_of: dt.date) -> list[int]:
     organisations, schools = neighbourhood.places_of(viewer.pk)
     if not organisations and not schools:
         return []
-    start_at = random.Random(f"{viewer.pk}:{as_of.isoformat()}").randint(*neighbourhood.member_id_range())
+    start_at = random.Random(f"{viewer.pk}:{as_of.isoformat()}").randint(
+        *neighbourhood.member_id_range()
+    )
     return neighbourhood.place_members(
         organisations=organisations,
         schools=schools,
@@ -121,7 +131,9 @@ def _availability(member_ids: list[int], standings: dict[int, Standing]) -> Avai
     )
 
 
-def _neighbourhood(viewer: Member, mode: Mode, as_of: dt.date) -> tuple[list, list[int], dict[int, Standing]]:
+def _neighbourhood(
+    viewer: Member, mode: Mode, as_of: dt.date
+) -> tuple[list, list[int], dict[int, Standing]]:
     """Who is ranked: the viewer's strongest visible ties and a few open members of the viewer's places.
 
     Returns the tie rows kept, the member ids (the viewer first, then the
@@ -137,16 +149,22 @@ def _neighbourhood(viewer: Member, mode: Mode, as_of: dt.date) -> tuple[list, li
     excluded = blocked_member_ids(viewer) | {viewer.pk}
 
     def eligible(member_id: int) -> bool:
-        return member_id not in excluded and not (mode is Mode.MENTOR and standings[member_id].inactive)
+        return member_id not in excluded and not (
+            mode is Mode.MENTOR and standings[member_id].inactive
+        )
 
     # Beside tie partners, the first few open members of the viewer's places.
     colleagues = [
         member_id
         for member_id in places
-        if member_id in visible and member_id not in partners and eligible(member_id)
+        if member_id in visible
+        and member_id not in partners
+        and eligible(member_id)
         and _is_open(standings[member_id], mode)
     ][:PLACE_CANDIDATES]
-    candidates = sorted({member_id for member_id in partners & visible if eligible(member_id)} | set(colleagues))
+    candidates = sorted(
+        {member_id for member_id in partners & visible if eligible(member_id)} | set(colleagues)
+    )
     return tie_rows, [viewer.pk, *candidates], standings
 
 
@@ -201,7 +219,10 @@ def suggestions_for(
 def _strongest_visible(tie_rows, viewer_id: int, limit: int):
     """The viewer's ties with the highest strength counting only evidence the viewer may see."""
 
-    scored = [(visible_strength(evidence, viewer_id), low, high, evidence) for low, high, evidence in tie_rows]
+    scored = [
+        (visible_strength(evidence, viewer_id), low, high, evidence)
+        for low, high, evidence in tie_rows
+    ]
     scored = [row for row in scored if row[0] > 0]
     scored.sort(key=lambda row: (-row[0], row[1], row[2]))
     return [(low, high, evidence) for _, low, high, evidence in scored[:limit]]
@@ -209,7 +230,9 @@ def _strongest_visible(tie_rows, viewer_id: int, limit: int):
 
 def _names(records, context, programme_ids: dict[str, int]) -> Names:
     organisation_ids = {r.organisation for r in records if r.organisation is not None}
-    organisation_ids |= set(context.current_organisation[context.current_organisation >= 0].tolist())
+    organisation_ids |= set(
+        context.current_organisation[context.current_organisation >= 0].tolist()
+    )
     organisation_ids |= set(context.former_organisation[context.former_organisation >= 0].tolist())
     school_ids = {r.school for r in records if r.school is not None} | set(
         context.school[context.school >= 0].tolist()

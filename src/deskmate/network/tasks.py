@@ -39,7 +39,12 @@ def ties_refresh_nightly() -> str:
     from deskmate.people.models import AuditEntry
     from deskmate.people.services import audit
 
-    last = AuditEntry.objects.filter(action="ties_refresh_all").order_by("-at").values_list("at", flat=True).first()
+    last = (
+        AuditEntry.objects.filter(action="ties_refresh_all")
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
     if last is not None and timezone.now() - last < FULL_REFRESH_EVERY:
         return "not due"
     count = ties_refresh_all()

@@ -97,11 +97,14 @@ def community_load() -> CommunityArrays:
     """
     user_id, active = column(User, "id"), column(User, "is_active")
     ids = np.array(
-        [member_id for (member_id,) in fetch(
-            f"SELECT m.{column(Member, 'id')} FROM {table(Member)} m JOIN {table(User)} u "
-            f"ON u.{user_id} = m.{column(Member, 'user')} WHERE u.{active} ORDER BY m.{column(Member, 'id')}",
-            [],
-        )],
+        [
+            member_id
+            for (member_id,) in fetch(
+                f"SELECT m.{column(Member, 'id')} FROM {table(Member)} m JOIN {table(User)} u "
+                f"ON u.{user_id} = m.{column(Member, 'user')} WHERE u.{active} ORDER BY m.{column(Member, 'id')}",
+                [],
+            )
+        ],
         dtype=np.int64,
     )
 
@@ -115,7 +118,9 @@ def community_load() -> CommunityArrays:
         return (ids[found] == values) if len(ids) else np.zeros(len(values), dtype=bool)
 
     rows = fetch(select(Position, ["member", "organisation", "unit", "start", "end"]), [])
-    member, organisation, unit, start, end = (list(values) for values in zip(*rows, strict=True)) if rows else ([],) * 5
+    member, organisation, unit, start, end = (
+        (list(values) for values in zip(*rows, strict=True)) if rows else ([],) * 5
+    )
     keep = known(member)
     position_arrays = Positions(
         member=index(member)[keep],
@@ -125,7 +130,9 @@ def community_load() -> CommunityArrays:
         end=np.array(end, dtype="datetime64[D]")[keep],
     )
     rows = fetch(select(Education, ["member", "school", "degree", "field", "start", "end"]), [])
-    member, school, degree, field, start, end = (list(values) for values in zip(*rows, strict=True)) if rows else ([],) * 6
+    member, school, degree, field, start, end = (
+        (list(values) for values in zip(*rows, strict=True)) if rows else ([],) * 6
+    )
     programme_column, programme_names = programme_numbers(school, degree, field)
     keep = known(member)
     education_arrays = Educations(
@@ -135,16 +142,23 @@ def community_load() -> CommunityArrays:
         start=np.array(start, dtype="datetime64[D]")[keep],
         end=np.array(end, dtype="datetime64[D]")[keep],
     )
-    pairs = _id_pairs(select(Contact, ["owner", "member"], f"{column(Contact, 'member')} IS NOT NULL"))
+    pairs = _id_pairs(
+        select(Contact, ["owner", "member"], f"{column(Contact, 'member')} IS NOT NULL")
+    )
     pairs = pairs[known(pairs[:, 0]) & known(pairs[:, 1])]
     contact_arrays = Contacts(importer=index(pairs[:, 0]), contact=index(pairs[:, 1]))
     rows = fetch(select(Interaction, ["logged_by", "other", "kind", "happened_on"]), [])
-    logged_by, other, kind, day = (list(values) for values in zip(*rows, strict=True)) if rows else ([],) * 4
+    logged_by, other, kind, day = (
+        (list(values) for values in zip(*rows, strict=True)) if rows else ([],) * 4
+    )
     keep = known(logged_by) & known(other)
     interaction_arrays = Interactions(
         logged_by=index(logged_by)[keep],
         other=index(other)[keep],
-        kind=np.array([int(INTERACTION_KINDS.get(value, InteractionKind.OTHER)) for value in kind], dtype=np.int64)[keep],
+        kind=np.array(
+            [int(INTERACTION_KINDS.get(value, InteractionKind.OTHER)) for value in kind],
+            dtype=np.int64,
+        )[keep],
         day=np.array(day, dtype="datetime64[D]")[keep],
     )
     community = Community(
@@ -157,7 +171,9 @@ def community_load() -> CommunityArrays:
     return CommunityArrays(community=community, member_ids=ids, programme_names=programme_names)
 
 
-def _evidence_lists(table: TieTable, arrays: CommunityArrays, begin: int, end: int) -> list[list[dict]]:
+def _evidence_lists(
+    table: TieTable, arrays: CommunityArrays, begin: int, end: int
+) -> list[list[dict]]:
     """The evidence of ties ``begin:end`` as JSON-ready dicts, built column-wise.
 
     A field is left out where it does not apply (no unit, no end date, public
@@ -173,10 +189,15 @@ def _evidence_lists(table: TieTable, arrays: CommunityArrays, begin: int, end: i
     fields = {
         "kind": (evidence.kind[order], None),
         "strength": (np.round(evidence.strength[order], 6), None),
-        **{name: (getattr(evidence, name)[order], getattr(evidence, name)[order] >= 0)
-           for name in ("organisation", "unit", "school")},
+        **{
+            name: (getattr(evidence, name)[order], getattr(evidence, name)[order] >= 0)
+            for name in ("organisation", "unit", "school")
+        },
         "programme": (programme, programme >= 0),
-        **{name: (getattr(evidence, name)[order], getattr(evidence, name)[order] != 0) for name in ("days", "count")},
+        **{
+            name: (getattr(evidence, name)[order], getattr(evidence, name)[order] != 0)
+            for name in ("days", "count")
+        },
         "score": (np.round(evidence.score[order], 6), evidence.score[order] != 0),
         "start": (start, ~np.isnat(start)),
         "end": (end_day, ~np.isnat(end_day)),
@@ -192,7 +213,11 @@ def _evidence_lists(table: TieTable, arrays: CommunityArrays, begin: int, end: i
     programme_names = arrays.programme_names
     for shape in np.unique(signature).tolist():
         rows = np.flatnonzero(signature == shape)
-        names = ["kind", "strength", *(name for bit, name in enumerate(optional) if shape >> bit & 1)]
+        names = [
+            "kind",
+            "strength",
+            *(name for bit, name in enumerate(optional) if shape >> bit & 1),
+        ]
         columns = []
         for name in names:
             values = fields[name][0][rows]
@@ -202,7 +227,9 @@ def _evidence_lists(table: TieTable, arrays: CommunityArrays, begin: int, end: i
                 columns.append([programme_names.get(value, "") for value in values.tolist()])
             else:
                 columns.append(values.tolist())
-        items[rows] = [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+        items[rows] = [
+            dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)
+        ]
     offsets = (table.offsets[begin : end + 1] - table.offsets[begin]).tolist()
     items = items.tolist()
     return [items[offsets[tie] : offsets[tie + 1]] for tie in range(end - begin)]
@@ -219,7 +246,10 @@ def _replace(stored, table: TieTable, arrays: CommunityArrays) -> int:
     strength = table.strength.tolist()
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(name) for name in ("member_low_id", "member_high_id", "strength", "evidence", "updated_at"))
+    columns = ", ".join(
+        quote(name)
+        for name in ("member_low_id", "member_high_id", "strength", "evidence", "updated_at")
+    )
     target = f"{quote(Tie._meta.db_table)} ({columns})"
     with sqlite_page_cache(SQLITE_STORE_CACHE_KIB), connection.cursor() as cursor:
         stored.delete()
@@ -227,7 +257,13 @@ def _replace(stored, table: TieTable, arrays: CommunityArrays) -> int:
             end = min(begin + BATCH, len(low))
             evidence = _evidence_lists(table, arrays, begin, end)
             rows = [
-                (low[tie], high[tie], strength[tie], orjson.dumps(evidence[tie - begin]).decode(), stamp)
+                (
+                    low[tie],
+                    high[tie],
+                    strength[tie],
+                    orjson.dumps(evidence[tie - begin]).decode(),
+                    stamp,
+                )
                 for tie in range(begin, end)
             ]
             if connection.vendor == "postgresql":
@@ -255,7 +291,9 @@ def ties_refresh_members(*, member_ids, as_of: dt.date | None = None) -> int:
     arrays = community_load()
     active = set(arrays.member_ids.tolist())
     wanted = [member_id for member_id in member_ids if member_id in active]
-    table = compute_ties_touching(arrays.community, arrays.index_of(wanted), as_of=as_of or timezone.localdate())
+    table = compute_ties_touching(
+        arrays.community, arrays.index_of(wanted), as_of=as_of or timezone.localdate()
+    )
     stored = Tie.objects.filter(Q(member_low_id__in=member_ids) | Q(member_high_id__in=member_ids))
     return _replace(stored, table, arrays)
 
@@ -269,7 +307,9 @@ def visible_strength(evidence: list[dict], viewer_id: int) -> float:
     return 1.0 - missing
 
 
-def evidence_records(tie_rows, index_of: dict[int, int], programme_ids: dict[str, int]) -> list[Evidence]:
+def evidence_records(
+    tie_rows, index_of: dict[int, int], programme_ids: dict[str, int]
+) -> list[Evidence]:
     """Stored ties read back as engine evidence, in a local index space."""
     records = []
     for low, high, evidence in tie_rows:
@@ -290,13 +330,17 @@ def evidence_records(tie_rows, index_of: dict[int, int], programme_ids: dict[str
                     organisation=item.get("organisation"),
                     unit=item.get("unit"),
                     school=item.get("school"),
-                    programme=None if programme is None else programme_ids.setdefault(programme, len(programme_ids)),
+                    programme=None
+                    if programme is None
+                    else programme_ids.setdefault(programme, len(programme_ids)),
                     start=dt.date.fromisoformat(item["start"]) if "start" in item else None,
                     end=dt.date.fromisoformat(item["end"]) if "end" in item else None,
                     current=item.get("current", False),
                     days=item.get("days", 0),
                     count=item.get("count", 0),
-                    interaction=InteractionKind(item["interaction"]) if "interaction" in item else None,
+                    interaction=InteractionKind(item["interaction"])
+                    if "interaction" in item
+                    else None,
                     score=item.get("score", 0.0),
                     private_to=None if private_to is None else index_of[private_to],
                 )

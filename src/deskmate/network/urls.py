@@ -11,10 +11,22 @@ urlpatterns = [
     path("network/", views.network_page, name="network"),
     path("network/map.json", views.network_map_data, name="network_map_data"),
     path("network/interactions/", views.interactions, name="interactions"),
-    path("network/interactions/<int:interaction_id>/delete/", views.interaction_delete, name="interaction_delete"),
+    path(
+        "network/interactions/<int:interaction_id>/delete/",
+        views.interaction_delete,
+        name="interaction_delete",
+    ),
     path("members/<int:member_id>/log/", views.interaction_log, name="interaction_log"),
     path("members/<int:member_id>/introduction/", views.introduction_ask, name="introduction_ask"),
     path("introductions/", views.introductions, name="introductions"),
-    path("introductions/<int:introduction_id>/answer/", views.introduction_answer, name="introduction_answer"),
-    path("introductions/<int:introduction_id>/withdraw/", views.introduction_withdraw, name="introduction_withdraw"),
+    path(
+        "introductions/<int:introduction_id>/answer/",
+        views.introduction_answer,
+        name="introduction_answer",
+    ),
+    path(
+        "introductions/<int:introduction_id>/withdraw/",
+        views.introduction_withdraw,
+        name="introduction_withdraw",
+    ),
 ]

@@ -42,7 +42,10 @@ def imports(request):
             upload = form.cleaned_data[field]
             try:
                 job = services.import_job_create(
-                    owner=request.member, kind=kind, file_name=upload.name, payload=services.upload_read_bounded(upload)
+                    owner=request.member,
+                    kind=kind,
+                    file_name=upload.name,
+                    payload=services.upload_read_bounded(upload),
                 )
             except ValidationError as error:
                 form_errors_from(form, error)
@@ -117,7 +120,9 @@ def network_map_data(request):
 @member_required
 def interactions(request):
     return render(
-        request, "network/interactions.html", {"interactions": selectors.interactions_logged_by(request.member)[:100]}
+        request,
+        "network/interactions.html",
+        {"interactions": selectors.interactions_logged_by(request.member)[:100]},
     )
 
 
@@ -131,7 +136,10 @@ def interaction_log(request, member_id: int):
         except ValidationError as error:
             form_errors_from(form, error)
         else:
-            messages.success(request, f"Logged: {dict(form.fields['kind'].choices)[form.cleaned_data['kind']].lower()} with {other.first_name}.")
+            messages.success(
+                request,
+                f"Logged: {dict(form.fields['kind'].choices)[form.cleaned_data['kind']].lower()} with {other.first_name}.",
+            )
             return redirect("member_profile", member_id=other.pk)
     return render(request, "network/interaction_form.html", {"form": form, "other": other})
 
@@ -147,7 +155,11 @@ def interaction_delete(request, interaction_id: int):
 
 @member_required
 def introductions(request):
-    return render(request, "network/introductions.html", {"introductions": selectors.introductions_involving(request.member)})
+    return render(
+        request,
+        "network/introductions.html",
+        {"introductions": selectors.introductions_involving(request.member)},
+    )
 
 
 @member_required
@@ -160,14 +172,23 @@ def introduction_ask(request, member_id: int):
         introducer = access_member(request.member, form.cleaned_data["introducer"])
         try:
             services.introduction_request(
-                requester=request.member, introducer=introducer, target=target, message=form.cleaned_data["message"]
+                requester=request.member,
+                introducer=introducer,
+                target=target,
+                message=form.cleaned_data["message"],
             )
         except ValidationError as error:
             form_errors_from(form, error)
         else:
-            messages.success(request, f"Asked {introducer.first_name} to introduce you to {target.first_name}.")
+            messages.success(
+                request, f"Asked {introducer.first_name} to introduce you to {target.first_name}."
+            )
             return redirect("introductions")
-    return render(request, "network/introduction_form.html", {"form": form, "target": target, "introducers": introducers})
+    return render(
+        request,
+        "network/introduction_form.html",
+        {"form": form, "target": target, "introducers": introducers},
+    )
 
 
 @require_POST
@@ -178,7 +199,9 @@ def introduction_answer(request, introduction_id: int):
     agree = request.POST.get("answer") == "agree"
     try:
         services.introduction_answer(
-            introduction=introduction, actor=request.member, agree=agree,
+            introduction=introduction,
+            actor=request.member,
+            agree=agree,
             note=form.cleaned_data.get("note", "") if form.is_valid() else "",
         )
     except ValidationError as error:

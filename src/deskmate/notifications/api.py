@@ -28,7 +28,9 @@ class PreferenceIO(Schema):
     email: Preference.Email
 
 
-@router.get("/notifications", response=list[NotificationOut], summary="Your notifications, newest first")
+@router.get(
+    "/notifications", response=list[NotificationOut], summary="Your notifications, newest first"
+)
 def notification_list(request, unread_only: bool = False, offset: int = 0, limit: int = 50):
     found = selectors.notifications_of(request.auth)
     if unread_only:
@@ -54,12 +56,16 @@ def notification_read_all(request):
     return {"unread": 0}
 
 
-@router.get("/notifications/preferences", response=PreferenceIO, summary="How you are told by e-mail")
+@router.get(
+    "/notifications/preferences", response=PreferenceIO, summary="How you are told by e-mail"
+)
 def preference_get(request):
     return {"email": selectors.email_preference(request.auth)}
 
 
 @router.put("/notifications/preferences", response=PreferenceIO)
 def preference_put(request, payload: PreferenceIO):
-    preference = services.preference_update(member=request.auth, email=payload.email, actor=request.auth)
+    preference = services.preference_update(
+        member=request.auth, email=payload.email, actor=request.auth
+    )
     return {"email": preference.email}

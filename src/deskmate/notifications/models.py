@@ -13,7 +13,9 @@ class Preference(models.Model):
         DAILY = "daily", "One daily digest"
         NONE = "none", "No e-mail; I will look in the app"
 
-    member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="notification_preference")
+    member = models.OneToOneField(
+        Member, on_delete=models.CASCADE, related_name="notification_preference"
+    )
     email = models.CharField(max_length=20, choices=Email.choices, default=Email.IMMEDIATE)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -136,7 +136,11 @@ def _email_for(delivery: EmailDelivery) -> EmailMessage | None:
     if delivery.kind == EmailDelivery.Kind.IMMEDIATE:
         notification = delivery.notification
         subject = f"[deskmate] {notification.title}"
-        lines = [notification.title, "", notification.body] if notification.body else [notification.title]
+        lines = (
+            [notification.title, "", notification.body]
+            if notification.body
+            else [notification.title]
+        )
         lines += ["", _absolute(notification.url or reverse("notifications"))]
     else:
         start, end = _day_bounds(delivery.digest_date)
@@ -147,7 +151,10 @@ def _email_for(delivery: EmailDelivery) -> EmailMessage | None:
         day = f"{delivery.digest_date.day} {delivery.digest_date:%B %Y}"
         subject = f"[deskmate] Your day on deskmate, {day}"
         lines = [f"What happened on {day}:", ""]
-        lines += [f"- {item.title}: {_absolute(item.url)}" if item.url else f"- {item.title}" for item in told]
+        lines += [
+            f"- {item.title}: {_absolute(item.url)}" if item.url else f"- {item.title}"
+            for item in told
+        ]
     return EmailMessage(subject=subject, body="\n".join(lines) + footer, to=[to])
 
 
@@ -160,7 +167,9 @@ def email_delivery_attempt(delivery_id: int) -> str:
         )
     if not claimed:
         return "skipped"
-    delivery = EmailDelivery.objects.select_related("recipient__user", "notification").get(pk=delivery_id)
+    delivery = EmailDelivery.objects.select_related("recipient__user", "notification").get(
+        pk=delivery_id
+    )
     message = _email_for(delivery)
     if message is None:
         EmailDelivery.objects.filter(pk=delivery_id).update(
@@ -170,7 +179,9 @@ def email_delivery_attempt(delivery_id: int) -> str:
     try:
         message.send()
     except Exception as error:  # any backend failure: SMTP, DNS, a full disk for the file backend
-        logger.warning("E-mail delivery %s failed (attempt %s): %s", delivery_id, delivery.attempts, error)
+        logger.warning(
+            "E-mail delivery %s failed (attempt %s): %s", delivery_id, delivery.attempts, error
+        )
         if delivery.attempts >= email_max_attempts():
             EmailDelivery.objects.filter(pk=delivery_id).update(
                 status=EmailDelivery.Status.FAILED, last_error=str(error)[:2000]

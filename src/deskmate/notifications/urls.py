@@ -5,10 +5,14 @@ from deskmate.notifications import views
 urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path(
-        "notifications/<int:notification_id>/open/", views.notification_open, name="notification_open"
+        "notifications/<int:notification_id>/open/",
+        views.notification_open,
+        name="notification_open",
     ),
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
     path(
-        "notifications/preferences/", views.notification_preferences, name="notification_preferences"
+        "notifications/preferences/",
+        views.notification_preferences,
+        name="notification_preferences",
     ),
 ]

@@ -11,7 +11,9 @@ from deskmate.people.decorators import member_required
 
 @member_required
 def notifications(request):
-    page = Paginator(selectors.notifications_of(request.member), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.notifications_of(request.member), 50).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "notifications/list.html",
@@ -42,7 +44,9 @@ def notification_preferences(request):
     initial = {"email": selectors.email_preference(request.member)}
     form = PreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.preference_update(member=request.member, email=form.cleaned_data["email"], actor=request.member)
+        services.preference_update(
+            member=request.member, email=form.cleaned_data["email"], actor=request.member
+        )
         messages.success(request, "Your notification settings are saved.")
         return redirect("notification_preferences")
     return render(request, "notifications/preferences.html", {"form": form})

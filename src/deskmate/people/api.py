@@ -175,7 +175,9 @@ def position_list(request):
 
 @router.post("/me/positions", response={201: PositionOut})
 def position_create(request, payload: PositionIn):
-    return Status(201, services.position_create(member=request.auth, actor=request.auth, **payload.dict()))
+    return Status(
+        201, services.position_create(member=request.auth, actor=request.auth, **payload.dict())
+    )
 
 
 @router.put("/me/positions/{position_id}", response=PositionOut)
@@ -199,7 +201,9 @@ def education_list(request):
 
 @router.post("/me/education", response={201: EducationOut})
 def education_create(request, payload: EducationIn):
-    return Status(201, services.education_create(member=request.auth, actor=request.auth, **payload.dict()))
+    return Status(
+        201, services.education_create(member=request.auth, actor=request.auth, **payload.dict())
+    )
 
 
 @router.put("/me/education/{education_id}", response=EducationOut)
@@ -223,13 +227,16 @@ def skill_list(request):
 
 @router.post("/me/skills", response={201: SkillOut})
 def skill_add(request, payload: SkillIn):
-    return Status(201, services.skill_add(member=request.auth, actor=request.auth, name=payload.name))
+    return Status(
+        201, services.skill_add(member=request.auth, actor=request.auth, name=payload.name)
+    )
 
 
 @router.delete("/me/skills/{member_skill_id}", response={204: None})
 def skill_remove(request, member_skill_id: int):
     services.skill_remove(
-        member_skill=selectors.access_member_skill(request.auth, member_skill_id), actor=request.auth
+        member_skill=selectors.access_member_skill(request.auth, member_skill_id),
+        actor=request.auth,
     )
     return Status(204, None)
 
@@ -241,7 +248,9 @@ def goal_list(request):
 
 @router.post("/me/goals", response={201: GoalOut})
 def goal_create(request, payload: GoalIn):
-    return Status(201, services.goal_create(member=request.auth, actor=request.auth, **payload.dict()))
+    return Status(
+        201, services.goal_create(member=request.auth, actor=request.auth, **payload.dict())
+    )
 
 
 @router.put("/me/goals/{goal_id}", response=GoalOut)
@@ -263,7 +272,9 @@ def offer_list(request):
 
 @router.post("/me/offers", response={201: OfferOut})
 def offer_create(request, payload: OfferIn):
-    return Status(201, services.offer_create(member=request.auth, actor=request.auth, text=payload.text))
+    return Status(
+        201, services.offer_create(member=request.auth, actor=request.auth, text=payload.text)
+    )
 
 
 @router.delete("/me/offers/{offer_id}", response={204: None})

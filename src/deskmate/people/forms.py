@@ -68,11 +68,16 @@ class StintForm(forms.Form):
 class PositionForm(StintForm):
     organisation = forms.CharField(max_length=200)
     unit = forms.CharField(
-        max_length=200, required=False, label="Team or department", help_text="For example: Payments"
+        max_length=200,
+        required=False,
+        label="Team or department",
+        help_text="For example: Payments",
     )
     title = forms.CharField(max_length=200)
     location = forms.CharField(max_length=120, required=False)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000)
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
+    )
 
     field_order = ["organisation", "unit", "title", "start", "end", "location", "description"]
 
@@ -105,7 +110,10 @@ class SkillForm(forms.Form):
 class GoalForm(forms.Form):
     text = forms.CharField(max_length=300, label="What do you want to grow into?")
     target_role = forms.CharField(
-        max_length=200, required=False, label="Target role", help_text="For example: engineering manager"
+        max_length=200,
+        required=False,
+        label="Target role",
+        help_text="For example: engineering manager",
     )
     target_skill = forms.CharField(max_length=100, required=False, label="Target skill")
 
@@ -148,7 +156,8 @@ class JoinForm(forms.Form):
     last_name = forms.CharField(max_length=100, required=False)
     password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
     password_again = forms.CharField(
-        label="The same password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label="The same password again",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
     def clean(self):

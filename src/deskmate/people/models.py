@@ -114,7 +114,9 @@ class Member(models.Model):
             raise ValidationError({"first_name": "A first name is required."})
         if self.open_to_mentoring and self.mentee_capacity == 0:
             raise ValidationError(
-                {"mentee_capacity": "Say how many mentees you can take (at least 1) when open to mentoring."}
+                {
+                    "mentee_capacity": "Say how many mentees you can take (at least 1) when open to mentoring."
+                }
             )
 
 
@@ -163,7 +165,9 @@ class Unit(NamedRecord):
 
 class School(NamedRecord):
     class Meta(NamedRecord.Meta):
-        constraints = [models.UniqueConstraint(fields=["normalised_name"], name="school_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["normalised_name"], name="school_unique_name")
+        ]
 
     @staticmethod
     def normalise(name: str) -> str:
@@ -172,7 +176,9 @@ class School(NamedRecord):
 
 class Skill(NamedRecord):
     class Meta(NamedRecord.Meta):
-        constraints = [models.UniqueConstraint(fields=["normalised_name"], name="skill_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["normalised_name"], name="skill_unique_name")
+        ]
 
     @staticmethod
     def normalise(name: str) -> str:
@@ -227,7 +233,9 @@ class Stint(models.Model):
 
 class Position(Stint):
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="positions")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="positions")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="positions"
+    )
     unit = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="positions"
     )
@@ -253,7 +261,11 @@ class Position(Stint):
 
     def clean(self):
         super().clean()
-        if self.unit_id and self.organisation_id and self.unit.organisation_id != self.organisation_id:
+        if (
+            self.unit_id
+            and self.organisation_id
+            and self.unit.organisation_id != self.organisation_id
+        ):
             raise ValidationError({"unit": "That unit belongs to another organisation."})
 
 
@@ -266,10 +278,15 @@ class Education(Stint):
 
     class Meta(Stint.Meta):
         verbose_name_plural = "education"
-        indexes = [models.Index(fields=["school", "start"]), models.Index(fields=["school", "member"])]
+        indexes = [
+            models.Index(fields=["school", "start"]),
+            models.Index(fields=["school", "member"]),
+        ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(start__isnull=True) | Q(end__gte=models.F("start")),
+                condition=Q(end__isnull=True)
+                | Q(start__isnull=True)
+                | Q(end__gte=models.F("start")),
                 name="education_end_after_start",
             )
         ]
@@ -346,7 +363,9 @@ class ApiToken(models.Model):
 class AuditEntry(models.Model):
     """Who changed what, and when: one row per write made through a service."""
 
-    actor = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     action = models.CharField(max_length=60)
     subject_type = models.CharField(max_length=60)
     subject_id = models.BigIntegerField(null=True, blank=True)

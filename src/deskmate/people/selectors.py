@@ -40,7 +40,12 @@ def _tie_exists(viewer: Member) -> Q:
     tie_high = Tie.objects.filter(member_high=viewer, member_low=OuterRef("pk"))
     contact_mine = Contact.objects.filter(owner=viewer, member=OuterRef("pk"))
     contact_theirs = Contact.objects.filter(owner=OuterRef("pk"), member=viewer)
-    return Q(Exists(tie_low)) | Q(Exists(tie_high)) | Q(Exists(contact_mine)) | Q(Exists(contact_theirs))
+    return (
+        Q(Exists(tie_low))
+        | Q(Exists(tie_high))
+        | Q(Exists(contact_mine))
+        | Q(Exists(contact_theirs))
+    )
 
 
 def members_visible_to(viewer: Member) -> QuerySet[Member]:
@@ -82,7 +87,9 @@ def visible_member_ids(viewer: Member, member_ids) -> set[int]:
             f" OR EXISTS (SELECT 1 FROM {table(Contact)} c WHERE c.{owner} = %s AND c.{contact} = {member})"
             f" OR EXISTS (SELECT 1 FROM {table(Contact)} c WHERE c.{owner} = {member} AND c.{contact} = %s))))"
         )
-        params += [viewer.pk, Member.Visibility.COMMUNITY.value, Member.Visibility.TIES.value] + [viewer.pk] * 4
+        params += [viewer.pk, Member.Visibility.COMMUNITY.value, Member.Visibility.TIES.value] + [
+            viewer.pk
+        ] * 4
     return {member_id for (member_id,) in fetch(sql, params)}
 
 
@@ -159,6 +166,8 @@ def member_search(viewer: Member, text: str = "", limit: int = 50) -> QuerySet[M
     members = members_visible_to(viewer)
     for word in text.split()[:5]:
         members = members.filter(
-            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(headline__icontains=word)
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(headline__icontains=word)
         )
     return members.order_by("last_name", "first_name", "id")[:limit]

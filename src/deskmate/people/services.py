@@ -146,7 +146,9 @@ def member_create(
 #: How long a link to join by invitation works.
 JOIN_LINK_MAX_AGE = dt.timedelta(days=30)
 JOIN_SALT = "deskmate.people.join"
-JOIN_LINK_INVALID = "This link to join is not valid or is too old. Ask whoever invited you to send it again."
+JOIN_LINK_INVALID = (
+    "This link to join is not valid or is too old. Ask whoever invited you to send it again."
+)
 
 
 def join_link(*, email: str, next_url: str = "") -> str:
@@ -154,7 +156,9 @@ def join_link(*, email: str, next_url: str = "") -> str:
 
     It is sent to that address only, so opening it shows the address is theirs.
     """
-    token = signing.dumps({"email": email.strip().lower(), "next": next_url}, salt=JOIN_SALT, compress=True)
+    token = signing.dumps(
+        {"email": email.strip().lower(), "next": next_url}, salt=JOIN_SALT, compress=True
+    )
     return settings.SITE_URL + reverse("join", args=[token])
 
 
@@ -355,7 +359,9 @@ def education_delete(*, education: Education, actor: Member) -> None:
 
 
 @transaction.atomic
-def skill_add(*, member: Member, actor: Member, name: str, source: str = Source.MANUAL) -> MemberSkill:
+def skill_add(
+    *, member: Member, actor: Member, name: str, source: str = Source.MANUAL
+) -> MemberSkill:
     try:
         skill = skill_get_or_create(name=name)
     except ValidationError:

@@ -8,11 +8,15 @@ urlpatterns = [
     path("profile/edit/", views.profile_edit, name="profile_edit"),
     path("profile/positions/add/", views.position_add, name="position_add"),
     path("profile/positions/<int:position_id>/edit/", views.position_edit, name="position_edit"),
-    path("profile/positions/<int:position_id>/delete/", views.position_delete, name="position_delete"),
+    path(
+        "profile/positions/<int:position_id>/delete/", views.position_delete, name="position_delete"
+    ),
     path("profile/education/add/", views.education_add, name="education_add"),
     path("profile/education/<int:education_id>/edit/", views.education_edit, name="education_edit"),
     path(
-        "profile/education/<int:education_id>/delete/", views.education_delete, name="education_delete"
+        "profile/education/<int:education_id>/delete/",
+        views.education_delete,
+        name="education_delete",
     ),
     path("profile/skills/add/", views.skill_add, name="skill_add"),
     path("profile/skills/<int:member_skill_id>/remove/", views.skill_remove, name="skill_remove"),

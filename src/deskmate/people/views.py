@@ -95,7 +95,9 @@ def position_add(request):
         request,
         form_class=PositionForm,
         title="Add a position",
-        save=lambda data: services.position_create(member=request.member, actor=request.member, **data),
+        save=lambda data: services.position_create(
+            member=request.member, actor=request.member, **data
+        ),
     )
 
 
@@ -135,7 +137,9 @@ def education_add(request):
         request,
         form_class=EducationForm,
         title="Add education",
-        save=lambda data: services.education_create(member=request.member, actor=request.member, **data),
+        save=lambda data: services.education_create(
+            member=request.member, actor=request.member, **data
+        ),
     )
 
 
@@ -154,7 +158,9 @@ def education_edit(request, education_id: int):
         form_class=EducationForm,
         title="Edit education",
         initial=initial,
-        save=lambda data: services.education_update(education=education, actor=request.member, **data),
+        save=lambda data: services.education_update(
+            education=education, actor=request.member, **data
+        ),
     )
 
 
@@ -228,7 +234,9 @@ def offer_add(request):
         request,
         form_class=OfferForm,
         title="Offer help",
-        save=lambda data: services.offer_create(member=request.member, actor=request.member, **data),
+        save=lambda data: services.offer_create(
+            member=request.member, actor=request.member, **data
+        ),
     )
 
 
@@ -246,7 +254,9 @@ def api_tokens(request):
     form = TokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        _, new_key = services.api_token_create(member=request.member, name=form.cleaned_data["name"])
+        _, new_key = services.api_token_create(
+            member=request.member, name=form.cleaned_data["name"]
+        )
         form = TokenForm()
     return render(
         request,
@@ -269,13 +279,20 @@ def join(request, token: str):
     try:
         invitation = services.join_invitation(token)
     except ValidationError as error:
-        return render(request, "people/join_refused.html", {"message": error.messages[0]}, status=400)
+        return render(
+            request, "people/join_refused.html", {"message": error.messages[0]}, status=400
+        )
     next_url = invitation.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = ""
     if User.objects.filter(email__iexact=invitation["email"]).exists():
-        messages.info(request, "That address already has an account: sign in, or set a password if you never did.")
-        return redirect(f"{reverse('login')}?{urlencode({'next': next_url})}" if next_url else "login")
+        messages.info(
+            request,
+            "That address already has an account: sign in, or set a password if you never did.",
+        )
+        return redirect(
+            f"{reverse('login')}?{urlencode({'next': next_url})}" if next_url else "login"
+        )
     form = JoinForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -157,7 +157,9 @@ def programme_list(request):
     return list(selectors.programmes_visible_to(request.auth))
 
 
-@router.post("/programmes", response={201: ProgrammeOut}, summary="Create a programme (coordinators)")
+@router.post(
+    "/programmes", response={201: ProgrammeOut}, summary="Create a programme (coordinators)"
+)
 def programme_create(request, payload: ProgrammeIn):
     fields = payload.dict()
     fields["questions"] = "\n".join(q.strip() for q in fields["questions"] if q.strip())
@@ -169,22 +171,36 @@ def programme_detail(request, programme_id: int):
     return _programme(request, programme_id)
 
 
-@router.get("/programmes/{programme_id}/applications", response=list[ApplicationOut], summary="Applications (coordinators)")
+@router.get(
+    "/programmes/{programme_id}/applications",
+    response=list[ApplicationOut],
+    summary="Applications (coordinators)",
+)
 def application_list(request, programme_id: int):
     programme = selectors.access_managed_programme(request.auth, programme_id)
     return list(selectors.applications_of(programme))
 
 
-@router.post("/programmes/{programme_id}/applications", response={201: ApplicationOut}, summary="Apply, or change your application")
+@router.post(
+    "/programmes/{programme_id}/applications",
+    response={201: ApplicationOut},
+    summary="Apply, or change your application",
+)
 def application_submit(request, programme_id: int, payload: ApplicationIn):
     programme = _programme(request, programme_id)
     return Status(
         201,
-        services.application_submit(programme=programme, member=request.auth, actor=request.auth, **payload.dict()),
+        services.application_submit(
+            programme=programme, member=request.auth, actor=request.auth, **payload.dict()
+        ),
     )
 
 
-@router.get("/programmes/{programme_id}/application", response=ApplicationOut, summary="Your own application")
+@router.get(
+    "/programmes/{programme_id}/application",
+    response=ApplicationOut,
+    summary="Your own application",
+)
 def own_application(request, programme_id: int):
     programme = _programme(request, programme_id)
     application = selectors.own_application(request.auth, programme)
@@ -193,13 +209,17 @@ def own_application(request, programme_id: int):
     return application
 
 
-@router.get("/programmes/{programme_id}/rules", response=list[RuleOut], summary="Pinned and forbidden pairs")
+@router.get(
+    "/programmes/{programme_id}/rules", response=list[RuleOut], summary="Pinned and forbidden pairs"
+)
 def rule_list(request, programme_id: int):
     programme = selectors.access_managed_programme(request.auth, programme_id)
     return list(selectors.pair_rules_of(programme))
 
 
-@router.post("/programmes/{programme_id}/rules", response={201: RuleOut}, summary="Pin or forbid a pair")
+@router.post(
+    "/programmes/{programme_id}/rules", response={201: RuleOut}, summary="Pin or forbid a pair"
+)
 def rule_set(request, programme_id: int, payload: RuleIn):
     programme = selectors.access_managed_programme(request.auth, programme_id)
     rule = services.pair_rule_set(
@@ -215,7 +235,9 @@ def rule_set(request, programme_id: int, payload: RuleIn):
 @router.delete("/programmes/{programme_id}/rules/{rule_id}", response={204: None})
 def rule_remove(request, programme_id: int, rule_id: int):
     programme = selectors.access_managed_programme(request.auth, programme_id)
-    services.pair_rule_remove(rule=selectors.access_pair_rule(request.auth, programme, rule_id), actor=request.auth)
+    services.pair_rule_remove(
+        rule=selectors.access_pair_rule(request.auth, programme, rule_id), actor=request.auth
+    )
     return Status(204, None)
 
 
@@ -225,7 +247,11 @@ def run_list(request, programme_id: int):
     return list(selectors.runs_of(programme))
 
 
-@router.post("/programmes/{programme_id}/runs", response={201: RunOut, 202: RunOut}, summary="Run the matching")
+@router.post(
+    "/programmes/{programme_id}/runs",
+    response={201: RunOut, 202: RunOut},
+    summary="Run the matching",
+)
 def run_start(request, programme_id: int, payload: RunIn):
     programme = selectors.access_managed_programme(request.auth, programme_id)
     run = services.match_run_start(
@@ -234,20 +260,32 @@ def run_start(request, programme_id: int, payload: RunIn):
     return Status(201 if run.is_finished else 202, run)
 
 
-@router.get("/programmes/{programme_id}/runs/{run_id}", response=RunOut, summary="A run: pairs, reasons and metrics")
+@router.get(
+    "/programmes/{programme_id}/runs/{run_id}",
+    response=RunOut,
+    summary="A run: pairs, reasons and metrics",
+)
 def run_detail(request, programme_id: int, run_id: int):
     programme = selectors.access_managed_programme(request.auth, programme_id)
     return selectors.access_run(request.auth, programme, run_id)
 
 
-@router.post("/programmes/{programme_id}/runs/{run_id}/publish", response=RunOut, summary="Publish a run's matches")
+@router.post(
+    "/programmes/{programme_id}/runs/{run_id}/publish",
+    response=RunOut,
+    summary="Publish a run's matches",
+)
 def run_publish(request, programme_id: int, run_id: int):
     programme = selectors.access_managed_programme(request.auth, programme_id)
     run = selectors.access_run(request.auth, programme, run_id)
     return services.match_run_publish(run=run, actor=request.auth)
 
 
-@router.get("/programmes/{programme_id}/report", response=dict, summary="Programme health: counts and aggregates")
+@router.get(
+    "/programmes/{programme_id}/report",
+    response=dict,
+    summary="Programme health: counts and aggregates",
+)
 def report(request, programme_id: int):
     programme = selectors.access_managed_programme(request.auth, programme_id)
     return reports.programme_health(programme)
@@ -256,9 +294,8 @@ def report(request, programme_id: int):
 @router.get("/programmes/{programme_id}/report.csv", summary="The programme report as CSV")
 def report_csv(request, programme_id: int):
     programme = selectors.access_managed_programme(request.auth, programme_id)
-    response = HttpResponse(reports.report_csv(programme, request.auth), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        reports.report_csv(programme, request.auth), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{programme.slug}-report.csv"'
     return response
-
-
-

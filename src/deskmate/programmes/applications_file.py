@@ -30,7 +30,16 @@ XLSX_MAX_RATIO = 250
 MAX_TEXT = 3000
 
 IGNORE, NAME, FIRST_NAME, LAST_NAME, EMAIL, ROLE, CAPACITY, GOALS, TOPIC, ANSWER = (
-    "ignore", "name", "first_name", "last_name", "email", "role", "capacity", "goals", "topic", "answer",
+    "ignore",
+    "name",
+    "first_name",
+    "last_name",
+    "email",
+    "role",
+    "capacity",
+    "goals",
+    "topic",
+    "answer",
 )
 FIELDS = {
     IGNORE: "Do not import",
@@ -61,8 +70,16 @@ MAP_ROLE = "Map one column to the role."
 MAP_ONCE = "Map only one column to {field}."
 
 _ORDINAL_WORDS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
-    "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
 }
 _CHOSEN = {"x", "yes", "y", "✓", "✔", "true", "selected", "chosen", "interested"}
 _NOT_CHOSEN = {"", "no", "n", "false", "-", "–", "none", "not interested"}
@@ -187,7 +204,9 @@ def read_header(data: bytes, *, filename: str, max_bytes: int) -> list[str]:
     raise ImportFileError(filename, None, None, NO_HEADER)
 
 
-def guess_mapping(labels: Sequence[str], *, topics: Sequence[str] = (), questions: Sequence[str] = ()) -> dict[str, str]:
+def guess_mapping(
+    labels: Sequence[str], *, topics: Sequence[str] = (), questions: Sequence[str] = ()
+) -> dict[str, str]:
     """A first guess at each column's field, for the coordinator to correct."""
     known_topics = {header_key(topic) for topic in topics}
     known_questions = {header_key(question) for question in questions}
@@ -276,7 +295,9 @@ def parse_applicants(
         elif not looks_like_email(email):
             report(single[EMAIL], INVALID_EMAIL.format(value=email))
         elif email.casefold() in first_row_of:
-            report(single[EMAIL], EMAIL_TWICE.format(value=email, row=first_row_of[email.casefold()]))
+            report(
+                single[EMAIL], EMAIL_TWICE.format(value=email, row=first_row_of[email.casefold()])
+            )
         else:
             first_row_of[email.casefold()] = row.number
         role = "peer" if peer else ""
@@ -284,7 +305,9 @@ def parse_applicants(
             try:
                 role = parse_role(cell(ROLE))
             except ValueError:
-                report(single[ROLE], NOT_A_ROLE.format(value=cell(ROLE)) if cell(ROLE) else REQUIRED)
+                report(
+                    single[ROLE], NOT_A_ROLE.format(value=cell(ROLE)) if cell(ROLE) else REQUIRED
+                )
         capacity = None
         if role == "mentor" and cell(CAPACITY):
             value = cell(CAPACITY)
@@ -327,7 +350,10 @@ def parse_applicants(
                 goals=goals,
                 topics=topics,
                 answers=answers,
-                labels={field: single.get(field, field) for field in (NAME, FIRST_NAME, LAST_NAME, EMAIL, ROLE, CAPACITY)},
+                labels={
+                    field: single.get(field, field)
+                    for field in (NAME, FIRST_NAME, LAST_NAME, EMAIL, ROLE, CAPACITY)
+                },
             )
         )
     collector.raise_if_any()
@@ -342,7 +368,9 @@ def parse_invitees(data: bytes, *, filename: str, max_bytes: int) -> list[str]:
     table = read_table(
         csv_records(text, file=filename, delimiter=_delimiter(text)),
         file=filename,
-        columns=[Column("email", aliases=("e-mail", "email address", "e-mail address"), required=True)],
+        columns=[
+            Column("email", aliases=("e-mail", "email address", "e-mail address"), required=True)
+        ],
         collector=collector,
         max_rows=MAX_ROWS,
     )
@@ -352,7 +380,11 @@ def parse_invitees(data: bytes, *, filename: str, max_bytes: int) -> list[str]:
         if not email:
             collector.add(ImportFileError(filename, row.number, table.label("email"), REQUIRED))
         elif not looks_like_email(email):
-            collector.add(ImportFileError(filename, row.number, table.label("email"), INVALID_EMAIL.format(value=email)))
+            collector.add(
+                ImportFileError(
+                    filename, row.number, table.label("email"), INVALID_EMAIL.format(value=email)
+                )
+            )
         else:
             emails.append(email.lower())
     collector.raise_if_any()

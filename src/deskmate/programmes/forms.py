@@ -11,7 +11,13 @@ TIE_WEIGHTS = [
     ("0.5", "Prefer people who know each other"),
     ("1.0", "Strongly prefer people who know each other"),
 ]
-RANK_CHOICES = [("", "—"), ("1", "First choice"), ("2", "Second choice"), ("3", "Third choice"), ("0", "Interested")]
+RANK_CHOICES = [
+    ("", "—"),
+    ("1", "First choice"),
+    ("2", "Second choice"),
+    ("3", "Third choice"),
+    ("0", "Interested"),
+]
 
 
 class ProgrammeForm(forms.ModelForm):
@@ -21,16 +27,31 @@ class ProgrammeForm(forms.ModelForm):
         help_text="One topic per line; applicants rank the ones they care about.",
     )
     tie_weight = forms.TypedChoiceField(
-        choices=TIE_WEIGHTS, coerce=float, initial="0.0", label="Existing ties",
+        choices=TIE_WEIGHTS,
+        coerce=float,
+        initial="0.0",
+        label="Existing ties",
         help_text="How much it counts that two people already know each other.",
     )
 
     class Meta:
         model = Programme
         fields = [
-            "name", "kind", "description", "questions", "topics", "starts_on", "ends_on",
-            "enrolment_opens_on", "enrolment_closes_on", "open_signup", "capacity_per_mentor",
-            "avoid_reporting_line", "avoid_same_unit", "organisation_rule", "tie_weight",
+            "name",
+            "kind",
+            "description",
+            "questions",
+            "topics",
+            "starts_on",
+            "ends_on",
+            "enrolment_opens_on",
+            "enrolment_closes_on",
+            "open_signup",
+            "capacity_per_mentor",
+            "avoid_reporting_line",
+            "avoid_same_unit",
+            "organisation_rule",
+            "tie_weight",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -62,7 +83,9 @@ class ProgrammeForm(forms.ModelForm):
 
     @staticmethod
     def _nearest_weight(value: float) -> str:
-        return min((choice for choice, _ in TIE_WEIGHTS), key=lambda choice: abs(float(choice) - value))
+        return min(
+            (choice for choice, _ in TIE_WEIGHTS), key=lambda choice: abs(float(choice) - value)
+        )
 
     def clean_topics(self):
         return [line.strip() for line in self.cleaned_data["topics"].splitlines() if line.strip()]
@@ -71,10 +94,15 @@ class ProgrammeForm(forms.ModelForm):
 class ApplicationForm(forms.Form):
     role = forms.ChoiceField(label="I join as")
     capacity = forms.IntegerField(
-        min_value=1, max_value=MAX_CAPACITY, required=False, label="How many mentees I can take (mentors)"
+        min_value=1,
+        max_value=MAX_CAPACITY,
+        required=False,
+        label="How many mentees I can take (mentors)",
     )
     goals = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=3000,
         label="What you want from the programme (mentors: what you can help with)",
     )
 
@@ -91,7 +119,12 @@ class ApplicationForm(forms.Form):
         self.question_fields = []
         for number, question in enumerate(programme.question_list):
             name = f"answer_{number}"
-            self.fields[name] = forms.CharField(label=question, required=False, max_length=3000, widget=forms.Textarea(attrs={"rows": 2}))
+            self.fields[name] = forms.CharField(
+                label=question,
+                required=False,
+                max_length=3000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
             self.question_fields.append((name, question))
         self.topic_fields = []
         for number, topic in enumerate(programme.topics or []):
@@ -102,7 +135,9 @@ class ApplicationForm(forms.Form):
         mentors = list(mentors)
         if mentors and not programme.is_peer:
             choices = [("", "—")] + [(str(m.pk), m.name) for m in mentors]
-            for number, label in enumerate(["Mentor you would like most", "Second choice of mentor", "Third choice of mentor"]):
+            for number, label in enumerate(
+                ["Mentor you would like most", "Second choice of mentor", "Third choice of mentor"]
+            ):
                 name = f"mentor_{number}"
                 self.fields[name] = forms.ChoiceField(label=label, choices=choices, required=False)
                 self.preference_fields.append(name)
@@ -111,7 +146,11 @@ class ApplicationForm(forms.Form):
     def initial_from(cls, application: Application | None) -> dict:
         if application is None:
             return {}
-        initial = {"role": application.role, "capacity": application.capacity, "goals": application.goals}
+        initial = {
+            "role": application.role,
+            "capacity": application.capacity,
+            "goals": application.goals,
+        }
         questions = application.programme.question_list
         for number, question in enumerate(questions):
             initial[f"answer_{number}"] = application.answers.get(question, "")
@@ -135,15 +174,25 @@ class ApplicationForm(forms.Form):
             "role": data["role"],
             "capacity": data.get("capacity"),
             "goals": data["goals"],
-            "answers": {question: data[name] for name, question in self.question_fields if data.get(name)},
-            "topics": {topic: int(data[name]) for name, topic in self.topic_fields if data.get(name) not in (None, "")},
-            "mentor_preferences": [int(data[name]) for name in self.preference_fields if data.get(name)],
+            "answers": {
+                question: data[name] for name, question in self.question_fields if data.get(name)
+            },
+            "topics": {
+                topic: int(data[name])
+                for name, topic in self.topic_fields
+                if data.get(name) not in (None, "")
+            },
+            "mentor_preferences": [
+                int(data[name]) for name in self.preference_fields if data.get(name)
+            ],
         }
 
 
 class InviteForm(forms.Form):
     emails = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), required=False, label="E-mail addresses",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        label="E-mail addresses",
         help_text="One per line, or separated by commas.",
     )
     file = forms.FileField(required=False, label="Or a CSV file with an “email” column")
@@ -160,7 +209,8 @@ class MappingForm(forms.Form):
         for number, label in enumerate(columns):
             name = f"column_{number}"
             self.fields[name] = forms.ChoiceField(
-                label=label, choices=list(applications_file.FIELDS.items()),
+                label=label,
+                choices=list(applications_file.FIELDS.items()),
                 initial=initial_mapping.get(label, applications_file.IGNORE),
             )
             self.columns.append((name, label))
@@ -181,17 +231,27 @@ class PairRuleForm(forms.Form):
             self.fields["mentee"].choices = self.fields["mentor"].choices = people
             self.fields["mentee"].label, self.fields["mentor"].label = "One peer", "The other peer"
         else:
-            self.fields["mentee"].choices = [(m.pk, m.name) for m in applicants.get(Application.Role.MENTEE, [])]
-            self.fields["mentor"].choices = [(m.pk, m.name) for m in applicants.get(Application.Role.MENTOR, [])]
+            self.fields["mentee"].choices = [
+                (m.pk, m.name) for m in applicants.get(Application.Role.MENTEE, [])
+            ]
+            self.fields["mentor"].choices = [
+                (m.pk, m.name) for m in applicants.get(Application.Role.MENTOR, [])
+            ]
 
 
 class RunForm(forms.Form):
     method = forms.ChoiceField(
-        choices=[(value, label) for value, label in MatchRun.Method.choices if value != MatchRun.Method.PEER],
-        initial=MatchRun.Method.OPTIMAL, label="Method",
+        choices=[
+            (value, label)
+            for value, label in MatchRun.Method.choices
+            if value != MatchRun.Method.PEER
+        ],
+        initial=MatchRun.Method.OPTIMAL,
+        label="Method",
     )
     new_round = forms.BooleanField(
-        required=False, label="Start a new round (everyone is paired again; nobody twice with the same peer)"
+        required=False,
+        label="Start a new round (everyone is paired again; nobody twice with the same peer)",
     )
 
     def __init__(self, *args, programme: Programme, **kwargs):

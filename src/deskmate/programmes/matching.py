@@ -149,27 +149,35 @@ def _current_places(member_ids: list[int]) -> tuple[dict[int, set[int]], dict[in
     return organisations, units
 
 
-def _profiles(member_ids: list[int], index_of: dict[int, int], applications: dict[int, Application]) -> dict[int, CareerProfile]:
+def _profiles(
+    member_ids: list[int], index_of: dict[int, int], applications: dict[int, Application]
+) -> dict[int, CareerProfile]:
     roles: dict[int, list[Role]] = defaultdict(list)
-    for member_id, title, start, end in Position.objects.filter(member_id__in=member_ids).values_list(
-        "member_id", "title", "start", "end"
-    ):
-        roles[member_id].append(Role(title=title, start_year=start.year, end_year=end.year if end else None))
+    for member_id, title, start, end in Position.objects.filter(
+        member_id__in=member_ids
+    ).values_list("member_id", "title", "start", "end"):
+        roles[member_id].append(
+            Role(title=title, start_year=start.year, end_year=end.year if end else None)
+        )
     skills: dict[int, list[str]] = defaultdict(list)
-    for member_id, name in Member.objects.filter(pk__in=member_ids, skills__isnull=False).values_list(
-        "pk", "skills__skill__name"
-    ):
+    for member_id, name in Member.objects.filter(
+        pk__in=member_ids, skills__isnull=False
+    ).values_list("pk", "skills__skill__name"):
         skills[member_id].append(name)
     offers: dict[int, list[str]] = defaultdict(list)
-    for member_id, text in Member.objects.filter(pk__in=member_ids, offers__isnull=False).values_list(
-        "pk", "offers__text"
-    ):
+    for member_id, text in Member.objects.filter(
+        pk__in=member_ids, offers__isnull=False
+    ).values_list("pk", "offers__text"):
         offers[member_id].append(text)
     goals: dict[int, list[Goal]] = defaultdict(list)
     for member_id, goal_id, text, target_role, skill in Member.objects.filter(
         pk__in=member_ids, goals__isnull=False
-    ).values_list("pk", "goals__id", "goals__text", "goals__target_role", "goals__target_skill__name"):
-        goals[member_id].append(Goal(id=goal_id, text=text, target_role=target_role, skills=(skill,) if skill else ()))
+    ).values_list(
+        "pk", "goals__id", "goals__text", "goals__target_role", "goals__target_skill__name"
+    ):
+        goals[member_id].append(
+            Goal(id=goal_id, text=text, target_role=target_role, skills=(skill,) if skill else ())
+        )
     profiles = {}
     for member_id in member_ids:
         application = applications[member_id]
@@ -190,7 +198,9 @@ def _profiles(member_ids: list[int], index_of: dict[int, int], applications: dic
     return profiles
 
 
-def _public_ties(member_ids: list[int], index_of: dict[int, int]) -> tuple[list[Evidence], dict[str, int]]:
+def _public_ties(
+    member_ids: list[int], index_of: dict[int, int]
+) -> tuple[list[Evidence], dict[str, int]]:
     """Tie evidence among the applicants that neither side holds privately."""
     rows = []
     for low, high, evidence in Tie.objects.filter(
@@ -205,9 +215,21 @@ def _public_ties(member_ids: list[int], index_of: dict[int, int]) -> tuple[list[
 
 def _names(records: list[Evidence], programme_ids: dict[str, int]) -> Names:
     return Names(
-        organisations=dict(Organisation.objects.filter(pk__in={r.organisation for r in records if r.organisation}).values_list("pk", "name")),
-        units=dict(Unit.objects.filter(pk__in={r.unit for r in records if r.unit}).values_list("pk", "name")),
-        schools=dict(School.objects.filter(pk__in={r.school for r in records if r.school}).values_list("pk", "name")),
+        organisations=dict(
+            Organisation.objects.filter(
+                pk__in={r.organisation for r in records if r.organisation}
+            ).values_list("pk", "name")
+        ),
+        units=dict(
+            Unit.objects.filter(pk__in={r.unit for r in records if r.unit}).values_list(
+                "pk", "name"
+            )
+        ),
+        schools=dict(
+            School.objects.filter(pk__in={r.school for r in records if r.school}).values_list(
+                "pk", "name"
+            )
+        ),
         programmes={index: name for name, index in programme_ids.items()},
     )
 
@@ -215,7 +237,10 @@ def _names(records: list[Evidence], programme_ids: dict[str, int]) -> Names:
 def topic_vector(ranks: dict[str, int], topics: list[str]) -> np.ndarray:
     """Weights of a ranking: 1 for a first choice, 1/2 for a second…; 1 for a choice without a rank."""
     return np.array(
-        [0.0 if topic not in ranks else (1.0 if ranks[topic] <= 0 else 1.0 / ranks[topic]) for topic in topics]
+        [
+            0.0 if topic not in ranks else (1.0 if ranks[topic] <= 0 else 1.0 / ranks[topic])
+            for topic in topics
+        ]
     )
 
 
@@ -225,7 +250,9 @@ def _topic_agreement(rows: list[dict], cols: list[dict], topics: list[str]) -> n
         return np.zeros((len(rows), len(cols)))
 
     def normalised(rankings: list[dict]) -> np.ndarray:
-        matrix = np.array([topic_vector(ranks, topics) for ranks in rankings]).reshape(len(rankings), len(topics))
+        matrix = np.array([topic_vector(ranks, topics) for ranks in rankings]).reshape(
+            len(rankings), len(topics)
+        )
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
 
@@ -235,7 +262,9 @@ def _topic_agreement(rows: list[dict], cols: list[dict], topics: list[str]) -> n
 # ---------------------------------------------------------------- rules
 
 
-def _rule_masks(programme: Programme, mentee_ids: list[int], mentor_ids: list[int]) -> dict[str, np.ndarray]:
+def _rule_masks(
+    programme: Programme, mentee_ids: list[int], mentor_ids: list[int]
+) -> dict[str, np.ndarray]:
     shape = (len(mentee_ids), len(mentor_ids))
     rows = {member_id: index for index, member_id in enumerate(mentee_ids)}
     cols = {member_id: index for index, member_id in enumerate(mentor_ids)}
@@ -266,9 +295,9 @@ def _rule_masks(programme: Programme, mentee_ids: list[int], mentor_ids: list[in
     for member_id in mentee_ids:
         for other in blocked_member_ids(Member(pk=member_id)) & mentor_set:
             mark("blocked", member_id, other)
-    for mentee_id, mentor_id in PairRule.objects.filter(programme=programme, kind=PairRule.Kind.FORBID).values_list(
-        "mentee_id", "mentor_id"
-    ):
+    for mentee_id, mentor_id in PairRule.objects.filter(
+        programme=programme, kind=PairRule.Kind.FORBID
+    ).values_list("mentee_id", "mentor_id"):
         mark("forbidden", mentee_id, mentor_id)
     kind = Mentorship.Kind.COPILOT if programme.is_peer else Mentorship.Kind.MENTORSHIP
     together = Mentorship.objects.filter(
@@ -277,7 +306,10 @@ def _rule_masks(programme: Programme, mentee_ids: list[int], mentor_ids: list[in
     for requester_id, recipient_id in together.values_list("requester_id", "recipient_id"):
         mark("together", requester_id, recipient_id)
     ended = Mentorship.objects.filter(
-        programme_id=programme.pk, state=State.ENDED_EARLY, requester_id__in=everyone, recipient_id__in=everyone
+        programme_id=programme.pk,
+        state=State.ENDED_EARLY,
+        requester_id__in=everyone,
+        recipient_id__in=everyone,
     )
     for requester_id, recipient_id in ended.values_list("requester_id", "recipient_id"):
         mark("ended", requester_id, recipient_id)
@@ -322,13 +354,17 @@ def published_pairs(programme: Programme) -> dict[tuple[int, int], tuple[int, in
 # ---------------------------------------------------------------- the matrix
 
 
-def capacity_of(programme: Programme, applications: list[Application], published_load: dict[int, int]) -> np.ndarray:
+def capacity_of(
+    programme: Programme, applications: list[Application], published_load: dict[int, int]
+) -> np.ndarray:
     """Places per mentor: the programme's and the mentor's own limit, within their free places."""
     from deskmate.mentoring.selectors import active_mentee_count
 
     capacity = []
     for application in applications:
-        asked = min(application.capacity or programme.capacity_per_mentor, programme.capacity_per_mentor)
+        asked = min(
+            application.capacity or programme.capacity_per_mentor, programme.capacity_per_mentor
+        )
         member = application.member
         load = published_load.get(member.pk, 0)
         # Published pairs of this programme are among the active mentorships and come back as pins.
@@ -337,13 +373,17 @@ def capacity_of(programme: Programme, applications: list[Application], published
     return np.array(capacity, dtype=np.int64)
 
 
-def build_matrix(programme: Programme, *, round_: int = 1, progress: Progress = no_progress) -> ScoreMatrix:
+def build_matrix(
+    programme: Programme, *, round_: int = 1, progress: Progress = no_progress
+) -> ScoreMatrix:
     """The score matrix of a programme's active applications, with its rules and pins."""
     as_of = timezone.localdate()
     applications = list(
         Application.objects.filter(
             programme=programme, status=Application.Status.APPLIED, member__user__is_active=True
-        ).select_related("member", "member__user").order_by("member_id")
+        )
+        .select_related("member", "member__user")
+        .order_by("member_id")
     )
     by_member = {application.member_id: application for application in applications}
     if programme.is_peer:
@@ -366,7 +406,9 @@ def build_matrix(programme: Programme, *, round_: int = 1, progress: Progress = 
     for record in records:
         evidence[(record.first, record.second)].append(record)
     tie = np.zeros(shape)
-    for first, second, strength in zip(table.first.tolist(), table.second.tolist(), table.strength.tolist(), strict=True):
+    for first, second, strength in zip(
+        table.first.tolist(), table.second.tolist(), table.strength.tolist(), strict=True
+    ):
         a, b = everyone[first], everyone[second]
         for mentee, mentor in ((a, b), (b, a)):
             if mentee in row_of and mentor in col_of:
@@ -382,18 +424,30 @@ def build_matrix(programme: Programme, *, round_: int = 1, progress: Progress = 
     for row, mentee_id in enumerate(mentee_ids):
         if mentor_profiles:
             for col, item in enumerate(
-                fit_candidates(profiles[mentee_id], mentor_profiles, mode=mode, current_year=as_of.year, lexicon=lexicon)
+                fit_candidates(
+                    profiles[mentee_id],
+                    mentor_profiles,
+                    mode=mode,
+                    current_year=as_of.year,
+                    lexicon=lexicon,
+                )
             ):
                 fits[(row, col)] = item
                 # Reverse mentors are junior on purpose: only how they cover the goals counts.
-                fit[row, col] = item.goal_score if programme.kind == Programme.Kind.REVERSE else item.score
+                fit[row, col] = (
+                    item.goal_score if programme.kind == Programme.Kind.REVERSE else item.score
+                )
         if row % 20 == 0:
             progress(10 + int(60 * (row + 1) / max(len(mentee_ids), 1)))
     progress(70)
 
     topics = list(programme.topics or [])
-    topic_ranks = {a.member_id: {t: int(r) for t, r in (a.topics or {}).items()} for a in applications}
-    agreement = _topic_agreement([topic_ranks[m] for m in mentee_ids], [topic_ranks[m] for m in mentor_ids], topics)
+    topic_ranks = {
+        a.member_id: {t: int(r) for t, r in (a.topics or {}).items()} for a in applications
+    }
+    agreement = _topic_agreement(
+        [topic_ranks[m] for m in mentee_ids], [topic_ranks[m] for m in mentor_ids], topics
+    )
     preference_rank = np.zeros(shape, dtype=np.int64)
     for row, mentee_id in enumerate(mentee_ids):
         for rank, mentor_id in enumerate(by_member[mentee_id].mentor_preferences or [], start=1):
@@ -479,8 +533,14 @@ def _add_pins(matrix: ScoreMatrix, mentors: list[Application], round_: int) -> N
             matrix.scores[row, col] = SCORE_FLOOR
     if not programme.is_peer:
         matrix.capacity = capacity_of(programme, mentors, published_load)
-    load = np.bincount([col for _, col in matrix.pins], minlength=len(matrix.mentor_ids)) if not programme.is_peer else None
-    for rule in PairRule.objects.filter(programme=programme, kind=PairRule.Kind.PIN).order_by("created_at", "id"):
+    load = (
+        np.bincount([col for _, col in matrix.pins], minlength=len(matrix.mentor_ids))
+        if not programme.is_peer
+        else None
+    )
+    for rule in PairRule.objects.filter(programme=programme, kind=PairRule.Kind.PIN).order_by(
+        "created_at", "id"
+    ):
         mentee_id, mentor_id = rule.mentee_id, rule.mentor_id
         if programme.is_peer and mentee_id not in row_of:
             mentee_id, mentor_id = mentor_id, mentee_id
@@ -490,11 +550,15 @@ def _add_pins(matrix: ScoreMatrix, mentors: list[Application], round_: int) -> N
         if (row, col) in matrix.published or (programme.is_peer and (col, row) in matrix.published):
             continue
         if row in pinned_rows or (programme.is_peer and col in pinned_rows):
-            matrix.warnings.append(f"The pin of {who(mentee_id, mentor_id)} was left out: one of them is already matched.")
+            matrix.warnings.append(
+                f"The pin of {who(mentee_id, mentor_id)} was left out: one of them is already matched."
+            )
             continue
         if np.isnan(matrix.scores[row, col]):
             reasons = "; ".join(matrix.forbidden_reasons(row, col))
-            matrix.warnings.append(f"The pin of {who(mentee_id, mentor_id)} was left out: {reasons}.")
+            matrix.warnings.append(
+                f"The pin of {who(mentee_id, mentor_id)} was left out: {reasons}."
+            )
             continue
         if load is not None:
             if load[col] >= matrix.capacity[col]:
@@ -549,14 +613,21 @@ def solve(matrix: ScoreMatrix, method: str) -> MatchResult:
     pairs = [(row, col) for row, col in enumerate(mentor_of) if col >= 0]
     weakest = None
     if result.weakest_pair is not None:
-        weakest = _pair_summary(matrix, result.weakest_pair.mentee, result.weakest_pair.mentor, result.weakest_pair.score)
+        weakest = _pair_summary(
+            matrix,
+            result.weakest_pair.mentee,
+            result.weakest_pair.mentor,
+            result.weakest_pair.score,
+        )
     metrics = {
         "mentees": len(matrix.mentee_ids),
         "mentors": len(matrix.mentor_ids),
         "places": int(matrix.capacity.sum()),
         "total_score": round(result.total_score, 4),
         "optimum_total": None if result.optimum_total is None else round(result.optimum_total, 4),
-        "ratio_to_optimum": None if result.ratio_to_optimum is None else round(result.ratio_to_optimum, 4),
+        "ratio_to_optimum": None
+        if result.ratio_to_optimum is None
+        else round(result.ratio_to_optimum, 4),
         "number_matched": result.number_matched,
         "share_matched": round(result.share_matched, 4),
         "matched_within_tie": result.matched_within_tie,
@@ -582,7 +653,9 @@ def _solve_peers(matrix: ScoreMatrix) -> MatchResult:
         np.fill_diagonal(sub, np.nan)
         position = {index: place for place, index in enumerate(pool)}
         previous = [
-            (position[a], position[b]) for a, b in matrix.previous_pairs if a in position and b in position
+            (position[a], position[b])
+            for a, b in matrix.previous_pairs
+            if a in position and b in position
         ]
         result = pair_peers(sub, previous_pairs=previous)
         pairs += [(pool[pair.first], pool[pair.second]) for pair in result.pairs]
@@ -601,7 +674,9 @@ def _solve_peers(matrix: ScoreMatrix) -> MatchResult:
         "matched_within_tie": within_tie,
         "share_matched_within_tie": round(within_tie / len(pairs), 4) if pairs else 0.0,
         "weakest_pair": weakest,
-        "unmatched": [matrix.mentee_ids[i] for i in range(n) if all(i not in pair for pair in pairs)],
+        "unmatched": [
+            matrix.mentee_ids[i] for i in range(n) if all(i not in pair for pair in pairs)
+        ],
     }
     return MatchResult(pairs, metrics)
 
@@ -628,7 +703,13 @@ def _empty_metrics(matrix: ScoreMatrix) -> dict:
 
 def _pair_summary(matrix: ScoreMatrix, row: int, col: int, score: float) -> dict:
     mentee, mentor = matrix.members[matrix.mentee_ids[row]], matrix.members[matrix.mentor_ids[col]]
-    return {"mentee_id": mentee.pk, "mentor_id": mentor.pk, "mentee": mentee.name, "mentor": mentor.name, "score": round(score, 4)}
+    return {
+        "mentee_id": mentee.pk,
+        "mentor_id": mentor.pk,
+        "mentee": mentee.name,
+        "mentor": mentor.name,
+        "score": round(score, 4),
+    }
 
 
 # ---------------------------------------------------------------- reasons
@@ -663,7 +744,9 @@ def reasons_for(matrix: ScoreMatrix, row: int, col: int) -> list[str]:
         reasons.append("Pinned by a coordinator")
     rank = int(matrix.preference_rank[row, col])
     if rank > 0:
-        reasons.append(f"{mentee.first_name}'s {ORDINALS.get(rank, f'{rank}th')} choice of {'copilot' if matrix.is_peer else 'mentor'}")
+        reasons.append(
+            f"{mentee.first_name}'s {ORDINALS.get(rank, f'{rank}th')} choice of {'copilot' if matrix.is_peer else 'mentor'}"
+        )
     viewer, candidate = matrix.index_of[mentee_id], matrix.index_of[mentor_id]
     engine_reasons = explain(
         viewer,
@@ -675,7 +758,9 @@ def reasons_for(matrix: ScoreMatrix, row: int, col: int) -> list[str]:
         mode=Mode.COPILOT if matrix.is_peer else Mode.MENTOR,
     )
     reasons.extend(for_coordinator(reason) for reason in engine_reasons)
-    shared = _shared_topics(matrix.topic_ranks.get(mentee_id, {}), matrix.topic_ranks.get(mentor_id, {}))
+    shared = _shared_topics(
+        matrix.topic_ranks.get(mentee_id, {}), matrix.topic_ranks.get(mentor_id, {})
+    )
     if shared:
         reasons.append(shared)
     if matrix.tie[row, col] == 0 and programme.tie_weight < 0:

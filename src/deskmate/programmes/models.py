@@ -37,7 +37,8 @@ class Programme(models.Model):
     enrolment_opens_on = models.DateField(null=True, blank=True)
     enrolment_closes_on = models.DateField(null=True, blank=True)
     open_signup = models.BooleanField(
-        default=True, help_text="Any member may apply while enrolment is open; otherwise only those invited."
+        default=True,
+        help_text="Any member may apply while enrolment is open; otherwise only those invited.",
     )
     capacity_per_mentor = models.PositiveSmallIntegerField(
         default=1, validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)]
@@ -59,7 +60,8 @@ class Programme(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(tie_weight__gte=-1.0) & Q(tie_weight__lte=1.0), name="programme_tie_weight_range"
+                condition=Q(tie_weight__gte=-1.0) & Q(tie_weight__lte=1.0),
+                name="programme_tie_weight_range",
             ),
             models.CheckConstraint(
                 condition=Q(capacity_per_mentor__gte=1) & Q(capacity_per_mentor__lte=MAX_CAPACITY),
@@ -74,7 +76,11 @@ class Programme(models.Model):
         errors = {}
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             errors["ends_on"] = END_BEFORE_START
-        if self.enrolment_opens_on and self.enrolment_closes_on and self.enrolment_closes_on < self.enrolment_opens_on:
+        if (
+            self.enrolment_opens_on
+            and self.enrolment_closes_on
+            and self.enrolment_closes_on < self.enrolment_opens_on
+        ):
             errors["enrolment_closes_on"] = END_BEFORE_START
         if errors:
             raise ValidationError(errors)
@@ -113,12 +119,16 @@ class Application(models.Model):
         COORDINATOR = "coordinator", "Added by a coordinator"
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="applications")
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="programme_applications")
+    member = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="programme_applications"
+    )
     role = models.CharField(max_length=20, choices=Role.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.APPLIED)
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.SIGNUP)
     capacity = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)],
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)],
         help_text="Mentors only: how many mentees in this programme.",
     )
     goals = models.TextField(max_length=3000, blank=True)
@@ -133,7 +143,9 @@ class Application(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "member"], name="application_once_per_programme")
+            models.UniqueConstraint(
+                fields=["programme", "member"], name="application_once_per_programme"
+            )
         ]
         indexes = [models.Index(fields=["programme", "role", "status"])]
 
@@ -148,14 +160,18 @@ class Application(models.Model):
 class Invitation(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
-    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     invited_by = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "email"], name="invitation_once_per_address")
+            models.UniqueConstraint(
+                fields=["programme", "email"], name="invitation_once_per_address"
+            )
         ]
 
     def __str__(self):
@@ -209,7 +225,9 @@ class PairRule(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["programme", "mentee", "mentor"], name="pair_rule_once"),
+            models.UniqueConstraint(
+                fields=["programme", "mentee", "mentor"], name="pair_rule_once"
+            ),
             models.CheckConstraint(condition=~Q(mentee=F("mentor")), name="pair_rule_two_people"),
         ]
 
@@ -244,7 +262,9 @@ class MatchRun(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    published_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -275,7 +295,9 @@ class ProposedPair(models.Model):
     mentorship = models.ForeignKey(
         "mentoring.Mentorship", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    carried = models.BooleanField(default=False, help_text="Published by an earlier run, kept as it is.")
+    carried = models.BooleanField(
+        default=False, help_text="Published by an earlier run, kept as it is."
+    )
 
     class Meta:
         ordering = ["-score", "id"]

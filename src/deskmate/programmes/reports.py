@@ -67,16 +67,22 @@ def programme_health(programme: Programme) -> dict:
     seekers = Application.Role.PEER if programme.is_peer else Application.Role.MENTEE
     seeking = {
         member_id
-        for member_id in programme.applications.filter(role=seekers, status=Application.Status.APPLIED).values_list("member_id", flat=True)
+        for member_id in programme.applications.filter(
+            role=seekers, status=Application.Status.APPLIED
+        ).values_list("member_id", flat=True)
     }
     standing = published_pairs(programme)
-    matched = {mentee for mentee, _ in standing} | ({mentor for _, mentor in standing} if programme.is_peer else set())
+    matched = {mentee for mentee, _ in standing} | (
+        {mentor for _, mentor in standing} if programme.is_peer else set()
+    )
     matched_share = len(matched & seeking) / len(seeking) if seeking else 0.0
 
     mentorships = Mentorship.objects.filter(programme_id=programme.pk)
     states = dict(mentorships.values_list("state").annotate(n=Count("pk")))
     state_rows = [
-        {"label": label, "value": states.get(value, 0)} for value, label in State.choices if states.get(value)
+        {"label": label, "value": states.get(value, 0)}
+        for value, label in State.choices
+        if states.get(value)
     ]
 
     checkins_by_month = dict(
@@ -91,21 +97,28 @@ def programme_health(programme: Programme) -> dict:
         for month in _months(min(start for start, _ in spans), today):
             month_end = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
             pairs = sum(
-                1 for start, ended in spans
-                if start <= month_end and (ended is None or timezone.localtime(ended).date() >= month)
+                1
+                for start, ended in spans
+                if start <= month_end
+                and (ended is None or timezone.localtime(ended).date() >= month)
             )
             count = checkins_by_month.get(month, 0)
-            checkins.append({
-                "label": month.strftime("%Y-%m"),
-                "value": round(count / pairs, 2) if pairs else 0.0,
-                "checkins": count,
-                "pairs": pairs,
-            })
+            checkins.append(
+                {
+                    "label": month.strftime("%Y-%m"),
+                    "value": round(count / pairs, 2) if pairs else 0.0,
+                    "checkins": count,
+                    "pairs": pairs,
+                }
+            )
 
     milestones = Milestone.objects.filter(mentorship__programme_id=programme.pk)
     milestone_total = milestones.count()
     milestones_done_by_month = dict(
-        milestones.filter(done_at__isnull=False).annotate(month=TruncMonth("done_at")).values_list("month").annotate(n=Count("pk"))
+        milestones.filter(done_at__isnull=False)
+        .annotate(month=TruncMonth("done_at"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
     )
     done_rows, running = [], 0
     for month in sorted(milestones_done_by_month):
@@ -122,14 +135,18 @@ def programme_health(programme: Programme) -> dict:
     for month in sorted(pulses):
         answers = pulses[month]
         shown = len(answers) >= MIN_RESPONSES_SHOWN
-        satisfaction.append({
-            "label": month.strftime("%Y-%m"),
-            "value": round(sum(answers) / len(answers), 2) if shown else None,
-            "answers": len(answers),
-        })
+        satisfaction.append(
+            {
+                "label": month.strftime("%Y-%m"),
+                "value": round(sum(answers) / len(answers), 2) if shown else None,
+                "answers": len(answers),
+            }
+        )
 
     return {
-        "applicants": sum(1 for _, _, status in applications if status == Application.Status.APPLIED),
+        "applicants": sum(
+            1 for _, _, status in applications if status == Application.Status.APPLIED
+        ),
         "seeking": len(seeking),
         "matched": len(matched & seeking),
         "matched_share": round(matched_share, 4),
@@ -146,35 +163,78 @@ def programme_health(programme: Programme) -> dict:
 
 
 REPORT_HEADER = [
-    "Programme", "Mentee", "Mentee e-mail", "Mentor", "Mentor e-mail", "Kind", "State", "Started",
-    "Check-ins", "Last check-in", "Milestones done", "Milestones", "Feedback given", "Surveys answered",
+    "Programme",
+    "Mentee",
+    "Mentee e-mail",
+    "Mentor",
+    "Mentor e-mail",
+    "Kind",
+    "State",
+    "Started",
+    "Check-ins",
+    "Last check-in",
+    "Milestones done",
+    "Milestones",
+    "Feedback given",
+    "Surveys answered",
 ]
 
 
 def report_rows(programme: Programme, viewer: Member) -> list[list]:
     """One row per mentorship the programme made, then one per applicant still unmatched."""
     rows = []
-    mentorships = mentorship_overview(viewer).filter(programme_id=programme.pk).order_by("started_on", "id")
+    mentorships = (
+        mentorship_overview(viewer).filter(programme_id=programme.pk).order_by("started_on", "id")
+    )
     emails = dict(
-        Member.objects.filter(programme_applications__programme=programme).values_list("pk", "user__email")
+        Member.objects.filter(programme_applications__programme=programme).values_list(
+            "pk", "user__email"
+        )
     )
     matched = set()
     for m in mentorships:
         matched |= {m.requester_id, m.recipient_id}
-        rows.append([
-            programme.name, m.requester.name, emails.get(m.requester_id, ""), m.recipient.name,
-            emails.get(m.recipient_id, ""), m.get_kind_display(), m.get_state_display(),
-            m.started_on.isoformat() if m.started_on else "", m.checkin_count,
-            m.last_checkin_on.isoformat() if m.last_checkin_on else "", m.milestones_done,
-            m.milestone_count, m.feedback_count, m.survey_count,
-        ])
-    for application in programme.applications.filter(status=Application.Status.APPLIED).select_related("member__user"):
+        rows.append(
+            [
+                programme.name,
+                m.requester.name,
+                emails.get(m.requester_id, ""),
+                m.recipient.name,
+                emails.get(m.recipient_id, ""),
+                m.get_kind_display(),
+                m.get_state_display(),
+                m.started_on.isoformat() if m.started_on else "",
+                m.checkin_count,
+                m.last_checkin_on.isoformat() if m.last_checkin_on else "",
+                m.milestones_done,
+                m.milestone_count,
+                m.feedback_count,
+                m.survey_count,
+            ]
+        )
+    for application in programme.applications.filter(
+        status=Application.Status.APPLIED
+    ).select_related("member__user"):
         if application.member_id in matched or application.role == Application.Role.MENTOR:
             continue
-        rows.append([
-            programme.name, application.member.name, application.member.user.email, "", "",
-            application.get_role_display(), "Not matched", "", 0, "", 0, 0, 0, 0,
-        ])
+        rows.append(
+            [
+                programme.name,
+                application.member.name,
+                application.member.user.email,
+                "",
+                "",
+                application.get_role_display(),
+                "Not matched",
+                "",
+                0,
+                "",
+                0,
+                0,
+                0,
+                0,
+            ]
+        )
     return rows
 
 

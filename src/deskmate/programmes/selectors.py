@@ -100,7 +100,10 @@ def access_applicant(viewer: Member, programme: Programme, member_id) -> Member:
     """A member who applied to the programme, for a coordinator choosing pairs."""
     if not viewer.is_coordinator:
         raise Http404(NOT_FOUND)
-    return _one(Member.objects.filter(programme_applications__programme=programme).select_related("user"), member_id)
+    return _one(
+        Member.objects.filter(programme_applications__programme=programme).select_related("user"),
+        member_id,
+    )
 
 
 def own_application(member: Member, programme: Programme) -> Application | None:
@@ -108,19 +111,33 @@ def own_application(member: Member, programme: Programme) -> Application | None:
 
 
 def applications_of(programme: Programme) -> QuerySet[Application]:
-    return programme.applications.select_related("member__user").order_by("role", "member__last_name", "member__first_name", "id")
+    return programme.applications.select_related("member__user").order_by(
+        "role", "member__last_name", "member__first_name", "id"
+    )
 
 
 def applications_by_member(member: Member) -> QuerySet[Application]:
-    return Application.objects.filter(member=member).select_related("programme").order_by("-created_at")
+    return (
+        Application.objects.filter(member=member)
+        .select_related("programme")
+        .order_by("-created_at")
+    )
 
 
 def mentors_to_rank(viewer: Member, programme: Programme) -> QuerySet[Member]:
     """Mentors of the programme an applicant may rank: only those whose profile they may see."""
-    mentor_ids = programme.applications.filter(
-        role=Application.Role.MENTOR, status=Application.Status.APPLIED
-    ).exclude(member=viewer).values("member_id")
-    return members_visible_to(viewer).filter(pk__in=mentor_ids).order_by("last_name", "first_name", "id")
+    mentor_ids = (
+        programme.applications.filter(
+            role=Application.Role.MENTOR, status=Application.Status.APPLIED
+        )
+        .exclude(member=viewer)
+        .values("member_id")
+    )
+    return (
+        members_visible_to(viewer)
+        .filter(pk__in=mentor_ids)
+        .order_by("last_name", "first_name", "id")
+    )
 
 
 def applicants_by_role(programme: Programme) -> dict[str, list[Member]]:
@@ -140,7 +157,9 @@ def pairs_of(run: MatchRun):
 
 
 def pair_rules_of(programme: Programme) -> QuerySet[PairRule]:
-    return programme.pair_rules.select_related("mentee", "mentor").order_by("kind", "created_at", "id")
+    return programme.pair_rules.select_related("mentee", "mentor").order_by(
+        "kind", "created_at", "id"
+    )
 
 
 def programme_counts(programme: Programme) -> dict[str, int]:

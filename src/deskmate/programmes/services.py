@@ -81,9 +81,9 @@ def runs_in_background(programme: Programme) -> bool:
         pairs = counts.get(Application.Role.PEER, 0) ** 2
     else:
         pairs = counts.get(Application.Role.MENTEE, 0) * counts.get(Application.Role.MENTOR, 0)
-    return applicants > getattr(settings, "PROGRAMMES_BACKGROUND_ABOVE", BACKGROUND_ABOVE) or pairs > getattr(
-        settings, "PROGRAMMES_BACKGROUND_PAIRS_ABOVE", BACKGROUND_PAIRS_ABOVE
-    )
+    return applicants > getattr(
+        settings, "PROGRAMMES_BACKGROUND_ABOVE", BACKGROUND_ABOVE
+    ) or pairs > getattr(settings, "PROGRAMMES_BACKGROUND_PAIRS_ABOVE", BACKGROUND_PAIRS_ABOVE)
 
 
 def _require_coordinator(actor: Member) -> None:
@@ -99,9 +99,21 @@ def _programme_url(programme: Programme) -> str:
 
 PROGRAMME_FIELDS = frozenset(
     {
-        "name", "kind", "description", "questions", "topics", "starts_on", "ends_on",
-        "enrolment_opens_on", "enrolment_closes_on", "open_signup", "capacity_per_mentor",
-        "avoid_reporting_line", "avoid_same_unit", "organisation_rule", "tie_weight",
+        "name",
+        "kind",
+        "description",
+        "questions",
+        "topics",
+        "starts_on",
+        "ends_on",
+        "enrolment_opens_on",
+        "enrolment_closes_on",
+        "open_signup",
+        "capacity_per_mentor",
+        "avoid_reporting_line",
+        "avoid_same_unit",
+        "organisation_rule",
+        "tie_weight",
     }
 )
 
@@ -128,7 +140,9 @@ def programme_create(*, actor: Member, name: str, **fields) -> Programme:
         raise ValidationError(f"Unknown programme fields: {', '.join(sorted(unknown))}.")
     if "topics" in fields:
         fields["topics"] = _clean_topics(fields["topics"])
-    programme = Programme(name=(name or "").strip(), slug=_unique_slug(name or ""), created_by=actor, **fields)
+    programme = Programme(
+        name=(name or "").strip(), slug=_unique_slug(name or ""), created_by=actor, **fields
+    )
     programme.full_clean()
     programme.save()
     audit(actor=actor, action="programme_create", subject=programme, kind=programme.kind)
@@ -148,7 +162,9 @@ def programme_update(*, programme: Programme, actor: Member, **fields) -> Progra
     programme.name = programme.name.strip()
     programme.full_clean()
     programme.save()
-    audit(actor=actor, action="programme_update", subject=programme, fields=",".join(sorted(fields)))
+    audit(
+        actor=actor, action="programme_update", subject=programme, fields=",".join(sorted(fields))
+    )
     return programme
 
 
@@ -200,13 +216,23 @@ def _application_save(
     """Create or update the member's application; says "created", "updated" or "unchanged"."""
     if role not in roles_for(programme):
         labels = dict(Application.Role.choices)
-        raise ValidationError({"role": ROLE_NOT_OFFERED.format(roles=", ".join(labels[r].lower() for r in roles_for(programme)))})
+        raise ValidationError(
+            {
+                "role": ROLE_NOT_OFFERED.format(
+                    roles=", ".join(labels[r].lower() for r in roles_for(programme))
+                )
+            }
+        )
     if role == Application.Role.MENTOR:
         capacity = capacity or programme.capacity_per_mentor
     else:
         capacity = None
     questions = programme.question_list
-    answers = {question: str(value).strip()[:3000] for question, value in (answers or {}).items() if question in questions and str(value).strip()}
+    answers = {
+        question: str(value).strip()[:3000]
+        for question, value in (answers or {}).items()
+        if question in questions and str(value).strip()
+    }
     topics = {topic: int(rank) for topic, rank in (topics or {}).items() if rank is not None}
     if set(topics) - set(programme.topics or []):
         raise ValidationError({"topics": UNKNOWN_TOPIC})
@@ -214,11 +240,15 @@ def _application_save(
     if role != Application.Role.MENTEE:
         preferences = []
     if len(preferences) > MAX_PREFERENCES:
-        raise ValidationError({"mentor_preferences": TOO_MANY_PREFERENCES.format(limit=MAX_PREFERENCES)})
+        raise ValidationError(
+            {"mentor_preferences": TOO_MANY_PREFERENCES.format(limit=MAX_PREFERENCES)}
+        )
     if preferences:
         mentors = set(
             programme.applications.filter(
-                role=Application.Role.MENTOR, status=Application.Status.APPLIED, member_id__in=preferences
+                role=Application.Role.MENTOR,
+                status=Application.Status.APPLIED,
+                member_id__in=preferences,
             ).values_list("member_id", flat=True)
         )
         if set(preferences) - mentors:
@@ -237,20 +267,31 @@ def _application_save(
         application = Application(programme=programme, member=member, source=source, **values)
         outcome = "created"
     else:
-        outcome = "unchanged" if all(getattr(application, k) == v for k, v in values.items()) else "updated"
+        outcome = (
+            "unchanged"
+            if all(getattr(application, k) == v for k, v in values.items())
+            else "updated"
+        )
         for name, value in values.items():
             setattr(application, name, value)
     if outcome != "unchanged":
         application.full_clean()
         application.save()
-        audit(actor=actor, action=f"application_{'create' if outcome == 'created' else 'update'}", subject=application, role=role)
+        audit(
+            actor=actor,
+            action=f"application_{'create' if outcome == 'created' else 'update'}",
+            subject=application,
+            role=role,
+        )
     if role == Application.Role.MENTOR:
         _ensure_mentor_places(member, capacity, actor)
     return application, outcome
 
 
 @transaction.atomic
-def application_submit(*, programme: Programme, member: Member, actor: Member, **fields) -> Application:
+def application_submit(
+    *, programme: Programme, member: Member, actor: Member, **fields
+) -> Application:
     """A member applies (or changes their application); a coordinator may do it for anyone, any time."""
     if not actor.is_coordinator:
         if actor.pk != member.pk:
@@ -259,9 +300,16 @@ def application_submit(*, programme: Programme, member: Member, actor: Member, *
             raise ValidationError(ENROLMENT_CLOSED)
         if not (programme.open_signup or is_invited(programme, member)):
             raise ValidationError(INVITATION_ONLY)
-        fields["source"] = Application.Source.INVITATION if is_invited(programme, member) else Application.Source.SIGNUP
+        fields["source"] = (
+            Application.Source.INVITATION
+            if is_invited(programme, member)
+            else Application.Source.SIGNUP
+        )
     else:
-        fields.setdefault("source", Application.Source.COORDINATOR if actor.pk != member.pk else Application.Source.SIGNUP)
+        fields.setdefault(
+            "source",
+            Application.Source.COORDINATOR if actor.pk != member.pk else Application.Source.SIGNUP,
+        )
     if Application.objects.filter(programme=programme, member=member).exists():
         fields.pop("source", None)
     application, _ = _application_save(programme=programme, member=member, actor=actor, **fields)
@@ -282,7 +330,11 @@ def application_withdraw(*, application: Application, actor: Member) -> Applicat
 
 
 def split_emails(text: str) -> list[str]:
-    return [part.strip().lower() for part in text.replace(",", "\n").replace(";", "\n").split() if part.strip()]
+    return [
+        part.strip().lower()
+        for part in text.replace(",", "\n").replace(";", "\n").split()
+        if part.strip()
+    ]
 
 
 @transaction.atomic
@@ -309,7 +361,9 @@ def invitations_send(*, programme: Programme, actor: Member, emails: list[str]) 
         if email in already:
             continue
         member = members.get(email)
-        invitation = Invitation.objects.create(programme=programme, email=email, member=member, invited_by=actor)
+        invitation = Invitation.objects.create(
+            programme=programme, email=email, member=member, invited_by=actor
+        )
         new += 1
         if member is not None:
             notify(
@@ -321,7 +375,9 @@ def invitations_send(*, programme: Programme, actor: Member, emails: list[str]) 
                 key=f"programme_invitation:{programme.pk}",
             )
         else:
-            transaction.on_commit(lambda email=email: _send_invitation(programme, actor, email, link))
+            transaction.on_commit(
+                lambda email=email: _send_invitation(programme, actor, email, link)
+            )
         audit(actor=actor, action="invitation_create", subject=invitation, email=email)
     return new
 
@@ -348,10 +404,14 @@ def _send_invitation(programme: Programme, actor: Member, email: str, link: str)
 
 
 @transaction.atomic
-def application_import_create(*, programme: Programme, actor: Member, file_name: str, payload: bytes) -> ApplicationImport:
+def application_import_create(
+    *, programme: Programme, actor: Member, file_name: str, payload: bytes
+) -> ApplicationImport:
     """Keep an uploaded file for the mapping step; a file without a readable header is refused at once."""
     _require_coordinator(actor)
-    columns = applications_file.read_header(payload, filename=file_name, max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES)
+    columns = applications_file.read_header(
+        payload, filename=file_name, max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES
+    )
     upload = ApplicationImport.objects.create(
         programme=programme,
         owner=actor,
@@ -366,7 +426,9 @@ def application_import_create(*, programme: Programme, actor: Member, file_name:
     return upload
 
 
-def application_import_apply(*, upload: ApplicationImport, actor: Member, mapping: dict[str, str]) -> ApplicationImport:
+def application_import_apply(
+    *, upload: ApplicationImport, actor: Member, mapping: dict[str, str]
+) -> ApplicationImport:
     """Read the whole file with the coordinator's mapping, then write all of it or nothing."""
     _require_coordinator(actor)
     with transaction.atomic():
@@ -385,7 +447,9 @@ def application_import_apply(*, upload: ApplicationImport, actor: Member, mappin
                     peer=upload.programme.is_peer,
                     max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES,
                 )
-                summary = _applicants_apply(upload.programme, applicants, actor=actor, file_name=upload.file_name)
+                summary = _applicants_apply(
+                    upload.programme, applicants, actor=actor, file_name=upload.file_name
+                )
         except ImportFileError as error:
             upload.status = ApplicationImport.Status.FAILED
             upload.errors = [str(item) for item in error.errors]
@@ -423,13 +487,22 @@ def _applicants_apply(programme: Programme, applicants, *, actor: Member, file_n
         programme.questions = "\n".join([*questions, *dict.fromkeys(new_questions)])
         programme.save(update_fields=["questions", "updated_at"])
     for applicant in applicants:
-        labels = {name: applicant.labels.get(field, field) for name, field in IMPORT_FIELD_COLUMNS.items()}
-        member = Member.objects.select_related("user").filter(user__email__iexact=applicant.email).first()
+        labels = {
+            name: applicant.labels.get(field, field) for name, field in IMPORT_FIELD_COLUMNS.items()
+        }
+        member = (
+            Member.objects.select_related("user")
+            .filter(user__email__iexact=applicant.email)
+            .first()
+        )
         try:
             if member is None:
                 extra = {}
                 if applicant.role == Application.Role.MENTOR:
-                    extra = {"open_to_mentoring": True, "mentee_capacity": applicant.capacity or programme.capacity_per_mentor}
+                    extra = {
+                        "open_to_mentoring": True,
+                        "mentee_capacity": applicant.capacity or programme.capacity_per_mentor,
+                    }
                 member = people_services.member_create(
                     email=applicant.email,
                     password=None,
@@ -453,7 +526,9 @@ def _applicants_apply(programme: Programme, applicants, *, actor: Member, file_n
                 source=Application.Source.IMPORT,
             )
         except ValidationError as error:
-            raise import_error_from_validation(error, file=file_name, row=applicant.row, fields=labels) from None
+            raise import_error_from_validation(
+                error, file=file_name, row=applicant.row, fields=labels
+            ) from None
         summary[outcome] += 1
     audit(actor=actor, action="applications_import", subject=programme, file=file_name, **summary)
     return summary
@@ -463,14 +538,18 @@ def _applicants_apply(programme: Programme, applicants, *, actor: Member, file_n
 
 
 def _applicant(programme: Programme, member: Member) -> Application:
-    application = programme.applications.filter(member=member, status=Application.Status.APPLIED).first()
+    application = programme.applications.filter(
+        member=member, status=Application.Status.APPLIED
+    ).first()
     if application is None:
         raise ValidationError(NOT_APPLICANTS.format(who=member.name))
     return application
 
 
 @transaction.atomic
-def pair_rule_set(*, programme: Programme, actor: Member, mentee: Member, mentor: Member, kind: str) -> PairRule:
+def pair_rule_set(
+    *, programme: Programme, actor: Member, mentee: Member, mentor: Member, kind: str
+) -> PairRule:
     """Pin or forbid a pair; an earlier rule for the same pair is replaced."""
     _require_coordinator(actor)
     Programme.objects.select_for_update().filter(pk=programme.pk).first()
@@ -485,8 +564,16 @@ def pair_rule_set(*, programme: Programme, actor: Member, mentee: Member, mentor
     if kind == PairRule.Kind.PIN:
         refusals = matching.rule_refusals(programme, mentee.pk, mentor.pk)
         if refusals:
-            raise ValidationError(PAIR_NOT_ALLOWED.format(first=mentee.name, second=mentor.name, reasons="; ".join(refusals)))
-        pins = programme.pair_rules.filter(kind=PairRule.Kind.PIN).exclude(mentee=mentee, mentor=mentor).select_related("mentee", "mentor")
+            raise ValidationError(
+                PAIR_NOT_ALLOWED.format(
+                    first=mentee.name, second=mentor.name, reasons="; ".join(refusals)
+                )
+            )
+        pins = (
+            programme.pair_rules.filter(kind=PairRule.Kind.PIN)
+            .exclude(mentee=mentee, mentor=mentor)
+            .select_related("mentee", "mentor")
+        )
         people = {mentee.pk, mentor.pk} if programme.is_peer else {mentee.pk}
         for pin in pins:
             if programme.is_peer:
@@ -503,7 +590,10 @@ def pair_rule_set(*, programme: Programme, actor: Member, mentee: Member, mentor
             if taken >= places:
                 raise ValidationError(MENTOR_PINS_FULL.format(name=mentor.name))
     rule, _ = PairRule.objects.update_or_create(
-        programme=programme, mentee=mentee, mentor=mentor, defaults={"kind": kind, "created_by": actor}
+        programme=programme,
+        mentee=mentee,
+        mentor=mentor,
+        defaults={"kind": kind, "created_by": actor},
     )
     audit(actor=actor, action=f"pair_{kind}", subject=rule, mentee=mentee.pk, mentor=mentor.pk)
     return rule
@@ -520,7 +610,11 @@ def pair_rule_remove(*, rule: PairRule, actor: Member) -> None:
 
 
 def _last_published_round(programme: Programme) -> int:
-    published = programme.runs.filter(status=MatchRun.Status.PUBLISHED).order_by("-round").values_list("round", flat=True)
+    published = (
+        programme.runs.filter(status=MatchRun.Status.PUBLISHED)
+        .order_by("-round")
+        .values_list("round", flat=True)
+    )
     return published.first() or 0
 
 
@@ -530,7 +624,11 @@ def active_applicant_count(programme: Programme) -> int:
 
 @transaction.atomic
 def match_run_start(
-    *, programme: Programme, actor: Member | None, method: str = "optimal", new_round: bool = False,
+    *,
+    programme: Programme,
+    actor: Member | None,
+    method: str = "optimal",
+    new_round: bool = False,
     background: bool | None = None,
 ) -> MatchRun:
     """A new proposal: computed now for a small programme, by the task worker for a large one.
@@ -579,14 +677,18 @@ def match_run_start(
 
 def match_run_execute(run: MatchRun) -> MatchRun:
     """Build the matrix, solve it and store the proposal; a failure is recorded on the run."""
-    MatchRun.objects.filter(pk=run.pk).update(status=MatchRun.Status.RUNNING, started_at=timezone.now(), progress=1)
+    MatchRun.objects.filter(pk=run.pk).update(
+        status=MatchRun.Status.RUNNING, started_at=timezone.now(), progress=1
+    )
 
     def progress(percent: int) -> None:
         MatchRun.objects.filter(pk=run.pk).update(progress=min(percent, 99))
 
     try:
         matrix = matching.build_matrix(run.programme, round_=run.round, progress=progress)
-        result = matching.solve(matrix, "optimal" if run.method == MatchRun.Method.PEER else run.method)
+        result = matching.solve(
+            matrix, "optimal" if run.method == MatchRun.Method.PEER else run.method
+        )
         with transaction.atomic():
             ProposedPair.objects.filter(run=run).delete()
             ProposedPair.objects.bulk_create(
@@ -656,7 +758,9 @@ def match_run_publish(*, run: MatchRun, actor: Member) -> MatchRun:
                 mentor=pair.mentor, mentee=pair.mentee, kind=kind, programme=programme, actor=actor
             )
         except ValidationError as error:
-            raise ValidationError(f"{pair.mentee.name} and {pair.mentor.name}: {' '.join(error.messages)}") from None
+            raise ValidationError(
+                f"{pair.mentee.name} and {pair.mentor.name}: {' '.join(error.messages)}"
+            ) from None
         pair.mentorship = mentorship
         pair.save(update_fields=["mentorship"])
         created += 1

@@ -12,7 +12,11 @@ urlpatterns = [
     path(one + "apply/", views.programme_apply, name="programme_apply"),
     path(one + "withdraw/", views.programme_withdraw, name="programme_withdraw"),
     path(one + "applications/", views.applications, name="programme_applications"),
-    path(one + "applications/<int:application_id>/", views.application_edit, name="programme_application_edit"),
+    path(
+        one + "applications/<int:application_id>/",
+        views.application_edit,
+        name="programme_application_edit",
+    ),
     path(
         one + "applications/<int:application_id>/withdraw/",
         views.application_withdraw,
@@ -21,7 +25,9 @@ urlpatterns = [
     path(one + "invite/", views.invite, name="programme_invite"),
     path(one + "import/", views.import_upload, name="programme_import"),
     path(one + "import/<int:import_id>/", views.import_mapping, name="programme_import_mapping"),
-    path(one + "import/<int:import_id>/result/", views.import_result, name="programme_import_result"),
+    path(
+        one + "import/<int:import_id>/result/", views.import_result, name="programme_import_result"
+    ),
     path(one + "rules/", views.pair_rules, name="programme_rules"),
     path(one + "rules/<int:rule_id>/remove/", views.pair_rule_remove, name="programme_rule_remove"),
     path(one + "runs/", views.run_start, name="programme_run_start"),

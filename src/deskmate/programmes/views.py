@@ -26,7 +26,11 @@ def _refused(request, error: ValidationError) -> None:
 
 
 def _manage(request, programme, template: str, **context):
-    return render(request, template, {"programme": programme, "counts": selectors.programme_counts(programme), **context})
+    return render(
+        request,
+        template,
+        {"programme": programme, "counts": selectors.programme_counts(programme), **context},
+    )
 
 
 @member_required
@@ -71,7 +75,11 @@ def programme_edit(request, programme_id: int):
         else:
             messages.success(request, "The programme is saved.")
             return redirect("programme_detail", programme_id=programme.pk)
-    return render(request, "programmes/form.html", {"form": form, "title": f"Edit {programme.name}", "programme": programme})
+    return render(
+        request,
+        "programmes/form.html",
+        {"form": form, "title": f"Edit {programme.name}", "programme": programme},
+    )
 
 
 @member_required
@@ -113,14 +121,24 @@ def programme_apply(request, programme_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.application_submit(
-                programme=programme, member=request.member, actor=request.member, **form.service_fields()
+                programme=programme,
+                member=request.member,
+                actor=request.member,
+                **form.service_fields(),
             )
         except ValidationError as error:
             form_errors_from(form, error)
         else:
-            messages.success(request, "Your application is in." if application is None else "Your application is saved.")
+            messages.success(
+                request,
+                "Your application is in." if application is None else "Your application is saved.",
+            )
             return redirect("programme_detail", programme_id=programme.pk)
-    return render(request, "programmes/apply.html", {"programme": programme, "form": form, "application": application})
+    return render(
+        request,
+        "programmes/apply.html",
+        {"programme": programme, "form": form, "application": application},
+    )
 
 
 @require_POST
@@ -137,28 +155,45 @@ def programme_withdraw(request, programme_id: int):
 @member_required
 def applications(request, programme_id: int):
     programme = selectors.access_managed_programme(request.member, programme_id)
-    return _manage(request, programme, "programmes/applications.html", applications=selectors.applications_of(programme))
+    return _manage(
+        request,
+        programme,
+        "programmes/applications.html",
+        applications=selectors.applications_of(programme),
+    )
 
 
 @member_required
 def application_edit(request, programme_id: int, application_id: int):
     programme = selectors.access_managed_programme(request.member, programme_id)
     application = selectors.access_application(request.member, programme, application_id)
-    mentors = [m for m in selectors.applicants_by_role(programme)[Application.Role.MENTOR] if m.pk != application.member_id]
+    mentors = [
+        m
+        for m in selectors.applicants_by_role(programme)[Application.Role.MENTOR]
+        if m.pk != application.member_id
+    ]
     form = ApplicationForm(
-        request.POST or None, programme=programme, mentors=mentors, initial=ApplicationForm.initial_from(application)
+        request.POST or None,
+        programme=programme,
+        mentors=mentors,
+        initial=ApplicationForm.initial_from(application),
     )
     if request.method == "POST" and form.is_valid():
         try:
             services.application_submit(
-                programme=programme, member=application.member, actor=request.member, **form.service_fields()
+                programme=programme,
+                member=application.member,
+                actor=request.member,
+                **form.service_fields(),
             )
         except ValidationError as error:
             form_errors_from(form, error)
         else:
             messages.success(request, f"The application of {application.member.name} is saved.")
             return redirect("programme_applications", programme_id=programme.pk)
-    return _manage(request, programme, "programmes/application_edit.html", form=form, application=application)
+    return _manage(
+        request, programme, "programmes/application_edit.html", form=form, application=application
+    )
 
 
 @require_POST
@@ -183,7 +218,9 @@ def invite(request, programme_id: int):
                 emails += applications_file.parse_invitees(
                     upload_read_bounded(upload), filename=upload.name, max_bytes=10 * 1024 * 1024
                 )
-            count = services.invitations_send(programme=programme, actor=request.member, emails=emails)
+            count = services.invitations_send(
+                programme=programme, actor=request.member, emails=emails
+            )
         except ImportFileError as error:
             form.add_error("file", [str(item) for item in error.errors])
         except ValidationError as error:
@@ -191,7 +228,13 @@ def invite(request, programme_id: int):
         else:
             messages.success(request, f"{count} invitation{'' if count == 1 else 's'} sent.")
             return redirect("programme_invite", programme_id=programme.pk)
-    return _manage(request, programme, "programmes/invite.html", form=form, invitations=programme.invitations.all()[:200])
+    return _manage(
+        request,
+        programme,
+        "programmes/invite.html",
+        form=form,
+        invitations=programme.invitations.all()[:200],
+    )
 
 
 @member_required
@@ -202,15 +245,26 @@ def import_upload(request, programme_id: int):
         upload = form.cleaned_data["file"]
         try:
             found = services.application_import_create(
-                programme=programme, actor=request.member, file_name=upload.name, payload=upload_read_bounded(upload)
+                programme=programme,
+                actor=request.member,
+                file_name=upload.name,
+                payload=upload_read_bounded(upload),
             )
         except ImportFileError as error:
             form.add_error("file", [str(item) for item in error.errors])
         except ValidationError as error:
             form_errors_from(form, error)
         else:
-            return redirect("programme_import_mapping", programme_id=programme.pk, import_id=found.pk)
-    return _manage(request, programme, "programmes/import_upload.html", form=form, imports=programme.imports.all()[:10])
+            return redirect(
+                "programme_import_mapping", programme_id=programme.pk, import_id=found.pk
+            )
+    return _manage(
+        request,
+        programme,
+        "programmes/import_upload.html",
+        form=form,
+        imports=programme.imports.all()[:10],
+    )
 
 
 @member_required
@@ -222,11 +276,15 @@ def import_mapping(request, programme_id: int, import_id: int):
     form = MappingForm(request.POST or None, columns=upload.columns, initial_mapping=upload.mapping)
     if request.method == "POST" and form.is_valid():
         try:
-            upload = services.application_import_apply(upload=upload, actor=request.member, mapping=form.mapping())
+            upload = services.application_import_apply(
+                upload=upload, actor=request.member, mapping=form.mapping()
+            )
         except ValidationError as error:
             form_errors_from(form, error)
         else:
-            return redirect("programme_import_result", programme_id=programme.pk, import_id=upload.pk)
+            return redirect(
+                "programme_import_result", programme_id=programme.pk, import_id=upload.pk
+            )
     return _manage(request, programme, "programmes/import_mapping.html", form=form, upload=upload)
 
 
@@ -240,7 +298,11 @@ def import_result(request, programme_id: int, import_id: int):
 @member_required
 def pair_rules(request, programme_id: int):
     programme = selectors.access_managed_programme(request.member, programme_id)
-    form = PairRuleForm(request.POST or None, programme=programme, applicants=selectors.applicants_by_role(programme))
+    form = PairRuleForm(
+        request.POST or None,
+        programme=programme,
+        applicants=selectors.applicants_by_role(programme),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -256,7 +318,13 @@ def pair_rules(request, programme_id: int):
         else:
             messages.success(request, "The rule is saved; run the matching again to apply it.")
             return redirect("programme_rules", programme_id=programme.pk)
-    return _manage(request, programme, "programmes/rules.html", form=form, rules=selectors.pair_rules_of(programme))
+    return _manage(
+        request,
+        programme,
+        "programmes/rules.html",
+        form=form,
+        rules=selectors.pair_rules_of(programme),
+    )
 
 
 @require_POST
@@ -272,12 +340,16 @@ def pair_rule_quick(request, programme_id: int, run_id: int):
     mentee = selectors.access_applicant(request.member, programme, request.POST.get("mentee"))
     mentor = selectors.access_applicant(request.member, programme, request.POST.get("mentor"))
     try:
-        services.pair_rule_set(programme=programme, actor=request.member, mentee=mentee, mentor=mentor, kind=kind)
+        services.pair_rule_set(
+            programme=programme, actor=request.member, mentee=mentee, mentor=mentor, kind=kind
+        )
     except ValidationError as error:
         _refused(request, error)
     else:
         done = "pinned" if kind == PairRule.Kind.PIN else "forbidden"
-        messages.success(request, f"{mentee.name} and {mentor.name}: {done}. Run the matching again to apply it.")
+        messages.success(
+            request, f"{mentee.name} and {mentor.name}: {done}. Run the matching again to apply it."
+        )
     return redirect("programme_run", programme_id=programme.pk, run_id=run.pk)
 
 
@@ -342,19 +414,26 @@ def run_publish(request, programme_id: int, run_id: int):
         _refused(request, error)
     else:
         created = run.pairs.filter(carried=False).count()
-        messages.success(request, f"Published: {created} new match{'' if created == 1 else 'es'}; everyone has been told.")
+        messages.success(
+            request,
+            f"Published: {created} new match{'' if created == 1 else 'es'}; everyone has been told.",
+        )
     return redirect("programme_run", programme_id=programme.pk, run_id=run.pk)
 
 
 @member_required
 def health(request, programme_id: int):
     programme = selectors.access_managed_programme(request.member, programme_id)
-    return _manage(request, programme, "programmes/health.html", health=reports.programme_health(programme))
+    return _manage(
+        request, programme, "programmes/health.html", health=reports.programme_health(programme)
+    )
 
 
 @member_required
 def report_csv(request, programme_id: int):
     programme = selectors.access_managed_programme(request.member, programme_id)
-    response = HttpResponse(reports.report_csv(programme, request.member), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        reports.report_csv(programme, request.member), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{programme.slug}-report.csv"'
     return response

@@ -5,58 +5,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('network', '0001_initial'),
-        ('people', '0001_initial'),
+        ("network", "0001_initial"),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contact',
-            name='member',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contact_of', to='people.member'),
+            model_name="contact",
+            name="member",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="contact_of",
+                to="people.member",
+            ),
         ),
         migrations.AddField(
-            model_name='contact',
-            name='owner',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='people.member'),
+            model_name="contact",
+            name="owner",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="contacts",
+                to="people.member",
+            ),
         ),
         migrations.AddField(
-            model_name='importjob',
-            name='owner',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='import_jobs', to='people.member'),
+            model_name="importjob",
+            name="owner",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="import_jobs",
+                to="people.member",
+            ),
         ),
         migrations.AddField(
-            model_name='tie',
-            name='member_high',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.member'),
+            model_name="tie",
+            name="member_high",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="people.member"
+            ),
         ),
         migrations.AddField(
-            model_name='tie',
-            name='member_low',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.member'),
+            model_name="tie",
+            name="member_low",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="people.member"
+            ),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['owner', 'member'], name='network_con_owner_i_49e2c7_idx'),
+            model_name="contact",
+            index=models.Index(fields=["owner", "member"], name="network_con_owner_i_49e2c7_idx"),
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.UniqueConstraint(fields=('owner', 'match_key'), name='contact_unique_per_owner'),
+            model_name="contact",
+            constraint=models.UniqueConstraint(
+                fields=("owner", "match_key"), name="contact_unique_per_owner"
+            ),
         ),
         migrations.AddIndex(
-            model_name='tie',
-            index=models.Index(fields=['member_high'], name='network_tie_member__c70474_idx'),
+            model_name="tie",
+            index=models.Index(fields=["member_high"], name="network_tie_member__c70474_idx"),
         ),
         migrations.AddConstraint(
-            model_name='tie',
-            constraint=models.UniqueConstraint(fields=('member_low', 'member_high'), name='tie_unique_pair'),
+            model_name="tie",
+            constraint=models.UniqueConstraint(
+                fields=("member_low", "member_high"), name="tie_unique_pair"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='tie',
-            constraint=models.CheckConstraint(condition=models.Q(('member_low__lt', models.F('member_high'))), name='tie_ordered_pair'),
+            model_name="tie",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("member_low__lt", models.F("member_high"))),
+                name="tie_ordered_pair",
+            ),
         ),
     ]

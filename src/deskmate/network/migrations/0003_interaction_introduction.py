@@ -6,46 +6,137 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('network', '0002_initial'),
-        ('people', '0001_initial'),
+        ("network", "0002_initial"),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Interaction',
+            name="Interaction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('lunch', 'Lunch'), ('talking_shop', 'Talking shop'), ('meeting', 'Meeting'), ('call', 'Call')], max_length=20)),
-                ('happened_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('logged_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='interactions_logged', to='people.member')),
-                ('other', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("lunch", "Lunch"),
+                            ("talking_shop", "Talking shop"),
+                            ("meeting", "Meeting"),
+                            ("call", "Call"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("happened_on", models.DateField(default=django.utils.timezone.localdate)),
+                ("note", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "logged_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="interactions_logged",
+                        to="people.member",
+                    ),
+                ),
+                (
+                    "other",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.member",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-happened_on', '-id'],
-                'indexes': [models.Index(fields=['logged_by', 'other'], name='network_int_logged__86c97a_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('logged_by', models.F('other')), _negated=True), name='interaction_not_with_self')],
+                "ordering": ["-happened_on", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["logged_by", "other"], name="network_int_logged__86c97a_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("logged_by", models.F("other")), _negated=True),
+                        name="interaction_not_with_self",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Introduction',
+            name="Introduction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('message', models.TextField(max_length=2000)),
-                ('introducer_note', models.TextField(blank=True, max_length=2000)),
-                ('status', models.CharField(choices=[('asked', 'Waiting for the introducer'), ('forwarded', 'Waiting for the person introduced'), ('made', 'Introduction made'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn')], default='asked', max_length=20)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('introducer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='introductions_to_make', to='people.member')),
-                ('requester', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='introductions_asked', to='people.member')),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='introductions_received', to='people.member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("message", models.TextField(max_length=2000)),
+                ("introducer_note", models.TextField(blank=True, max_length=2000)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("asked", "Waiting for the introducer"),
+                            ("forwarded", "Waiting for the person introduced"),
+                            ("made", "Introduction made"),
+                            ("declined", "Declined"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="asked",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "introducer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="introductions_to_make",
+                        to="people.member",
+                    ),
+                ),
+                (
+                    "requester",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="introductions_asked",
+                        to="people.member",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="introductions_received",
+                        to="people.member",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('requester', models.F('introducer')), _negated=True), models.Q(('requester', models.F('target')), _negated=True), models.Q(('introducer', models.F('target')), _negated=True)), name='introduction_three_people'), models.UniqueConstraint(condition=models.Q(('status__in', ['asked', 'forwarded'])), fields=('requester', 'target'), name='introduction_one_open_per_pair')],
+                "ordering": ["-created_at", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("requester", models.F("introducer")), _negated=True),
+                            models.Q(("requester", models.F("target")), _negated=True),
+                            models.Q(("introducer", models.F("target")), _negated=True),
+                        ),
+                        name="introduction_three_people",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("status__in", ["asked", "forwarded"])),
+                        fields=("requester", "target"),
+                        name="introduction_one_open_per_pair",
+                    ),
+                ],
             },
         ),
     ]

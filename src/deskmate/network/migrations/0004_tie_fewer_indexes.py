@@ -5,20 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('network', '0003_interaction_introduction'),
-        ('people', '0001_initial'),
+        ("network", "0003_interaction_introduction"),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='tie',
-            name='network_tie_member__c70474_idx',
+            model_name="tie",
+            name="network_tie_member__c70474_idx",
         ),
         migrations.AlterField(
-            model_name='tie',
-            name='member_low',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.member'),
+            model_name="tie",
+            name="member_low",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="people.member",
+            ),
         ),
     ]

@@ -4,18 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='education',
-            index=models.Index(fields=['school', 'member'], name='people_educ_school__b89ad3_idx'),
+            model_name="education",
+            index=models.Index(fields=["school", "member"], name="people_educ_school__b89ad3_idx"),
         ),
         migrations.AddIndex(
-            model_name='position',
-            index=models.Index(fields=['organisation', 'member'], name='people_posi_organis_b9bd63_idx'),
+            model_name="position",
+            index=models.Index(
+                fields=["organisation", "member"], name="people_posi_organis_b9bd63_idx"
+            ),
         ),
     ]

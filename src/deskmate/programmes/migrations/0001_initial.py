@@ -7,188 +7,526 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('mentoring', '0001_initial'),
-        ('people', '0001_initial'),
+        ("mentoring", "0001_initial"),
+        ("people", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('kind', models.CharField(choices=[('one_to_one', 'One-to-one mentoring'), ('group', 'Group mentoring (one mentor, several mentees)'), ('peer', 'Peer copilot pairing'), ('reverse', 'Reverse mentoring')], default='one_to_one', max_length=20)),
-                ('description', models.TextField(blank=True, max_length=5000)),
-                ('questions', models.TextField(blank=True, help_text='One question to applicants per line.', max_length=3000)),
-                ('topics', models.JSONField(blank=True, default=list)),
-                ('starts_on', models.DateField(blank=True, null=True)),
-                ('ends_on', models.DateField(blank=True, null=True)),
-                ('enrolment_opens_on', models.DateField(blank=True, null=True)),
-                ('enrolment_closes_on', models.DateField(blank=True, null=True)),
-                ('open_signup', models.BooleanField(default=True, help_text='Any member may apply while enrolment is open; otherwise only those invited.')),
-                ('capacity_per_mentor', models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(50)])),
-                ('avoid_reporting_line', models.BooleanField(default=True)),
-                ('avoid_same_unit', models.BooleanField(default=False)),
-                ('organisation_rule', models.CharField(choices=[('any', 'No rule'), ('same', 'Must share a current organisation'), ('different', 'Must not share a current organisation')], default='any', max_length=20)),
-                ('tie_weight', models.FloatField(default=0.0, validators=[django.core.validators.MinValueValidator(-1.0), django.core.validators.MaxValueValidator(1.0)])),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("one_to_one", "One-to-one mentoring"),
+                            ("group", "Group mentoring (one mentor, several mentees)"),
+                            ("peer", "Peer copilot pairing"),
+                            ("reverse", "Reverse mentoring"),
+                        ],
+                        default="one_to_one",
+                        max_length=20,
+                    ),
+                ),
+                ("description", models.TextField(blank=True, max_length=5000)),
+                (
+                    "questions",
+                    models.TextField(
+                        blank=True,
+                        help_text="One question to applicants per line.",
+                        max_length=3000,
+                    ),
+                ),
+                ("topics", models.JSONField(blank=True, default=list)),
+                ("starts_on", models.DateField(blank=True, null=True)),
+                ("ends_on", models.DateField(blank=True, null=True)),
+                ("enrolment_opens_on", models.DateField(blank=True, null=True)),
+                ("enrolment_closes_on", models.DateField(blank=True, null=True)),
+                (
+                    "open_signup",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Any member may apply while enrolment is open; otherwise only those invited.",
+                    ),
+                ),
+                (
+                    "capacity_per_mentor",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(50),
+                        ],
+                    ),
+                ),
+                ("avoid_reporting_line", models.BooleanField(default=True)),
+                ("avoid_same_unit", models.BooleanField(default=False)),
+                (
+                    "organisation_rule",
+                    models.CharField(
+                        choices=[
+                            ("any", "No rule"),
+                            ("same", "Must share a current organisation"),
+                            ("different", "Must not share a current organisation"),
+                        ],
+                        default="any",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "tie_weight",
+                    models.FloatField(
+                        default=0.0,
+                        validators=[
+                            django.core.validators.MinValueValidator(-1.0),
+                            django.core.validators.MaxValueValidator(1.0),
+                        ],
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.member",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='PairRule',
+            name="PairRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('pin', 'Pinned'), ('forbid', 'Forbidden')], max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.member')),
-                ('mentee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.member')),
-                ('mentor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.member')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pair_rules', to='programmes.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("pin", "Pinned"), ("forbid", "Forbidden")], max_length=10
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.member",
+                    ),
+                ),
+                (
+                    "mentee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.member",
+                    ),
+                ),
+                (
+                    "mentor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.member",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pair_rules",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='MatchRun',
+            name="MatchRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('method', models.CharField(choices=[('optimal', 'Optimal: the highest total score'), ('stable', 'Stable: no pair would rather swap'), ('participation', 'Participation: as many matched as possible'), ('peer', 'Peer pairing')], max_length=20)),
-                ('status', models.CharField(choices=[('queued', 'Waiting'), ('running', 'Matching'), ('done', 'Proposed'), ('failed', 'Failed'), ('published', 'Published')], default='queued', max_length=20)),
-                ('round', models.PositiveSmallIntegerField(default=1)),
-                ('parameters', models.JSONField(blank=True, default=dict)),
-                ('metrics', models.JSONField(blank=True, default=dict)),
-                ('warnings', models.JSONField(blank=True, default=list)),
-                ('progress', models.PositiveSmallIntegerField(default=0)),
-                ('error', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.member')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.member')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='runs', to='programmes.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("optimal", "Optimal: the highest total score"),
+                            ("stable", "Stable: no pair would rather swap"),
+                            ("participation", "Participation: as many matched as possible"),
+                            ("peer", "Peer pairing"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting"),
+                            ("running", "Matching"),
+                            ("done", "Proposed"),
+                            ("failed", "Failed"),
+                            ("published", "Published"),
+                        ],
+                        default="queued",
+                        max_length=20,
+                    ),
+                ),
+                ("round", models.PositiveSmallIntegerField(default=1)),
+                ("parameters", models.JSONField(blank=True, default=dict)),
+                ("metrics", models.JSONField(blank=True, default=dict)),
+                ("warnings", models.JSONField(blank=True, default=list)),
+                ("progress", models.PositiveSmallIntegerField(default=0)),
+                ("error", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.member",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.member",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="runs",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('invited_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.member')),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.member')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='programmes.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.member",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.member",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationImport',
+            name="ApplicationImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file_name', models.CharField(max_length=255)),
-                ('payload', models.BinaryField(blank=True, null=True)),
-                ('columns', models.JSONField(blank=True, default=list)),
-                ('mapping', models.JSONField(blank=True, default=dict)),
-                ('status', models.CharField(choices=[('uploaded', 'Waiting for the column mapping'), ('done', 'Imported'), ('failed', 'Refused')], default='uploaded', max_length=20)),
-                ('summary', models.JSONField(blank=True, default=dict)),
-                ('errors', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('owner', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='people.member')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='imports', to='programmes.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=255)),
+                ("payload", models.BinaryField(blank=True, null=True)),
+                ("columns", models.JSONField(blank=True, default=list)),
+                ("mapping", models.JSONField(blank=True, default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("uploaded", "Waiting for the column mapping"),
+                            ("done", "Imported"),
+                            ("failed", "Refused"),
+                        ],
+                        default="uploaded",
+                        max_length=20,
+                    ),
+                ),
+                ("summary", models.JSONField(blank=True, default=dict)),
+                ("errors", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="people.member",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="imports",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('mentee', 'Mentee'), ('mentor', 'Mentor'), ('peer', 'Copilot (peer)')], max_length=20)),
-                ('status', models.CharField(choices=[('applied', 'Applied'), ('withdrawn', 'Withdrawn')], default='applied', max_length=20)),
-                ('source', models.CharField(choices=[('signup', 'Signed up'), ('invitation', 'Invited'), ('import', 'Imported'), ('coordinator', 'Added by a coordinator')], default='signup', max_length=20)),
-                ('capacity', models.PositiveSmallIntegerField(blank=True, help_text='Mentors only: how many mentees in this programme.', null=True, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(50)])),
-                ('goals', models.TextField(blank=True, max_length=3000)),
-                ('answers', models.JSONField(blank=True, default=dict)),
-                ('topics', models.JSONField(blank=True, default=dict)),
-                ('mentor_preferences', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='programme_applications', to='people.member')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='applications', to='programmes.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("mentee", "Mentee"),
+                            ("mentor", "Mentor"),
+                            ("peer", "Copilot (peer)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("applied", "Applied"), ("withdrawn", "Withdrawn")],
+                        default="applied",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("signup", "Signed up"),
+                            ("invitation", "Invited"),
+                            ("import", "Imported"),
+                            ("coordinator", "Added by a coordinator"),
+                        ],
+                        default="signup",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "capacity",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Mentors only: how many mentees in this programme.",
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(50),
+                        ],
+                    ),
+                ),
+                ("goals", models.TextField(blank=True, max_length=3000)),
+                ("answers", models.JSONField(blank=True, default=dict)),
+                ("topics", models.JSONField(blank=True, default=dict)),
+                ("mentor_preferences", models.JSONField(blank=True, default=list)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="programme_applications",
+                        to="people.member",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="applications",
+                        to="programmes.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ProposedPair',
+            name="ProposedPair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.FloatField()),
-                ('fit', models.FloatField(default=0.0)),
-                ('tie_strength', models.FloatField(default=0.0)),
-                ('topic_agreement', models.FloatField(default=0.0)),
-                ('preference_rank', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('reasons', models.JSONField(blank=True, default=list)),
-                ('pinned', models.BooleanField(default=False)),
-                ('carried', models.BooleanField(default=False, help_text='Published by an earlier run, kept as it is.')),
-                ('mentee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.member')),
-                ('mentor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.member')),
-                ('mentorship', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='mentoring.mentorship')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pairs', to='programmes.matchrun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.FloatField()),
+                ("fit", models.FloatField(default=0.0)),
+                ("tie_strength", models.FloatField(default=0.0)),
+                ("topic_agreement", models.FloatField(default=0.0)),
+                ("preference_rank", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("reasons", models.JSONField(blank=True, default=list)),
+                ("pinned", models.BooleanField(default=False)),
+                (
+                    "carried",
+                    models.BooleanField(
+                        default=False, help_text="Published by an earlier run, kept as it is."
+                    ),
+                ),
+                (
+                    "mentee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.member",
+                    ),
+                ),
+                (
+                    "mentor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.member",
+                    ),
+                ),
+                (
+                    "mentorship",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="mentoring.mentorship",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pairs",
+                        to="programmes.matchrun",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-score', 'id'],
+                "ordering": ["-score", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.CheckConstraint(condition=models.Q(('tie_weight__gte', -1.0), ('tie_weight__lte', 1.0)), name='programme_tie_weight_range'),
+            model_name="programme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("tie_weight__gte", -1.0), ("tie_weight__lte", 1.0)),
+                name="programme_tie_weight_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity_per_mentor__gte', 1), ('capacity_per_mentor__lte', 50)), name='programme_capacity_range'),
+            model_name="programme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("capacity_per_mentor__gte", 1), ("capacity_per_mentor__lte", 50)
+                ),
+                name="programme_capacity_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pairrule',
-            constraint=models.UniqueConstraint(fields=('programme', 'mentee', 'mentor'), name='pair_rule_once'),
+            model_name="pairrule",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "mentee", "mentor"), name="pair_rule_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='pairrule',
-            constraint=models.CheckConstraint(condition=models.Q(('mentee', models.F('mentor')), _negated=True), name='pair_rule_two_people'),
+            model_name="pairrule",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("mentee", models.F("mentor")), _negated=True),
+                name="pair_rule_two_people",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invitation',
-            constraint=models.UniqueConstraint(fields=('programme', 'email'), name='invitation_once_per_address'),
+            model_name="invitation",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "email"), name="invitation_once_per_address"
+            ),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['programme', 'role', 'status'], name='programmes__program_8a123b_idx'),
+            model_name="application",
+            index=models.Index(
+                fields=["programme", "role", "status"], name="programmes__program_8a123b_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.UniqueConstraint(fields=('programme', 'member'), name='application_once_per_programme'),
+            model_name="application",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "member"), name="application_once_per_programme"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='proposedpair',
-            constraint=models.UniqueConstraint(fields=('run', 'mentee', 'mentor'), name='proposed_pair_once'),
+            model_name="proposedpair",
+            constraint=models.UniqueConstraint(
+                fields=("run", "mentee", "mentor"), name="proposed_pair_once"
+            ),
         ),
     ]

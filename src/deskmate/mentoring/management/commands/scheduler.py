@@ -19,7 +19,9 @@ def enqueue_periodic() -> list[str]:
 
     queued = []
     for periodic in periodic_tasks():
-        waiting = DBTaskResult.objects.filter(task_path=periodic.module_path, status=TaskResultStatus.READY)
+        waiting = DBTaskResult.objects.filter(
+            task_path=periodic.module_path, status=TaskResultStatus.READY
+        )
         if waiting.exists():
             continue  # the worker is behind; one waiting run is enough
         periodic.enqueue()
@@ -27,7 +29,9 @@ def enqueue_periodic() -> list[str]:
     return queued
 
 
-def run_scheduler(*, interval: float, once: bool = False, write=None, should_stop=lambda: False) -> None:
+def run_scheduler(
+    *, interval: float, once: bool = False, write=None, should_stop=lambda: False
+) -> None:
     while True:
         close_old_connections()
         try:
@@ -55,7 +59,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--interval", type=float, default=DEFAULT_INTERVAL, help="Seconds between runs (default: %(default)s)."
+            "--interval",
+            type=float,
+            default=DEFAULT_INTERVAL,
+            help="Seconds between runs (default: %(default)s).",
         )
         parser.add_argument("--once", action="store_true", help="Queue them once and exit.")
 

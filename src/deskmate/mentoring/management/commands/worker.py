@@ -19,7 +19,9 @@ class Command(BaseCommand):
             default=DEFAULT_INTERVAL,
             help="Seconds between scheduler runs (default: %(default)s).",
         )
-        parser.add_argument("--batch", action="store_true", help="Schedule once, run every queued task, then exit.")
+        parser.add_argument(
+            "--batch", action="store_true", help="Schedule once, run every queued task, then exit."
+        )
 
     def handle(self, *args, interval: float, batch: bool, **options):
         stop = threading.Event()

@@ -21,7 +21,9 @@ class ImportCommand(BaseCommand):
         if self.needs_owner:
             parser.add_argument("email", help="E-mail address of the member who owns the data.")
         parser.add_argument("path", type=Path, help="The file to import.")
-        parser.add_argument("--no-progress", action="store_true", help="Do not show a progress bar.")
+        parser.add_argument(
+            "--no-progress", action="store_true", help="Do not show a progress bar."
+        )
 
     def owner(self, options) -> Member:
         email = options["email"].strip().lower()
@@ -38,7 +40,9 @@ class ImportCommand(BaseCommand):
         if path.stat().st_size > limit:
             raise CommandError(UPLOAD_TOO_LARGE.format(name=path, limit=format_size(limit)))
         owner = self.owner(options)
-        bar = tqdm(total=0, unit="rows", disable=options["no_progress"], desc=path.name, leave=False)
+        bar = tqdm(
+            total=0, unit="rows", disable=options["no_progress"], desc=path.name, leave=False
+        )
 
         def progress(done: int, total: int) -> None:
             bar.total = total
@@ -47,7 +51,11 @@ class ImportCommand(BaseCommand):
 
         try:
             summary = importers.run(
-                self.kind, owner=owner, payload=path.read_bytes(), file_name=path.name, progress=progress
+                self.kind,
+                owner=owner,
+                payload=path.read_bytes(),
+                file_name=path.name,
+                progress=progress,
             )
         except ImportFileError as error:
             details = [str(item) for item in getattr(error, "errors", [])] or [str(error)]
@@ -56,4 +64,6 @@ class ImportCommand(BaseCommand):
             bar.close()
         parts = [f"{count} {what} added" for what, count in summary.created.items()]
         parts += [f"{count} {what} updated" for what, count in summary.updated.items()]
-        self.stdout.write(self.style.SUCCESS(f"Imported {path.name}: " + (", ".join(parts) or "nothing new")))
+        self.stdout.write(
+            self.style.SUCCESS(f"Imported {path.name}: " + (", ".join(parts) or "nothing new"))
+        )

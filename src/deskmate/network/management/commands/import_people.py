@@ -16,7 +16,10 @@ class Command(ImportCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument(
-            "--as", dest="actor", default="", help="E-mail of the admin recorded as doing the import."
+            "--as",
+            dest="actor",
+            default="",
+            help="E-mail of the admin recorded as doing the import.",
         )
 
     def owner(self, options) -> Member | None:

@@ -16,9 +16,15 @@ class Command(BaseCommand):
     def handle(self, *args, emails, **options):
         started = time.perf_counter()
         if emails:
-            ids = list(Member.objects.filter(user__email__in=[e.lower() for e in emails]).values_list("pk", flat=True))
+            ids = list(
+                Member.objects.filter(user__email__in=[e.lower() for e in emails]).values_list(
+                    "pk", flat=True
+                )
+            )
             count = ties_refresh_members(member_ids=ids)
         else:
             count = ties_refresh_all()
             audit(actor=None, action="ties_refresh_all", ties=count)
-        self.stdout.write(self.style.SUCCESS(f"{count} ties stored in {time.perf_counter() - started:.1f} s."))
+        self.stdout.write(
+            self.style.SUCCESS(f"{count} ties stored in {time.perf_counter() - started:.1f} s.")
+        )

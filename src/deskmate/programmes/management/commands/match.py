@@ -21,7 +21,9 @@ class Command(BaseCommand):
             help="optimal (highest total), stable (nobody would rather swap) or participation "
             "(as many matched as possible). Peer programmes always pair peers.",
         )
-        parser.add_argument("--new-round", action="store_true", help="Peer programmes: start a new round.")
+        parser.add_argument(
+            "--new-round", action="store_true", help="Peer programmes: start a new round."
+        )
         parser.add_argument("--json", action="store_true", help="Print JSON instead of text.")
 
     def handle(self, *args, programme: str, method: str, new_round: bool, json: bool, **options):
@@ -33,30 +35,46 @@ class Command(BaseCommand):
             raise CommandError(f"The matching failed: {run.error}")
         pairs = list(run.pairs.select_related("mentee", "mentor").order_by("-score", "id"))
         if json:
-            self.stdout.write(_dumps({
-                "programme": {"id": found.pk, "slug": found.slug, "name": found.name},
-                "run": run.pk,
-                "method": run.method,
-                "metrics": run.metrics,
-                "warnings": run.warnings,
-                "pairs": [
+            self.stdout.write(
+                _dumps(
                     {
-                        "mentee_id": pair.mentee_id, "mentee": pair.mentee.name,
-                        "mentor_id": pair.mentor_id, "mentor": pair.mentor.name,
-                        "score": round(pair.score, 4), "pinned": pair.pinned, "published": pair.carried,
-                        "reasons": pair.reasons,
+                        "programme": {"id": found.pk, "slug": found.slug, "name": found.name},
+                        "run": run.pk,
+                        "method": run.method,
+                        "metrics": run.metrics,
+                        "warnings": run.warnings,
+                        "pairs": [
+                            {
+                                "mentee_id": pair.mentee_id,
+                                "mentee": pair.mentee.name,
+                                "mentor_id": pair.mentor_id,
+                                "mentor": pair.mentor.name,
+                                "score": round(pair.score, 4),
+                                "pinned": pair.pinned,
+                                "published": pair.carried,
+                                "reasons": pair.reasons,
+                            }
+                            for pair in pairs
+                        ],
                     }
-                    for pair in pairs
-                ],
-            }))
+                )
+            )
             return
         metrics = run.metrics
         self.stdout.write(f"{found.name}: run {run.pk} ({run.get_method_display()})")
         self.stdout.write(
             f"Matched {metrics.get('number_matched', 0)} (share {metrics.get('share_matched', 0):.0%}), "
             f"total score {metrics.get('total_score', 0):.2f}"
-            + (f", {metrics['ratio_to_optimum']:.0%} of the optimum" if metrics.get("ratio_to_optimum") is not None else "")
-            + (f", {metrics['blocking_pairs']} blocking pairs" if "blocking_pairs" in metrics else "")
+            + (
+                f", {metrics['ratio_to_optimum']:.0%} of the optimum"
+                if metrics.get("ratio_to_optimum") is not None
+                else ""
+            )
+            + (
+                f", {metrics['blocking_pairs']} blocking pairs"
+                if "blocking_pairs" in metrics
+                else ""
+            )
         )
         for warning in run.warnings:
             self.stdout.write(f"! {warning}")
@@ -68,7 +86,9 @@ class Command(BaseCommand):
 
 def _programme(key: str) -> Programme:
     programme = (
-        Programme.objects.filter(pk=int(key)).first() if key.isdigit() else Programme.objects.filter(slug=key).first()
+        Programme.objects.filter(pk=int(key)).first()
+        if key.isdigit()
+        else Programme.objects.filter(slug=key).first()
     )
     if programme is None:
         raise CommandError(f"No programme has the id or slug {key!r}.")
