@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "deskmate.core",
     "deskmate.people",
     "deskmate.network",
     "deskmate.mentoring",

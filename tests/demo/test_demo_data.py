@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db.models import F
 from django.utils import timezone
 
+from deskmate.core.models import AuditEntry
 from deskmate.demo.generator import (
     DEMO_PASSWORD,
     MEMBERS_MINIMUM,
@@ -19,7 +20,6 @@ from deskmate.demo.loader import NOT_EMPTY, SIGN_IN_TAKEN
 from deskmate.network.models import Contact
 from deskmate.people.management.commands.demo_data import REFUSED, TOO_FEW_MEMBERS
 from deskmate.people.models import (
-    AuditEntry,
     Education,
     Goal,
     Member,

@@ -4,11 +4,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from deskmate.core.models import AuditEntry
 from deskmate.mentoring import selectors, services
 from deskmate.mentoring.models import Availability, Event, Mentorship
 from deskmate.mentoring.states import State
 from deskmate.notifications.models import EmailDelivery, Notification
-from deskmate.people.models import AuditEntry
 from deskmate.people.services import goal_create
 from tests.conftest import make_member
 

@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from deskmate.core.models import AuditEntry
 from deskmate.mentoring import services, states
 from deskmate.mentoring.models import Mentorship
 from deskmate.mentoring.states import Action, State
-from deskmate.people.models import AuditEntry
 from tests.mentoring.conftest import in_state
 
 ALLOWED = {

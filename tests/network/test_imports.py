@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
+from deskmate.core.models import AuditEntry
 from deskmate.network.models import Contact, ImportJob
 from deskmate.people.models import (
-    AuditEntry,
     Education,
     Member,
     MemberSkill,

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from deskmate.core.periodic import periodic_tasks
 from deskmate.mentoring import services
 from deskmate.mentoring.models import Mentorship
-from deskmate.mentoring.tasks import periodic_tasks
 from deskmate.notifications import services as notification_services
 from deskmate.notifications.models import EmailDelivery, Preference
 from deskmate.notifications.tasks import digests_send, email_delivery_send

@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from deskmate.core.models import AuditEntry
 from deskmate.people import services
 from deskmate.people.models import (
-    AuditEntry,
     Education,
     Organisation,
     Position,

@@ -3,7 +3,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from deskmate.people.models import AuditEntry, Position
+from deskmate.core.models import AuditEntry
+from deskmate.people.models import Position
 
 pytestmark = pytest.mark.django_db
 

@@ -31,11 +31,13 @@ from django.db.models import Max
 from django.utils import timezone
 from tqdm import tqdm
 
+from deskmate.core.audit import AuditEvent
+from deskmate.core.models import AuditEntry
+from deskmate.core.sql import refresh_statistics, sqlite_page_cache
 from deskmate.demo.generator import DEMO_PASSWORD, Community
 from deskmate.network.models import Contact, Interaction
 from deskmate.network.services import contact_match_key
 from deskmate.people.models import (
-    AuditEntry,
     Education,
     Goal,
     Member,
@@ -50,7 +52,6 @@ from deskmate.people.models import (
     Unit,
     User,
 )
-from deskmate.sql import refresh_statistics, sqlite_page_cache
 
 BATCH_SIZE = 5000
 #: SQLite page cache during the load, in KiB.
@@ -137,7 +138,7 @@ class _Loader:
                     cursor.execute(sql)
         AuditEntry.objects.create(
             actor=None,
-            action="demo_community_load",
+            action=AuditEvent.DEMO_COMMUNITY_LOAD,
             subject_type="community",
             details={
                 "seed": str(self.community.seed),

@@ -6,16 +6,14 @@ class MentoringConfig(AppConfig):
     label = "mentoring"
     verbose_name = "Mentoring"
 
-    def ready(self):
+    def ready(self) -> None:
+        # Imported here: services and tasks need the app registry, which is ready only now.
         from django.contrib.auth.signals import user_logged_in
 
-        user_logged_in.connect(member_signed_in, dispatch_uid="mentoring_member_signed_in")
+        from deskmate.core.periodic import register_periodic
+        from deskmate.mentoring import receivers, tasks
 
-
-def member_signed_in(sender, request, user, **kwargs):
-    from deskmate.mentoring.services import member_came_back
-    from deskmate.people.selectors import member_for_user
-
-    member = member_for_user(user)
-    if member is not None:
-        member_came_back(member=member)
+        user_logged_in.connect(
+            receivers.member_signed_in, dispatch_uid="mentoring_member_signed_in"
+        )
+        register_periodic(tasks.mentoring_periodic)

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from deskmate.core.audit import AuditEvent, audit
 from deskmate.mentoring import rules, selectors
 from deskmate.mentoring.models import (
     AgreementVersion,
@@ -33,7 +34,6 @@ from deskmate.mentoring.models import (
 from deskmate.mentoring.states import OPEN_STATES, Action, State, next_state
 from deskmate.notifications.services import notify
 from deskmate.people.models import Goal, Member
-from deskmate.people.services import audit
 
 UNAVAILABLE = "This person is not taking requests at the moment."
 CANNOT_ASK_YOURSELF = "You cannot send a request to yourself."
@@ -251,7 +251,7 @@ def mentorship_request(
     )
     audit(
         actor=requester,
-        action="mentorship_request",
+        action=AuditEvent.MENTORSHIP_REQUEST,
         subject=mentorship,
         recipient=recipient.pk,
         kind=kind,
@@ -278,7 +278,7 @@ def mentorship_accept(*, mentorship: Mentorship, actor: Member) -> Mentorship:
         f"{actor.name} accepted. The {KIND_WORDS[mentorship.kind]} has begun.",
         actor,
     )
-    audit(actor=actor, action="mentorship_accept", subject=mentorship)
+    audit(actor=actor, action=AuditEvent.MENTORSHIP_ACCEPT, subject=mentorship)
     _tell(
         mentorship.requester, mentorship, "request_answered", f"{actor.name} accepted your request"
     )
@@ -296,7 +296,7 @@ def mentorship_decline(*, mentorship: Mentorship, actor: Member, reason: str = "
     mentorship.save()
     _mark_active(actor)
     _event(mentorship, Event.Kind.DECLINED, f"{actor.name} declined the request.", actor)
-    audit(actor=actor, action="mentorship_decline", subject=mentorship)
+    audit(actor=actor, action=AuditEvent.MENTORSHIP_DECLINE, subject=mentorship)
     _tell(
         mentorship.requester,
         mentorship,
@@ -320,7 +320,7 @@ def mentorship_ask_info(*, mentorship: Mentorship, actor: Member, question: str)
     info.save()
     _mark_active(actor)
     _event(mentorship, Event.Kind.INFO_ASKED, f"{actor.name} asked for more information.", actor)
-    audit(actor=actor, action="mentorship_ask_info", subject=mentorship)
+    audit(actor=actor, action=AuditEvent.MENTORSHIP_ASK_INFO, subject=mentorship)
     _tell(
         mentorship.requester,
         mentorship,
@@ -348,7 +348,7 @@ def mentorship_answer_info(*, mentorship: Mentorship, actor: Member, answer: str
         info.full_clean()
         info.save()
     _event(mentorship, Event.Kind.INFO_ANSWERED, f"{actor.name} answered the question.", actor)
-    audit(actor=actor, action="mentorship_answer_info", subject=mentorship)
+    audit(actor=actor, action=AuditEvent.MENTORSHIP_ANSWER_INFO, subject=mentorship)
     _tell(mentorship.recipient, mentorship, "request_new", f"{actor.name} answered your question")
     return mentorship
 
@@ -361,7 +361,7 @@ def mentorship_withdraw(*, mentorship: Mentorship, actor: Member) -> Mentorship:
     mentorship.ended_at = timezone.now()
     mentorship.save(update_fields=["state", "ended_at"])
     _event(mentorship, Event.Kind.WITHDRAWN, f"{actor.name} withdrew the request.", actor)
-    audit(actor=actor, action="mentorship_withdraw", subject=mentorship)
+    audit(actor=actor, action=AuditEvent.MENTORSHIP_WITHDRAW, subject=mentorship)
     _tell(
         mentorship.recipient,
         mentorship,
@@ -385,7 +385,7 @@ def mentorship_complete(*, mentorship: Mentorship, actor: Member) -> Mentorship:
         f"{actor.name} marked the {KIND_WORDS[mentorship.kind]} completed. Well done, both!",
         actor,
     )
-    audit(actor=actor, action="mentorship_complete", subject=mentorship)
+    audit(actor=actor, action=AuditEvent.MENTORSHIP_COMPLETE, subject=mentorship)
     _tell(
         mentorship.other(actor),
         mentorship,
@@ -421,7 +421,7 @@ def mentorship_end_early(*, mentorship: Mentorship, actor: Member, reason: str =
         f"{actor.name} ended the {KIND_WORDS[mentorship.kind]} early.",
         actor,
     )
-    audit(actor=actor, action="mentorship_end_early", subject=mentorship)
+    audit(actor=actor, action=AuditEvent.MENTORSHIP_END_EARLY, subject=mentorship)
     _tell(
         mentorship.other(actor),
         mentorship,
@@ -454,7 +454,7 @@ def mentorship_expire_due(*, now: dt.datetime | None = None) -> int:
             if was_waiting_on_recipient:
                 _mark_inactive(mentorship.recipient_id, now)
             _event(mentorship, Event.Kind.EXPIRED, "The request expired without an answer.")
-            audit(actor=None, action="mentorship_expire", subject=mentorship)
+            audit(actor=None, action=AuditEvent.MENTORSHIP_EXPIRE, subject=mentorship)
             _tell(
                 mentorship.requester,
                 mentorship,
@@ -509,7 +509,7 @@ def mentorship_create_from_match(
     )
     audit(
         actor=actor,
-        action="mentorship_create_from_match",
+        action=AuditEvent.MENTORSHIP_CREATE_FROM_MATCH,
         subject=mentorship,
         programme=mentorship.programme_id,
     )
@@ -557,7 +557,7 @@ def agreement_update(
         f"{actor.name} updated the agreement (version {version.version}).",
         actor,
     )
-    audit(actor=actor, action="agreement_update", subject=version, version=version.version)
+    audit(actor=actor, action=AuditEvent.AGREEMENT_UPDATE, subject=version, version=version.version)
     _tell(
         mentorship.other(actor),
         mentorship,
@@ -586,7 +586,7 @@ def milestone_create(
         f"{actor.name} added a milestone: {milestone.title}{due}.",
         actor,
     )
-    audit(actor=actor, action="milestone_create", subject=milestone)
+    audit(actor=actor, action=AuditEvent.MILESTONE_CREATE, subject=milestone)
     return milestone
 
 
@@ -601,7 +601,7 @@ def milestone_complete(*, milestone: Milestone, actor: Member) -> Milestone:
     milestone.done_at, milestone.done_by = timezone.now(), actor
     milestone.save(update_fields=["done_at", "done_by"])
     _event(mentorship, Event.Kind.MILESTONE_DONE, f"Milestone reached: {milestone.title}!", actor)
-    audit(actor=actor, action="milestone_complete", subject=milestone)
+    audit(actor=actor, action=AuditEvent.MILESTONE_COMPLETE, subject=milestone)
     for member in (mentorship.requester, mentorship.recipient):
         _tell(
             member,
@@ -655,7 +655,7 @@ def checkin_record(
         f"{actor.name} recorded the check-in of {held_on.day} {held_on:%B %Y}{about}.",
         actor,
     )
-    audit(actor=actor, action="checkin_record", subject=checkin)
+    audit(actor=actor, action=AuditEvent.CHECKIN_RECORD, subject=checkin)
     _tell(
         mentorship.other(actor),
         mentorship,
@@ -684,7 +684,7 @@ def feedback_give(
     feedback.save()
     what = "feedback on something neither of you planned to discuss" if unplanned else "feedback"
     _event(mentorship, Event.Kind.FEEDBACK, f"{actor.name} gave {what}.", actor)
-    audit(actor=actor, action="feedback_give", subject=feedback, unplanned=unplanned)
+    audit(actor=actor, action=AuditEvent.FEEDBACK_GIVE, subject=feedback, unplanned=unplanned)
     _tell(
         mentorship.other(actor),
         mentorship,
@@ -723,7 +723,7 @@ def survey_answer(
         f"{actor.name} answered the {response.get_kind_display().lower()} survey.",
         actor,
     )
-    audit(actor=actor, action="survey_answer", subject=response, kind=response.kind)
+    audit(actor=actor, action=AuditEvent.SURVEY_ANSWER, subject=response, kind=response.kind)
     return response
 
 
@@ -736,7 +736,12 @@ def availability_update(*, member: Member, unavailable: bool, actor: Member) -> 
     availability.unavailable = unavailable
     availability.full_clean()
     availability.save()
-    audit(actor=actor, action="availability_update", subject=availability, unavailable=unavailable)
+    audit(
+        actor=actor,
+        action=AuditEvent.AVAILABILITY_UPDATE,
+        subject=availability,
+        unavailable=unavailable,
+    )
     return availability
 
 
@@ -856,7 +861,7 @@ def block_create(*, blocker: Member, blocked: Member) -> Block:
     block, created = Block.objects.get_or_create(blocker=blocker, blocked=blocked)
     if not created:
         return block
-    audit(actor=blocker, action="block_create", subject=block)
+    audit(actor=blocker, action=AuditEvent.BLOCK_CREATE, subject=block)
     open_between = Mentorship.objects.filter(state__in=OPEN_STATES).filter(
         requester__in=[blocker, blocked], recipient__in=[blocker, blocked]
     )
@@ -872,7 +877,7 @@ def block_create(*, blocker: Member, blocked: Member) -> Block:
 def block_remove(*, block: Block, actor: Member) -> None:
     if block.blocker_id != actor.pk:
         raise PermissionDenied(selectors.MENTORSHIP_NOT_FOUND)
-    audit(actor=actor, action="block_remove", subject=block)
+    audit(actor=actor, action=AuditEvent.BLOCK_REMOVE, subject=block)
     block.delete()
 
 
@@ -896,7 +901,7 @@ def report_create(
     )
     report.full_clean()
     report.save()
-    audit(actor=reporter, action="report_create", subject=report)
+    audit(actor=reporter, action=AuditEvent.REPORT_CREATE, subject=report)
     for coordinator in Member.objects.filter(
         role__in=[Member.Role.COORDINATOR, Member.Role.ADMIN], user__is_active=True
     ):
@@ -924,7 +929,7 @@ def report_resolve(
     report.resolved_by, report.resolved_at = actor, timezone.now()
     report.full_clean()
     report.save()
-    audit(actor=actor, action="report_resolve", subject=report, status=report.status)
+    audit(actor=actor, action=AuditEvent.REPORT_RESOLVE, subject=report, status=report.status)
     notify(
         recipient=report.reporter,
         kind="report_outcome",

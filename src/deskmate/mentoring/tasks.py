@@ -2,25 +2,17 @@
 
 from django_tasks import task
 
+from deskmate.mentoring import services
+
 
 @task()
-def mentoring_periodic() -> dict:
+def mentoring_periodic() -> dict[str, int]:
     """Expire overdue requests, mark silent mentors inactive, and send every reminder now due.
 
     Each step is idempotent, so running this twice, or late, tells no one twice.
     """
-    from deskmate.mentoring import services
-
     return {
         "expired": services.mentorship_expire_due(),
         "inactive": services.mentors_mark_inactive(),
         "reminders": services.reminders_send(),
     }
-
-
-def periodic_tasks() -> list:
-    """Every task the scheduler queues on each tick."""
-    from deskmate.network.tasks import ties_refresh_nightly
-    from deskmate.notifications.tasks import digests_send
-
-    return [mentoring_periodic, digests_send, ties_refresh_nightly]

@@ -4,10 +4,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from deskmate.core.forms import form_errors_from
 from deskmate.mentoring import forms, rules, selectors, services
 from deskmate.mentoring.states import allowed_actions
 from deskmate.people import selectors as people_selectors
-from deskmate.people.decorators import coordinator_required, form_errors_from, member_required
+from deskmate.people.decorators import coordinator_required, member_required
 
 NO_CHECKIN_PLANNED = "No next check-in is planned."
 

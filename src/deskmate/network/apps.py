@@ -5,3 +5,15 @@ class NetworkConfig(AppConfig):
     name = "deskmate.network"
     label = "network"
     verbose_name = "Network"
+
+    def ready(self) -> None:
+        # Imported here: tasks need the app registry, which is ready only now.
+        from deskmate.core.periodic import register_periodic
+        from deskmate.network import signals, tasks
+        from deskmate.people.signals import history_changed
+
+        history_changed.connect(tasks.history_changed_received, dispatch_uid="network_history")
+        signals.import_job_queued.connect(
+            tasks.import_job_queued_received, dispatch_uid="network_import_job"
+        )
+        register_periodic(tasks.ties_refresh_nightly)

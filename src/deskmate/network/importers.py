@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
+from deskmate.core.audit import AuditEvent, audit
 from deskmate.importing.errors import ImportFileError
 from deskmate.importing.linkedin import parse_linkedin_archive
 from deskmate.importing.people_csv import parse_people_file
@@ -23,7 +25,6 @@ from deskmate.network.services import (
 )
 from deskmate.people import services as people_services
 from deskmate.people.models import Member, Source, User
-from deskmate.people.services import audit
 
 PEOPLE_POSITION_COLUMNS = {
     "organisation": "organisation",
@@ -192,5 +193,35 @@ def people_file_apply(
         if member.manager_id != manager.pk:
             member.manager = manager
             member.save(update_fields=["manager"])
-    audit(actor=actor, action="people_import", file=file_name, **summary.as_dict())
+    audit(actor=actor, action=AuditEvent.PEOPLE_IMPORT, file=file_name, **summary.as_dict())
     return summary
+
+
+def import_job_execute(job: ImportJob, *, progress: Progress = no_progress) -> ImportJob:
+    """Run one queued import: parse, then write all or nothing; record the outcome on the job."""
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.RUNNING, started_at=timezone.now()
+    )
+    try:
+        summary = run(
+            job.kind,
+            owner=job.owner,
+            payload=bytes(job.payload or b""),
+            file_name=job.file_name,
+            progress=progress,
+        )
+    except ImportFileError as error:
+        errors = [str(item) for item in getattr(error, "errors", [error])] or [str(error)]
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, errors=errors, finished_at=timezone.now(), payload=None
+        )
+    else:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.DONE,
+            summary=summary.as_dict(),
+            progress=100,
+            finished_at=timezone.now(),
+            payload=None,
+        )
+    job.refresh_from_db()
+    return job

@@ -16,6 +16,7 @@ import numpy as np
 import orjson
 from django.db.models import Model
 
+from deskmate.core.sql import column, fetch, marks, one_of, select, table
 from deskmate.engine.ties import Community, Contacts, Educations, Interactions, Positions
 from deskmate.mentoring.models import Availability as MentoringAvailability
 from deskmate.mentoring.models import Mentorship
@@ -23,7 +24,6 @@ from deskmate.mentoring.states import OPEN_STATES
 from deskmate.network.models import Tie
 from deskmate.network.tie_store import programme_numbers
 from deskmate.people.models import Education, Member, MemberSkill, Offer, Position, Skill
-from deskmate.sql import column, fetch, marks, one_of, select, table
 
 
 def _days(values: list) -> np.ndarray:

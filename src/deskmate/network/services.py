@@ -13,12 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from deskmate.core.audit import AuditEvent, audit
 from deskmate.importing.errors import ImportFileError
 from deskmate.importing.safety import format_size
+from deskmate.network import signals
 from deskmate.network.models import Contact, ImportJob
 from deskmate.people import services as people_services
 from deskmate.people.models import Education, Member, MemberSkill, Position, Source, User
-from deskmate.people.services import audit
 
 Progress = Callable[[int, int], None]
 UPLOAD_TOO_LARGE = "{name} is larger than the {limit} limit for imports."
@@ -324,7 +325,7 @@ def linkedin_archive_apply(
         summary=summary,
         progress=progress,
     )
-    audit(actor=actor, action="linkedin_import", subject=member, **summary.as_dict())
+    audit(actor=actor, action=AuditEvent.LINKEDIN_IMPORT, subject=member, **summary.as_dict())
     return summary
 
 
@@ -353,7 +354,7 @@ def vcard_apply(
         summary=summary,
         progress=progress,
     )
-    audit(actor=actor, action="vcard_import", subject=member, **summary.as_dict())
+    audit(actor=actor, action=AuditEvent.VCARD_IMPORT, subject=member, **summary.as_dict())
     return summary
 
 
@@ -378,42 +379,8 @@ def import_job_create(*, owner: Member, kind: str, file_name: str, payload: byte
     job = ImportJob.objects.create(
         owner=owner, kind=kind, file_name=file_name[:255], file_size=len(payload), payload=payload
     )
-    audit(actor=owner, action="import_job_create", subject=job, kind=kind, file=file_name)
-    from deskmate.network.tasks import import_job_run
-
-    transaction.on_commit(lambda: import_job_run.enqueue(job.pk))
-    return job
-
-
-def import_job_execute(job: ImportJob, *, progress: Progress = no_progress) -> ImportJob:
-    """Run one queued import: parse, then write all or nothing; record the outcome on the job."""
-    from deskmate.network import importers
-
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportJob.Status.RUNNING, started_at=timezone.now()
-    )
-    try:
-        summary = importers.run(
-            job.kind,
-            owner=job.owner,
-            payload=bytes(job.payload or b""),
-            file_name=job.file_name,
-            progress=progress,
-        )
-    except ImportFileError as error:
-        errors = [str(item) for item in getattr(error, "errors", [error])] or [str(error)]
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED, errors=errors, finished_at=timezone.now(), payload=None
-        )
-    else:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.DONE,
-            summary=summary.as_dict(),
-            progress=100,
-            finished_at=timezone.now(),
-            payload=None,
-        )
-    job.refresh_from_db()
+    audit(actor=owner, action=AuditEvent.IMPORT_JOB_CREATE, subject=job, kind=kind, file=file_name)
+    transaction.on_commit(lambda: signals.import_job_queued.send(sender=ImportJob, job_id=job.pk))
     return job
 
 
@@ -446,14 +413,14 @@ def interaction_log(
     )
     interaction.full_clean()
     interaction.save()
-    audit(actor=logged_by, action="interaction_log", subject=interaction, kind=kind)
+    audit(actor=logged_by, action=AuditEvent.INTERACTION_LOG, subject=interaction, kind=kind)
     _refresh_ties_on_commit([logged_by.pk, other.pk])
     return interaction
 
 
 @transaction.atomic
 def interaction_delete(*, interaction, actor: Member) -> None:
-    audit(actor=actor, action="interaction_delete", subject=interaction)
+    audit(actor=actor, action=AuditEvent.INTERACTION_DELETE, subject=interaction)
     members = [interaction.logged_by_id, interaction.other_id]
     interaction.delete()
     _refresh_ties_on_commit(members)
@@ -482,7 +449,7 @@ def introduction_request(*, requester: Member, introducer: Member, target: Membe
     )
     introduction.full_clean()
     introduction.save()
-    audit(actor=requester, action="introduction_request", subject=introduction)
+    audit(actor=requester, action=AuditEvent.INTRODUCTION_REQUEST, subject=introduction)
     return introduction
 
 
@@ -515,7 +482,10 @@ def introduction_answer(*, introduction, actor: Member, agree: bool, note: str =
         introduction.status = Introduction.Status.MADE
     introduction.save()
     audit(
-        actor=actor, action="introduction_answer", subject=introduction, status=introduction.status
+        actor=actor,
+        action=AuditEvent.INTRODUCTION_ANSWER,
+        subject=introduction,
+        status=introduction.status,
     )
     return introduction
 
@@ -531,5 +501,5 @@ def introduction_withdraw(*, introduction, actor: Member):
         raise ValidationError(INTRODUCTION_CLOSED)
     introduction.status = Introduction.Status.WITHDRAWN
     introduction.save()
-    audit(actor=actor, action="introduction_withdraw", subject=introduction)
+    audit(actor=actor, action=AuditEvent.INTRODUCTION_WITHDRAW, subject=introduction)
     return introduction

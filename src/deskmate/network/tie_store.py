@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from deskmate.core.sql import column, fetch, refresh_statistics, select, sqlite_page_cache, table
 from deskmate.engine.ties import (
     Community,
     Contacts,
@@ -29,7 +30,6 @@ from deskmate.engine.ties import (
 )
 from deskmate.network.models import Contact, Interaction, Tie
 from deskmate.people.models import Education, Member, Position, User
-from deskmate.sql import column, fetch, refresh_statistics, select, sqlite_page_cache, table
 
 INTERACTION_KINDS = {
     Interaction.Kind.LUNCH: InteractionKind.LUNCH,

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from deskmate.core.forms import form_errors_from
 from deskmate.engine.ranking import SuggestionFilter
 from deskmate.network import selectors, services
 from deskmate.network.forms import (
@@ -17,7 +18,7 @@ from deskmate.network.forms import (
 from deskmate.network.models import ImportJob
 from deskmate.network.network_map import network_map_for
 from deskmate.network.suggestions import suggestions_for
-from deskmate.people.decorators import form_errors_from, member_required
+from deskmate.people.decorators import member_required
 from deskmate.people.forms import LinkedInUploadForm, PeopleUploadForm, VCardUploadForm
 from deskmate.people.selectors import access_member, members_visible_to
 

@@ -7,6 +7,7 @@ after that commit.
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,10 +17,11 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from deskmate.core.audit import AuditEvent, audit
+from deskmate.notifications import signals
 from deskmate.notifications.models import EmailDelivery, Notification, Preference
 from deskmate.notifications.selectors import email_preference
 from deskmate.people.models import Member
-from deskmate.people.services import audit
 
 logger = logging.getLogger(__name__)
 
@@ -65,9 +67,9 @@ def notify(
 
 
 def _send_on_commit(delivery: EmailDelivery) -> None:
-    from deskmate.notifications.tasks import email_delivery_send
-
-    transaction.on_commit(lambda: email_delivery_send.enqueue(delivery.pk))
+    transaction.on_commit(
+        lambda: signals.email_queued.send(sender=EmailDelivery, delivery_id=delivery.pk)
+    )
 
 
 @transaction.atomic
@@ -76,7 +78,7 @@ def preference_update(*, member: Member, email: str, actor: Member) -> Preferenc
     preference.email = email
     preference.full_clean()
     preference.save()
-    audit(actor=actor, action="preference_update", subject=preference, email=email)
+    audit(actor=actor, action=AuditEvent.PREFERENCE_UPDATE, subject=preference, email=email)
     return preference
 
 
@@ -158,8 +160,11 @@ def _email_for(delivery: EmailDelivery) -> EmailMessage | None:
     return EmailMessage(subject=subject, body="\n".join(lines) + footer, to=[to])
 
 
-def email_delivery_attempt(delivery_id: int) -> str:
-    """Send one e-mail at most once: claim it, send it, record the outcome or schedule a retry."""
+def email_delivery_attempt(delivery_id: int, *, retry: Callable[[int, dt.datetime], object]) -> str:
+    """Send one e-mail at most once: claim it, send it, record the outcome or schedule a retry.
+
+    ``retry(delivery_id, when)`` queues the next attempt (the task worker's own queue).
+    """
     claimable = [EmailDelivery.Status.PENDING, EmailDelivery.Status.RETRY]
     with transaction.atomic():
         claimed = EmailDelivery.objects.filter(pk=delivery_id, status__in=claimable).update(
@@ -190,11 +195,7 @@ def email_delivery_attempt(delivery_id: int) -> str:
         EmailDelivery.objects.filter(pk=delivery_id).update(
             status=EmailDelivery.Status.RETRY, last_error=str(error)[:2000]
         )
-        from deskmate.notifications.tasks import email_delivery_send
-
-        email_delivery_send.using(
-            run_after=timezone.now() + email_retry_delay(delivery.attempts)
-        ).enqueue(delivery_id)
+        retry(delivery_id, timezone.now() + email_retry_delay(delivery.attempts))
         return "retry"
     EmailDelivery.objects.filter(pk=delivery_id).update(
         status=EmailDelivery.Status.SENT, sent_at=timezone.now(), last_error=""

@@ -5,17 +5,23 @@ import datetime as dt
 from django.utils import timezone
 from django_tasks import task
 
+from deskmate.notifications.services import digests_schedule, email_delivery_attempt
+
+
+def _retry_later(delivery_id: int, when: dt.datetime) -> None:
+    email_delivery_send.using(run_after=when).enqueue(delivery_id)
+
 
 @task()
 def email_delivery_send(delivery_id: int) -> str:
-    from deskmate.notifications.services import email_delivery_attempt
-
-    return email_delivery_attempt(delivery_id)
+    return email_delivery_attempt(delivery_id, retry=_retry_later)
 
 
 @task()
 def digests_send() -> int:
     """Queue yesterday's digests; safe to run any number of times a day."""
-    from deskmate.notifications.services import digests_schedule
-
     return digests_schedule(day=timezone.localdate() - dt.timedelta(days=1))
+
+
+def email_queued_received(sender: object, *, delivery_id: int, **kwargs: object) -> None:
+    email_delivery_send.enqueue(delivery_id)

@@ -3,7 +3,6 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from deskmate.people.models import (
     ApiToken,
-    AuditEntry,
     Education,
     Goal,
     Member,
@@ -93,16 +92,3 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ["name", "member", "prefix", "created_at", "last_used_at"]
     readonly_fields = ["prefix", "key_hash", "created_at", "last_used_at"]
     raw_id_fields = ["member"]
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "subject_type", "subject_id"]
-    list_filter = ["action", "subject_type"]
-    readonly_fields = ["actor", "action", "subject_type", "subject_id", "details", "at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -33,12 +33,3 @@ def coordinator_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def form_errors_from(form, error) -> None:
-    """Put a service's ValidationError on the form's fields where it names one."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)

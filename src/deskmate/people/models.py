@@ -358,24 +358,3 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
-
-
-class AuditEntry(models.Model):
-    """Who changed what, and when: one row per write made through a service."""
-
-    actor = models.ForeignKey(
-        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    action = models.CharField(max_length=60)
-    subject_type = models.CharField(max_length=60)
-    subject_id = models.BigIntegerField(null=True, blank=True)
-    details = models.JSONField(default=dict, blank=True)
-    at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        verbose_name_plural = "audit entries"
-        indexes = [models.Index(fields=["subject_type", "subject_id"])]
-
-    def __str__(self):
-        return f"{self.action} {self.subject_type}#{self.subject_id}"

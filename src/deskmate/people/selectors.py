@@ -7,6 +7,7 @@ helpers and never by id on the model directly.
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from deskmate.core.sql import column, fetch, one_of, table
 from deskmate.people.models import (
     ApiToken,
     Education,
@@ -17,7 +18,6 @@ from deskmate.people.models import (
     Position,
     User,
 )
-from deskmate.sql import column, fetch, one_of, table
 
 MEMBER_NOT_FOUND = "No such member, or their profile is not visible to you."
 NOT_FOUND = "Not found, or not yours to change."

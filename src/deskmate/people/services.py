@@ -11,9 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from deskmate.core.audit import AuditEvent, audit
+from deskmate.people import signals
 from deskmate.people.models import (
     ApiToken,
-    AuditEntry,
     Education,
     Goal,
     Member,
@@ -48,33 +49,9 @@ PROFILE_FIELDS = frozenset(
 API_TOKEN_PREFIX = "dm_"
 
 
-def audit(*, actor: Member | None, action: str, subject=None, **details) -> None:
-    AuditEntry.objects.create(
-        actor=actor,
-        action=action,
-        subject_type=subject._meta.model_name if subject is not None else "",
-        subject_id=subject.pk if subject is not None else None,
-        details={key: str(value) for key, value in details.items()},
-    )
-
-
 def history_changed(member_id: int) -> None:
-    """Recompute the member's ties once the current transaction commits (once per transaction)."""
-    connection = transaction.get_connection()
-    for _savepoints, callback, _robust in connection.run_on_commit:
-        pending = getattr(callback, "pending_member_ids", None)
-        if pending is not None:
-            pending.add(member_id)
-            return
-    member_ids = {member_id}
-
-    def refresh():
-        from deskmate.network.tasks import ties_refresh_members
-
-        ties_refresh_members.enqueue(sorted(member_ids))
-
-    refresh.pending_member_ids = member_ids
-    transaction.on_commit(refresh)
+    """Announce that a member's history changed (network recomputes their ties after commit)."""
+    signals.history_changed.send(sender=Member, member_id=member_id)
 
 
 def _named(model, name: str, **extra):
@@ -139,7 +116,7 @@ def member_create(
     member = Member(user=user, first_name=first_name, last_name=last_name, role=role, **profile)
     member.full_clean()
     member.save()
-    audit(actor=actor or member, action="member_create", subject=member, role=role)
+    audit(actor=actor or member, action=AuditEvent.MEMBER_CREATE, subject=member, role=role)
     return member
 
 
@@ -196,7 +173,12 @@ def profile_update(*, member: Member, actor: Member, **fields) -> Member:
     User.objects.filter(pk=member.user_id).update(
         first_name=member.first_name, last_name=member.last_name
     )
-    audit(actor=actor, action="profile_update", subject=member, fields=",".join(sorted(fields)))
+    audit(
+        actor=actor,
+        action=AuditEvent.PROFILE_UPDATE,
+        subject=member,
+        fields=",".join(sorted(fields)),
+    )
     return member
 
 
@@ -208,7 +190,7 @@ def member_set_role(*, member: Member, role: str, actor: Member) -> Member:
     User.objects.filter(pk=member.user_id).update(
         is_staff=role == Member.Role.ADMIN, is_superuser=role == Member.Role.ADMIN
     )
-    audit(actor=actor, action="member_set_role", subject=member, role=role)
+    audit(actor=actor, action=AuditEvent.MEMBER_SET_ROLE, subject=member, role=role)
     return member
 
 
@@ -259,7 +241,7 @@ def position_create(
     )
     position.full_clean()
     position.save()
-    audit(actor=actor, action="position_create", subject=position)
+    audit(actor=actor, action=AuditEvent.POSITION_CREATE, subject=position)
     history_changed(position.member_id)
     return position
 
@@ -283,14 +265,14 @@ def position_update(
         setattr(position, name, value)
     position.full_clean()
     position.save()
-    audit(actor=actor, action="position_update", subject=position)
+    audit(actor=actor, action=AuditEvent.POSITION_UPDATE, subject=position)
     history_changed(position.member_id)
     return position
 
 
 @transaction.atomic
 def position_delete(*, position: Position, actor: Member) -> None:
-    audit(actor=actor, action="position_delete", subject=position, title=position.title)
+    audit(actor=actor, action=AuditEvent.POSITION_DELETE, subject=position, title=position.title)
     history_changed(position.member_id)
     position.delete()
 
@@ -326,7 +308,7 @@ def education_create(
     )
     education.full_clean()
     education.save()
-    audit(actor=actor, action="education_create", subject=education)
+    audit(actor=actor, action=AuditEvent.EDUCATION_CREATE, subject=education)
     history_changed(education.member_id)
     return education
 
@@ -346,14 +328,14 @@ def education_update(
         setattr(education, name, value)
     education.full_clean()
     education.save()
-    audit(actor=actor, action="education_update", subject=education)
+    audit(actor=actor, action=AuditEvent.EDUCATION_UPDATE, subject=education)
     history_changed(education.member_id)
     return education
 
 
 @transaction.atomic
 def education_delete(*, education: Education, actor: Member) -> None:
-    audit(actor=actor, action="education_delete", subject=education)
+    audit(actor=actor, action=AuditEvent.EDUCATION_DELETE, subject=education)
     history_changed(education.member_id)
     education.delete()
 
@@ -370,13 +352,18 @@ def skill_add(
         member=member, skill=skill, defaults={"source": source}
     )
     if created:
-        audit(actor=actor, action="skill_add", subject=held, skill=skill.name)
+        audit(actor=actor, action=AuditEvent.SKILL_ADD, subject=held, skill=skill.name)
     return held
 
 
 @transaction.atomic
 def skill_remove(*, member_skill: MemberSkill, actor: Member) -> None:
-    audit(actor=actor, action="skill_remove", subject=member_skill, skill=member_skill.skill.name)
+    audit(
+        actor=actor,
+        action=AuditEvent.SKILL_REMOVE,
+        subject=member_skill,
+        skill=member_skill.skill.name,
+    )
     member_skill.delete()
 
 
@@ -396,7 +383,7 @@ def goal_create(
     )
     goal.full_clean()
     goal.save()
-    audit(actor=actor, action="goal_create", subject=goal)
+    audit(actor=actor, action=AuditEvent.GOAL_CREATE, subject=goal)
     return goal
 
 
@@ -409,13 +396,13 @@ def goal_update(
     goal.target_skill = _goal_target_skill(target_skill)
     goal.full_clean()
     goal.save()
-    audit(actor=actor, action="goal_update", subject=goal)
+    audit(actor=actor, action=AuditEvent.GOAL_UPDATE, subject=goal)
     return goal
 
 
 @transaction.atomic
 def goal_delete(*, goal: Goal, actor: Member) -> None:
-    audit(actor=actor, action="goal_delete", subject=goal)
+    audit(actor=actor, action=AuditEvent.GOAL_DELETE, subject=goal)
     goal.delete()
 
 
@@ -424,13 +411,13 @@ def offer_create(*, member: Member, actor: Member, text: str) -> Offer:
     offer = Offer(member=member, text=(text or "").strip())
     offer.full_clean()
     offer.save()
-    audit(actor=actor, action="offer_create", subject=offer)
+    audit(actor=actor, action=AuditEvent.OFFER_CREATE, subject=offer)
     return offer
 
 
 @transaction.atomic
 def offer_delete(*, offer: Offer, actor: Member) -> None:
-    audit(actor=actor, action="offer_delete", subject=offer)
+    audit(actor=actor, action=AuditEvent.OFFER_DELETE, subject=offer)
     offer.delete()
 
 
@@ -450,11 +437,11 @@ def api_token_create(*, member: Member, name: str) -> tuple[ApiToken, str]:
     )
     token.full_clean()
     token.save()
-    audit(actor=member, action="api_token_create", subject=token, name=token.name)
+    audit(actor=member, action=AuditEvent.API_TOKEN_CREATE, subject=token, name=token.name)
     return token, raw_key
 
 
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken, actor: Member) -> None:
-    audit(actor=actor, action="api_token_revoke", subject=token, name=token.name)
+    audit(actor=actor, action=AuditEvent.API_TOKEN_REVOKE, subject=token, name=token.name)
     token.delete()

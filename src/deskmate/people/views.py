@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from deskmate.core.forms import form_errors_from
 from deskmate.people import selectors, services
-from deskmate.people.decorators import form_errors_from, member_required
+from deskmate.people.decorators import member_required
 from deskmate.people.forms import (
     EducationForm,
     GoalForm,

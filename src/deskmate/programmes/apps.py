@@ -5,3 +5,9 @@ class ProgrammesConfig(AppConfig):
     name = "deskmate.programmes"
     label = "programmes"
     verbose_name = "Programmes"
+
+    def ready(self) -> None:
+        # Imported here: tasks need the app registry, which is ready only now.
+        from deskmate.programmes import signals, tasks
+
+        signals.match_run_queued.connect(tasks.match_run_queued_received, dispatch_uid="match_run")

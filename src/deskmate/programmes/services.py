@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from deskmate.core.audit import AuditEvent, audit
 from deskmate.importing.errors import ImportFileError
 from deskmate.importing.names import looks_like_email
 from deskmate.mentoring.models import Mentorship
@@ -27,8 +28,7 @@ from deskmate.notifications.services import notify
 from deskmate.people import services as people_services
 from deskmate.people.decorators import COORDINATORS_ONLY
 from deskmate.people.models import Member
-from deskmate.people.services import audit
-from deskmate.programmes import applications_file, matching
+from deskmate.programmes import applications_file, matching, signals
 from deskmate.programmes.models import (
     MAX_CAPACITY,
     Application,
@@ -145,7 +145,7 @@ def programme_create(*, actor: Member, name: str, **fields) -> Programme:
     )
     programme.full_clean()
     programme.save()
-    audit(actor=actor, action="programme_create", subject=programme, kind=programme.kind)
+    audit(actor=actor, action=AuditEvent.PROGRAMME_CREATE, subject=programme, kind=programme.kind)
     return programme
 
 
@@ -163,7 +163,10 @@ def programme_update(*, programme: Programme, actor: Member, **fields) -> Progra
     programme.full_clean()
     programme.save()
     audit(
-        actor=actor, action="programme_update", subject=programme, fields=",".join(sorted(fields))
+        actor=actor,
+        action=AuditEvent.PROGRAMME_UPDATE,
+        subject=programme,
+        fields=",".join(sorted(fields)),
     )
     return programme
 
@@ -279,7 +282,11 @@ def _application_save(
         application.save()
         audit(
             actor=actor,
-            action=f"application_{'create' if outcome == 'created' else 'update'}",
+            action=(
+                AuditEvent.APPLICATION_CREATE
+                if outcome == "created"
+                else AuditEvent.APPLICATION_UPDATE
+            ),
             subject=application,
             role=role,
         )
@@ -322,7 +329,7 @@ def application_withdraw(*, application: Application, actor: Member) -> Applicat
         raise PermissionDenied(COORDINATORS_ONLY)
     application.status = Application.Status.WITHDRAWN
     application.save(update_fields=["status", "updated_at"])
-    audit(actor=actor, action="application_withdraw", subject=application)
+    audit(actor=actor, action=AuditEvent.APPLICATION_WITHDRAW, subject=application)
     return application
 
 
@@ -378,7 +385,7 @@ def invitations_send(*, programme: Programme, actor: Member, emails: list[str]) 
             transaction.on_commit(
                 lambda email=email: _send_invitation(programme, actor, email, link)
             )
-        audit(actor=actor, action="invitation_create", subject=invitation, email=email)
+        audit(actor=actor, action=AuditEvent.INVITATION_CREATE, subject=invitation, email=email)
     return new
 
 
@@ -422,7 +429,7 @@ def application_import_create(
             columns, topics=programme.topics or [], questions=programme.question_list
         ),
     )
-    audit(actor=actor, action="application_import_create", subject=upload, file=file_name)
+    audit(actor=actor, action=AuditEvent.APPLICATION_IMPORT_CREATE, subject=upload, file=file_name)
     return upload
 
 
@@ -460,7 +467,12 @@ def application_import_apply(
         upload.payload = None
         upload.finished_at = timezone.now()
         upload.save()
-        audit(actor=actor, action="application_import_apply", subject=upload, status=upload.status)
+        audit(
+            actor=actor,
+            action=AuditEvent.APPLICATION_IMPORT_APPLY,
+            subject=upload,
+            status=upload.status,
+        )
     return upload
 
 
@@ -530,7 +542,13 @@ def _applicants_apply(programme: Programme, applicants, *, actor: Member, file_n
                 error, file=file_name, row=applicant.row, fields=labels
             ) from None
         summary[outcome] += 1
-    audit(actor=actor, action="applications_import", subject=programme, file=file_name, **summary)
+    audit(
+        actor=actor,
+        action=AuditEvent.APPLICATIONS_IMPORT,
+        subject=programme,
+        file=file_name,
+        **summary,
+    )
     return summary
 
 
@@ -595,14 +613,20 @@ def pair_rule_set(
         mentor=mentor,
         defaults={"kind": kind, "created_by": actor},
     )
-    audit(actor=actor, action=f"pair_{kind}", subject=rule, mentee=mentee.pk, mentor=mentor.pk)
+    audit(
+        actor=actor,
+        action=AuditEvent(f"pair_{kind}"),
+        subject=rule,
+        mentee=mentee.pk,
+        mentor=mentor.pk,
+    )
     return rule
 
 
 @transaction.atomic
 def pair_rule_remove(*, rule: PairRule, actor: Member) -> None:
     _require_coordinator(actor)
-    audit(actor=actor, action="pair_rule_remove", subject=rule, kind=rule.kind)
+    audit(actor=actor, action=AuditEvent.PAIR_RULE_REMOVE, subject=rule, kind=rule.kind)
     rule.delete()
 
 
@@ -663,13 +687,17 @@ def match_run_start(
             "forbids": programme.pair_rules.filter(kind=PairRule.Kind.FORBID).count(),
         },
     )
-    audit(actor=actor, action="match_run_start", subject=run, method=method, applicants=applicants)
+    audit(
+        actor=actor,
+        action=AuditEvent.MATCH_RUN_START,
+        subject=run,
+        method=method,
+        applicants=applicants,
+    )
     if background is None:
         background = runs_in_background(programme)
     if background:
-        from deskmate.programmes.tasks import match_run_run
-
-        transaction.on_commit(lambda: match_run_run.enqueue(run.pk))
+        transaction.on_commit(lambda: signals.match_run_queued.send(sender=MatchRun, run_id=run.pk))
     else:
         match_run_execute(run)
     return run
@@ -777,5 +805,5 @@ def match_run_publish(*, run: MatchRun, actor: Member) -> MatchRun:
             url=_programme_url(programme),
             key=f"programme_unmatched:{run.pk}",
         )
-    audit(actor=actor, action="match_run_publish", subject=run, mentorships=created)
+    audit(actor=actor, action=AuditEvent.MATCH_RUN_PUBLISH, subject=run, mentorships=created)
     return run

@@ -3,6 +3,7 @@
 from django_tasks import task
 
 from deskmate.programmes.models import MatchRun
+from deskmate.programmes.services import match_run_execute
 
 
 @task()
@@ -11,6 +12,8 @@ def match_run_run(run_id: int) -> str:
     if run is None or run.status != MatchRun.Status.QUEUED:
         # Already handled: a retried task must never solve (or overwrite) a run twice.
         return "skipped"
-    from deskmate.programmes.services import match_run_execute
-
     return match_run_execute(run).status
+
+
+def match_run_queued_received(sender: object, *, run_id: int, **kwargs: object) -> None:
+    match_run_run.enqueue(run_id)

@@ -4,9 +4,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from deskmate.core.forms import form_errors_from
 from deskmate.importing.errors import ImportFileError
 from deskmate.network.services import upload_read_bounded
-from deskmate.people.decorators import form_errors_from, member_required
+from deskmate.people.decorators import member_required
 from deskmate.programmes import applications_file, reports, selectors, services
 from deskmate.programmes.forms import (
     ApplicationForm,

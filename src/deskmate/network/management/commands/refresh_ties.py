@@ -2,9 +2,9 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from deskmate.core.audit import AuditEvent, audit
 from deskmate.network.tie_store import ties_refresh_all, ties_refresh_members
 from deskmate.people.models import Member
-from deskmate.people.services import audit
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
             count = ties_refresh_members(member_ids=ids)
         else:
             count = ties_refresh_all()
-            audit(actor=None, action="ties_refresh_all", ties=count)
+            audit(actor=None, action=AuditEvent.TIES_REFRESH_ALL, ties=count)
         self.stdout.write(
             self.style.SUCCESS(f"{count} ties stored in {time.perf_counter() - started:.1f} s.")
         )

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from deskmate.mentoring.management.commands.scheduler import DEFAULT_INTERVAL, run_scheduler
+from deskmate.core.management.commands.scheduler import DEFAULT_INTERVAL, run_scheduler
 
 
 class Command(BaseCommand):

@@ -5,9 +5,10 @@ import time
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
+from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from deskmate.mentoring.tasks import periodic_tasks
+from deskmate.core.periodic import periodic_tasks
 
 DEFAULT_INTERVAL = 300
 logger = logging.getLogger(__name__)
@@ -15,8 +16,6 @@ logger = logging.getLogger(__name__)
 
 def enqueue_periodic() -> list[str]:
     """Queue each periodic task unless one is already waiting; returns the names queued."""
-    from django_tasks import TaskResultStatus
-
     queued = []
     for periodic in periodic_tasks():
         waiting = DBTaskResult.objects.filter(

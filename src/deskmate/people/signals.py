@@ -1,0 +1,6 @@
+"""What the people app announces; other apps connect to these in their ``AppConfig.ready``."""
+
+from django.dispatch import Signal
+
+#: A member's career history (positions, education) or contacts changed: ``member_id``.
+history_changed = Signal()

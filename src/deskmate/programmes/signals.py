@@ -1,0 +1,6 @@
+"""What the programmes app announces; its tasks connect to these in its ``ready``."""
+
+from django.dispatch import Signal
+
+#: A match run is to be solved in the background, its transaction committed: ``run_id``.
+match_run_queued = Signal()
