@@ -4,6 +4,7 @@ import os
 import secrets
 from pathlib import Path
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
@@ -86,8 +87,6 @@ def secret_key(directory: Path, *, production: bool) -> str:
 
 
 def database(directory: Path) -> dict:
-    import dj_database_url
-
     url = env_str("DATABASE_URL")
     if not url:
         return {

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "deskmate.mentoring",
     "deskmate.programmes",
     "deskmate.notifications",
+    "deskmate.demo",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "deskmate.people.context_processors.current_member",
+                "deskmate.notifications.context_processors.unread_notifications",
             ],
         },
     },

@@ -17,8 +17,8 @@ from deskmate.demo.generator import (
     month_of,
 )
 from deskmate.demo.loader import NOT_EMPTY, SIGN_IN_TAKEN
+from deskmate.demo.management.commands.demo_data import REFUSED, TOO_FEW_MEMBERS
 from deskmate.network.models import Contact
-from deskmate.people.management.commands.demo_data import REFUSED, TOO_FEW_MEMBERS
 from deskmate.people.models import (
     Education,
     Goal,

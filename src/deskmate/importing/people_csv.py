@@ -172,7 +172,7 @@ def parse_people_xlsx(
     max_rows: int = DEFAULT_MAX_ROWS,
 ) -> PeopleImport:
     """Read the first sheet of an Excel workbook with the same columns as the CSV."""
-    import openpyxl  # only needed for workbooks
+    import openpyxl  # only needed for workbooks, and slow to import
 
     raw = read_upload(data, file=filename, max_bytes=max_bytes)
     # The workbook is a zip archive: hold it to the same checks before openpyxl opens it.

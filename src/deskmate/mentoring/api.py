@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from deskmate.mentoring import rules, selectors, services
+from deskmate.mentoring.calendar import next_checkin_ics
 from deskmate.mentoring.models import Cadence, Mentorship, Report
 from deskmate.mentoring.views import NO_CHECKIN_PLANNED
 from deskmate.people import selectors as people_selectors
@@ -506,8 +507,6 @@ def checkin_record(request, mentorship_id: int, payload: CheckInIn):
     openapi_extra={"responses": {200: {"content": {"text/calendar": {}}}}},
 )
 def checkin_calendar(request, mentorship_id: int):
-    from deskmate.mentoring.calendar import next_checkin_ics
-
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
     if mentorship.next_checkin_on is None or not mentorship.is_active:
         raise Http404(NO_CHECKIN_PLANNED)

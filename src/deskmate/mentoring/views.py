@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from deskmate.core.forms import form_errors_from
 from deskmate.mentoring import forms, rules, selectors, services
+from deskmate.mentoring.calendar import next_checkin_ics
 from deskmate.mentoring.states import allowed_actions
 from deskmate.people import selectors as people_selectors
 from deskmate.people.decorators import coordinator_required, member_required
@@ -272,8 +273,6 @@ def mentorship_checkins(request, mentorship_id: int):
 
 @member_required
 def mentorship_calendar(request, mentorship_id: int):
-    from deskmate.mentoring.calendar import next_checkin_ics
-
     mentorship = selectors.access_mentorship(request.member, mentorship_id)
     if mentorship.next_checkin_on is None or not mentorship.is_active:
         raise Http404(NO_CHECKIN_PLANNED)

@@ -1,9 +1,9 @@
 """Reads about the network, scoped to the viewer: contacts and imports are private to their owner."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from deskmate.network.models import Contact, ImportJob
+from deskmate.network.models import Contact, ImportJob, Interaction, Introduction, Tie
 from deskmate.people.models import Member
 
 IMPORT_NOT_FOUND = "No such import, or it is not yours."
@@ -26,8 +26,6 @@ def access_import_job(viewer: Member, job_id: int) -> ImportJob:
 
 def tie_rows_of(member: Member) -> list[dict]:
     """The member's stored ties: the other member's id, the strength and the evidence."""
-    from deskmate.network.models import Tie
-
     rows = []
     for low, high, strength, evidence in (
         Tie.objects.filter(member_low=member)
@@ -46,8 +44,6 @@ def tie_rows_of(member: Member) -> list[dict]:
 
 
 def tie_partner_ids(member: Member) -> set[int]:
-    from deskmate.network.models import Tie
-
     lows = Tie.objects.filter(member_high=member).values_list("member_low", flat=True)
     highs = Tie.objects.filter(member_low=member).values_list("member_high", flat=True)
     return set(lows) | set(highs)
@@ -59,14 +55,10 @@ def mutual_contact_ids(first: Member, second: Member) -> set[int]:
 
 
 def interactions_logged_by(viewer: Member):
-    from deskmate.network.models import Interaction
-
     return Interaction.objects.filter(logged_by=viewer).select_related("other")
 
 
 def access_interaction(viewer: Member, interaction_id: int):
-    from deskmate.network.models import Interaction
-
     try:
         return interactions_logged_by(viewer).get(pk=interaction_id)
     except (Interaction.DoesNotExist, ValueError, TypeError):
@@ -74,10 +66,6 @@ def access_interaction(viewer: Member, interaction_id: int):
 
 
 def introductions_involving(viewer: Member):
-    from django.db.models import Q
-
-    from deskmate.network.models import Introduction
-
     return Introduction.objects.filter(
         Q(requester=viewer)
         | Q(introducer=viewer)
@@ -87,8 +75,6 @@ def introductions_involving(viewer: Member):
 
 def access_introduction(viewer: Member, introduction_id: int):
     """An introduction the viewer is part of; the person introduced to sees it only once forwarded."""
-    from deskmate.network.models import Introduction
-
     try:
         return introductions_involving(viewer).get(pk=introduction_id)
     except (Introduction.DoesNotExist, ValueError, TypeError):

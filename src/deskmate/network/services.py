@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +18,8 @@ from deskmate.core.audit import AuditEvent, audit
 from deskmate.importing.errors import ImportFileError
 from deskmate.importing.safety import format_size
 from deskmate.network import signals
-from deskmate.network.models import Contact, ImportJob
+from deskmate.network.models import Contact, ImportJob, Interaction, Introduction
+from deskmate.network.selectors import mutual_contact_ids
 from deskmate.people import services as people_services
 from deskmate.people.models import Education, Member, MemberSkill, Position, Source, User
 
@@ -360,8 +362,6 @@ def vcard_apply(
 
 def upload_read_bounded(upload) -> bytes:
     """An uploaded file's bytes, refusing one over the import limit before reading it all."""
-    from django.conf import settings
-
     limit = settings.IMPORT_MAX_UPLOAD_BYTES
     if upload.size is not None and upload.size > limit:
         raise ValidationError(UPLOAD_TOO_LARGE.format(name=upload.name, limit=format_size(limit)))
@@ -369,8 +369,6 @@ def upload_read_bounded(upload) -> bytes:
 
 
 def import_job_create(*, owner: Member, kind: str, file_name: str, payload: bytes) -> ImportJob:
-    from django.conf import settings
-
     limit = settings.IMPORT_MAX_UPLOAD_BYTES
     if len(payload) > limit:
         raise ValidationError(UPLOAD_TOO_LARGE.format(name=file_name, limit=format_size(limit)))
@@ -401,8 +399,6 @@ def interaction_log(
     happened_on: dt.date | None = None,
     note: str = "",
 ):
-    from deskmate.network.models import Interaction
-
     if other.pk == logged_by.pk:
         raise ValidationError({"other": INTERACTION_WITH_SELF})
     happened_on = happened_on or timezone.localdate()
@@ -433,9 +429,6 @@ def _refresh_ties_on_commit(member_ids) -> None:
 
 @transaction.atomic
 def introduction_request(*, requester: Member, introducer: Member, target: Member, message: str):
-    from deskmate.network.models import Introduction
-    from deskmate.network.selectors import mutual_contact_ids
-
     if introducer.pk not in mutual_contact_ids(requester, target):
         raise ValidationError({"introducer": INTRODUCTION_NOT_MUTUAL})
     if Introduction.objects.filter(
@@ -454,16 +447,12 @@ def introduction_request(*, requester: Member, introducer: Member, target: Membe
 
 
 def _locked_introduction(introduction):
-    from deskmate.network.models import Introduction
-
     return Introduction.objects.select_for_update().get(pk=introduction.pk)
 
 
 @transaction.atomic
 def introduction_answer(*, introduction, actor: Member, agree: bool, note: str = ""):
     """The introducer, then the person introduced to, each agree (or decline) in turn."""
-    from deskmate.network.models import Introduction
-
     introduction = _locked_introduction(introduction)
     waiting_for = {
         Introduction.Status.ASKED: introduction.introducer_id,
@@ -492,8 +481,6 @@ def introduction_answer(*, introduction, actor: Member, agree: bool, note: str =
 
 @transaction.atomic
 def introduction_withdraw(*, introduction, actor: Member):
-    from deskmate.network.models import Introduction
-
     introduction = _locked_introduction(introduction)
     if introduction.requester_id != actor.pk:
         raise ValidationError(INTRODUCTION_NOT_YOURS)

@@ -1,7 +1,8 @@
-from deskmate.notifications.selectors import unread_count
+from django.http import HttpRequest
+
+from deskmate.people.models import Member
 from deskmate.people.selectors import member_for_user
 
 
-def current_member(request):
-    member = member_for_user(getattr(request, "user", None))
-    return {"me": member, "unread_notifications": unread_count(member) if member else 0}
+def current_member(request: HttpRequest) -> dict[str, Member | None]:
+    return {"me": member_for_user(getattr(request, "user", None))}

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from deskmate.core.sql import column, fetch, one_of, table
+from deskmate.network.models import Contact, Tie
 from deskmate.people.models import (
     ApiToken,
     Education,
@@ -34,8 +35,6 @@ def member_for_user(user) -> Member | None:
 
 def _tie_exists(viewer: Member) -> Q:
     """Members who share a tie with the viewer, or are linked in either one's contacts."""
-    from deskmate.network.models import Contact, Tie
-
     tie_low = Tie.objects.filter(member_low=viewer, member_high=OuterRef("pk"))
     tie_high = Tie.objects.filter(member_high=viewer, member_low=OuterRef("pk"))
     contact_mine = Contact.objects.filter(owner=viewer, member=OuterRef("pk"))
@@ -67,8 +66,6 @@ def visible_member_ids(viewer: Member, member_ids) -> set[int]:
     building the ORM query would cost more than running it. Tests hold it
     equal to :func:`members_visible_to`.
     """
-    from deskmate.network.models import Contact, Tie
-
     ids = list(dict.fromkeys(int(member_id) for member_id in member_ids))
     if not ids:
         return set()

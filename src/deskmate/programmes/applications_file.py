@@ -156,7 +156,7 @@ def _delimiter(text: str) -> str:
 
 
 def _workbook_records(raw: bytes, *, filename: str) -> Iterator[tuple[int, list[str]]]:
-    import openpyxl
+    import openpyxl  # only needed for workbooks, and slow to import
 
     open_zip(raw, file=filename, limits=ZipLimits(max_bytes=len(raw) + 1, max_ratio=XLSX_MAX_RATIO))
     try:

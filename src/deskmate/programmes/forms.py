@@ -3,6 +3,7 @@ from django import forms
 from deskmate.people.forms import DateInput
 from deskmate.programmes import applications_file
 from deskmate.programmes.models import MAX_CAPACITY, Application, MatchRun, PairRule, Programme
+from deskmate.programmes.services import roles_for
 
 TIE_WEIGHTS = [
     ("-1.0", "Strongly prefer strangers"),
@@ -109,8 +110,6 @@ class ApplicationForm(forms.Form):
     def __init__(self, *args, programme: Programme, mentors=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.programme = programme
-        from deskmate.programmes.services import roles_for
-
         labels = dict(Application.Role.choices)
         self.fields["role"].choices = [(role, labels[role]) for role in roles_for(programme)]
         if programme.is_peer:

@@ -36,7 +36,7 @@ from deskmate.engine.reasons import Names, explain
 from deskmate.engine.text import Lexicon
 from deskmate.engine.ties import Evidence, TieTable
 from deskmate.mentoring.models import Mentorship
-from deskmate.mentoring.selectors import blocked_member_ids
+from deskmate.mentoring.selectors import active_mentee_count, blocked_member_ids
 from deskmate.mentoring.states import State
 from deskmate.network.models import Tie
 from deskmate.network.tie_store import evidence_records
@@ -358,8 +358,6 @@ def capacity_of(
     programme: Programme, applications: list[Application], published_load: dict[int, int]
 ) -> np.ndarray:
     """Places per mentor: the programme's and the mentor's own limit, within their free places."""
-    from deskmate.mentoring.selectors import active_mentee_count
-
     capacity = []
     for application in applications:
         asked = min(

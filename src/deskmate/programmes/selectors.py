@@ -8,6 +8,7 @@ or that they applied to, and only their own application; anything else is a
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from deskmate.people.models import Member
 from deskmate.people.selectors import members_visible_to
@@ -36,8 +37,6 @@ def programmes_visible_to(viewer: Member) -> QuerySet[Programme]:
 
 
 def _enrolment_open() -> Q:
-    from django.utils import timezone
-
     today = timezone.localdate()
     return (Q(enrolment_opens_on__isnull=True) | Q(enrolment_opens_on__lte=today)) & (
         Q(enrolment_closes_on__isnull=True) | Q(enrolment_closes_on__gte=today)

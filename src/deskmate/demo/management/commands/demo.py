@@ -7,6 +7,8 @@ import sys
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from deskmate.network.models import Tie
+
 DEMO_SIGN_INS = [
     ("member (mentee)", "mentee@deskmate.demo"),
     ("mentor", "mentor@deskmate.demo"),
@@ -28,8 +30,6 @@ class Command(BaseCommand):
     def handle(self, *args, members, seed, addrport, no_serve, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("demo_data", members=members, seed=seed, if_empty=True)
-        from deskmate.network.models import Tie
-
         if not Tie.objects.exists():
             call_command("refresh_ties")
         self.stdout.write(self.style.SUCCESS(f"\ndeskmate demo: http://{addrport}/"))
