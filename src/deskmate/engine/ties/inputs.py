@@ -332,10 +332,14 @@ class TieParameters:
     interaction_saturation : float
         Decayed number of interactions at which interaction strength reaches
         63 %.
+    mutual_index : {"resource_allocation", "adamic_adar"}
+        What a common contact of degree ``d`` adds to a pair's score:
+        ``1 / d`` or ``1 / log(d)``.
     mutual_scale : float
-        Adamic–Adar score at which mutual-contact strength reaches 63 %.
+        Score at which mutual-contact strength reaches 63 %.
     mutual_top_k : int
-        Mutual-contact partners kept per member.
+        Mutual-contact partners kept per member among people who are not
+        their contacts; pairs that are contacts always keep theirs.
     max_common_contact_degree : int
         Contacts with more contacts than this are not counted as mutual.
     mutual_block_rows : int
@@ -358,6 +362,7 @@ class TieParameters:
     merge_gap_days: int = 1
     interaction_half_life_days: float = 180.0
     interaction_saturation: float = 1.0
+    mutual_index: str = "resource_allocation"
     mutual_scale: float = 3.0
     mutual_top_k: int = 25
     max_common_contact_degree: int = 1000
