@@ -362,7 +362,7 @@ class TieParameters:
     merge_gap_days: int = 1
     interaction_half_life_days: float = 180.0
     interaction_saturation: float = 1.0
-    mutual_index: str = "resource_allocation"
+    mutual_index: str = "adamic_adar"
     mutual_scale: float = 3.0
     mutual_top_k: int = 25
     max_common_contact_degree: int = 1000

@@ -1,8 +1,8 @@
 """Mutual contacts: common neighbours in the contact graph, by sparse products in row blocks.
 
 Each common contact ``k`` of two members adds ``1 / degree(k)`` to their
-score (resource allocation [2]_, the default) or ``1 / log(degree(k))``
-(Adamic–Adar [1]_): a contact who knows everyone says little about any one
+score (resource allocation [2]_) or ``1 / log(degree(k))`` (Adamic–Adar
+[1]_, the default): a contact who knows everyone says little about any one
 pair. Both outperform a plain count of common contacts at predicting links
 [3]_. One complex-valued product gives the count of common contacts (real
 part) and the score (imaginary part) at once. Rows are
