@@ -18,14 +18,14 @@ def sorted_unique(keys: np.ndarray) -> np.ndarray:
     keys = np.sort(keys)
     if len(keys) == 0:
         return keys
-    return keys[np.concatenate([[True], keys[1:] != keys[:-1]])]
+    return np.asarray(keys[np.concatenate([[True], keys[1:] != keys[:-1]])])
 
 
 def touching(first: np.ndarray, second: np.ndarray, touched: np.ndarray | None) -> np.ndarray:
     """Mask of the pairs with an end in ``touched`` (a member mask); all pairs when ``None``."""
     if touched is None:
         return np.ones(len(first), dtype=bool)
-    return touched[first] | touched[second]
+    return np.asarray(touched[first] | touched[second])
 
 
 def _row_keys(
@@ -63,7 +63,7 @@ def isin_rows(query: Sequence[np.ndarray], reference: Sequence[np.ndarray]) -> n
         query_keys, reference_keys = keys
         reference_keys = sorted_unique(reference_keys)
         found_at = np.minimum(np.searchsorted(reference_keys, query_keys), len(reference_keys) - 1)
-        return reference_keys[found_at] == query_keys
+        return np.asarray(reference_keys[found_at] == query_keys)
     # Keys too wide for one integer: sort both tables together instead.
     columns = [np.concatenate([ref, qry]) for qry, ref in zip(query, reference, strict=True)]
     is_query = np.concatenate([np.zeros(len(reference[0]), bool), np.ones(size, bool)])

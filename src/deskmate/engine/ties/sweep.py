@@ -249,7 +249,7 @@ def overlap_strength(
     """
     time = -np.expm1(-days / DAYS_PER_MONTH / months_scale)
     size_factor = np.log(3.0) / np.log(np.maximum(sizes, 2) + 1.0)
-    return weight * time * size_factor
+    return np.asarray(weight * time * size_factor)
 
 
 def overlap_dates(overlaps: Overlaps) -> tuple[np.ndarray, np.ndarray]:

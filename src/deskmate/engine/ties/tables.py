@@ -197,7 +197,7 @@ class TieTable:
 
     @cached_property
     def _keys(self) -> np.ndarray:
-        return self.first * self.n_members + self.second
+        return np.asarray(self.first * self.n_members + self.second)
 
     @cached_property
     def _by_member(self) -> tuple[np.ndarray, np.ndarray]:
@@ -224,14 +224,14 @@ class TieTable:
     def partners(self, member: int) -> np.ndarray:
         """The other member of each tie in :meth:`ties_of`."""
         rows = self.ties_of(member)
-        return np.where(self.first[rows] == member, self.second[rows], self.first[rows])
+        return np.asarray(np.where(self.first[rows] == member, self.second[rows], self.first[rows]))
 
     def evidence_rows(self, ties: np.ndarray) -> np.ndarray:
         """Evidence rows of the given tie rows, tie by tie."""
         ties = np.asarray(ties, dtype=np.int64)
         lengths = self.offsets[ties + 1] - self.offsets[ties]
         positions = np.repeat(self.offsets[ties] - np.cumsum(lengths) + lengths, lengths)
-        return self.grouping[positions + np.arange(lengths.sum(), dtype=np.int64)]
+        return np.asarray(self.grouping[positions + np.arange(lengths.sum(), dtype=np.int64)])
 
     def evidence_of(self, tie: int) -> list[Evidence]:
         """The evidence of tie row ``tie`` as records."""
@@ -425,7 +425,7 @@ class EvidenceColumns:
 
     def keys(self, n_members: int) -> np.ndarray:
         """One integer per row naming its pair, ``first * n_members + second``."""
-        return self.first * n_members + self.second
+        return np.asarray(self.first * n_members + self.second)
 
     def take(self, rows: np.ndarray) -> EvidenceColumns:
         """The rows at ``rows`` (indices or a boolean mask)."""
