@@ -195,7 +195,8 @@ def evaluate(scores: sp.sparse.csr_array, train, hidden, negatives) -> tuple[flo
 
 def split(edges: np.ndarray, n: int, seed: int):
     rng = np.random.default_rng(seed + 1000)
-    hidden_mask = rng.random(len(edges)) < 0.1
+    hidden_mask = np.zeros(len(edges), dtype=bool)
+    hidden_mask[rng.permutation(len(edges))[: max(1, round(0.1 * len(edges)))]] = True
     hidden, train_edges = edges[hidden_mask], edges[~hidden_mask]
     known = set(map(tuple, edges.tolist()))
     negatives = []
