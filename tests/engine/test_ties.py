@@ -21,6 +21,7 @@ from deskmate.engine.ties import (
     compute_ties,
     compute_ties_touching,
 )
+from deskmate.engine.ties.mutual import MutualContacts
 
 AS_OF = datetime.date(2024, 1, 1)
 ACME, GLOBEX, TINY, HUGE = 1, 2, 3, 9
@@ -285,8 +286,16 @@ class TestMutualContacts:
         rows = [(a, b) if index % 2 else (b, a) for index, (a, b) in enumerate(self.edges)]
         return Community(9, contacts=Contacts.from_rows(rows))
 
-    def test_matches_adamic_adar_of_networkx(self):
-        ties = compute_ties(self.community(), as_of=AS_OF)
+    @pytest.mark.parametrize(
+        ("index", "expected_of"),
+        [
+            ("adamic_adar", nx.adamic_adar_index),
+            ("resource_allocation", nx.resource_allocation_index),
+        ],
+    )
+    def test_matches_networkx(self, index, expected_of):
+        parameters = TieParameters(mutual_index=index)
+        ties = compute_ties(self.community(), as_of=AS_OF, parameters=parameters)
         graph = nx.Graph(self.edges)
         mutual = {
             (item.first, item.second): item
@@ -295,9 +304,7 @@ class TestMutualContacts:
             if item.kind is EvidenceKind.MUTUAL_CONTACTS
         }
         expected = {
-            (min(a, b), max(a, b)): score
-            for a, b, score in nx.adamic_adar_index(graph)
-            if score > 0
+            (min(a, b), max(a, b)): score for a, b, score in expected_of(graph) if score > 0
         }
         assert set(mutual) == set(expected)
         for pair, score in expected.items():
@@ -309,17 +316,51 @@ class TestMutualContacts:
         assert mutual[(0, 1)].strength == pytest.approx(
             0.5 * (1 - math.exp(-mutual[(0, 1)].score / 3.0)), rel=1e-6
         )
+        index_scores = MutualContacts(self.community().contacts, 9, parameters)
+        pairs = [(a, b) for a in range(9) for b in range(a + 1, 9)]
+        count, score = index_scores.scores(*np.array(pairs).T)
+        for (a, b), found_count, found_score in zip(pairs, count, score, strict=True):
+            assert found_score == pytest.approx(expected.get((a, b), 0.0), rel=1e-6)
+            assert found_count == len(set(graph[a]) & set(graph[b]))
+
+    def test_a_contact_with_only_one_contact_does_not_hide_the_others(self):
+        # 0, 1 and 3 know only 2: as intermediaries they add nothing, and that
+        # must not drop 2's own contacts from the graph.
+        community = Community(4, contacts=Contacts.from_rows([(0, 2), (1, 2), (3, 2)]))
+        ties = compute_ties(community, as_of=AS_OF)
+        mutual = ties.evidence.kind == EvidenceKind.MUTUAL_CONTACTS
+        pairs = {(int(ties.first[row]), int(ties.second[row])) for row in ties.evidence.tie[mutual]}
+        assert pairs == {(0, 1), (0, 3), (1, 3)}
 
     def test_top_k_bounds_partners_of_a_hub(self):
         # Member 0 knows everyone; everyone else shares member 0 with all others.
         rows = [(0, m) for m in range(1, 40)] + [(m, m + 1) for m in range(1, 39)]
         community = Community(40, contacts=Contacts.from_rows(rows))
+        contacts = {(min(a, b), max(a, b)) for a, b in rows}
         parameters = TieParameters(mutual_top_k=3)
-        ties = compute_ties(community, as_of=AS_OF, parameters=parameters)
-        mutual = ties.evidence.kind == EvidenceKind.MUTUAL_CONTACTS
-        assert mutual.sum() < 40 * 3
-        full = compute_ties(community, as_of=AS_OF, parameters=TieParameters(mutual_top_k=100))
-        assert (full.evidence.kind == EvidenceKind.MUTUAL_CONTACTS).sum() > mutual.sum()
+
+        def mutual_pairs(ties):
+            mutual = ties.evidence.kind == EvidenceKind.MUTUAL_CONTACTS
+            tie = ties.evidence.tie[mutual]
+            return {(int(ties.first[row]), int(ties.second[row])) for row in tie}
+
+        kept = mutual_pairs(compute_ties(community, as_of=AS_OF, parameters=parameters))
+        # Contacts keep theirs; the budget of 3 goes to people who are not contacts.
+        assert contacts <= kept
+        assert len(kept - contacts) <= 39 * 3
+        full = mutual_pairs(
+            compute_ties(community, as_of=AS_OF, parameters=TieParameters(mutual_top_k=100))
+        )
+        assert len(full - contacts) > len(kept - contacts)
+
+    def test_equal_scores_are_not_kept_by_member_number(self):
+        # Member 0 shares exactly one contact (the hub 1) with each of 2..41.
+        rows = [(1, m) for m in range(2, 42)] + [(0, 1)]
+        community = Community(42, contacts=Contacts.from_rows(rows))
+        ties = compute_ties(community, as_of=AS_OF, parameters=TieParameters(mutual_top_k=5))
+        kept = {int(partner) for partner in ties.partners(0)} - {1}
+        assert len(kept) >= 5
+        assert kept != set(range(2, 2 + len(kept)))
 
     def test_blocks_and_threads_do_not_change_results(self):
         rng = np.random.default_rng(3)
