@@ -10,6 +10,7 @@ import scipy.sparse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from deskmate.engine import peer_pairing
 from deskmate.engine.peer_pairing import (
     ERROR_SQUARE,
     ERROR_SYMMETRIC,
@@ -119,3 +120,46 @@ def test_total_equals_networkx_blossom(group, max_cardinality):
     for pair in result.pairs:
         assert frozenset((pair.first, pair.second)) not in excluded
         assert result.partner_of[pair.second] == pair.first
+
+
+def test_solved_by_names_the_step_that_proved_the_round():
+    assert pair_peers(FOUR).solved_by == "double cover"
+    triangle = pair_peers(np.ones((3, 3)) - np.eye(3))
+    assert (triangle.solved_by, triangle.cut_rounds) == ("odd-set cuts", 1)
+
+
+def test_odd_set_cuts_agree_with_the_plain_programme_and_networkx():
+    # Coarse scores on a sparse group leave odd cycles in the double cover.
+    rng = np.random.default_rng(7)
+    size = 300
+    rows = np.repeat(np.arange(size), 6)
+    cols = rng.integers(0, size, size=rows.size)
+    keep = rows != cols
+    upper = sp.sparse.coo_array(
+        (
+            np.round(rng.random(rows.size), 1)[keep] + 0.1,
+            (np.minimum(rows, cols)[keep], np.maximum(rows, cols)[keep]),
+        ),
+        shape=(size, size),
+    ).tocsr()
+    upper.sum_duplicates()
+    result = pair_peers(upper)
+    assert result.solved_by != "double cover"
+    n_members, first, second, weights = peer_pairing._allowed_pairs(upper)
+    order = np.argsort(first * n_members + second)
+    first, second, weights = first[order], second[order], weights[order]
+    plain, plain_by, _ = peer_pairing._exact_matching(
+        n_members, first, second, weights, odd_set_cuts=False
+    )
+    keys = first * n_members + second
+    plain_total = sum(float(weights[np.searchsorted(keys, a * n_members + b)]) for a, b in plain)
+    coo = upper.tocoo()
+    graph = nx.Graph()
+    graph.add_weighted_edges_from(
+        zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist(), strict=True)
+    )
+    expected = nx.max_weight_matching(graph)
+    expected_total = sum(graph[a][b]["weight"] for a, b in expected)
+    assert plain_by == "0/1 programme"
+    assert result.total_score == pytest.approx(expected_total, abs=1e-9)
+    assert plain_total == pytest.approx(expected_total, abs=1e-9)
