@@ -38,8 +38,8 @@ def retry_after(request, scope: str, *, account: str | None = None) -> int | Non
     if per_address:
         address = key_digest("address", client_address(request))
         waits.append(hit(scope, address, Rate.parse(per_address)))
-    waits = [wait for wait in waits if wait is not None]
-    return max(waits) if waits else None
+    over = [wait for wait in waits if wait is not None]
+    return max(over) if over else None
 
 
 def refused(request, seconds: int, *, message=TOO_MANY, template="limits/too_many.html"):
@@ -104,7 +104,8 @@ class ApiLimit(BaseThrottle):
 
     def allow_request(self, request) -> bool:
         member = getattr(request, "auth", None)
-        account = f"user:{member.user_id}" if getattr(member, "user_id", None) else None
+        user_id = getattr(member, "user_id", None)
+        account = f"user:{user_id}" if user_id else None
         self._wait.seconds = retry_after(request, self.scope, account=account)
         return self._wait.seconds is None
 

@@ -55,7 +55,7 @@ class User(AbstractUser):
     def save(self, *args, **kwargs):
         # set_password() leaves the new password in _password until the save; a hash upgrade on
         # sign-in does not, so only a real change of password revokes the API tokens.
-        password_changed = self._password is not None and not self._state.adding
+        password_changed = getattr(self, "_password", None) is not None and not self._state.adding
         super().save(*args, **kwargs)
         if password_changed:
             from deskmate.people.services import api_tokens_revoke_on_password_change

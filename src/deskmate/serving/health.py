@@ -19,7 +19,7 @@ def database_status() -> dict:
 
 
 def worker_status() -> dict:
-    backend = settings.TASKS["default"]["BACKEND"]
+    backend = str(settings.TASKS["default"]["BACKEND"])
     if backend.endswith("ImmediateBackend"):
         return {"status": "ok", "detail": "tasks run inside the web process"}
     from django_tasks import TaskResultStatus

@@ -14,11 +14,12 @@ def health(request):
     for monitoring that watches the whole installation rather than one web process.
     """
     database = database_status()
-    report = {"database": database}
+    report: dict[str, object] = {"database": database}
     healthy = database["status"] == "ok"
     if healthy:
-        report["worker"] = worker_status()
+        worker = worker_status()
+        report["worker"] = worker
         if request.GET.get("worker") == "1":
-            healthy = report["worker"]["status"] == "ok"
+            healthy = worker["status"] == "ok"
     report["status"] = "ok" if healthy else "unavailable"
     return JsonResponse(report, status=200 if healthy else 503)
