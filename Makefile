@@ -23,7 +23,7 @@ demo: $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/deskmate migrate --no-input
-	$(BIN)/deskmate runserver 127.0.0.1:8000
+	$(BIN)/deskmate serve --bind 127.0.0.1:8000
 
 worker: $(STAMP)
 	$(BIN)/deskmate worker

@@ -54,6 +54,21 @@ def test_defaults_start(tmp_path):
         ),
         ({"DATABASE_URL": "mysql://x@localhost/db"}, "DATABASE_URL must point to PostgreSQL"),
         (
+            {
+                "DESKMATE_PRODUCTION": "1",
+                "DESKMATE_SECRET_KEY": "x" * 40,
+                "DESKMATE_ALLOWED_HOSTS": "mentoring.example.org",
+                "DESKMATE_SITE_URL": "http://mentoring.example.org",
+            },
+            "DESKMATE_SITE_URL is required when DESKMATE_PRODUCTION is on, and must start with "
+            "https://",
+        ),
+        (
+            {"DESKMATE_LIMIT_ANONYMOUS_POSTS": "lots"},
+            "DESKMATE_LIMIT_ANONYMOUS_POSTS: 'lots' is not a rate",
+        ),
+        ({"DESKMATE_WEB_WORKERS": "0"}, "DESKMATE_WEB_WORKERS=0 must be at least 1."),
+        (
             {"DESKMATE_TASKS": "celery"},
             "DESKMATE_TASKS='celery' is not one of: database, immediate.",
         ),
@@ -72,6 +87,7 @@ def test_production_with_required_settings_starts(tmp_path):
         DESKMATE_PRODUCTION="1",
         DESKMATE_SECRET_KEY="s" * 50,
         DESKMATE_ALLOWED_HOSTS="mentoring.example.org",
+        DESKMATE_SITE_URL="https://mentoring.example.org",
     )
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "secret_key").exists()

@@ -5,6 +5,7 @@ from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, SessionAuth
 
+from deskmate.limits.guards import ApiLimit
 from deskmate.mentoring.api import router as mentoring_router
 from deskmate.network.api import router as network_router
 from deskmate.notifications.api import router as notifications_router
@@ -20,6 +21,7 @@ class PersonalToken(HttpBearer):
         found = (
             ApiToken.objects.select_related("member__user")
             .filter(key_hash=api_token_hash(token), member__user__is_active=True)
+            .exclude(expires_at__lte=timezone.now())
             .first()
         )
         if found is None:
@@ -43,6 +45,7 @@ api = NinjaAPI(
     "mentorships, notifications and programmes. "
     "Authenticate with a personal token (Authorization: Bearer …) or a signed-in session.",
     auth=[PersonalToken(), SessionMember()],
+    throttle=[ApiLimit("api")],
     urls_namespace="api-v1",
 )
 

@@ -1,18 +1,21 @@
 """deskmate's settings, read from the environment. See README, "Configuration"."""
 
+import datetime as dt
 import zoneinfo
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
 from deskmate import config
+from deskmate.limits.rates import rate_from_env
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = config.data_dir()
 
 PRODUCTION = config.env_bool("DESKMATE_PRODUCTION", False)
 DEMO = config.env_bool("DESKMATE_DEMO", False)
-DEBUG = config.env_bool("DESKMATE_DEBUG", DEMO and not PRODUCTION)
+# Django's debug pages only when asked for: the demo, too, shows the friendly 404 and 500 pages.
+DEBUG = config.env_bool("DESKMATE_DEBUG", False)
 if PRODUCTION and DEBUG:
     raise ImproperlyConfigured("DESKMATE_DEBUG cannot be on when DESKMATE_PRODUCTION is on.")
 
@@ -25,6 +28,11 @@ if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DESKMATE_ALLOWED_HOSTS is required when DESKMATE_PRODUCTION is on.")
 CSRF_TRUSTED_ORIGINS = config.env_list("DESKMATE_CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = config.env_str("DESKMATE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if PRODUCTION and not config.env_str("DESKMATE_SITE_URL").startswith("https://"):
+    raise ImproperlyConfigured(
+        "DESKMATE_SITE_URL is required when DESKMATE_PRODUCTION is on, and must start with "
+        "https:// (links in e-mail, invitations and calendar files use it)."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -33,9 +41,13 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # serves its own Swagger UI files, so the API docs need no outside host
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "deskmate.core",
+    "deskmate.serving",
+    "deskmate.limits",
     "deskmate.people",
     "deskmate.network",
     "deskmate.mentoring",
@@ -46,17 +58,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files straight from the web process in every mode, without a separate server.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "deskmate.limits.guards.AnonymousPostLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
-
-if PRODUCTION:
-    # Static files straight from the web process, compressed and cached, without a separate server.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "deskmate.urls"
 WSGI_APPLICATION = "deskmate.wsgi.application"
@@ -82,7 +94,10 @@ DATABASES = {"default": config.database(DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "people.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "deskmate.limits.backends.SignInLockout",  # refuses sign-in while locked out (django-axes)
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -105,7 +120,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Outside production WhiteNoise finds files in the package itself, so nothing needs collecting.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -155,6 +174,53 @@ SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Behind a reverse proxy that terminates TLS: trust its X-Forwarded-Proto, and take the client's
+# address from the hop it appended to X-Forwarded-For. Never on without such a proxy in front.
+BEHIND_PROXY = config.env_bool("DESKMATE_BEHIND_PROXY", False)
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = PRODUCTION and config.env_bool("DESKMATE_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = config.env_int(
+    "DESKMATE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0, minimum=0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = config.env_bool("DESKMATE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = config.env_bool("DESKMATE_HSTS_PRELOAD", True)
+
+# `deskmate serve`: where gunicorn listens, how many processes and threads each serve requests.
+SERVE_BIND = config.env_str("DESKMATE_BIND", "127.0.0.1:8000")
+WEB_WORKERS = config.env_int("DESKMATE_WEB_WORKERS", 2, minimum=1)
+WEB_THREADS = config.env_int("DESKMATE_WEB_THREADS", 4, minimum=1)
+WEB_TIMEOUT = config.env_int("DESKMATE_WEB_TIMEOUT", 60, minimum=1)
+
+# How old the worker's last heartbeat may be before /health/ calls the worker stale.
+WORKER_STALE_AFTER = config.env_int("DESKMATE_WORKER_STALE_AFTER", 900, minimum=1)
+
+# Abuse protection. Sign-in: django-axes locks an account after this many failures, for the
+# cool-off; every attempt during a lockout starts the cool-off again.
+AXES_FAILURE_LIMIT = config.env_int("DESKMATE_SIGN_IN_FAILURES", 10, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(
+    minutes=config.env_int("DESKMATE_SIGN_IN_LOCKOUT_MINUTES", 15, minimum=1)
+)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per account, per address
+AXES_USERNAME_CALLABLE = "deskmate.limits.accounts.sign_in_account"
+AXES_CLIENT_IP_CALLABLE = "deskmate.limits.guards.client_address"
+AXES_LOCKOUT_CALLABLE = "deskmate.limits.views.sign_in_locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_VERBOSE = False
+# Everything else: (per account, per address) fixed-window rates, counted in the database.
+RATE_LIMITS_ENABLED = config.env_bool("DESKMATE_RATE_LIMITS", True)
+API_RATE = rate_from_env("DESKMATE_LIMIT_API", "600/m")
+RATE_LIMITS = {
+    "anonymous_post": (None, rate_from_env("DESKMATE_LIMIT_ANONYMOUS_POSTS", "60/10m")),
+    "password_link": ("3/h", "10/h"),
+    "api_token": ("10/h", "30/h"),
+    "invitations": ("30/h", "60/h"),
+    "imports": ("30/h", "60/h"),
+    "api": (API_RATE, API_RATE),
+}
 
 LOGGING = {
     "version": 1,

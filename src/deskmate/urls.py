@@ -4,7 +4,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 
 from deskmate.api import api
+from deskmate.limits.guards import limited, posted_email
 from deskmate.people.forms import PasswordLinkForm
+from deskmate.serving import views as serving_views
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -12,11 +14,13 @@ urlpatterns = [
     # Setting a first password and resetting a forgotten one are the same e-mailed link.
     path(
         "accounts/password/",
-        auth_views.PasswordResetView.as_view(
-            form_class=PasswordLinkForm,
-            extra_email_context={"site_url": settings.SITE_URL},
-            subject_template_name="registration/password_link_subject.txt",
-            email_template_name="registration/password_link_email.txt",
+        limited("password_link", account=posted_email)(
+            auth_views.PasswordResetView.as_view(
+                form_class=PasswordLinkForm,
+                extra_email_context={"site_url": settings.SITE_URL},
+                subject_template_name="registration/password_link_subject.txt",
+                email_template_name="registration/password_link_email.txt",
+            )
         ),
         name="password_reset",
     ),
@@ -37,6 +41,7 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path("health/", serving_views.health, name="health"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("deskmate.network.urls")),

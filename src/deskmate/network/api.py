@@ -7,6 +7,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from deskmate.engine.ranking import SuggestionFilter
+from deskmate.limits.guards import ApiLimit
 from deskmate.network import selectors, services
 from deskmate.network.models import ImportJob, Interaction
 from deskmate.network.network_map import network_map_for
@@ -64,6 +65,7 @@ def import_detail(request, job_id: int):
 @router.post(
     "/imports",
     response={202: ImportJobOut},
+    throttle=[ApiLimit("imports")],
     summary="Upload a file to import (linkedin: a .zip archive; vcard: a .vcf file; people: CSV/XLSX, admins only)",
 )
 def import_create(request, kind: Form[ImportJob.Kind], file: File[UploadedFile]):

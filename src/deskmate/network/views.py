@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from deskmate.core.forms import form_errors_from
 from deskmate.engine.ranking import SuggestionFilter
+from deskmate.limits.guards import limited
 from deskmate.network import selectors, services
 from deskmate.network.forms import (
     InteractionForm,
@@ -31,6 +32,7 @@ ADMINS_ONLY = "Only admins may import an organisation's people."
 
 
 @member_required
+@limited("imports")
 def imports(request):
     kind = request.POST.get("kind", "")
     forms = {key: form_class(prefix=key) for key, (form_class, _) in FORMS.items()}

@@ -123,7 +123,22 @@ class OfferForm(forms.Form):
 
 
 class TokenForm(forms.Form):
+    EXPIRY_CHOICES = [
+        ("30", "In 30 days"),
+        ("90", "In 90 days"),
+        ("365", "In a year"),
+        ("", "Never"),
+    ]
+
     name = forms.CharField(max_length=100, label="Token name")
+    expires_in_days = forms.TypedChoiceField(
+        label="Expires",
+        choices=EXPIRY_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        initial="90",
+    )
 
 
 class LinkedInUploadForm(forms.Form):

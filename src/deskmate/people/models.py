@@ -52,6 +52,16 @@ class User(AbstractUser):
     def __str__(self):
         return self.email
 
+    def save(self, *args, **kwargs):
+        # set_password() leaves the new password in _password until the save; a hash upgrade on
+        # sign-in does not, so only a real change of password revokes the API tokens.
+        password_changed = getattr(self, "_password", None) is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            from deskmate.people.services import api_tokens_revoke_on_password_change
+
+            api_tokens_revoke_on_password_change(user=self)
+
 
 class Member(models.Model):
     class Visibility(models.TextChoices):
@@ -352,9 +362,14 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never expires.")
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()

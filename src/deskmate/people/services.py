@@ -10,6 +10,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from deskmate.core.audit import AuditEvent, audit
 from deskmate.people import signals
@@ -47,6 +48,7 @@ PROFILE_FIELDS = frozenset(
     }
 )
 API_TOKEN_PREFIX = "dm_"
+API_TOKEN_EXPIRY_INVALID = "A token expires after one day at the soonest."
 
 
 def history_changed(member_id: int) -> None:
@@ -426,14 +428,21 @@ def api_token_hash(raw_key: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, member: Member, name: str) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, member: Member, name: str, expires_in_days: int | None = None
+) -> tuple[ApiToken, str]:
     """A new personal token; the raw key is returned once and never stored."""
+    if expires_in_days is not None and expires_in_days < 1:
+        raise ValidationError({"expires_in_days": API_TOKEN_EXPIRY_INVALID})
     raw_key = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         member=member,
         name=(name or "").strip() or "API token",
         prefix=raw_key[:10],
         key_hash=api_token_hash(raw_key),
+        expires_at=(
+            timezone.now() + dt.timedelta(days=expires_in_days) if expires_in_days else None
+        ),
     )
     token.full_clean()
     token.save()
@@ -445,3 +454,21 @@ def api_token_create(*, member: Member, name: str) -> tuple[ApiToken, str]:
 def api_token_revoke(*, token: ApiToken, actor: Member) -> None:
     audit(actor=actor, action=AuditEvent.API_TOKEN_REVOKE, subject=token, name=token.name)
     token.delete()
+
+
+@transaction.atomic
+def api_tokens_revoke_on_password_change(*, user: User) -> int:
+    """A new password ends every API token made under the old one."""
+    tokens = ApiToken.objects.filter(member__user=user)
+    member = Member.objects.filter(user=user).first()
+    revoked = 0
+    for token in tokens:
+        audit(
+            actor=member,
+            action=AuditEvent.API_TOKEN_REVOKE,
+            subject=token,
+            reason="password changed",
+        )
+        revoked += 1
+    tokens.delete()
+    return revoked

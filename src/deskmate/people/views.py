@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from deskmate.core.forms import form_errors_from
+from deskmate.limits.guards import limited
 from deskmate.people import selectors, services
 from deskmate.people.decorators import member_required
 from deskmate.people.forms import (
@@ -251,12 +252,15 @@ def offer_delete(request, offer_id: int):
 
 
 @member_required
+@limited("api_token")
 def api_tokens(request):
     form = TokenForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
         _, new_key = services.api_token_create(
-            member=request.member, name=form.cleaned_data["name"]
+            member=request.member,
+            name=form.cleaned_data["name"],
+            expires_in_days=form.cleaned_data["expires_in_days"],
         )
         form = TokenForm()
     return render(

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from deskmate.core.forms import form_errors_from
 from deskmate.importing.errors import ImportFileError
+from deskmate.limits.guards import limited
 from deskmate.network.services import upload_read_bounded
 from deskmate.people.decorators import member_required
 from deskmate.programmes import applications_file, reports, selectors, services
@@ -208,6 +209,7 @@ def application_withdraw(request, programme_id: int, application_id: int):
 
 
 @member_required
+@limited("invitations")
 def invite(request, programme_id: int):
     programme = selectors.access_managed_programme(request.member, programme_id)
     form = InviteForm(request.POST or None, request.FILES or None)
@@ -239,6 +241,7 @@ def invite(request, programme_id: int):
 
 
 @member_required
+@limited("imports")
 def import_upload(request, programme_id: int):
     programme = selectors.access_managed_programme(request.member, programme_id)
     form = ImportUploadForm(request.POST or None, request.FILES or None)

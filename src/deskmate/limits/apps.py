@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class LimitsConfig(AppConfig):
+    name = "deskmate.limits"
+    label = "limits"
+    verbose_name = "Request limits"
