@@ -17,7 +17,7 @@ def documented_settings() -> dict[str, str]:
         line = line.strip()
         if line and not line.startswith("#"):
             name, _, value = line.partition("=")
-            settings[name.strip()] = value.strip()
+            settings[name.strip()] = value.strip().strip('"')
     return settings
 
 
