@@ -5,3 +5,11 @@ class PeopleConfig(AppConfig):
     name = "deskmate.people"
     label = "people"
     verbose_name = "People"
+
+    def ready(self) -> None:
+        # Imported here: services need the app registry, which is ready only now.
+        from deskmate.people import receivers, signals
+
+        signals.password_changed.connect(
+            receivers.password_changed_received, dispatch_uid="people_password_changed"
+        )

@@ -12,6 +12,7 @@ from deskmate.importing.names import (
     normalise_school_name,
     normalise_skill_name,
 )
+from deskmate.people import signals
 
 END_BEFORE_START = "The end date is before the start date."
 DATE_IN_FUTURE = "The date is in the future."
@@ -58,9 +59,7 @@ class User(AbstractUser):
         password_changed = getattr(self, "_password", None) is not None and not self._state.adding
         super().save(*args, **kwargs)
         if password_changed:
-            from deskmate.people.services import api_tokens_revoke_on_password_change
-
-            api_tokens_revoke_on_password_change(user=self)
+            signals.password_changed.send(sender=User, user=self)
 
 
 class Member(models.Model):

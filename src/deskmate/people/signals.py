@@ -4,3 +4,6 @@ from django.dispatch import Signal
 
 #: A member's career history (positions, education) or contacts changed: ``member_id``.
 history_changed = Signal()
+
+#: A user's password was changed and saved: ``user``.
+password_changed = Signal()
