@@ -205,7 +205,8 @@ AXES_COOLOFF_TIME = dt.timedelta(
 )
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: per account, per address
 AXES_USERNAME_CALLABLE = "deskmate.limits.accounts.sign_in_account"
-AXES_CLIENT_IP_CALLABLE = "deskmate.limits.guards.client_address"
+AXES_CLIENT_IP_CALLABLE = "deskmate.limits.guards.sign_in_address"
+AXES_DISABLE_ACCESS_LOG = True  # failures are what locks out; successful sign-ins are not kept
 AXES_LOCKOUT_CALLABLE = "deskmate.limits.views.sign_in_locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429

@@ -5,6 +5,7 @@ over either is refused with 429, the reason in words and a Retry-After header.
 """
 
 import functools
+import ipaddress
 import threading
 
 from django.conf import settings
@@ -25,6 +26,16 @@ def client_address(request) -> str:
         if hops:
             return hops[-1]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def sign_in_address(request) -> str | None:
+    """The address recorded with a sign-in attempt: a real IP address, or none (never a word)."""
+    address = client_address(request)
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    return address
 
 
 def retry_after(request, scope: str, *, account: str | None = None) -> int | None:
