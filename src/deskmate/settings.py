@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # widget templates for the project-wide form renderer
     "ninja",  # serves its own Swagger UI files, so the API docs need no outside host
     "axes",
     "django_tasks",
@@ -89,6 +90,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form field renders through templates/forms/field.html (fieldsets for choice groups).
+FORM_RENDERER = "deskmate.core.forms.FormRenderer"
 
 DATABASES = {"default": config.database(DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -2,6 +2,13 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
+
+
+class FormRenderer(TemplatesSetting):
+    """Render forms with the project's templates: one field group for every form."""
+
+    field_template_name = "forms/field.html"
 
 
 def form_errors_from(form: forms.BaseForm, error: ValidationError) -> None:
