@@ -1,5 +1,6 @@
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import openpyxl
@@ -15,6 +16,7 @@ from deskmate.importing.errors import (
     ImportFileError,
 )
 from deskmate.importing.people_csv import (
+    COLUMNS,
     CONFLICTING_VALUE,
     EMAIL_TAKEN,
     KIND_REQUIRED,
@@ -309,25 +311,15 @@ def test_a_zip_that_is_not_a_workbook() -> None:
     assert caught.value.message.startswith(NOT_A_WORKBOOK.split("(")[0])
 
 
-def test_columns_fixture_lists_every_documented_column() -> None:
-    assert PEOPLE_COLUMNS == (
-        "external_id",
-        "email",
-        "first_name",
-        "last_name",
-        "kind",
-        "organisation",
-        "unit",
-        "title",
-        "school",
-        "degree",
-        "field",
-        "start",
-        "end",
-        "headline",
-        "location",
-        "manager_external_id",
-    )
+def test_fixture_reader_and_documentation_agree_on_the_columns() -> None:
+    """The fixtures write, the reader reads and docs/imports.md lists the same columns."""
+    docs = (Path(__file__).parents[2] / "docs" / "imports.md").read_text()
+    section = docs[docs.index("### Columns", docs.index("external_id")) :]
+    documented = re.findall(r"^\| `(\w+)` \| (?:person|stint|position|education) \|", section, re.M)
+    read = [column.name for column in COLUMNS]
+
+    assert sorted(PEOPLE_COLUMNS) == sorted(read) == sorted(documented)
+    assert len(read) == len(set(read)) == 16
 
 
 def test_the_documented_example_imports() -> None:

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from deskmate.mentoring import services
-from deskmate.mentoring.models import Mentorship
+from deskmate.mentoring.models import InfoRequest, Mentorship, SurveyResponse
 from deskmate.mentoring.states import State
 from tests.people.test_api import bearer
 
@@ -39,6 +39,19 @@ GETS = [
     "/feedback",
     "/surveys",
 ]
+# What each read must contain for the two people.
+READS_SHOW = {
+    "": lambda body, mentee, mentor: mentee.name in body and mentor.name in body,
+    "/timeline": lambda body, *_: "Run a retro" in body and "gave feedback" in body,
+    "/agreement": lambda body, *_: json.loads(body)["version"] == 1,
+    "/milestones": lambda body, *_: json.loads(body)[0]["title"] == "Run a retro",
+    "/checkins": lambda body, *_: json.loads(body)[0]["notes"] == SECRET,
+    "/checkins/next.ics": lambda body, *_: body.startswith("BEGIN:VCALENDAR"),
+    "/feedback": lambda body, *_: json.loads(body)[0]["text"] == SECRET,
+    "/surveys": lambda body, *_: (
+        json.loads(body) == {"due_kind": None, "due_on": None, "answered": []}
+    ),
+}
 WRITES = [
     ("post", "/accept", {}),
     ("post", "/decline", {"reason": "x"}),
@@ -79,7 +92,9 @@ def test_schema_lists_the_endpoints(client):
 def test_the_two_people_read_everything(lived_in, mentee, mentor, suffix):
     active, _ = lived_in
     for member in (mentee, mentor):
-        assert bearer(member).get(f"/api/v1/mentorships/{active.pk}{suffix}").status_code == 200
+        response = bearer(member).get(f"/api/v1/mentorships/{active.pk}{suffix}")
+        assert response.status_code == 200
+        assert READS_SHOW[suffix](response.content.decode(), mentee, mentor)
 
 
 @pytest.mark.parametrize("suffix", GETS)
@@ -100,17 +115,17 @@ def test_stranger_and_coordinator_write_nothing(
     for member in (stranger, coordinator):
         assert _post(bearer(member), path, body, method).status_code == 404
     active.refresh_from_db()
+    milestone.refresh_from_db()
     assert (
         active.state,
         active.checkins.count(),
         active.feedback.count(),
         active.agreement_versions.count(),
-    ) == (
-        State.ACTIVE,
-        1,
-        1,
-        1,
-    )
+        active.milestones.count(),
+        milestone.done_at,
+        InfoRequest.objects.count(),
+        SurveyResponse.objects.count(),
+    ) == (State.ACTIVE, 1, 1, 1, 1, None, 0, 0)
 
 
 def test_request_accept_and_work_through_the_api(mentee, mentor, goal):
@@ -183,6 +198,8 @@ def test_refusals_come_back_as_422_with_the_message(asked, mentee, mentor):
     assert response.json() == {
         "detail": [{"loc": [], "msg": "This request was declined; it can no longer be accepted."}]
     }
+    asked.refresh_from_db()
+    assert (asked.state, asked.agreement_versions.count()) == (State.DECLINED, 0)
 
 
 def test_cannot_use_someone_elses_goals(mentee, mentor):
@@ -199,9 +216,9 @@ def test_cannot_use_someone_elses_goals(mentee, mentor):
 def test_request_to_someone_invisible_is_404(mentee, mentor):
     mentor.visibility = "coordinators"
     mentor.save()
-    assert (
-        _post(bearer(mentee), "/api/v1/mentorships", {"recipient_id": mentor.pk}).status_code == 404
-    )
+    response = _post(bearer(mentee), "/api/v1/mentorships", {"recipient_id": mentor.pk})
+    assert response.status_code == 404
+    assert Mentorship.objects.count() == 0
 
 
 def test_list_is_scoped_to_the_viewer(asked, mentee, stranger):

@@ -69,7 +69,9 @@ def test_block_api(mentee, mentor, stranger):
     ]
     assert bearer(stranger).get("/api/v1/mentorships/blocks").json() == []
     assert bearer(stranger).delete(f"/api/v1/mentorships/blocks/{mentor.pk}").status_code == 404
+    assert Block.objects.filter(blocker=mentee, blocked=mentor).count() == 1
     assert maya.delete(f"/api/v1/mentorships/blocks/{mentor.pk}").status_code == 204
+    assert Block.objects.count() == 0
 
 
 def test_report_flow(active, mentee, coordinator, stranger):
@@ -143,6 +145,7 @@ def test_report_api(active, mentee, coordinator, stranger):
         .status_code
         == 404
     )
+    assert Report.objects.count() == 1
     assert bearer(stranger).get("/api/v1/mentorships/reports").status_code == 403
     queue = bearer(coordinator).get("/api/v1/mentorships/reports").json()
     assert [r["text"] for r in queue] == ["Worried"]
@@ -157,6 +160,7 @@ def test_report_api(active, mentee, coordinator, stranger):
         .status_code
         == 404
     )
+    assert Report.objects.get(pk=pk).status == "open"
     resolved = bearer(coordinator).post(
         f"/api/v1/mentorships/reports/{pk}/resolve",
         json.dumps({"outcome": "Handled", "dismissed": True}),

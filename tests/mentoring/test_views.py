@@ -43,11 +43,31 @@ def lived_in(active, mentee, mentor):
     return active, milestone
 
 
+# What each page must show the two people: its private content where it has some.
+PRIVATE_ON_PAGE = {
+    "mentorship_timeline": "Run a retro",
+    "mentorship_milestones": "Run a retro",
+    "mentorship_checkins": SECRET,
+    "mentorship_feedback": SECRET,
+}
+
+
 @pytest.mark.parametrize("name", MENTORSHIP_PAGES)
-def test_the_two_people_open_every_page(lived_in, as_mentee, as_mentor, name):
+def test_the_two_people_open_every_page(lived_in, mentee, mentor, as_mentee, as_mentor, name):
     active, _ = lived_in
-    for client in (as_mentee, as_mentor):
-        assert client.get(reverse(name, args=[active.pk])).status_code == 200
+    for client, other in ((as_mentee, mentor), (as_mentor, mentee)):
+        response = client.get(reverse(name, args=[active.pk]))
+        page = response.content.decode()
+        assert response.status_code == 200
+        if name == "report_mentorship":
+            # The report page does not name the person concerned.
+            assert "Report a concern about your mentorship" in page
+        else:
+            assert other.name in page
+        if name in PRIVATE_ON_PAGE:
+            assert PRIVATE_ON_PAGE[name] in page
+        else:
+            assert SECRET not in page
 
 
 @pytest.mark.parametrize("name", MENTORSHIP_PAGES)
@@ -90,6 +110,8 @@ def test_a_milestone_of_another_mentorship_is_404(lived_in, mentee, stranger, as
         as_mentee.post(reverse("milestone_complete", args=[other.pk, milestone.pk])).status_code
         == 404
     )
+    milestone.refresh_from_db()
+    assert milestone.done_at is None
 
 
 def test_ask_page_sends_a_request(as_mentee, mentee, mentor, goal):

@@ -101,8 +101,19 @@ def test_demo_copilot_is_the_peer_on_her_team(demo):
 
 
 def test_reasons_never_name_anothers_private_contact(demo):
-    """Daniel's suggestions for himself never say "In your contacts" about people only Maya imported."""
+    """Daniel's suggestions say "In your contacts" exactly for the people in *his* contacts.
+
+    People who have Daniel in their own address book, and whom he has not imported, are
+    suggested to him without that reason.
+    """
     daniel = Member.objects.get(user__email="mentor@deskmate.demo")
-    for suggestion in suggestions_for(daniel, copilots=True, limit=100):
-        if "In your contacts" in suggestion.reasons:
-            assert Contact.objects.filter(owner=daniel, member=suggestion.member).exists()
+    suggested = {s.member.pk: s.reasons for s in suggestions_for(daniel, copilots=True, limit=100)}
+    his = set(Contact.objects.filter(owner=daniel).values_list("member", flat=True))
+    only_theirs = (
+        set(Contact.objects.filter(member=daniel).values_list("owner", flat=True)) - his
+    ) & suggested.keys()
+    with_reason = {pk for pk, reasons in suggested.items() if "In your contacts" in reasons}
+
+    assert with_reason and with_reason == his & suggested.keys()
+    assert only_theirs, "some of Daniel's suggestions have him in their contacts only"
+    assert not only_theirs & with_reason

@@ -74,6 +74,8 @@ def test_api(mentee, stranger):
     assert sam.get("/api/v1/notifications").json() == []
     assert maya.get("/api/v1/notifications/unread-count").json() == {"unread": 1}
     assert sam.post(f"/api/v1/notifications/{told.pk}/read").status_code == 404
+    told.refresh_from_db()
+    assert told.read_at is None
     assert maya.post(f"/api/v1/notifications/{told.pk}/read").json()["read_at"] is not None
     response = maya.put(
         "/api/v1/notifications/preferences", '{"email": "none"}', content_type="application/json"

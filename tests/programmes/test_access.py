@@ -2,6 +2,7 @@
 
 import pytest
 
+from deskmate.mentoring.models import Mentorship
 from deskmate.programmes import services
 from deskmate.programmes.models import Application, MatchRun, PairRule, Programme
 from tests.conftest import client_for
@@ -204,6 +205,7 @@ def test_management_api_for_the_coordinator(setup, coordinator, mentee, second_m
     again = client.post(f"/api/v1/programmes/{p}/runs/{body['id']}/publish")
     assert again.status_code == 422
     assert again.json()["detail"][0]["msg"] == services.RUN_ALREADY_PUBLISHED
+    assert Mentorship.objects.count() == 2
     report = client.get(f"/api/v1/programmes/{p}/report").json()
     assert (report["matched"], report["seeking"], report["active_mentorships"]) == (2, 2, 2)
     assert client.delete(f"/api/v1/programmes/{p}/rules/{rule.json()['id']}").status_code == 204
@@ -246,6 +248,7 @@ def test_applying_and_reading_your_application_through_the_api(setup, stranger, 
         f"/api/v1/programmes/{p}/applications", {"role": "sponsor"}, content_type="application/json"
     )
     assert refused.status_code == 422
+    assert Application.objects.get(member=stranger).role == "mentee"
 
 
 def test_closed_programme_api_is_404_to_the_stranger(setup, cohort, stranger):
