@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from deskmate.core.audit import AuditEvent, audit
 from deskmate.importing.errors import ImportFileError
@@ -199,9 +198,7 @@ def people_file_apply(
 
 def import_job_execute(job: ImportJob, *, progress: Progress = no_progress) -> ImportJob:
     """Run one queued import: parse, then write all or nothing; record the outcome on the job."""
-    ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportJob.Status.RUNNING, started_at=timezone.now()
-    )
+    job.mark_running()
     try:
         summary = run(
             job.kind,
@@ -212,16 +209,7 @@ def import_job_execute(job: ImportJob, *, progress: Progress = no_progress) -> I
         )
     except ImportFileError as error:
         errors = [str(item) for item in getattr(error, "errors", [error])] or [str(error)]
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED, errors=errors, finished_at=timezone.now(), payload=None
-        )
+        job.mark_failed(errors=errors, payload=None)
     else:
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.DONE,
-            summary=summary.as_dict(),
-            progress=100,
-            finished_at=timezone.now(),
-            payload=None,
-        )
-    job.refresh_from_db()
+        job.mark_done(summary=summary.as_dict(), payload=None)
     return job

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from deskmate.core.models import BackgroundJob
 from deskmate.people.models import Member
 
 
@@ -75,7 +76,7 @@ class Tie(models.Model):
         return f"tie {self.member_low_id}–{self.member_high_id} ({self.strength:.2f})"
 
 
-class ImportJob(models.Model):
+class ImportJob(BackgroundJob):
     """One uploaded file and what became of it."""
 
     class Kind(models.TextChoices):
@@ -95,22 +96,14 @@ class ImportJob(models.Model):
     file_name = models.CharField(max_length=255)
     file_size = models.PositiveBigIntegerField(default=0)
     payload = models.BinaryField(null=True, blank=True, editable=False)
-    progress = models.PositiveSmallIntegerField(default=0)
     summary = models.JSONField(default=dict, blank=True)
     errors = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.file_name} ({self.get_status_display()})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {self.Status.DONE, self.Status.FAILED}
 
 
 class Interaction(models.Model):

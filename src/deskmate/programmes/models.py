@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from deskmate.core.models import BackgroundJob
 from deskmate.people.models import Member
 
 MAX_CAPACITY = 50
@@ -235,7 +236,7 @@ class PairRule(models.Model):
         return f"{self.get_kind_display()}: {self.mentee} and {self.mentor}"
 
 
-class MatchRun(models.Model):
+class MatchRun(BackgroundJob):
     class Method(models.TextChoices):
         OPTIMAL = "optimal", "Optimal: the highest total score"
         STABLE = "stable", "Stable: no pair would rather swap"
@@ -249,6 +250,8 @@ class MatchRun(models.Model):
         FAILED = "failed", "Failed"
         PUBLISHED = "published", "Published"
 
+    FINAL_STATUSES = frozenset({Status.DONE, Status.FAILED, Status.PUBLISHED})
+
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="runs")
     method = models.CharField(max_length=20, choices=Method.choices)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
@@ -256,12 +259,8 @@ class MatchRun(models.Model):
     parameters = models.JSONField(default=dict, blank=True)
     metrics = models.JSONField(default=dict, blank=True)
     warnings = models.JSONField(default=list, blank=True)
-    progress = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
         Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -272,10 +271,6 @@ class MatchRun(models.Model):
 
     def __str__(self):
         return f"Run {self.pk} of {self.programme} ({self.status})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.PUBLISHED}
 
 
 class ProposedPair(models.Model):

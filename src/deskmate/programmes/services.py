@@ -705,15 +705,11 @@ def match_run_start(
 
 def match_run_execute(run: MatchRun) -> MatchRun:
     """Build the matrix, solve it and store the proposal; a failure is recorded on the run."""
-    MatchRun.objects.filter(pk=run.pk).update(
-        status=MatchRun.Status.RUNNING, started_at=timezone.now(), progress=1
-    )
-
-    def progress(percent: int) -> None:
-        MatchRun.objects.filter(pk=run.pk).update(progress=min(percent, 99))
-
+    run.mark_running()
     try:
-        matrix = matching.build_matrix(run.programme, round_=run.round, progress=progress)
+        matrix = matching.build_matrix(
+            run.programme, round_=run.round, progress=run.report_progress
+        )
         result = matching.solve(
             matrix, "optimal" if run.method == MatchRun.Method.PEER else run.method
         )
@@ -738,19 +734,10 @@ def match_run_execute(run: MatchRun) -> MatchRun:
                     for row, col in result.pairs
                 ]
             )
-            MatchRun.objects.filter(pk=run.pk).update(
-                status=MatchRun.Status.DONE,
-                metrics=result.metrics,
-                warnings=matrix.warnings,
-                progress=100,
-                finished_at=timezone.now(),
-            )
+            run.mark_done(metrics=result.metrics, warnings=matrix.warnings)
     except (ValueError, ValidationError) as error:
         logger.warning("Match run %s failed: %s", run.pk, error)
-        MatchRun.objects.filter(pk=run.pk).update(
-            status=MatchRun.Status.FAILED, error=str(error), finished_at=timezone.now()
-        )
-    run.refresh_from_db()
+        run.mark_failed(error=str(error))
     return run
 
 
