@@ -6,7 +6,6 @@ one person.  The columns are documented in docs/imports.md.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Callable, Iterator
@@ -24,7 +23,14 @@ from deskmate.importing.errors import (
 )
 from deskmate.importing.names import looks_like_email
 from deskmate.importing.safety import ZipLimits, decode_text, open_zip, read_upload
-from deskmate.importing.tables import Column, Row, Table, csv_records, header_key, read_table
+from deskmate.importing.tables import (
+    Column,
+    Row,
+    Table,
+    csv_records,
+    read_table,
+    sniff_delimiter,
+)
 
 __all__ = [
     "PeopleImport",
@@ -152,7 +158,7 @@ def parse_people_csv(
     """
     raw = read_upload(data, file=filename, max_bytes=max_bytes)
     text = decode_text(raw, file=filename, allow_utf16=True)
-    delimiter = _delimiter(text)
+    delimiter = sniff_delimiter(text, header="external_id")
     collector = ErrorCollector()
     table = read_table(
         csv_records(text, file=filename, delimiter=delimiter),
@@ -195,22 +201,6 @@ def parse_people_xlsx(
     finally:
         workbook.close()
     return _people(table, collector)
-
-
-def _delimiter(text: str) -> str:
-    """The delimiter that makes the header name ``external_id``; the sniffed one first."""
-    sample = text[: 64 * 1024]
-    try:
-        sniffed = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    except csv.Error:
-        sniffed = ","
-    candidates = [sniffed, *(d for d in ",;\t" if d != sniffed)]
-    lines = sample.splitlines()[:20]
-    for candidate in candidates:
-        for record in csv.reader(lines, delimiter=candidate):
-            if any(header_key(cell) == "external id" for cell in record):
-                return candidate
-    return sniffed
 
 
 def _sheet_records(sheet: Any) -> Iterator[tuple[int, list[str]]]:

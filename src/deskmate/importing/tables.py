@@ -78,6 +78,39 @@ class Table:
         return self.labels.get(name, name)
 
 
+DELIMITERS = ",;\t"
+
+
+def sniff_delimiter(text: str, *, header: str | None = None) -> str:
+    r"""The field delimiter of CSV ``text``: comma, semicolon or tab.
+
+    Python's sniffer decides from the first 64 KiB; when ``header`` is given, a
+    delimiter that splits out a header cell with that name (compared by
+    :func:`header_key`) in the first rows wins over the sniffed one.
+
+    >>> sniff_delimiter("a;b;c\n1;2;3\n")
+    ';'
+    >>> sniff_delimiter("External ID\tName, full\nE1\tAda, L\n", header="external_id")
+    '\t'
+    >>> sniff_delimiter("")
+    ','
+    """
+    sample = text[: 64 * 1024]
+    try:
+        sniffed = csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        sniffed = ","
+    if header is None:
+        return sniffed
+    wanted = header_key(header)
+    lines = sample.splitlines()[:MAX_PREAMBLE_ROWS]
+    for candidate in (sniffed, *(d for d in DELIMITERS if d != sniffed)):
+        for record in csv.reader(lines, delimiter=candidate):
+            if any(header_key(cell) == wanted for cell in record):
+                return candidate
+    return sniffed
+
+
 def csv_records(text: str, *, file: str, delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
     """Records of CSV text numbered as a spreadsheet numbers rows (from 1).
 

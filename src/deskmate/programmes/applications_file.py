@@ -8,7 +8,6 @@ Nothing here touches the database.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections.abc import Iterator, Sequence
@@ -23,7 +22,7 @@ from deskmate.importing.errors import (
 )
 from deskmate.importing.names import looks_like_email
 from deskmate.importing.safety import ZipLimits, decode_text, open_zip, read_upload
-from deskmate.importing.tables import Column, csv_records, header_key, read_table
+from deskmate.importing.tables import Column, csv_records, header_key, read_table, sniff_delimiter
 
 MAX_ROWS = 20_000
 XLSX_MAX_RATIO = 250
@@ -145,14 +144,7 @@ def _records(raw: bytes, *, filename: str) -> Iterator[tuple[int, list[str]]]:
     if raw.startswith(b"PK\x03\x04"):
         return _workbook_records(raw, filename=filename)
     text = decode_text(raw, file=filename, allow_utf16=True)
-    return csv_records(text, file=filename, delimiter=_delimiter(text))
-
-
-def _delimiter(text: str) -> str:
-    try:
-        return csv.Sniffer().sniff(text[: 64 * 1024], delimiters=",;\t").delimiter
-    except csv.Error:
-        return ","
+    return csv_records(text, file=filename, delimiter=sniff_delimiter(text))
 
 
 def _workbook_records(raw: bytes, *, filename: str) -> Iterator[tuple[int, list[str]]]:
@@ -366,7 +358,7 @@ def parse_invitees(data: bytes, *, filename: str, max_bytes: int) -> list[str]:
     text = decode_text(raw, file=filename, allow_utf16=True)
     collector = ErrorCollector()
     table = read_table(
-        csv_records(text, file=filename, delimiter=_delimiter(text)),
+        csv_records(text, file=filename, delimiter=sniff_delimiter(text)),
         file=filename,
         columns=[
             Column("email", aliases=("e-mail", "email address", "e-mail address"), required=True)
