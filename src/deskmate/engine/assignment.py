@@ -589,14 +589,14 @@ class _Problem:
     def scores_at(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Scores of the given pairs, NaN where forbidden."""
         if self.dense_scores is not None:
-            return self.dense_scores[rows, cols]
+            return np.asarray(self.dense_scores[rows, cols])
         positions = self.edge_index(rows, cols)
         return np.where(positions >= 0, self.edge_scores[np.maximum(positions, 0)], np.nan)
 
     def mentor_scores_at(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Mentor-side scores of the given pairs, NaN where forbidden."""
         if self.dense_mentor_scores is not None:
-            return self.dense_mentor_scores[rows, cols]
+            return np.asarray(self.dense_mentor_scores[rows, cols])
         positions = self.edge_index(rows, cols)
         return np.where(positions >= 0, self.edge_mentor_scores[np.maximum(positions, 0)], np.nan)
 
@@ -665,7 +665,7 @@ def _values_at(
     if tuple(matrix.shape) != shape:
         raise ValueError(ERROR_SHAPE)
     if not sp.sparse.issparse(matrix):
-        return np.asarray(matrix, dtype=np.float64)[rows, cols]
+        return np.asarray(np.asarray(matrix, dtype=np.float64)[rows, cols])
     coo = sp.sparse.coo_array(matrix)
     coo.sum_duplicates()
     keys = coo.row.astype(np.int64) * shape[1] + coo.col
@@ -694,7 +694,7 @@ def _forbidden_mask(forbids: Pairs | PairMask, shape: tuple[int, int]) -> np.nda
             raise ValueError(ERROR_SHAPE)
         return forbids.astype(bool)
     mask = np.zeros(shape, dtype=bool)
-    rows, cols = _pair_arrays(forbids, shape)  # type: ignore[arg-type]
+    rows, cols = _pair_arrays(forbids, shape)
     mask[rows, cols] = True
     return mask
 
@@ -703,13 +703,13 @@ def _forbidden_keys(forbids: Pairs | PairMask, shape: tuple[int, int]) -> np.nda
     if sp.sparse.issparse(forbids):
         coo = sp.sparse.coo_array(forbids)
         chosen = coo.data != 0
-        return coo.row[chosen].astype(np.int64) * shape[1] + coo.col[chosen]
+        return np.asarray(coo.row[chosen].astype(np.int64) * shape[1] + coo.col[chosen])
     if isinstance(forbids, np.ndarray) and forbids.ndim == 2:
         if forbids.shape != shape:
             raise ValueError(ERROR_SHAPE)
         rows, cols = np.nonzero(forbids)
         return rows.astype(np.int64) * shape[1] + cols
-    rows, cols = _pair_arrays(forbids, shape)  # type: ignore[arg-type]
+    rows, cols = _pair_arrays(forbids, shape)
     return rows * shape[1] + cols
 
 
@@ -1216,5 +1216,5 @@ def _choices_from_preferences(
 def _values_at_mask(mask: PairMask, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     if sp.sparse.issparse(mask):
         values = _values_at(mask, rows, cols, tuple(mask.shape))
-        return np.nan_to_num(values, nan=0.0) != 0
-    return np.asarray(mask)[rows, cols].astype(bool)
+        return np.asarray(np.nan_to_num(values, nan=0.0) != 0)
+    return np.asarray(np.asarray(mask)[rows, cols], dtype=bool)

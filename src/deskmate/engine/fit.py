@@ -365,7 +365,7 @@ def parse_title(title: str, lexicon: Lexicon = NO_ALIASES) -> Title:
     """
     # A community has a few hundred distinct titles and ranking parses them thousands of
     # times: remember each one's parse on the lexicon it was parsed with.
-    parsed = lexicon.__dict__.setdefault("_parsed_titles", {})
+    parsed: dict[str, Title] = lexicon.__dict__.setdefault("_parsed_titles", {})
     found = parsed.get(title)
     if found is None:
         found = parsed[title] = _parse_title(title, lexicon)

@@ -172,7 +172,7 @@ class Availability:
         busy = (np.asarray(self.active) + np.asarray(self.open_requests)) / np.maximum(
             np.asarray(self.capacity), 1
         )
-        return busy / (1 + busy)
+        return np.asarray(busy / (1 + busy))
 
 
 @dataclass(frozen=True)

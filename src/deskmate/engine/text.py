@@ -291,4 +291,4 @@ class EmbeddingScorer:
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         unit = np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
         scores = unit[: len(queries)] @ unit[len(queries) :].T
-        return np.clip(scores, 0.0, 1.0)
+        return np.asarray(np.clip(scores, 0.0, 1.0))
