@@ -1,7 +1,7 @@
 import pytest
 
 from deskmate.importing.names import (
-    looks_like_email,
+    is_email_address,
     normalise_organisation_name,
     normalise_school_name,
     normalise_skill_name,
@@ -94,5 +94,5 @@ def test_symbol_skills_stay_distinct() -> None:
         ("ana @example.es", False),
     ],
 )
-def test_looks_like_email(value: str, expected: bool) -> None:
-    assert looks_like_email(value) is expected
+def test_is_email_address(value: str, expected: bool) -> None:
+    assert is_email_address(value) is expected

@@ -21,7 +21,7 @@ from deskmate.importing.errors import (
     ImportFileError,
     ImportFileErrors,
 )
-from deskmate.importing.names import looks_like_email
+from deskmate.importing.names import is_email_address
 from deskmate.importing.safety import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_MEMBERS,
@@ -362,7 +362,7 @@ def _connections(table: Table, collector: ErrorCollector) -> tuple[tuple[Connect
         if not (first or last or url or email):
             skipped += 1
             continue
-        if email and not looks_like_email(email):
+        if email and not is_email_address(email):
             label = table.label("Email Address")
             message = INVALID_EMAIL.format(value=email)
             collector.add(ImportFileError(table.file, row.number, label, message))

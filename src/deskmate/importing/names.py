@@ -9,8 +9,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# Django's address rule, so that an import accepts exactly what a form accepts. The validators
+# are plain functions: they need no settings and no apps (the one Django import allowed here).
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
 __all__ = [
-    "looks_like_email",
+    "is_email_address",
     "normalise_organisation_name",
     "normalise_school_name",
     "normalise_skill_name",
@@ -93,11 +98,16 @@ def normalise_skill_name(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
-def looks_like_email(value: str) -> bool:
-    """A light check: one "@" with something either side and no spaces."""
-    local, at, domain = value.rpartition("@")
-    return (
-        bool(at and local and domain)
-        and "@" not in local
-        and not any(char.isspace() for char in value)
-    )
+def is_email_address(value: str) -> bool:
+    """Whether ``value`` is an e-mail address by Django's own rule (``validate_email``).
+
+    >>> is_email_address("maria.sanchez@acme.example"), is_email_address("maria@acme")
+    (True, False)
+    >>> is_email_address("maria sanchez@acme.example"), is_email_address("12")
+    (False, False)
+    """
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True

@@ -21,7 +21,7 @@ from deskmate.importing.errors import (
     ErrorCollector,
     ImportFileError,
 )
-from deskmate.importing.names import looks_like_email
+from deskmate.importing.names import is_email_address
 from deskmate.importing.safety import ZipLimits, decode_text, open_zip, read_upload
 from deskmate.importing.tables import (
     Column,
@@ -284,7 +284,7 @@ def _read_row(
     errors_before = len(collector.errors)
 
     email = row["email"]
-    if email and not looks_like_email(email):
+    if email and not is_email_address(email):
         report("email", INVALID_EMAIL.format(value=email))
     elif email:
         owner = email_owners.setdefault(email.casefold(), (external_id, row.number))

@@ -13,7 +13,7 @@ from typing import Any, BinaryIO
 import vobject
 
 from deskmate.importing.errors import INVALID_EMAIL, ErrorCollector, ImportFileError
-from deskmate.importing.names import looks_like_email
+from deskmate.importing.names import is_email_address
 from deskmate.importing.safety import decode_text, read_upload
 
 __all__ = ["Contact", "parse_vcards"]
@@ -133,7 +133,7 @@ def _read_card(block: str, *, number: int, file: str, collector: ErrorCollector)
             continue
         if value.lower().startswith("mailto:"):
             value = value[len("mailto:") :]
-        if not looks_like_email(value):
+        if not is_email_address(value):
             collector.add(_error(file, number, "EMAIL", INVALID_EMAIL.format(value=value)))
             return None
         emails.append(value)

@@ -20,7 +20,7 @@ from deskmate.importing.errors import (
     ErrorCollector,
     ImportFileError,
 )
-from deskmate.importing.names import looks_like_email
+from deskmate.importing.names import is_email_address
 from deskmate.importing.safety import ZipLimits, decode_text, open_zip, read_upload
 from deskmate.importing.tables import Column, csv_records, header_key, read_table, sniff_delimiter
 
@@ -284,7 +284,7 @@ def parse_applicants(
         email = cell(EMAIL)
         if not email:
             report(single[EMAIL], REQUIRED)
-        elif not looks_like_email(email):
+        elif not is_email_address(email):
             report(single[EMAIL], INVALID_EMAIL.format(value=email))
         elif email.casefold() in first_row_of:
             report(
@@ -371,7 +371,7 @@ def parse_invitees(data: bytes, *, filename: str, max_bytes: int) -> list[str]:
         email = row["email"]
         if not email:
             collector.add(ImportFileError(filename, row.number, table.label("email"), REQUIRED))
-        elif not looks_like_email(email):
+        elif not is_email_address(email):
             collector.add(
                 ImportFileError(
                     filename, row.number, table.label("email"), INVALID_EMAIL.format(value=email)

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 
 from deskmate.core.audit import AuditEvent, audit
 from deskmate.importing.errors import ImportFileError
-from deskmate.importing.names import looks_like_email
+from deskmate.importing.names import is_email_address
 from deskmate.mentoring.models import Mentorship
 from deskmate.mentoring.selectors import active_mentee_count
 from deskmate.mentoring.services import mentorship_create_from_match
@@ -351,7 +351,7 @@ def invitations_send(*, programme: Programme, actor: Member, emails: list[str]) 
     emails = list(dict.fromkeys(email.strip().lower() for email in emails if email.strip()))
     if not emails:
         raise ValidationError({"emails": NO_EMAILS})
-    bad = [email for email in emails if not looks_like_email(email)]
+    bad = [email for email in emails if not is_email_address(email)]
     if bad:
         raise ValidationError({"emails": INVALID_EMAILS.format(emails=", ".join(bad[:10]))})
     already = set(programme.invitations.filter(email__in=emails).values_list("email", flat=True))
