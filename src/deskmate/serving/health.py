@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from deskmate.serving.models import WorkerHeartbeat
 from deskmate.serving.tasks import WORKER
@@ -22,9 +24,6 @@ def worker_status() -> dict:
     backend = str(settings.TASKS["default"]["BACKEND"])
     if backend.endswith("ImmediateBackend"):
         return {"status": "ok", "detail": "tasks run inside the web process"}
-    from django_tasks import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
-
     now = timezone.now()
     waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
     oldest = waiting.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
