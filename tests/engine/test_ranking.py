@@ -5,6 +5,7 @@ import pytest
 
 from deskmate.engine.fit import CareerProfile, Goal, Role
 from deskmate.engine.ranking import (
+    OPEN_WITHOUT_HISTORY,
     Availability,
     Mode,
     RankingWeights,
@@ -12,6 +13,7 @@ from deskmate.engine.ranking import (
     candidate_pool,
     rank_suggestions,
     shared_context,
+    tie_break_keys,
 )
 from deskmate.engine.reasons import Names
 from deskmate.engine.ties import Community, Contacts, Educations, Positions, compute_ties
@@ -101,7 +103,7 @@ def suggest(mode=Mode.MENTOR, **options):
         names=NAMES,
         as_of=AS_OF,
         **options,
-    )
+    ).suggestions
 
 
 def members(suggestions):
@@ -113,13 +115,17 @@ class TestMentorSuggestions:
         # Same experience ranks by visible tie (a shared team over a contact
         # over nothing), then by availability and load. The current manager
         # has the strongest tie but never made the move the viewer wants;
-        # the speaker serves the smaller goal.
+        # the speaker serves the smaller goal. The stranger and the secret
+        # admirer score the same: the viewer's tie-break hash orders them.
+        equals = sorted(
+            [STRANGER, SECRET_ADMIRER],
+            key=lambda member: tie_break_keys(VIEWER, [member])[0],
+        )
         assert members(suggest()) == [
             FORMER_MANAGER,
             MY_CONTACT,
             CURRENT_MANAGER,
-            STRANGER,
-            SECRET_ADMIRER,
+            *equals,
             SPEAKER,
             OVERLOADED,
         ]
@@ -170,9 +176,16 @@ class TestMentorSuggestions:
             names=NAMES,
             as_of=AS_OF,
         )
-        assert PEER not in members(suggestions) and ALUMNA not in members(suggestions)
+        shown = members(suggestions.suggestions)
+        assert PEER not in shown and ALUMNA not in shown
         # Everyone left is well ahead, so the strongest visible ties lead.
-        assert members(suggestions)[:3] == [CURRENT_MANAGER, FORMER_MANAGER, MY_CONTACT]
+        assert shown == [CURRENT_MANAGER, FORMER_MANAGER, MY_CONTACT]
+        # Further along but nothing to name: apart, with the honest reason, best first.
+        apart = suggestions.open_without_history
+        assert {s.candidate for s in apart} == {STRANGER, SECRET_ADMIRER, SPEAKER, OVERLOADED}
+        assert [s.reasons for s in apart] == [(OPEN_WITHOUT_HISTORY[Mode.MENTOR],)] * 4
+        assert apart[-1].candidate == OVERLOADED
+        assert all(a.score >= b.score for a, b in zip(apart, apart[1:], strict=False))
 
 
 class TestFilters:
@@ -200,13 +213,11 @@ class TestFilters:
         suggestions = suggest(availability=available, filters=SuggestionFilter(open_now=True))
         assert FORMER_MANAGER not in members(suggestions)
         assert OVERLOADED not in members(suggestions)
-        assert members(suggestions) == [
-            MY_CONTACT,
-            CURRENT_MANAGER,
-            STRANGER,
-            SECRET_ADMIRER,
-            SPEAKER,
-        ]
+        equals = sorted(
+            [STRANGER, SECRET_ADMIRER],
+            key=lambda member: tie_break_keys(VIEWER, [member])[0],
+        )
+        assert members(suggestions) == [MY_CONTACT, CURRENT_MANAGER, *equals, SPEAKER]
 
 
 class TestCopilotSuggestions:
@@ -242,3 +253,86 @@ def test_context_from_another_member_is_refused():
             names=NAMES,
             as_of=AS_OF,
         )
+
+
+class TestFairAndHonestOrdering:
+    """Equal scores follow a per-viewer hash, never the member id; nothing is shown without a reason."""
+
+    TWINS = (1, 2)
+
+    def rank_twins(self, keys):
+        community = Community(n_members=3, contacts=Contacts.from_rows([(0, 1), (0, 2)]))
+        ties = compute_ties(community, as_of=AS_OF)
+        viewer = CareerProfile(
+            0,
+            roles=(Role("Software Engineer", 2019),),
+            goals=(Goal(LEAD_A_TEAM, "Lead a team", target_role="Engineering Manager"),),
+        )
+        twins = [CareerProfile(member, roles=THE_MOVE) for member in self.TWINS]
+        ranking = rank_suggestions(
+            viewer,
+            twins,
+            mode=Mode.MENTOR,
+            ties=ties,
+            context=shared_context(0, community, as_of=AS_OF),
+            availability=Availability.everyone_open(3),
+            names=Names(),
+            as_of=AS_OF,
+            member_keys=keys,
+        )
+        first, second = ranking.suggestions
+        assert first.score == second.score and first.reasons == second.reasons
+        return [keys[s.candidate] for s in ranking.suggestions]
+
+    def hash_order(self, keys):
+        twin_keys = [keys[member] for member in self.TWINS]
+        return sorted(twin_keys, key=lambda key: tie_break_keys(keys[0], [key])[0])
+
+    def test_equal_scores_follow_the_viewers_hash_whichever_id_is_smaller(self):
+        for keys in ([100, 7, 8], [100, 8, 7]):
+            assert self.rank_twins(keys) == self.hash_order(keys)
+
+    def test_the_order_among_equals_differs_across_viewers(self):
+        orders = {tuple(self.rank_twins([viewer, 7, 8])) for viewer in range(100, 120)}
+        assert orders == {(7, 8), (8, 7)}
+
+    def test_the_same_viewer_sees_the_same_order_every_time(self):
+        assert self.rank_twins([100, 7, 8]) == self.rank_twins([100, 7, 8])
+
+    def test_no_suggestion_without_a_reason(self):
+        for mode in Mode:
+            for viewer in (PROFILES[VIEWER], dataclasses.replace(PROFILES[VIEWER], goals=())):
+                ranking = rank_suggestions(
+                    viewer,
+                    list(PROFILES.values()),
+                    mode=mode,
+                    ties=TIES,
+                    context=CONTEXT,
+                    availability=availability(),
+                    names=NAMES,
+                    as_of=AS_OF,
+                    limit=None,
+                )
+                assert all(s.reasons for s in ranking.suggestions)
+                assert OPEN_WITHOUT_HISTORY[mode] not in {
+                    r for s in ranking.suggestions for r in s.reasons
+                }
+
+    def test_closed_candidates_without_a_reason_are_not_listed_at_all(self):
+        viewer = dataclasses.replace(PROFILES[VIEWER], goals=())
+        closed = availability()
+        closed.open_to_mentoring[STRANGER] = False
+        ranking = rank_suggestions(
+            viewer,
+            list(PROFILES.values()),
+            mode=Mode.MENTOR,
+            ties=TIES,
+            context=CONTEXT,
+            availability=closed,
+            names=NAMES,
+            as_of=AS_OF,
+            open_limit=2,
+        )
+        listed = members(ranking.suggestions) + members(ranking.open_without_history)
+        assert STRANGER not in listed
+        assert len(ranking.open_without_history) == 2

@@ -4,11 +4,15 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
+from deskmate.engine.fit import Mode
+from deskmate.engine.ranking import OPEN_WITHOUT_HISTORY
 from deskmate.network.models import Contact, Interaction, Tie
-from deskmate.network.suggestions import suggestions_for
+from deskmate.network.suggestions import suggestion_lists, suggestions_for
 from deskmate.people.models import Education, Member, Position
 from deskmate.people.selectors import members_visible_to
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +121,38 @@ def test_reasons_never_name_anothers_private_contact(demo):
     assert with_reason and with_reason == his & suggested.keys()
     assert only_theirs, "some of Daniel's suggestions have him in their contacts only"
     assert not only_theirs & with_reason
+
+
+def test_no_demo_suggestion_without_a_reason(demo):
+    """Across the demo community, every suggestion names a reason; the open rest are listed apart, honestly."""
+    apart = 0
+    for member in Member.objects.order_by("pk")[:60]:
+        for copilots in (False, True):
+            lists = suggestion_lists(member, copilots=copilots, limit=100)
+            assert all(s.reasons for s in lists.suggestions), member.name
+            mode = Mode.COPILOT if copilots else Mode.MENTOR
+            for item in lists.open_without_history:
+                assert item.reasons == (OPEN_WITHOUT_HISTORY[mode],)
+                assert item.member.open_to_mentoring or copilots
+            shown = {s.member.pk for s in lists.suggestions}
+            assert not shown & {s.member.pk for s in lists.open_without_history}
+            apart += len(lists.open_without_history)
+    assert apart > 0, "the demo community has open mentors with nothing shared yet"
+
+
+def test_page_lists_open_members_without_history_apart(demo):
+    viewer, lists = next(
+        (member, lists)
+        for member in Member.objects.order_by("pk")
+        if (lists := suggestion_lists(member)).open_without_history
+    )
+    page = client_for(viewer).get(reverse("mentor_suggestions")).content.decode()
+    main, apart = page.split('id="open-without-history"')
+    assert "Open to mentoring, no shared history yet</h2>" in apart
+    for item in lists.open_without_history:
+        assert item.member.name in apart
+        profile = reverse("member_profile", args=[item.member.pk])
+        assert f'href="{profile}"' in apart
+        assert f'href="{profile}"' not in main.split('id="suggestions"')[1]
+    for item in lists.suggestions:
+        assert item.member.name in main

@@ -17,6 +17,18 @@ goals (or, for a member without goals, who are further along). Copilot
 suggestions are candidates at a similar career stage who share a workplace
 or school with the member.
 
+Equal scores are broken by :func:`tie_break_keys`, a hash of the viewer's and
+the candidate's stable keys (their database ids): stable for one viewer from
+one day to the next, different from one viewer to another, and never the
+member id itself, so that the oldest accounts are not everyone's first
+suggestion among equals.
+
+Every suggestion has a reason in words. A candidate for whom none can be
+named (no evidence the viewer may see, no goal served in words) is not among
+the suggestions; when they are open to the kind of relationship asked for,
+they are listed apart in :attr:`Ranking.open_without_history` with the honest
+reason :data:`OPEN_WITHOUT_HISTORY`.
+
 Examples
 --------
 >>> import numpy as np
@@ -34,9 +46,9 @@ Examples
 ...     context=shared_context(0, community, as_of="2024-01-01"),
 ...     availability=Availability.everyone_open(3), names=Names(), as_of="2024-01-01",
 ... )
->>> [s.candidate for s in suggestions]
+>>> [s.candidate for s in suggestions.suggestions]
 [1, 2]
->>> suggestions[0].reasons
+>>> suggestions.suggestions[0].reasons
 ('In your contacts', 'Moved from designer to design lead in 2018 — one of your goals')
 """
 
@@ -44,7 +56,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -71,8 +84,10 @@ from deskmate.engine.ties import (
 )
 
 __all__ = [
+    "OPEN_WITHOUT_HISTORY",
     "Availability",
     "Mode",
+    "Ranking",
     "RankingWeights",
     "SharedContext",
     "Suggestion",
@@ -80,10 +95,19 @@ __all__ = [
     "candidate_pool",
     "rank_suggestions",
     "shared_context",
+    "tie_break_keys",
 ]
 
 _WORK_KINDS = (EvidenceKind.WORKED_TOGETHER, EvidenceKind.SAME_ORGANISATION)
 _STUDY_KINDS = (EvidenceKind.STUDIED_TOGETHER, EvidenceKind.ALUMNI)
+# Scores are sums of floats: equal ones may differ in the last bits.
+_SCORE_DECIMALS = 9
+
+OPEN_WITHOUT_HISTORY: Mapping[Mode, str] = {
+    Mode.MENTOR: "Open to mentoring, no shared history yet",
+    Mode.COPILOT: "Open to a copilot pairing, no shared history yet",
+}
+"""The one reason given for a candidate listed in :attr:`Ranking.open_without_history`."""
 
 
 @dataclass(frozen=True)
@@ -333,6 +357,45 @@ class Suggestion:
     fit_detail: Fit
 
 
+@dataclass(frozen=True)
+class Ranking:
+    """What :func:`rank_suggestions` returns: suggestions, and open people with nothing to name.
+
+    Attributes
+    ----------
+    suggestions : list of Suggestion
+        Best first; every one has at least one reason.
+    open_without_history : list of Suggestion
+        Candidates who pass the same thresholds and are open to the kind of
+        relationship asked for, but for whom no reason can be named; each
+        carries the single reason :data:`OPEN_WITHOUT_HISTORY`. Best first.
+    """
+
+    suggestions: list[Suggestion]
+    open_without_history: list[Suggestion]
+
+
+def tie_break_keys(viewer_key: int, member_keys: Sequence[int]) -> list[int]:
+    """A per-viewer stable order among equals: a 64-bit hash of (viewer, member).
+
+    The same viewer sees the same order every time; another viewer sees
+    another; neither order follows the member keys.
+
+    Examples
+    --------
+    >>> tie_break_keys(7, [1, 2]) == tie_break_keys(7, [1, 2])
+    True
+    >>> tie_break_keys(7, [1, 2]) != tie_break_keys(8, [1, 2])
+    True
+    """
+    return [
+        int.from_bytes(
+            hashlib.blake2b(f"{viewer_key}:{key}".encode(), digest_size=8).digest(), "big"
+        )
+        for key in member_keys
+    ]
+
+
 def candidate_pool(
     viewer: int, ties: TieTable, context: SharedContext, *, limit: int = 500
 ) -> np.ndarray:
@@ -417,7 +480,9 @@ def rank_suggestions(
     filters: SuggestionFilter = SuggestionFilter(),
     text_scorer: TextScorer | None = None,
     limit: int | None = 20,
-) -> list[Suggestion]:
+    open_limit: int = 5,
+    member_keys: Sequence[int] | None = None,
+) -> Ranking:
     """Ranked mentor or copilot suggestions for ``viewer``, with reasons.
 
     Parameters
@@ -446,11 +511,18 @@ def rank_suggestions(
         Narrowing chosen by the member.
     limit : int or None
         Most suggestions returned.
+    open_limit : int
+        Most candidates listed in ``open_without_history``.
+    member_keys : sequence of int, optional
+        Each member's stable key by index (its database id), from which
+        :func:`tie_break_keys` orders equal scores; the indices by default.
 
     Returns
     -------
-    list of Suggestion
-        Best first; equal scores by member index.
+    Ranking
+        Suggestions best first, equal scores in the viewer's
+        :func:`tie_break_keys` order; open candidates without a nameable
+        reason apart.
     """
     if context.viewer != viewer.member:
         raise ValueError("the shared context was computed for another member")
@@ -465,22 +537,15 @@ def rank_suggestions(
     has_place = availability.has_place() if mode is Mode.MENTOR else np.ones_like(is_open)
     load = availability.load()
 
-    considered: list[tuple[CareerProfile, list[Evidence], SharedPlaces]] = []
-    seen: set[int] = set()
-    for candidate in candidates:
-        member = candidate.member
-        if member == viewer.member or member in seen:
-            continue
-        seen.add(member)
-        if filters.open_now and not (is_open[member] and has_place[member]):
-            continue
-        evidence = ties.visible_evidence(viewer.member, member)
-        places = context.places(member)
-        if not _matches_relationship(filters, evidence, places):
-            continue
-        if mode is Mode.COPILOT and not _shares_workplace_or_school(evidence, places):
-            continue
-        considered.append((candidate, evidence, places))
+    considered = _considered(
+        viewer.member,
+        candidates,
+        ties=ties,
+        context=context,
+        filters=filters,
+        mode=mode,
+        open_with_place=is_open & has_place,
+    )
 
     fits = fit_candidates(
         viewer,
@@ -491,7 +556,7 @@ def rank_suggestions(
         weights=fit_weights,
         text_scorer=text_scorer,
     )
-    scored: list[tuple[float, int, float, Fit, tuple[int, ...], list[Evidence], SharedPlaces]] = []
+    scored: list[_Scored] = []
     for (candidate, evidence, places), fit in zip(considered, fits, strict=True):
         member = candidate.member
         served = tuple(
@@ -513,10 +578,32 @@ def rank_suggestions(
             - weights.load * load[member]
         )
         scored.append((float(score), member, available, fit, served, evidence, places))
-    scored.sort(key=lambda row: (-row[0], row[1]))
-    # Reasons are written only for the suggestions shown.
-    return [
-        Suggestion(
+    keys = range(ties.n_members) if member_keys is None else member_keys
+    order = tie_break_keys(keys[viewer.member], [keys[row[1]] for row in scored])
+    ranked = [
+        row
+        for _, row in sorted(
+            zip(order, scored, strict=True),
+            key=lambda pair: (-round(pair[1][0], _SCORE_DECIMALS), pair[0], pair[1][1]),
+        )
+    ]
+
+    def explained(row: _Scored) -> tuple[str, ...]:
+        _, member, _, fit, _, evidence, places = row
+        return explain(
+            viewer.member,
+            member,
+            evidence=evidence,
+            names=names,
+            as_of=today.astype(datetime.date),
+            fit=fit,
+            places=places,
+            mode=mode,
+        )
+
+    def suggestion(row: _Scored, reasons: tuple[str, ...]) -> Suggestion:
+        score, member, available, fit, served, _, _ = row
+        return Suggestion(
             candidate=member,
             score=score,
             fit=fit.score,
@@ -524,19 +611,70 @@ def rank_suggestions(
             availability=available,
             load=float(load[member]),
             goals=served,
-            reasons=explain(
-                viewer.member,
-                member,
-                evidence=evidence,
-                names=names,
-                as_of=today.astype(datetime.date),
-                fit=fit,
-                places=places,
-                mode=mode,
-            ),
+            reasons=reasons,
             fit_detail=fit,
         )
-        for score, member, available, fit, served, evidence, places in (
-            scored if limit is None else scored[:limit]
-        )
-    ]
+
+    return _split_by_reasons(
+        ranked, explained, suggestion, mode=mode, limit=limit, open_limit=open_limit
+    )
+
+
+_Scored = tuple[float, int, float, Fit, tuple[int, ...], list[Evidence], SharedPlaces]
+
+
+def _considered(
+    viewer: int,
+    candidates: Sequence[CareerProfile],
+    *,
+    ties: TieTable,
+    context: SharedContext,
+    filters: SuggestionFilter,
+    mode: Mode,
+    open_with_place: np.ndarray,
+) -> list[tuple[CareerProfile, list[Evidence], SharedPlaces]]:
+    """Candidates the filters and the mode let through, each once, with what the viewer shares with them."""
+    considered: list[tuple[CareerProfile, list[Evidence], SharedPlaces]] = []
+    seen: set[int] = set()
+    for candidate in candidates:
+        member = candidate.member
+        if member == viewer or member in seen:
+            continue
+        seen.add(member)
+        if filters.open_now and not open_with_place[member]:
+            continue
+        evidence = ties.visible_evidence(viewer, member)
+        places = context.places(member)
+        if not _matches_relationship(filters, evidence, places):
+            continue
+        if mode is Mode.COPILOT and not _shares_workplace_or_school(evidence, places):
+            continue
+        considered.append((candidate, evidence, places))
+    return considered
+
+
+def _split_by_reasons(
+    ranked: Sequence[_Scored],
+    explained: Callable[[_Scored], tuple[str, ...]],
+    suggestion: Callable[[_Scored, tuple[str, ...]], Suggestion],
+    *,
+    mode: Mode,
+    limit: int | None,
+    open_limit: int,
+) -> Ranking:
+    """Suggestions with reasons, and open candidates without, each list in rank order.
+
+    Reasons are written only until both lists are full.
+    """
+    shown: list[Suggestion] = []
+    apart: list[Suggestion] = []
+    for row in ranked:
+        shown_full = limit is not None and len(shown) >= limit
+        if shown_full and len(apart) >= open_limit:
+            break
+        reasons = explained(row)
+        if reasons and not shown_full:
+            shown.append(suggestion(row, reasons))
+        elif not reasons and row[2] > 0 and len(apart) < open_limit:
+            apart.append(suggestion(row, (OPEN_WITHOUT_HISTORY[mode],)))
+    return Ranking(suggestions=shown, open_without_history=apart)

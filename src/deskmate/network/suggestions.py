@@ -13,7 +13,13 @@ import numpy as np
 from django.utils import timezone
 
 from deskmate.engine.fit import CareerProfile, Goal, Mode, Role
-from deskmate.engine.ranking import Availability, SuggestionFilter, rank_suggestions, shared_context
+from deskmate.engine.ranking import (
+    Availability,
+    Suggestion,
+    SuggestionFilter,
+    rank_suggestions,
+    shared_context,
+)
 from deskmate.engine.reasons import Names
 from deskmate.engine.text import Lexicon
 from deskmate.engine.ties import TieTable
@@ -40,6 +46,14 @@ class MemberSuggestion:
     tie_strength: float
     reasons: tuple[str, ...]
     goals: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SuggestionLists:
+    """Suggestions, each with a reason; and open members with nothing to name yet, listed apart."""
+
+    suggestions: list[MemberSuggestion]
+    open_without_history: list[MemberSuggestion]
 
 
 _lexicons: dict[tuple, Lexicon] = {}
@@ -177,6 +191,25 @@ def suggestions_for(
     as_of: dt.date | None = None,
 ) -> list[MemberSuggestion]:
     """Ranked suggestions with their reasons, never naming what the viewer may not see."""
+    return suggestion_lists(
+        viewer, copilots=copilots, filters=filters, limit=limit, as_of=as_of
+    ).suggestions
+
+
+def suggestion_lists(
+    viewer: Member,
+    *,
+    copilots: bool = False,
+    filters: SuggestionFilter | None = None,
+    limit: int = 20,
+    open_limit: int = 5,
+    as_of: dt.date | None = None,
+) -> SuggestionLists:
+    """Suggestions, and apart from them open members with no shared history to name.
+
+    Equal scores are ordered by a hash of the viewer's and the candidate's
+    member ids (see ``deskmate.engine.ranking.tie_break_keys``).
+    """
     mode = Mode.COPILOT if copilots else Mode.MENTOR
     filters = filters or SuggestionFilter()
     as_of = as_of or timezone.localdate()
@@ -201,19 +234,30 @@ def suggestions_for(
         lexicon=_lexicon(),
         filters=filters,
         limit=limit,
+        open_limit=open_limit,
+        member_keys=member_ids,
     )
-    members = Member.objects.in_bulk([member_ids[item.candidate] for item in ranked])
-    return [
-        MemberSuggestion(
-            member=members[member_ids[item.candidate]],
-            score=item.score,
-            fit=item.fit,
-            tie_strength=item.tie_strength,
-            reasons=item.reasons,
-            goals=item.goals,
-        )
-        for item in ranked
-    ]
+    members = Member.objects.in_bulk(
+        [member_ids[item.candidate] for item in ranked.suggestions + ranked.open_without_history]
+    )
+
+    def for_members(items: list[Suggestion]) -> list[MemberSuggestion]:
+        return [
+            MemberSuggestion(
+                member=members[member_ids[item.candidate]],
+                score=item.score,
+                fit=item.fit,
+                tie_strength=item.tie_strength,
+                reasons=item.reasons,
+                goals=item.goals,
+            )
+            for item in items
+        ]
+
+    return SuggestionLists(
+        suggestions=for_members(ranked.suggestions),
+        open_without_history=for_members(ranked.open_without_history),
+    )
 
 
 def _strongest_visible(tie_rows, viewer_id: int, limit: int):

@@ -18,7 +18,7 @@ from deskmate.network.forms import (
 )
 from deskmate.network.models import ImportJob
 from deskmate.network.network_map import network_map_for
-from deskmate.network.suggestions import suggestions_for
+from deskmate.network.suggestions import suggestion_lists
 from deskmate.people.decorators import member_required
 from deskmate.people.forms import LinkedInUploadForm, PeopleUploadForm, VCardUploadForm
 from deskmate.people.selectors import access_member, members_visible_to
@@ -90,13 +90,21 @@ def _filters(form) -> SuggestionFilter:
 def _suggestions_page(request, *, copilots: bool):
     goals = list(request.member.goals.all())
     form = SuggestionFilterForm(request.GET or None, goals=goals)
-    suggestions = suggestions_for(request.member, copilots=copilots, filters=_filters(form))
+    lists = suggestion_lists(request.member, copilots=copilots, filters=_filters(form))
     goal_text = {goal.pk: goal.text for goal in goals}
-    rows = [(item, [goal_text[g] for g in item.goals if g in goal_text]) for item in suggestions]
+    rows = [
+        (item, [goal_text[g] for g in item.goals if g in goal_text]) for item in lists.suggestions
+    ]
     return render(
         request,
         "network/suggestions.html",
-        {"form": form, "rows": rows, "copilots": copilots, "has_goals": bool(goals)},
+        {
+            "form": form,
+            "rows": rows,
+            "open_without_history": lists.open_without_history,
+            "copilots": copilots,
+            "has_goals": bool(goals),
+        },
     )
 
 
