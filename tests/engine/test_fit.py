@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from deskmate.engine.fit import (
+    DEFAULT_FIT_WEIGHTS,
     CareerProfile,
     FitWeights,
     Goal,
@@ -11,11 +12,12 @@ from deskmate.engine.fit import (
     fit_candidate,
     fit_candidates,
     parse_title,
+    role_satisfies,
     seniority,
     title_similarity,
     years_of_experience,
 )
-from deskmate.engine.text import EmbeddingScorer, Lexicon
+from deskmate.engine.text import EmbeddingScorer, LexicalScorer, Lexicon, TermWeights
 
 LEXICON = Lexicon(
     aliases={"k8s": "kubernetes", "em": "engineering manager", "people management": "management"}
@@ -88,6 +90,55 @@ class TestTitles:
         assert title_similarity(manager, parse_title("EM", LEXICON)) == 1.0
         assert title_similarity(manager, parse_title("Product Manager")) == 0.5
         assert title_similarity(engineer, parse_title("Software Engineer")) == 0.5
+
+    @pytest.mark.parametrize(
+        "held",
+        [
+            "Adjunct Professor",
+            "Affiliate Professor",
+            "Professor Emeritus",
+            "Emeritus Professor",
+            "Visiting Professor",
+            "Assistant Professor",
+            "Associate Professor",
+            "Professor",
+        ],
+    )
+    def test_professors_of_every_appointment_satisfy_a_professor_goal(self, held):
+        assert role_satisfies(parse_title(held), parse_title("Professor")) == 1.0
+
+    @pytest.mark.parametrize(
+        "held", ["Senior Engineer", "Staff Engineer", "Principal Engineer", "Lead Engineer"]
+    )
+    def test_senior_engineers_are_engineers(self, held):
+        assert role_satisfies(parse_title(held), parse_title("Engineer")) == 1.0
+        assert role_satisfies(parse_title(held), parse_title("Engineering Manager")) == 0.0
+
+    @pytest.mark.parametrize(
+        "held", ["Head of Product", "Director of Product", "Product Director", "VP, Product"]
+    )
+    def test_leading_a_function_is_one_role_whatever_its_name(self, held):
+        assert role_satisfies(parse_title(held), parse_title("Head of Product")) == 1.0
+        assert role_satisfies(parse_title(held), parse_title("Head of Design")) == 0.5
+
+    def test_a_target_level_is_met_only_at_that_level_or_above(self):
+        senior = parse_title("Senior Engineer")
+        assert role_satisfies(parse_title("Junior Engineer"), senior) == 0.5
+        assert role_satisfies(parse_title("Principal Engineer"), senior) == 1.0
+        vp = parse_title("VP of Engineering")
+        assert role_satisfies(parse_title("Director of Engineering"), vp) == 0.5
+        assert role_satisfies(parse_title("Vice President, Engineering"), vp) == 1.0
+
+    def test_an_adjunct_professor_serves_a_professor_goal(self):
+        member = CareerProfile(
+            0,
+            roles=(Role("PhD Student", 2021),),
+            goals=(Goal(1, "Become a professor", target_role="Professor"),),
+        )
+        adjunct = CareerProfile(1, roles=(Role("Adjunct Professor", 2012),))
+        fit = fit_candidate(member, adjunct, mode=Mode.MENTOR, current_year=2024)
+        assert fit.goals[0].role == Role("Adjunct Professor", 2012)
+        assert fit.goals[0].score >= DEFAULT_FIT_WEIGHTS.goal_served
 
     def test_seniority_from_title_words_and_years(self):
         assert years_of_experience(MADE_THE_MOVE, 2024) == 12.0
@@ -172,3 +223,59 @@ def test_weights_change_the_order_transparently():
     assert fits[3].goal_score == pytest.approx(1.0)
     assert fits[1].goal_score == pytest.approx(1.0)
     assert fits[2].goal_score == pytest.approx(0.5)
+
+
+class TestTermSpecificity:
+    """A word most of the community uses is weak evidence; a shared generic word alone is no fit."""
+
+    VOCABULARY = [
+        "Nuclear Engineering student",
+        "Professor of Fluid Mechanics, Engineering",
+        "Civil Engineering",
+        "Electrical Engineering",
+        "Mechanical Engineering",
+        "Reactor safety in nuclear plants",
+        "Software Engineering",
+        "Chemical Engineering",
+    ]
+    MENTEE = CareerProfile(
+        0,
+        roles=(Role("PhD Student", 2021),),
+        goals=(Goal(1, "A research career in nuclear engineering"),),
+    )
+    FLUIDS = CareerProfile(
+        1, roles=(Role("Professor", 2005),), offers=("Fluid mechanics in engineering",)
+    )
+    REACTORS = CareerProfile(
+        2, roles=(Role("Professor", 2005),), offers=("Nuclear reactor safety research",)
+    )
+
+    def goal_fits(self, text_scorer):
+        fits = fit_candidates(
+            self.MENTEE,
+            [self.FLUIDS, self.REACTORS],
+            mode=Mode.MENTOR,
+            current_year=2024,
+            text_scorer=text_scorer,
+        )
+        return {fit.candidate: {g.goal: g for g in fit.goals} for fit in fits}
+
+    def test_a_shared_generic_word_alone_does_not_make_a_fit(self):
+        weights = TermWeights(Lexicon()).fit(self.VOCABULARY)
+        fits = self.goal_fits(LexicalScorer(Lexicon(), weights))
+        assert fits[1] == {}
+        assert fits[2][1].offer == "Nuclear reactor safety research"
+        assert fits[2][1].score >= DEFAULT_FIT_WEIGHTS.goal_served
+
+    def test_counting_every_word_the_same_would_have_made_it_one(self):
+        fits = self.goal_fits(LexicalScorer(Lexicon()))
+        assert fits[1][1].offer == "Fluid mechanics in engineering"
+        assert fits[1][1].score >= DEFAULT_FIT_WEIGHTS.goal_served
+
+    def test_weights_are_the_documented_inverse_document_frequency(self):
+        weights = TermWeights(Lexicon()).fit(self.VOCABULARY)
+        assert weights.n_documents_ == 8
+        assert weights.document_frequencies_["engin"] == 7
+        assert weights.weight("engin") == pytest.approx(np.log(9 / 8))
+        assert weights.weight("nuclear") == pytest.approx(np.log(9 / 3))
+        assert weights.weight("never-used") == pytest.approx(np.log(9))

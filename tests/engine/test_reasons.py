@@ -221,10 +221,23 @@ def test_role_held_without_the_move():
     member = CareerProfile(
         0, roles=(Role("Designer", 2019),), goals=(Goal(1, "", target_role="Design Director"),)
     )
-    held = CareerProfile(1, roles=(Role("Design Director", 2015, 2020), Role("VP Design", 2020)))
+    held = CareerProfile(
+        1, roles=(Role("Design Director", 2015, 2020), Role("Chief Product Officer", 2020))
+    )
     fit = fit_candidate(member, held, mode=Mode.MENTOR, current_year=2024)
     assert explain(0, 1, evidence=[], names=NAMES, as_of=AS_OF, fit=fit) == (
         "Was a design director, 2015–2020 — one of your goals",
+    )
+
+
+def test_a_more_senior_title_leading_the_same_function_is_the_role_now():
+    member = CareerProfile(
+        0, roles=(Role("Designer", 2019),), goals=(Goal(1, "", target_role="Design Director"),)
+    )
+    held = CareerProfile(1, roles=(Role("Design Director", 2015, 2020), Role("VP Design", 2020)))
+    fit = fit_candidate(member, held, mode=Mode.MENTOR, current_year=2024)
+    assert explain(0, 1, evidence=[], names=NAMES, as_of=AS_OF, fit=fit) == (
+        "Works as a VP design — one of your goals",
     )
 
 

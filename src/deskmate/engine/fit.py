@@ -7,8 +7,14 @@ skills
     The share of the goal's skills the candidate has (compared by
     :meth:`Lexicon.skill_key`, so aliases meet).
 role
-    How closely a title the candidate holds or held matches the goal's
-    target role (:func:`title_similarity`, counted from 0.75 up).
+    How closely a title the candidate holds or held meets the goal's target
+    role (:func:`role_satisfies`, counted from 0.75 up). Titles are compared
+    by their role noun and what it is about, not by level or appointment:
+    senior, staff, principal and lead engineers are engineers; adjunct,
+    affiliate, emeritus, visiting, assistant and associate professors are
+    professors; head of, director of and VP of a function lead it. A target
+    that names a level ("Senior Engineer") is met only at that level or
+    above.
 transition
     1 when the candidate moved from a title like the member's current one to
     the target role, as the member wants to.
@@ -70,6 +76,7 @@ __all__ = [
     "fit_candidate",
     "fit_candidates",
     "parse_title",
+    "role_satisfies",
     "seniority",
     "title_similarity",
     "years_of_experience",
@@ -122,8 +129,30 @@ _LEVEL_MODIFIERS = frozenset(
         "staff",
         "principal",
         "chief",
+        "assistant",
     }
 )
+# Words of an appointment that never change the role, wherever they stand: an
+# adjunct professor, a visiting professor and a professor emeritus are professors.
+_APPOINTMENT_WORDS = frozenset(
+    {
+        "adjunct",
+        "affiliate",
+        "emeritus",
+        "emerita",
+        "visiting",
+        "honorary",
+        "acting",
+        "interim",
+        "distinguished",
+        "tenured",
+        "full",
+    }
+)
+# Leading a function is one role, whatever it is called: head of design,
+# design director, director of design, VP design. Their levels still differ.
+_FUNCTION_LEADERS = frozenset({"head", "director", "vp"})
+_FUNCTION_LEAD = "head"
 _NUMBERINGS = frozenset({"i", "ii", "iii", "iv", "v"})
 _TITLE_ALIASES: Mapping[str, str] = {
     "sr": "senior",
@@ -359,9 +388,13 @@ def parse_title(title: str, lexicon: Lexicon = NO_ALIASES) -> Title:
     >>> parse_title("Senior Software Engineer II")
     Title(head='engin', qualifiers=frozenset({'softwar'}), level=3)
     >>> parse_title("VP of Engineering").head, parse_title("Vice President, Engineering").level
-    ('vp', 6)
+    ('head', 6)
     >>> parse_title("Tech Lead").head, parse_title("Lead Designer").head
     ('lead', 'design')
+    >>> parse_title("Adjunct Professor") == parse_title("Professor Emeritus") == parse_title("Professor")
+    True
+    >>> parse_title("Engineering Director") == parse_title("Director of Engineering")
+    True
     """
     # A community has a few hundred distinct titles and ranking parses them thousands of
     # times: remember each one's parse on the lexicon it was parsed with.
@@ -373,7 +406,11 @@ def parse_title(title: str, lexicon: Lexicon = NO_ALIASES) -> Title:
 
 
 def _parse_title(title: str, lexicon: Lexicon) -> Title:
-    tokens = _title_lexicon(lexicon).canonical_tokens(title)
+    tokens = [
+        token
+        for token in _title_lexicon(lexicon).canonical_tokens(title)
+        if token not in _APPOINTMENT_WORDS
+    ]
     level = max((LEVEL_WORDS[token] for token in tokens if token in LEVEL_WORDS), default=None)
     if "of" in tokens:
         cut = tokens.index("of")
@@ -383,14 +420,20 @@ def _parse_title(title: str, lexicon: Lexicon) -> Title:
     role_words = [word for word in role_words if word not in _NUMBERINGS and not word.isdigit()]
     if not role_words:
         return Title(head="", level=_MID_LEVEL if level is None else level)
-    head, modifiers = role_words[-1], role_words[:-1]
+    leaders = [word for word in role_words if word in _FUNCTION_LEADERS]
+    if leaders:
+        # "VP Engineering", "Director, Product", "Design Director": the rest is the function led.
+        head = _FUNCTION_LEAD
+        modifiers = [word for word in role_words if word not in _FUNCTION_LEADERS]
+    else:
+        head, modifiers = role_words[-1], role_words[:-1]
     qualifiers = {
         stem(word)
         for word in [*modifiers, *subject_words]
         if word not in _LEVEL_MODIFIERS and word not in lexicon.stop_words
     }
     return Title(
-        head=stem(head),
+        head=head if leaders else stem(head),
         qualifiers=frozenset(qualifiers),
         level=_MID_LEVEL if level is None else level,
     )
@@ -418,6 +461,31 @@ def title_similarity(first: Title, second: Title) -> float:
     if not union:
         return 1.0
     return 0.5 + 0.5 * len(first.qualifiers & second.qualifiers) / len(union)
+
+
+def role_satisfies(held: Title, target: Title) -> float:
+    """How far a title someone holds or held meets a target role, in ``[0, 1]``.
+
+    :func:`title_similarity`, halved when the target asks for a level
+    ("Senior Engineer", "VP of Product") that the held title does not reach.
+    A target without a level word (mid level) is met at any level: an
+    assistant professor is a professor.
+
+    Examples
+    --------
+    >>> role_satisfies(parse_title("Adjunct Professor"), parse_title("Professor"))
+    1.0
+    >>> role_satisfies(parse_title("Principal Engineer"), parse_title("Engineer"))
+    1.0
+    >>> role_satisfies(parse_title("Junior Engineer"), parse_title("Senior Engineer"))
+    0.5
+    >>> role_satisfies(parse_title("Director of Design"), parse_title("Head of Design"))
+    1.0
+    """
+    similarity = title_similarity(held, target)
+    if target.level > _MID_LEVEL and held.level < target.level:
+        return similarity / 2
+    return similarity
 
 
 def years_of_experience(profile: CareerProfile, current_year: int) -> float:
@@ -482,7 +550,7 @@ def _find_transition(
     """The earliest move from a title like ``current`` to one like ``target``."""
     previous: Role | None = None
     for role, title in roles:
-        if previous is not None and title_similarity(title, target) >= weights.role_match:
+        if previous is not None and role_satisfies(title, target) >= weights.role_match:
             return Transition(previous.title, role.title, role.start_year)
         if title_similarity(title, current) >= weights.previous_role_match:
             previous = role
@@ -521,12 +589,12 @@ def _score_goal(
     if target is not None:
         best = 0.0
         for role, title in roles:
-            similarity = title_similarity(title, target)
+            similarity = role_satisfies(title, target)
             # Prefer the current or latest of equally good titles.
             if similarity >= weights.role_match and similarity >= best:
                 best, best_role = similarity, role
         parts.append((weights.role, best))
-        if current is not None and title_similarity(current, target) < weights.role_match:
+        if current is not None and role_satisfies(current, target) < weights.role_match:
             transition = _find_transition(roles, current, target, weights)
             parts.append((weights.transition, 1.0 if transition else 0.0))
     best_offer: str | None = None

@@ -7,8 +7,12 @@ canonical form, and English stemming applied, so that "managing" and
 "management" meet.
 
 A :class:`TextScorer` turns two lists of texts into a similarity matrix. The
-default :class:`LexicalScorer` compares term sets; :class:`EmbeddingScorer`
-wraps any sentence-embedding function the deployment has installed.
+default :class:`LexicalScorer` compares term sets, each term weighted by how
+specific it is in the community (:class:`TermWeights`, an inverse document
+frequency fitted on the community's own profiles and goals), so that a word
+nearly everyone uses ("engineering", "research") is weak evidence and a rare
+one ("nuclear", "kubernetes") strong; :class:`EmbeddingScorer` wraps any
+sentence-embedding function the deployment has installed.
 
 Examples
 --------
@@ -38,9 +42,11 @@ __all__ = [
     "EmbeddingScorer",
     "Lexicon",
     "LexicalScorer",
+    "TermWeights",
     "TextScorer",
     "stem",
     "term_similarity",
+    "weighted_term_similarity",
     "tokenize",
 ]
 
@@ -116,6 +122,81 @@ def term_similarity(first: frozenset[str], second: frozenset[str]) -> float:
     if not first or not second:
         return 0.0
     return len(first & second) / float(np.sqrt(len(first) * len(second)))
+
+
+def weighted_term_similarity(
+    first: frozenset[str], second: frozenset[str], weight: Callable[[str], float]
+) -> float:
+    """Cosine similarity of two term sets, each term's coordinate its ``weight``.
+
+    Examples
+    --------
+    >>> specific = {"nuclear": 4.0, "fluid": 4.0, "engin": 0.5}.__getitem__
+    >>> round(weighted_term_similarity(
+    ...     frozenset({"nuclear", "engin"}), frozenset({"fluid", "engin"}), specific), 3)
+    0.015
+    >>> weighted_term_similarity(frozenset({"engin"}), frozenset({"engin"}), specific)
+    1.0
+    """
+    shared = sum(weight(term) ** 2 for term in first & second)
+    if not shared:
+        return 0.0
+    norms = sum(weight(term) ** 2 for term in first) * sum(weight(term) ** 2 for term in second)
+    return min(1.0, shared / float(np.sqrt(norms)))
+
+
+class TermWeights:
+    """How specific each term is in a community: a smoothed inverse document frequency.
+
+    A term's weight is ``log((1 + n) / (1 + df))`` for ``n`` documents of
+    which ``df`` contain it: 0 for a term in every document, ``log(1 + n)``
+    for a term in none (a word the community has never used is as specific
+    as can be). The documents are the community's own texts, one per member
+    (see ``deskmate.network.vocabulary``), fitted once per full tie refresh.
+
+    Parameters
+    ----------
+    lexicon : Lexicon
+        Turns a document into terms.
+
+    Attributes
+    ----------
+    n_documents_ : int
+        Documents fitted on.
+    document_frequencies_ : dict of str to int
+        Documents containing each term.
+
+    Examples
+    --------
+    >>> weights = TermWeights(Lexicon()).fit(
+    ...     ["Nuclear Engineering", "Fluid Mechanics Engineering", "Civil Engineering"]
+    ... )
+    >>> round(weights.weight("engin"), 3), round(weights.weight("nuclear"), 3)
+    (0.0, 0.693)
+    """
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon
+
+    def fit(self, documents: Sequence[str]) -> TermWeights:
+        """Count the documents containing each term."""
+        lexicon = self.lexicon if self.lexicon is not None else Lexicon()
+        frequencies: dict[str, int] = {}
+        for document in documents:
+            for term in lexicon.term_set(document):
+                frequencies[term] = frequencies.get(term, 0) + 1
+        return self.from_frequencies(len(documents), frequencies)
+
+    def from_frequencies(self, n_documents: int, frequencies: Mapping[str, int]) -> TermWeights:
+        """Take counts made elsewhere (stored after a refresh) as if fitted here."""
+        self.n_documents_ = int(n_documents)
+        self.document_frequencies_ = dict(frequencies)
+        return self
+
+    def weight(self, term: str) -> float:
+        """The weight of one term."""
+        count = self.document_frequencies_.get(term, 0)
+        return float(np.log((1 + self.n_documents_) / (1 + min(count, self.n_documents_))))
 
 
 _CANONICAL_CACHE_SIZE = 100_000
@@ -236,23 +317,37 @@ class TextScorer(Protocol):
 class LexicalScorer:
     """Cosine similarity of term sets; the default :class:`TextScorer`.
 
+    With ``term_weights`` each term counts by its specificity
+    (:func:`weighted_term_similarity`); without, every term counts the same.
+
     Examples
     --------
     >>> scorer = LexicalScorer(Lexicon())
     >>> scorer.similarity(["product management"], ["managing products", "python"]).round(2)
     array([[1., 0.]])
+    >>> weights = TermWeights(Lexicon()).fit(["nuclear engineering", "fluid engineering",
+    ...                                       "civil engineering", "nuclear safety"])
+    >>> LexicalScorer(Lexicon(), weights).similarity(
+    ...     ["nuclear engineering"], ["fluid engineering", "nuclear safety"]).round(2)
+    array([[0.09, 0.45]])
     """
 
     lexicon: Lexicon = field(default_factory=Lexicon)
+    term_weights: TermWeights | None = None
 
     def similarity(self, queries: Sequence[str], documents: Sequence[str]) -> np.ndarray:
         """Cosine similarity of the term sets of every query and document."""
         query_terms = [self.lexicon.term_set(text) for text in queries]
         document_terms = [self.lexicon.term_set(text) for text in documents]
         scores = np.zeros((len(queries), len(documents)))
+        weights = self.term_weights
         for row, terms in enumerate(query_terms):
             for column, other in enumerate(document_terms):
-                scores[row, column] = term_similarity(terms, other)
+                scores[row, column] = (
+                    term_similarity(terms, other)
+                    if weights is None
+                    else weighted_term_similarity(terms, other, weights.weight)
+                )
         return scores
 
 

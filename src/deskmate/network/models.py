@@ -76,6 +76,25 @@ class Tie(models.Model):
         return f"tie {self.member_low_id}–{self.member_high_id} ({self.strength:.2f})"
 
 
+class Vocabulary(models.Model):
+    """How many members' texts use each term, counted at the last full tie refresh.
+
+    One row. It fits the term weights of text fit
+    (``deskmate.engine.text.TermWeights``): a term most members use is weak
+    evidence that a goal and an offer are about the same thing.
+    """
+
+    documents = models.PositiveIntegerField()
+    frequencies = models.JSONField(default=dict)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "vocabularies"
+
+    def __str__(self):
+        return f"vocabulary of {self.documents} members ({len(self.frequencies)} terms)"
+
+
 class ImportJob(BackgroundJob):
     """One uploaded file and what became of it."""
 

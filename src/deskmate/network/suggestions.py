@@ -21,13 +21,13 @@ from deskmate.engine.ranking import (
     shared_context,
 )
 from deskmate.engine.reasons import Names
-from deskmate.engine.text import Lexicon
+from deskmate.engine.text import LexicalScorer
 from deskmate.engine.ties import TieTable
 from deskmate.mentoring.selectors import blocked_member_ids
-from deskmate.network import neighbourhood
+from deskmate.network import neighbourhood, vocabulary
 from deskmate.network.neighbourhood import LocalHistories, Standing
 from deskmate.network.tie_store import evidence_records, visible_strength
-from deskmate.people.models import Member, Organisation, School, SkillAlias, Unit
+from deskmate.people.models import Member, Organisation, School, Unit
 from deskmate.people.selectors import visible_member_ids
 
 #: How many members who merely share a workplace or school are considered, besides tie partners.
@@ -54,19 +54,6 @@ class SuggestionLists:
 
     suggestions: list[MemberSuggestion]
     open_without_history: list[MemberSuggestion]
-
-
-_lexicons: dict[tuple, Lexicon] = {}
-
-
-def _lexicon() -> Lexicon:
-    """The skill aliases as a lexicon, reused while they are unchanged (it keeps parsed titles)."""
-    aliases = tuple(sorted(SkillAlias.objects.values_list("normalised_name", "skill__name")))
-    lexicon = _lexicons.get(aliases)
-    if lexicon is None:
-        _lexicons.clear()
-        lexicon = _lexicons[aliases] = Lexicon(dict(aliases))
-    return lexicon
 
 
 def _profiles(member_ids: list[int], viewer: Member, local: LocalHistories) -> list[CareerProfile]:
@@ -222,6 +209,7 @@ def suggestion_lists(
     context = shared_context(0, local.community, as_of=as_of)
     profiles = _profiles(member_ids, viewer, local)
     names = _names(records, context, programme_ids)
+    lexicon = vocabulary.lexicon()
     ranked = rank_suggestions(
         profiles[0],
         profiles[1:],
@@ -231,7 +219,8 @@ def suggestion_lists(
         availability=_availability(member_ids, standings),
         names=names,
         as_of=as_of,
-        lexicon=_lexicon(),
+        lexicon=lexicon,
+        text_scorer=LexicalScorer(lexicon, vocabulary.term_weights()),
         filters=filters,
         limit=limit,
         open_limit=open_limit,

@@ -29,6 +29,7 @@ from deskmate.engine.ties import (
     compute_ties_touching,
 )
 from deskmate.network.models import Contact, Interaction, Tie
+from deskmate.network.vocabulary import vocabulary_refresh
 from deskmate.people.models import Education, Member, Position, User
 
 INTERACTION_KINDS = {
@@ -282,6 +283,7 @@ def ties_refresh_all(*, as_of: dt.date | None = None) -> int:
     table = compute_ties(arrays.community, as_of=as_of or timezone.localdate())
     stored = _replace(Tie.objects.all(), table, arrays)
     refresh_statistics(Tie)
+    vocabulary_refresh()
     return stored
 
 
