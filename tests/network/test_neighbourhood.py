@@ -8,7 +8,7 @@ from deskmate.engine.fit import Mode
 from deskmate.mentoring.models import Availability, Mentorship
 from deskmate.network import neighbourhood
 from deskmate.network.models import Contact, Tie
-from deskmate.network.suggestions import PLACE_CANDIDATES, _neighbourhood
+from deskmate.network.suggestions import PLACE_CANDIDATES, PLACE_READ, _neighbourhood
 from deskmate.people import services
 from deskmate.people.models import Member, Position
 from deskmate.people.selectors import members_visible_to, visible_member_ids
@@ -239,3 +239,49 @@ def test_storing_every_tie_leaves_planner_statistics(mentee, mentor):
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Tie._meta.db_table])
         (estimated,) = cursor.fetchone()
     assert stored == 1 and estimated == stored
+
+
+def test_place_members_limit_counts_people_not_positions(mentee):
+    """Colleagues promoted twice have three positions each; the limit still reads that many people."""
+    position(mentee, "Acme", "Engineer", dt.date(2019, 1, 1))
+    colleagues = []
+    for number in range(12):
+        colleague = make_member(f"p{number}@example.org", "Promoted", str(number))
+        position(colleague, "Acme", "Engineer", dt.date(2010, 1, 1), dt.date(2013, 12, 31))
+        position(colleague, "Acme", "Senior Engineer", dt.date(2014, 1, 1), dt.date(2017, 12, 31))
+        position(colleague, "Acme", "Staff Engineer", dt.date(2018, 1, 1))
+        colleagues.append(colleague.pk)
+    position(mentee, "Acme", "Senior Engineer", dt.date(2023, 1, 1))
+    acme = Position.objects.filter(member=mentee).first().organisation_id
+    assert Position.objects.filter(organisation_id=acme).count() == 38
+    for start_at in (0, colleagues[5]):
+        found = neighbourhood.place_members(
+            organisations=[acme], schools=[], exclude=mentee.pk, start_at=start_at, limit=10
+        )
+        assert len(found) == len(set(found)) == 10 and mentee.pk not in found
+        assert set(found) <= set(colleagues)
+    assert (
+        neighbourhood.place_members(
+            organisations=[acme], schools=[], exclude=mentee.pk, start_at=colleagues[5], limit=10
+        )
+        == colleagues[5:] + colleagues[:3]
+    )
+
+
+def test_suggestions_read_the_documented_number_of_people(mentee, monkeypatch):
+    """``PLACE_READ`` distinct members are read from the viewer's places when that many exist."""
+    position(mentee, "Acme", "Engineer", dt.date(2019, 1, 1))
+    for number in range(PLACE_READ + 5):
+        colleague = make_member(f"r{number}@example.org", "Colleague", str(number))
+        position(colleague, "Acme", "Engineer", dt.date(2010, 1, 1), dt.date(2015, 12, 31))
+        position(colleague, "Acme", "Senior Engineer", dt.date(2016, 1, 1))
+    read = []
+    real = neighbourhood.place_members
+
+    def recording(**options):
+        read.append(real(**options))
+        return read[-1]
+
+    monkeypatch.setattr(neighbourhood, "place_members", recording)
+    _neighbourhood(mentee, Mode.MENTOR, dt.date(2024, 3, 4))
+    assert [len(set(found)) for found in read] == [PLACE_READ]

@@ -223,14 +223,17 @@ def member_id_range() -> tuple[int, int]:
 def place_members(
     *, organisations: Sequence[int], schools: Sequence[int], exclude: int, start_at: int, limit: int
 ) -> list[int]:
-    """Up to ``limit`` members who were at one of these places, in one round trip.
+    """Up to ``limit`` distinct members who were at one of these places, in one round trip.
 
-    Places are taken in the order given (say, current workplaces first), and
-    within a place members from id ``start_at`` on, wrapping round: callers
-    vary ``start_at`` so that the same few members are not everyone's first
-    pick. Each place is a range of the (place, member) index that stops at
-    ``limit`` rows, whatever the size of the place; who is active or open is
-    for the caller to check with what it reads about these members anyway.
+    ``limit`` counts people, not rows: a member with several positions at a
+    place (promotions, a return) is read once, and ``exclude`` takes no
+    place. Places are taken in the order given (say, current workplaces
+    first), and within a place members from id ``start_at`` on, wrapping
+    round: callers vary ``start_at`` so that the same few members are not
+    everyone's first pick. Each place is a range of the (place, member) index
+    that stops at ``limit`` distinct members, whatever the size of the place;
+    who is active or open is for the caller to check with what it reads about
+    these members anyway.
     """
     places = [(Position, "organisation", place) for place in organisations] + [
         (Education, "school", place) for place in schools
@@ -240,15 +243,15 @@ def place_members(
         member, where = column(model, "member"), column(model, place_field)
         for half, comparison in enumerate((">=", "<")):
             parts.append(
-                f"SELECT * FROM (SELECT {member}, {2 * rank + half} FROM {table(model)} "
-                f"WHERE {where} = %s AND {member} {comparison} %s ORDER BY {member} LIMIT {int(limit)}) AS part_{len(parts)}"
+                f"SELECT * FROM (SELECT DISTINCT {member}, {2 * rank + half} FROM {table(model)} "
+                f"WHERE {where} = %s AND {member} {comparison} %s AND {member} <> %s "
+                f"ORDER BY {member} LIMIT {int(limit)}) AS part_{len(parts)}"
             )
-            params += [place, start_at]
+            params += [place, start_at, exclude]
     if not parts:
         return []
     rows = sorted(fetch(" UNION ALL ".join(parts), params), key=lambda row: (row[1], row[0]))
-    found = dict.fromkeys(member_id for member_id, _ in rows if member_id != exclude)
-    return list(found)[:limit]
+    return list(dict.fromkeys(member_id for member_id, _ in rows))[:limit]
 
 
 def places_of(member_id: int) -> tuple[list[int], list[int]]:

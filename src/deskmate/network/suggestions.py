@@ -32,7 +32,8 @@ from deskmate.people.selectors import visible_member_ids
 
 #: How many members who merely share a workplace or school are considered, besides tie partners.
 PLACE_CANDIDATES = 40
-#: How many members of the viewer's places are read to find them (only the open ones are kept).
+#: How many distinct members of the viewer's places are read to find them (only the open ones
+#: are kept); a member with several positions at a place counts once.
 PLACE_READ = 4 * PLACE_CANDIDATES
 #: How many tie partners, strongest first (by what the viewer may see), are considered.
 TIE_CANDIDATES = 60
