@@ -15,6 +15,7 @@ BENCHMARKS = [
     ["bench_ties.py", "--members", "100000"],
     ["bench_assignment.py"],
     ["bench_peer_pairing.py"],
+    ["quality/planted_mentor.py"],
 ]
 
 if __name__ == "__main__":
