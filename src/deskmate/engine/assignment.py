@@ -22,6 +22,16 @@ Three methods are offered, all deterministic:
 Every run is reported with the same measures (total against the optimum,
 blocking pairs, share matched, matched within a tie, first choices, the
 weakest pair) so that a coordinator can compare methods on one programme.
+
+References
+----------
+.. [1] D. Gale and L. S. Shapley, "College admissions and the stability of
+   marriage", *The American Mathematical Monthly* 69(1), 9–15, 1962.
+.. [2] A. E. Roth and M. A. O. Sotomayor, *Two-Sided Matching: A Study in
+   Game-Theoretic Modeling and Analysis*, Cambridge University Press, 1990
+   (the many-to-one case, capacities and blocking pairs).
+.. [3] R. K. Ahuja, T. L. Magnanti and J. B. Orlin, *Network Flows: Theory,
+   Algorithms, and Applications*, Prentice Hall, 1993, ch. 9–10 (min-cost flow).
 """
 
 from __future__ import annotations

@@ -4,6 +4,14 @@ Copilots are peers, so there is a single group rather than mentees and
 mentors: the best round is a maximum-weight matching on a general (not
 bipartite) graph, each member paired at most once, and pairs made in earlier
 rounds are not made again.
+
+References
+----------
+.. [1] J. Edmonds, "Paths, trees, and flowers", *Canadian Journal of
+   Mathematics* 17, 449–467, 1965 (maximum matching in general graphs).
+.. [2] M. W. Padberg and M. R. Rao, "Odd minimum cut-sets and b-matchings",
+   *Mathematics of Operations Research* 7(1), 67–80, 1982 (separating the
+   odd-set inequalities that close the gap of the bipartite relaxation).
 """
 
 from __future__ import annotations
