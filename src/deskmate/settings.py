@@ -224,6 +224,8 @@ RATE_LIMITS = {
     "api_token": ("10/h", "30/h"),
     "invitations": ("30/h", "60/h"),
     "imports": ("30/h", "60/h"),
+    "data_export": ("10/h", "30/h"),
+    "account_delete": ("5/h", "20/h"),
     "api": (API_RATE, API_RATE),
 }
 

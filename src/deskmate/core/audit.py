@@ -49,6 +49,8 @@ class AuditEvent(models.TextChoices):
     MATCH_RUN_PUBLISH = "match_run_publish", "Match run publish"
     MATCH_RUN_START = "match_run_start", "Match run start"
     MEMBER_CREATE = "member_create", "Member create"
+    MEMBER_ERASE = "member_erase", "Member erase"
+    MEMBER_EXPORT = "member_export", "Member export"
     MEMBER_SET_ROLE = "member_set_role", "Member set role"
     MENTORSHIP_ACCEPT = "mentorship_accept", "Mentorship accept"
     MENTORSHIP_ANSWER_INFO = "mentorship_answer_info", "Mentorship answer info"

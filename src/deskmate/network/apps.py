@@ -9,7 +9,7 @@ class NetworkConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: tasks need the app registry, which is ready only now.
         from deskmate.core.periodic import register_periodic
-        from deskmate.network import signals, tasks
+        from deskmate.network import data_rights, signals, tasks
         from deskmate.people.signals import history_changed
 
         history_changed.connect(tasks.history_changed_received, dispatch_uid="network_history")
@@ -17,3 +17,4 @@ class NetworkConfig(AppConfig):
             tasks.import_job_queued_received, dispatch_uid="network_import_job"
         )
         register_periodic(tasks.ties_refresh_nightly)
+        data_rights.register()

@@ -1,6 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
 
+from deskmate.people import data_rights
 from deskmate.people.models import (
     ApiToken,
     Education,
@@ -17,6 +21,9 @@ from deskmate.people.models import (
     User,
 )
 
+ONE_AT_A_TIME = "Choose one member to download their data."
+ERASED = "Erased {count} member(s): they now show as a former member."
+
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
@@ -30,6 +37,11 @@ class UserAdmin(BaseUserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting an account would take other people's mentorships with it: members are
+        # erased from the member list instead, which keeps the other side's history.
+        return False
 
 
 class PositionInline(admin.TabularInline):
@@ -51,6 +63,40 @@ class MemberAdmin(admin.ModelAdmin):
     search_fields = ["first_name", "last_name", "user__email", "external_id"]
     raw_id_fields = ["user", "manager"]
     inlines = [PositionInline, EducationInline]
+    actions = ["download_data", "erase"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A delete would cascade into the other person's mentorships: erase instead.
+        return False
+
+    @admin.action(description="Download the data of the selected member")
+    def download_data(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, ONE_AT_A_TIME, messages.ERROR)
+            return None
+        member = queryset.get()
+        archive = data_rights.member_export(member=member, actor=request.user.member)
+        response = HttpResponse(archive, content_type="application/zip")
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = (
+            f'attachment; filename="deskmate-member-{member.pk}-{stamp}.zip"'
+        )
+        return response
+
+    @admin.action(description="Erase the selected members (keeps others' history)")
+    def erase(self, request, queryset):
+        if request.POST.get("confirmed") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "members": list(queryset),
+                "action": "erase",
+                "opts": self.model._meta,
+            }
+            return TemplateResponse(request, "admin/people/erase_confirm.html", context)
+        for member in queryset:
+            data_rights.member_erase(member=member, actor=request.user.member)
+        self.message_user(request, ERASED.format(count=queryset.count()), messages.SUCCESS)
+        return None
 
 
 @admin.register(Organisation, School, Skill)

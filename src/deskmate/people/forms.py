@@ -180,3 +180,33 @@ class JoinForm(forms.Form):
         if cleaned.get("password") and cleaned.get("password") != cleaned.get("password_again"):
             self.add_error("password_again", "The two passwords differ.")
         return cleaned
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting an account asks for the password and for the word DELETE."""
+
+    CONFIRMATION = "DELETE"
+
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        label="Your password",
+    )
+    confirm = forms.CharField(
+        max_length=20, label="Type DELETE to confirm", help_text="This cannot be undone."
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if self.user is None or not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password
+
+    def clean_confirm(self):
+        confirm = self.cleaned_data["confirm"].strip()
+        if confirm != self.CONFIRMATION:
+            raise forms.ValidationError("Type DELETE, in capitals, to delete your account.")
+        return confirm

@@ -29,5 +29,8 @@ urlpatterns = [
     path("members/", views.member_list, name="member_list"),
     path("members/<int:member_id>/", views.member_profile, name="member_profile"),
     path("settings/tokens/", views.api_tokens, name="api_tokens"),
+    path("settings/my-data/", views.my_data, name="my_data"),
+    path("settings/my-data/download/", views.my_data_download, name="my_data_download"),
+    path("settings/my-data/delete/", views.my_account_delete, name="my_account_delete"),
     path("settings/tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
 ]

@@ -1,18 +1,21 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from deskmate.core.forms import form_errors_from
 from deskmate.limits.guards import limited
-from deskmate.people import selectors, services
+from deskmate.people import data_rights, selectors, services
 from deskmate.people.decorators import member_required
 from deskmate.people.forms import (
+    AccountDeleteForm,
     EducationForm,
     GoalForm,
     JoinForm,
@@ -23,6 +26,10 @@ from deskmate.people.forms import (
     TokenForm,
 )
 from deskmate.people.models import User
+
+ACCOUNT_DELETED = (
+    "Your account is deleted. What you shared with others now shows as from a former member."
+)
 
 
 @member_required
@@ -314,3 +321,33 @@ def join(request, token: str):
             messages.success(request, "Welcome to deskmate.")
             return redirect(next_url or "profile_edit")
     return render(request, "people/join.html", {"form": form, "email": invitation["email"]})
+
+
+@member_required
+def my_data(request):
+    """Download everything deskmate holds about me, or delete my account."""
+    return render(request, "people/my_data.html", {"form": AccountDeleteForm(user=request.user)})
+
+
+@require_POST
+@member_required
+@limited("data_export")
+def my_data_download(request):
+    archive = data_rights.member_export(member=request.member, actor=request.member)
+    response = HttpResponse(archive, content_type="application/zip")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="deskmate-my-data-{stamp}.zip"'
+    return response
+
+
+@require_POST
+@member_required
+@limited("account_delete")
+def my_account_delete(request):
+    form = AccountDeleteForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return render(request, "people/my_data.html", {"form": form}, status=422)
+    data_rights.member_erase(member=request.member, actor=request.member)
+    logout(request)
+    messages.success(request, ACCOUNT_DELETED)
+    return redirect("login")

@@ -1,0 +1,152 @@
+"""What the mentoring app holds about a member, for their data download and their erasure.
+
+A mentorship belongs to both people, so erasure keeps it for the other one: the
+erased member becomes "A former member" at the other end, an open request is
+withdrawn and an active mentorship is ended early, and what the two wrote
+together stays. What was the member's alone (their availability, blocks,
+pulse-survey answers) is deleted. Reports *about* the member are the
+reporter's and stay with the coordinators; the member's own reports keep their
+text for the safety record with the reporter anonymised.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from deskmate.mentoring.models import (
+    AgreementVersion,
+    Availability,
+    Block,
+    CheckIn,
+    Event,
+    Feedback,
+    InfoRequest,
+    Mentorship,
+    Milestone,
+    Report,
+    SurveyResponse,
+)
+from deskmate.mentoring.states import OPEN_STATES, State
+from deskmate.people.data_rights import (
+    Erasure,
+    Holding,
+    Identity,
+    register_holding,
+    rows_as_dicts,
+    scrub_text,
+)
+from deskmate.people.models import Member
+
+#: Rows of a mentorship that both people see, exported with it.
+_SHARED = (
+    ("agreement_versions", AgreementVersion),
+    ("milestones", Milestone),
+    ("checkins", CheckIn),
+    ("feedback", Feedback),
+    ("info_requests", InfoRequest),
+    ("events", Event),
+)
+
+
+def _involving(member: Member):
+    return Mentorship.objects.filter(Q(requester=member) | Q(recipient=member))
+
+
+def _mentorships(member: Member) -> list[dict[str, Any]]:
+    rows = rows_as_dicts(_involving(member).order_by("id"))
+    for row in rows:
+        for name, model in _SHARED:
+            row[name] = rows_as_dicts(model.objects.filter(mentorship_id=row["id"]))
+        row["my_survey_responses"] = rows_as_dicts(
+            SurveyResponse.objects.filter(mentorship_id=row["id"], respondent=member)
+        )
+    return rows
+
+
+def _mentorships_erase(identity: Identity, erasure: Erasure) -> None:
+    involving = _involving(identity.member)
+    now = timezone.now()
+    withdrawn = involving.filter(state__in=sorted(OPEN_STATES)).update(
+        state=State.WITHDRAWN, answered_at=now
+    )
+    ended = involving.filter(state=State.ACTIVE).update(
+        state=State.ENDED_EARLY, ended_at=now, end_reason=""
+    )
+    erasure.count("mentorships", anonymised=withdrawn + ended)
+    ids = list(involving.values_list("id", flat=True))
+    deleted, _ = SurveyResponse.objects.filter(respondent=identity.member).delete()
+    erasure.count("survey_responses", deleted=deleted)
+    scrub_text(
+        Mentorship,
+        ["message", "decline_reason", "end_reason"],
+        identity,
+        erasure,
+        kind="mentorships",
+        queryset=involving,
+    )
+    for kind, model, fields in (
+        ("agreement_versions", AgreementVersion, ["goals", "meeting", "confidentiality"]),
+        ("milestones", Milestone, ["title"]),
+        ("checkins", CheckIn, ["topics", "notes", "next_steps"]),
+        ("feedback", Feedback, ["text", "topic"]),
+        ("info_requests", InfoRequest, ["question", "answer"]),
+        ("events", Event, ["text"]),
+    ):
+        scrub_text(
+            model,
+            fields,
+            identity,
+            erasure,
+            kind=kind,
+            queryset=model.objects.filter(mentorship_id__in=ids),
+        )
+
+
+def _availability(member: Member) -> list[dict[str, Any]]:
+    return rows_as_dicts(Availability.objects.filter(member=member))
+
+
+def _availability_erase(identity: Identity, erasure: Erasure) -> None:
+    deleted, _ = Availability.objects.filter(member=identity.member).delete()
+    erasure.count("availability", deleted=deleted)
+
+
+def _blocks(member: Member) -> list[dict[str, Any]]:
+    """The blocks the member made (who blocked them is not theirs to know)."""
+    return rows_as_dicts(Block.objects.filter(blocker=member))
+
+
+def _blocks_erase(identity: Identity, erasure: Erasure) -> None:
+    member = identity.member
+    deleted, _ = Block.objects.filter(Q(blocker=member) | Q(blocked=member)).delete()
+    erasure.count("blocks", deleted=deleted)
+
+
+def _reports(member: Member) -> list[dict[str, Any]]:
+    """The reports the member made (reports about them are confidential to coordinators)."""
+    return rows_as_dicts(Report.objects.filter(reporter=member))
+
+
+def _reports_erase(identity: Identity, erasure: Erasure) -> None:
+    scrub_text(Report, ["text", "outcome"], identity, erasure, kind="reports")
+
+
+def register() -> None:
+    """The mentoring app's kinds (called from its ``AppConfig.ready``)."""
+    shared = tuple(model._meta.label for _, model in _SHARED)
+    for holding in (
+        Holding(
+            "mentorships",
+            ("mentoring.Mentorship", "mentoring.SurveyResponse", *shared),
+            _mentorships,
+            _mentorships_erase,
+            order=30,
+        ),
+        Holding("availability", ("mentoring.Availability",), _availability, _availability_erase),
+        Holding("blocks", ("mentoring.Block",), _blocks, _blocks_erase, order=30),
+        Holding("reports", ("mentoring.Report",), _reports, _reports_erase, order=30),
+    ):
+        register_holding(holding)
