@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.forms",  # widget templates for the project-wide form renderer
     "ninja",  # serves its own Swagger UI files, so the API docs need no outside host
     "axes",
+    "mozilla_django_oidc",  # single sign-on views (no models)
     "django_tasks",
     "django_tasks_db",
     "deskmate.core",
@@ -85,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "deskmate.people.context_processors.current_member",
+                "deskmate.people.context_processors.sign_on",
                 "deskmate.notifications.context_processors.unread_notifications",
             ],
         },
@@ -109,6 +111,23 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+
+# Single sign-on (optional) through the organisation's OpenID Connect provider: on when a client
+# id is set. New people become members on their first sign-on if their address is allowed.
+OIDC_RP_CLIENT_ID = config.env_str("DESKMATE_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = config.env_str("DESKMATE_OIDC_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = config.env_str("DESKMATE_OIDC_AUTHORIZATION_URL")
+OIDC_OP_TOKEN_ENDPOINT = config.env_str("DESKMATE_OIDC_TOKEN_URL")
+OIDC_OP_USER_ENDPOINT = config.env_str("DESKMATE_OIDC_USERINFO_URL")
+OIDC_OP_JWKS_ENDPOINT = config.env_str("DESKMATE_OIDC_JWKS_URL")
+OIDC_RP_SIGN_ALGO = config.env_str("DESKMATE_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/?sso=refused"
+SSO_NAME = config.env_str("DESKMATE_OIDC_NAME", "your organisation")
+SSO_ALLOWED_DOMAINS = config.env_list("DESKMATE_OIDC_ALLOWED_DOMAINS", [])
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("deskmate.people.sso.MemberSignOn")
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"

@@ -5,12 +5,19 @@ from django.urls import include, path, reverse_lazy
 
 from deskmate.api import api
 from deskmate.limits.guards import limited, posted_email
+from deskmate.people import sso
 from deskmate.people.forms import PasswordLinkForm
 from deskmate.serving import views as serving_views
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/sso/", sso.SignOnStart.as_view(), name="oidc_authentication_init"),
+    path(
+        "accounts/sso/callback/",
+        sso.SignOnCallback.as_view(),
+        name="oidc_authentication_callback",
+    ),
     # Setting a first password and resetting a forgotten one are the same e-mailed link.
     path(
         "accounts/password/",
