@@ -49,6 +49,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("health/", serving_views.health, name="health"),
+    path("favicon.ico", serving_views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("deskmate.network.urls")),

@@ -104,6 +104,23 @@ def test_an_unknown_page_is_the_friendly_404(production_server):
     assert "URLconf" not in page
 
 
+def test_the_icon_is_served_where_browsers_look_for_it(production_server):
+    base, _ = production_server
+    opener = urllib.request.build_opener(NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as moved:
+        opener.open(urllib.request.Request(f"{base}/favicon.ico", headers=PROXY_HEADERS))
+    assert (moved.value.code, moved.value.headers["Location"]) == (
+        301,
+        "/static/deskmate/favicon.ico",
+    )
+    request = urllib.request.Request(base + "/static/deskmate/favicon.ico", headers=PROXY_HEADERS)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        icon = response.read()
+    assert icon[:4] == b"\x00\x00\x01\x00" and icon[22:26] == b"\x89PNG"  # an ICO holding a PNG
+    _, _, page = fetch(f"{base}/accounts/login/", PROXY_HEADERS)
+    assert '<link rel="icon" href="/static/deskmate/favicon.svg" type="image/svg+xml">' in page
+
+
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
