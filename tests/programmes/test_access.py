@@ -185,6 +185,15 @@ def test_management_api_is_404_to_members(request, setup, who):
 def test_management_api_for_the_coordinator(setup, coordinator, mentee, second_mentor):
     client = bearer(coordinator)
     p = setup["p"]
+    # Maya may only have Olivia (Daniel is forbidden to her); Olivia ranks Maya first.
+    services.application_submit(
+        programme=Programme.objects.get(pk=p),
+        member=second_mentor,
+        actor=coordinator,
+        role="mentor",
+        capacity=1,
+        mentee_preferences=[mentee.pk],
+    )
     assert len(client.get(f"/api/v1/programmes/{p}/applications").json()) == 4
     run = client.post(
         f"/api/v1/programmes/{p}/runs", {"method": "stable"}, content_type="application/json"

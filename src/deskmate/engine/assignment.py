@@ -323,6 +323,7 @@ def evaluate_assignment(
     mentor_of: Sequence[int] | np.ndarray,
     *,
     mentor_scores: ScoreMatrix | None = None,
+    pins: Pairs = (),
     tie: PairMask | None = None,
     preferences: Sequence[Sequence[int]] | None = None,
     compare_to_optimum: bool = True,
@@ -333,6 +334,9 @@ def evaluate_assignment(
     ----------
     scores, capacity, mentor_scores, tie, preferences, compare_to_optimum
         As for :func:`assign`.
+    pins : iterable of (mentee, mentor)
+        Pairs that were pinned: their mentees are never counted in a blocking
+        pair, and a mentor does not give up a pinned mentee.
     mentor_of : array_like of int
         Mentor index of each mentee, -1 for unmatched.
 
@@ -361,6 +365,9 @@ def evaluate_assignment(
     mentor_of_array = np.asarray(mentor_of, dtype=np.int64).copy()
     if mentor_of_array.shape != (problem.n_mentees,):
         raise ValueError(ERROR_INDEX)
+    pinned = np.zeros(problem.n_mentees, dtype=bool)
+    pinned_rows, _ = _pair_arrays(pins, (problem.n_mentees, problem.n_mentors))
+    pinned[pinned_rows] = True
     optimum_total = None
     if compare_to_optimum:
         everyone = np.ones(problem.n_mentees, dtype=bool)
@@ -371,7 +378,7 @@ def evaluate_assignment(
         problem,
         capacity_array,
         mentor_of_array,
-        pinned=np.zeros(problem.n_mentees, dtype=bool),
+        pinned=pinned,
         method="given",
         optimum_total=optimum_total,
         tie=tie,

@@ -29,10 +29,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.utils import timezone
 
-from deskmate.engine.assignment import assign
+from deskmate.engine.assignment import AssignmentResult, assign, evaluate_assignment
 from deskmate.engine.fit import CareerProfile, Fit, Goal, Mode, Role, fit_candidates
 from deskmate.engine.peer_pairing import pair_peers
 from deskmate.engine.reasons import Names, explain
+from deskmate.engine.stable import fair_keys, mentor_proposing, rank_matrix, strict_orders
 from deskmate.engine.text import Lexicon
 from deskmate.engine.ties import Evidence, TieTable
 from deskmate.mentoring.models import Mentorship
@@ -99,6 +100,14 @@ class ScoreMatrix:
     names: Names = field(default_factory=Names)
     members: dict[int, Member] = field(default_factory=dict)
     topic_ranks: dict[int, dict[str, int]] = field(default_factory=dict)
+    #: Each side's own score of a pair (``scores`` weighs the two with the mentor weight).
+    mentee_side: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    mentor_side: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    #: The rank a mentor gave a mentee (1 = first choice, 0 = none), by row and column.
+    mentor_preference_rank: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    #: Each mentee's own ranking (column indices) and each mentor's (row indices).
+    mentee_rankings: list[list[int]] = field(default_factory=list)
+    mentor_rankings: list[list[int]] = field(default_factory=list)
 
     @property
     def is_peer(self) -> bool:
@@ -375,109 +384,58 @@ def build_matrix(
     programme: Programme, *, round_: int = 1, progress: Progress = no_progress
 ) -> ScoreMatrix:
     """The score matrix of a programme's active applications, with its rules and pins."""
-    as_of = timezone.localdate()
-    applications = list(
-        Application.objects.filter(
-            programme=programme, status=Application.Status.APPLIED, member__user__is_active=True
-        )
-        .select_related("member", "member__user")
-        .order_by("member_id")
-    )
+    applications, mentees, mentors = _applications(programme)
     by_member = {application.member_id: application for application in applications}
-    if programme.is_peer:
-        mentees = mentors = [a for a in applications if a.role == Application.Role.PEER]
-    else:
-        mentees = [a for a in applications if a.role == Application.Role.MENTEE]
-        mentors = [a for a in applications if a.role == Application.Role.MENTOR]
     mentee_ids = [a.member_id for a in mentees]
     mentor_ids = [a.member_id for a in mentors]
     everyone = sorted(set(mentee_ids) | set(mentor_ids))
     index_of = {member_id: index for index, member_id in enumerate(everyone)}
-    row_of = {member_id: index for index, member_id in enumerate(mentee_ids)}
-    col_of = {member_id: index for index, member_id in enumerate(mentor_ids)}
-    shape = (len(mentee_ids), len(mentor_ids))
     progress(5)
 
     records, programme_ids = _public_ties(everyone, index_of)
-    table = TieTable.from_evidence(len(everyone), records)
+    tie = _tie_matrix(records, everyone, mentee_ids, mentor_ids)
     evidence: dict[tuple[int, int], list[Evidence]] = defaultdict(list)
     for record in records:
         evidence[(record.first, record.second)].append(record)
-    tie = np.zeros(shape)
-    for first, second, strength in zip(
-        table.first.tolist(), table.second.tolist(), table.strength.tolist(), strict=True
-    ):
-        a, b = everyone[first], everyone[second]
-        for mentee, mentor in ((a, b), (b, a)):
-            if mentee in row_of and mentor in col_of:
-                tie[row_of[mentee], col_of[mentor]] = strength
     progress(10)
 
-    mode = Mode.COPILOT if programme.is_peer else Mode.MENTOR
     profiles = _profiles(everyone, index_of, by_member)
-    lexicon = _lexicon()
-    fit = np.zeros(shape)
-    fits: dict[tuple[int, int], Fit] = {}
-    mentor_profiles = [profiles[member_id] for member_id in mentor_ids]
-    for row, mentee_id in enumerate(mentee_ids):
-        if mentor_profiles:
-            for col, item in enumerate(
-                fit_candidates(
-                    profiles[mentee_id],
-                    mentor_profiles,
-                    mode=mode,
-                    current_year=as_of.year,
-                    lexicon=lexicon,
-                )
-            ):
-                fits[(row, col)] = item
-                # Reverse mentors are junior on purpose: only how they cover the goals counts.
-                fit[row, col] = (
-                    item.goal_score if programme.kind == Programme.Kind.REVERSE else item.score
-                )
-        if row % 20 == 0:
-            progress(10 + int(60 * (row + 1) / max(len(mentee_ids), 1)))
+    fit, fits = _fit_matrix(programme, mentee_ids, mentor_ids, profiles, progress)
     progress(70)
 
-    topics = list(programme.topics or [])
     topic_ranks = {
         a.member_id: {t: int(r) for t, r in (a.topics or {}).items()} for a in applications
     }
     agreement = _topic_agreement(
-        [topic_ranks[m] for m in mentee_ids], [topic_ranks[m] for m in mentor_ids], topics
+        [topic_ranks[m] for m in mentee_ids],
+        [topic_ranks[m] for m in mentor_ids],
+        list(programme.topics or []),
     )
-    preference_rank = np.zeros(shape, dtype=np.int64)
-    for row, mentee_id in enumerate(mentee_ids):
-        for rank, mentor_id in enumerate(by_member[mentee_id].mentor_preferences or [], start=1):
-            if mentor_id in col_of:
-                preference_rank[row, col_of[mentor_id]] = rank
+    mentee_rankings = _rankings(mentees, "mentor_preferences", mentor_ids)
+    mentor_rankings = (
+        [] if programme.is_peer else _rankings(mentors, "mentee_preferences", mentee_ids)
+    )
+    preference_rank = _rank_of(mentee_rankings, (len(mentee_ids), len(mentor_ids)))
+    mentor_preference_rank = _rank_of(mentor_rankings, (len(mentor_ids), len(mentee_ids))).T
     if programme.is_peer:
         fit = (fit + fit.T) / 2
-        preference = np.where(preference_rank > 0, 1.0 / np.maximum(preference_rank, 1), 0.0)
-        preference = (preference + preference.T) / 2
-    else:
-        preference = np.where(preference_rank > 0, 1.0 / np.maximum(preference_rank, 1), 0.0)
-
     weight = float(programme.tie_weight)
-    scores = (
-        SCORE_FLOOR
-        + FIT_WEIGHT * fit
-        + TOPIC_WEIGHT * agreement
-        + PREFERENCE_WEIGHT * preference
-        + weight * tie
-        + max(0.0, -weight)
+    base = (
+        SCORE_FLOOR + FIT_WEIGHT * fit + TOPIC_WEIGHT * agreement + weight * tie + max(0.0, -weight)
     )
+    sides = _side_scores(programme, base, preference_rank, mentor_preference_rank)
     rules = _rule_masks(programme, mentee_ids, mentor_ids)
-    forbidden = np.zeros(shape, dtype=bool)
+    forbidden = np.zeros(base.shape, dtype=bool)
     for mask in rules.values():
         forbidden |= mask
-    scores[forbidden] = np.nan
+    for side in sides:
+        side[forbidden] = np.nan
 
     matrix = ScoreMatrix(
         programme=programme,
         mentee_ids=mentee_ids,
         mentor_ids=mentor_ids,
-        scores=scores,
+        scores=sides[0],
         fit=fit,
         tie=tie,
         topics=agreement,
@@ -488,13 +446,138 @@ def build_matrix(
         names=_names(records, programme_ids),
         members={a.member_id: a.member for a in applications},
         topic_ranks=topic_ranks,
+        mentee_side=sides[1],
+        mentor_side=sides[2],
+        mentor_preference_rank=mentor_preference_rank,
+        mentee_rankings=mentee_rankings,
+        mentor_rankings=mentor_rankings,
     )
     matrix.evidence = dict(evidence)
     matrix.index_of = index_of
     _add_pins(matrix, mentors, round_)
+    # A published pair stands whatever rule came after it, on each side too.
+    for side in (matrix.mentee_side, matrix.mentor_side):
+        side[np.isnan(side) & np.isfinite(matrix.scores)] = SCORE_FLOOR
     matrix.preferences = _preferences(matrix, by_member)
     progress(75)
     return matrix
+
+
+def _applications(
+    programme: Programme,
+) -> tuple[list[Application], list[Application], list[Application]]:
+    """Active applications, then the mentees' and the mentors' among them (peers are both)."""
+    applications = list(
+        Application.objects.filter(
+            programme=programme, status=Application.Status.APPLIED, member__user__is_active=True
+        )
+        .select_related("member", "member__user")
+        .order_by("member_id")
+    )
+    if programme.is_peer:
+        peers = [a for a in applications if a.role == Application.Role.PEER]
+        return applications, peers, peers
+    mentees = [a for a in applications if a.role == Application.Role.MENTEE]
+    mentors = [a for a in applications if a.role == Application.Role.MENTOR]
+    return applications, mentees, mentors
+
+
+def _tie_matrix(
+    records: list[Evidence], everyone: list[int], mentee_ids: list[int], mentor_ids: list[int]
+) -> np.ndarray:
+    table = TieTable.from_evidence(len(everyone), records)
+    row_of = {member_id: index for index, member_id in enumerate(mentee_ids)}
+    col_of = {member_id: index for index, member_id in enumerate(mentor_ids)}
+    tie = np.zeros((len(mentee_ids), len(mentor_ids)))
+    for first, second, strength in zip(
+        table.first.tolist(), table.second.tolist(), table.strength.tolist(), strict=True
+    ):
+        a, b = everyone[first], everyone[second]
+        for mentee, mentor in ((a, b), (b, a)):
+            if mentee in row_of and mentor in col_of:
+                tie[row_of[mentee], col_of[mentor]] = strength
+    return tie
+
+
+def _fit_matrix(
+    programme: Programme,
+    mentee_ids: list[int],
+    mentor_ids: list[int],
+    profiles: dict[int, CareerProfile],
+    progress: Progress,
+) -> tuple[np.ndarray, dict[tuple[int, int], Fit]]:
+    mode = Mode.COPILOT if programme.is_peer else Mode.MENTOR
+    current_year = timezone.localdate().year
+    lexicon = _lexicon()
+    fit = np.zeros((len(mentee_ids), len(mentor_ids)))
+    fits: dict[tuple[int, int], Fit] = {}
+    mentor_profiles = [profiles[member_id] for member_id in mentor_ids]
+    # Reverse mentors are junior on purpose: only how they cover the goals counts.
+    goals_only = programme.kind == Programme.Kind.REVERSE
+    for row, mentee_id in enumerate(mentee_ids):
+        if mentor_profiles:
+            candidates = fit_candidates(
+                profiles[mentee_id],
+                mentor_profiles,
+                mode=mode,
+                current_year=current_year,
+                lexicon=lexicon,
+            )
+            for col, item in enumerate(candidates):
+                fits[(row, col)] = item
+                fit[row, col] = item.goal_score if goals_only else item.score
+        if row % 20 == 0:
+            progress(10 + int(60 * (row + 1) / max(len(mentee_ids), 1)))
+    return fit, fits
+
+
+def _rankings(
+    applications: list[Application], attribute: str, others: list[int]
+) -> list[list[int]]:
+    """Each applicant's own ranking of the other side, as indices into ``others``."""
+    index = {member_id: position for position, member_id in enumerate(others)}
+    return [
+        [index[m] for m in dict.fromkeys(getattr(a, attribute) or []) if m in index]
+        for a in applications
+    ]
+
+
+def _rank_of(rankings: list[list[int]], shape: tuple[int, int]) -> np.ndarray:
+    """1 for a first choice, 2 for a second…, 0 where there is no rank."""
+    ranks = np.zeros(shape, dtype=np.int64)
+    for row, ranked in enumerate(rankings):
+        for rank, col in enumerate(ranked, start=1):
+            ranks[row, col] = rank
+    return ranks
+
+
+def _inverse_rank(ranks: np.ndarray) -> np.ndarray:
+    return np.where(ranks > 0, 1.0 / np.maximum(ranks, 1), 0.0)
+
+
+def _side_scores(
+    programme: Programme, base: np.ndarray, mentee_rank: np.ndarray, mentor_rank: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The combined score, the mentees' side and the mentors' side of every pair.
+
+    Each side adds its own ranking to the shared part; the combined score weighs
+    the two rankings with the programme's mentor weight. Peers rank each other
+    alike, so their three are one.
+    """
+    if programme.is_peer:
+        preference = _inverse_rank(mentee_rank)
+        scores = base + PREFERENCE_WEIGHT * (preference + preference.T) / 2
+        return scores, scores.copy(), scores.copy()
+    mentee_preference, mentor_preference = _inverse_rank(mentee_rank), _inverse_rank(mentor_rank)
+    weight = float(programme.mentor_weight)
+    scores = base + PREFERENCE_WEIGHT * (
+        (1 - weight) * mentee_preference + weight * mentor_preference
+    )
+    return (
+        scores,
+        base + PREFERENCE_WEIGHT * mentee_preference,
+        base + PREFERENCE_WEIGHT * mentor_preference,
+    )
 
 
 def _add_pins(matrix: ScoreMatrix, mentors: list[Application], round_: int) -> None:
@@ -594,21 +677,124 @@ class MatchResult:
     metrics: dict
 
 
-def solve(matrix: ScoreMatrix, method: str) -> MatchResult:
+MENTEES_PROPOSE = "mentees"
+MENTORS_PROPOSE = "mentors"
+
+
+def solve(
+    matrix: ScoreMatrix, method: str, *, proposing: str = MENTEES_PROPOSE, seed: int | str = 0
+) -> MatchResult:
+    """Solve the matrix by ``method``; ``proposing`` and ``seed`` matter to ``"stable"``.
+
+    Every method is measured on the combined scores, and its blocking pairs are
+    counted against both sides' own rankings, and against each side's alone.
+    """
     if matrix.is_peer:
         return _solve_peers(matrix)
     if not matrix.mentee_ids or not matrix.mentor_ids:
         return MatchResult([], _empty_metrics(matrix))
-    result = assign(
-        matrix.scores,
-        matrix.capacity,
-        method,
-        pins=matrix.pins,
-        tie=matrix.tie > 0,
-        preferences=matrix.preferences,
+    mentee_ranks, mentor_ranks = side_ranks(matrix, seed)
+    if method == "stable":
+        mentor_of = _stable(matrix, mentee_ranks, mentor_ranks, proposing)
+        result = evaluate_assignment(
+            matrix.scores,
+            matrix.capacity,
+            mentor_of,
+            pins=matrix.pins,
+            tie=matrix.tie > 0,
+            preferences=matrix.preferences,
+        )
+    else:
+        result = assign(
+            matrix.scores,
+            matrix.capacity,
+            method,
+            pins=matrix.pins,
+            tie=matrix.tie > 0,
+            preferences=matrix.preferences,
+        )
+    mentor_of_list = result.mentor_of.tolist()
+    pairs = [(row, col) for row, col in enumerate(mentor_of_list) if col >= 0]
+    metrics = _metrics(matrix, result)
+    metrics.update(blocking_counts(matrix, result.mentor_of, ranks=(mentee_ranks, mentor_ranks)))
+    if method == "stable":
+        metrics["proposing"] = proposing
+    metrics["mentor_weight"] = float(matrix.programme.mentor_weight)
+    return MatchResult(pairs, metrics)
+
+
+def side_ranks(matrix: ScoreMatrix, seed: int | str) -> tuple[np.ndarray, np.ndarray]:
+    """Each side's strict preferences as rank matrices (higher is better, NaN not allowed).
+
+    A member's own ranking comes first, then everyone else allowed by that
+    side's score; equal scores are ordered by a hash of the seed and the pair.
+    """
+    shape = matrix.scores.shape
+    mentee_orders = strict_orders(
+        matrix.mentee_side,
+        matrix.mentee_rankings,
+        fair_keys(f"{seed}:mentee", matrix.mentee_ids, matrix.mentor_ids),
     )
+    mentor_orders = strict_orders(
+        matrix.mentor_side.T,
+        matrix.mentor_rankings or [[] for _ in matrix.mentor_ids],
+        fair_keys(f"{seed}:mentor", matrix.mentor_ids, matrix.mentee_ids),
+    )
+    return rank_matrix(mentee_orders, shape), rank_matrix(mentor_orders, shape[::-1]).T
+
+
+def _stable(
+    matrix: ScoreMatrix, mentee_ranks: np.ndarray, mentor_ranks: np.ndarray, proposing: str
+) -> np.ndarray:
+    if proposing != MENTORS_PROPOSE:
+        return assign(
+            mentee_ranks,
+            matrix.capacity,
+            "stable",
+            mentor_scores=mentor_ranks,
+            pins=matrix.pins,
+            compare_to_optimum=False,
+        ).mentor_of.copy()
+    mentor_of = np.full(len(matrix.mentee_ids), -1, dtype=np.int64)
+    for row, col in matrix.pins:
+        mentor_of[row] = col
+    free = mentor_of < 0
+    places = matrix.capacity - np.bincount(
+        mentor_of[~free], minlength=len(matrix.mentor_ids)
+    ).astype(np.int64)
+    proposed = mentor_proposing(mentee_ranks, mentor_ranks, places, free)
+    return np.where(free, proposed, mentor_of)
+
+
+def blocking_counts(
+    matrix: ScoreMatrix,
+    mentor_of: np.ndarray,
+    *,
+    seed: int | str = 0,
+    ranks: tuple[np.ndarray, np.ndarray] | None = None,
+) -> dict[str, int]:
+    """Blocking pairs by both sides' own rankings, and as if one side's ranking were both's."""
+    mentee_ranks, mentor_ranks = ranks if ranks is not None else side_ranks(matrix, seed)
+
+    def count(scores: np.ndarray, mentor_scores: np.ndarray) -> int:
+        return evaluate_assignment(
+            scores,
+            matrix.capacity,
+            mentor_of,
+            mentor_scores=mentor_scores,
+            pins=matrix.pins,
+            compare_to_optimum=False,
+        ).blocking_pairs
+
+    return {
+        "blocking_pairs": count(mentee_ranks, mentor_ranks),
+        "blocking_pairs_mentee_side": count(mentee_ranks, mentee_ranks),
+        "blocking_pairs_mentor_side": count(mentor_ranks, mentor_ranks),
+    }
+
+
+def _metrics(matrix: ScoreMatrix, result: AssignmentResult) -> dict:
     mentor_of = result.mentor_of.tolist()
-    pairs = [(row, col) for row, col in enumerate(mentor_of) if col >= 0]
     weakest = None
     if result.weakest_pair is not None:
         weakest = _pair_summary(
@@ -617,28 +803,26 @@ def solve(matrix: ScoreMatrix, method: str) -> MatchResult:
             result.weakest_pair.mentor,
             result.weakest_pair.score,
         )
-    metrics = {
+    return {
         "mentees": len(matrix.mentee_ids),
         "mentors": len(matrix.mentor_ids),
         "places": int(matrix.capacity.sum()),
         "total_score": round(result.total_score, 4),
-        "optimum_total": None if result.optimum_total is None else round(result.optimum_total, 4),
-        "ratio_to_optimum": None
-        if result.ratio_to_optimum is None
-        else round(result.ratio_to_optimum, 4),
+        "optimum_total": _rounded(result.optimum_total),
+        "ratio_to_optimum": _rounded(result.ratio_to_optimum),
         "number_matched": result.number_matched,
         "share_matched": round(result.share_matched, 4),
         "matched_within_tie": result.matched_within_tie,
-        "share_matched_within_tie": None
-        if result.share_matched_within_tie is None
-        else round(result.share_matched_within_tie, 4),
-        "blocking_pairs": result.blocking_pairs,
+        "share_matched_within_tie": _rounded(result.share_matched_within_tie),
         "first_choice_share": round(result.first_choice_share, 4),
         "top_three_share": round(result.top_three_share, 4),
         "weakest_pair": weakest,
         "unmatched": [matrix.mentee_ids[row] for row, col in enumerate(mentor_of) if col < 0],
     }
-    return MatchResult(pairs, metrics)
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def _solve_peers(matrix: ScoreMatrix) -> MatchResult:
@@ -692,6 +876,8 @@ def _empty_metrics(matrix: ScoreMatrix) -> dict:
         "matched_within_tie": 0,
         "share_matched_within_tie": 0.0,
         "blocking_pairs": 0,
+        "blocking_pairs_mentee_side": 0,
+        "blocking_pairs_mentor_side": 0,
         "first_choice_share": 0.0,
         "top_three_share": 0.0,
         "weakest_pair": None,

@@ -25,6 +25,10 @@ class Programme(models.Model):
         SAME = "same", "Must share a current organisation"
         DIFFERENT = "different", "Must not share a current organisation"
 
+    class Proposing(models.TextChoices):
+        MENTEES = "mentees", "Mentees propose (the best stable matching for mentees)"
+        MENTORS = "mentors", "Mentors propose (the best stable matching for mentors)"
+
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ONE_TO_ONE)
@@ -53,6 +57,18 @@ class Programme(models.Model):
     tie_weight = models.FloatField(
         default=0.0, validators=[MinValueValidator(-1.0), MaxValueValidator(1.0)]
     )
+    # 0 counts only the mentees' side of a pair, 1 only the mentors', 0.5 both alike.
+    mentor_weight = models.FloatField(
+        default=0.5,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="How much the mentors' side of a pair counts against the mentees' side.",
+    )
+    proposing = models.CharField(
+        max_length=10,
+        choices=Proposing.choices,
+        default=Proposing.MENTEES,
+        help_text="Which side proposes in a stable match run unless the run says otherwise.",
+    )
     created_by = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -63,6 +79,10 @@ class Programme(models.Model):
             models.CheckConstraint(
                 condition=Q(tie_weight__gte=-1.0) & Q(tie_weight__lte=1.0),
                 name="programme_tie_weight_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(mentor_weight__gte=0.0) & Q(mentor_weight__lte=1.0),
+                name="programme_mentor_weight_range",
             ),
             models.CheckConstraint(
                 condition=Q(capacity_per_mentor__gte=1) & Q(capacity_per_mentor__lte=MAX_CAPACITY),
@@ -138,6 +158,8 @@ class Application(models.Model):
     topics = models.JSONField(default=dict, blank=True)
     # Member ids of the mentors this applicant would like, best first.
     mentor_preferences = models.JSONField(default=list, blank=True)
+    # Mentors only: member ids of the mentees this mentor would like, best first.
+    mentee_preferences = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

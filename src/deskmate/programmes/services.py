@@ -47,6 +47,8 @@ INVITATION_ONLY = "This programme takes applications by invitation only."
 ROLE_NOT_OFFERED = "Choose a role this programme has: {roles}."
 NOT_A_MENTOR_HERE = "Rank only mentors of this programme."
 TOO_MANY_PREFERENCES = "Rank at most {limit} mentors."
+NOT_A_MENTEE_HERE = "Rank only mentees of this programme."
+TOO_MANY_MENTEES = "Rank at most {limit} mentees."
 NOT_APPLICANTS = "Both people must have applied to this programme: {who} has not."
 WRONG_ROLES = "Choose a mentee and a mentor of this programme."
 SAME_PERSON = "Choose two different people."
@@ -54,6 +56,7 @@ PAIR_NOT_ALLOWED = "{first} and {second} cannot be paired: {reasons}."
 ALREADY_PINNED = "{name} is already pinned to {other}; remove that pin first."
 MENTOR_PINS_FULL = "{name} has no place left for another pin."
 UNKNOWN_METHOD = "Choose one of the matching methods offered."
+UNKNOWN_PROPOSING = "Choose which side proposes: mentees or mentors."
 RUN_NOT_READY = "Only a finished proposal can be published."
 RUN_ALREADY_PUBLISHED = "This proposal has already been published."
 RUN_OUT_OF_DATE = "Matches were published after this proposal was made; run the matching again."
@@ -63,6 +66,8 @@ IMPORT_DONE_ALREADY = "This file has already been dealt with; upload it again to
 UNKNOWN_TOPIC = "Choose topics of this programme."
 
 MAX_PREFERENCES = 5
+#: A mentor may rank more people than a mentee: they take several and read many applications.
+MAX_MENTEE_PREFERENCES = 20
 #: Programmes with more applicants than this, or more candidate pairs to score than
 #: BACKGROUND_PAIRS_ABOVE, are matched by the task worker rather than in the request.
 BACKGROUND_ABOVE = 500
@@ -114,6 +119,8 @@ PROGRAMME_FIELDS = frozenset(
         "avoid_same_unit",
         "organisation_rule",
         "tie_weight",
+        "mentor_weight",
+        "proposing",
     }
 )
 
@@ -214,6 +221,7 @@ def _application_save(
     answers: dict | None = None,
     topics: dict | None = None,
     mentor_preferences: list | None = None,
+    mentee_preferences: list | None = None,
     source: str = Application.Source.SIGNUP,
 ) -> tuple[Application, str]:
     """Create or update the member's application; says "created", "updated" or "unchanged"."""
@@ -239,23 +247,9 @@ def _application_save(
     topics = {topic: int(rank) for topic, rank in (topics or {}).items() if rank is not None}
     if set(topics) - set(programme.topics or []):
         raise ValidationError({"topics": UNKNOWN_TOPIC})
-    preferences = list(dict.fromkeys(int(m) for m in mentor_preferences or []))
-    if role != Application.Role.MENTEE:
-        preferences = []
-    if len(preferences) > MAX_PREFERENCES:
-        raise ValidationError(
-            {"mentor_preferences": TOO_MANY_PREFERENCES.format(limit=MAX_PREFERENCES)}
-        )
-    if preferences:
-        mentors = set(
-            programme.applications.filter(
-                role=Application.Role.MENTOR,
-                status=Application.Status.APPLIED,
-                member_id__in=preferences,
-            ).values_list("member_id", flat=True)
-        )
-        if set(preferences) - mentors:
-            raise ValidationError({"mentor_preferences": NOT_A_MENTOR_HERE})
+    preferences, mentee_ranking = _clean_rankings(
+        programme, role, mentor_preferences or [], mentee_preferences or []
+    )
     values = {
         "role": role,
         "capacity": capacity,
@@ -263,6 +257,7 @@ def _application_save(
         "answers": answers,
         "topics": topics,
         "mentor_preferences": preferences,
+        "mentee_preferences": mentee_ranking,
         "status": Application.Status.APPLIED,
     }
     application = Application.objects.filter(programme=programme, member=member).first()
@@ -293,6 +288,39 @@ def _application_save(
     if role == Application.Role.MENTOR:
         _ensure_mentor_places(member, capacity, actor)
     return application, outcome
+
+
+def _ranked_applicants(programme: Programme, role: str, member_ids: list[int]) -> set[int]:
+    return set(
+        programme.applications.filter(
+            role=role, status=Application.Status.APPLIED, member_id__in=member_ids
+        ).values_list("member_id", flat=True)
+    )
+
+
+def _clean_rankings(
+    programme: Programme, role: str, mentor_preferences: list, mentee_preferences: list
+) -> tuple[list[int], list[int]]:
+    """A mentee's ranking of mentors and a mentor's of mentees, each of this programme's applicants."""
+    mentors = list(dict.fromkeys(int(m) for m in mentor_preferences))
+    mentees = list(dict.fromkeys(int(m) for m in mentee_preferences))
+    if role != Application.Role.MENTEE:
+        mentors = []
+    if role != Application.Role.MENTOR or programme.is_peer:
+        mentees = []
+    if len(mentors) > MAX_PREFERENCES:
+        raise ValidationError(
+            {"mentor_preferences": TOO_MANY_PREFERENCES.format(limit=MAX_PREFERENCES)}
+        )
+    if len(mentees) > MAX_MENTEE_PREFERENCES:
+        raise ValidationError(
+            {"mentee_preferences": TOO_MANY_MENTEES.format(limit=MAX_MENTEE_PREFERENCES)}
+        )
+    if mentors and set(mentors) - _ranked_applicants(programme, Application.Role.MENTOR, mentors):
+        raise ValidationError({"mentor_preferences": NOT_A_MENTOR_HERE})
+    if mentees and set(mentees) - _ranked_applicants(programme, Application.Role.MENTEE, mentees):
+        raise ValidationError({"mentee_preferences": NOT_A_MENTEE_HERE})
+    return mentors, mentees
 
 
 @transaction.atomic
@@ -652,12 +680,15 @@ def match_run_start(
     programme: Programme,
     actor: Member | None,
     method: str = "optimal",
+    proposing: str | None = None,
     new_round: bool = False,
     background: bool | None = None,
 ) -> MatchRun:
     """A new proposal: computed now for a small programme, by the task worker for a large one.
 
-    ``background`` forces one or the other (the command line always solves at once).
+    ``proposing`` says which side proposes in a stable run (the programme's
+    setting when not given); ``background`` forces one or the other (the
+    command line always solves at once).
     """
     if actor is not None:
         _require_coordinator(actor)
@@ -669,6 +700,9 @@ def match_run_start(
         if method not in METHODS:
             raise ValidationError({"method": UNKNOWN_METHOD})
         round_ = 1
+    proposing = proposing or programme.proposing
+    if proposing not in Programme.Proposing.values:
+        raise ValidationError({"proposing": UNKNOWN_PROPOSING})
     applicants = active_applicant_count(programme)
     run = MatchRun.objects.create(
         programme=programme,
@@ -677,6 +711,8 @@ def match_run_start(
         created_by=actor,
         parameters={
             "tie_weight": programme.tie_weight,
+            "mentor_weight": programme.mentor_weight,
+            "proposing": proposing,
             "avoid_reporting_line": programme.avoid_reporting_line,
             "avoid_same_unit": programme.avoid_same_unit,
             "organisation_rule": programme.organisation_rule,
@@ -711,7 +747,11 @@ def match_run_execute(run: MatchRun) -> MatchRun:
             run.programme, round_=run.round, progress=run.report_progress
         )
         result = matching.solve(
-            matrix, "optimal" if run.method == MatchRun.Method.PEER else run.method
+            matrix,
+            "optimal" if run.method == MatchRun.Method.PEER else run.method,
+            proposing=run.parameters.get("proposing", Programme.Proposing.MENTEES),
+            # Ties between equal preferences are broken by a hash of the run and the pair.
+            seed=run.pk,
         )
         with transaction.atomic():
             ProposedPair.objects.filter(run=run).delete()
