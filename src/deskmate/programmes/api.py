@@ -37,6 +37,8 @@ class ProgrammeIn(Schema):
     avoid_same_unit: bool = False
     organisation_rule: Programme.OrganisationRule = Programme.OrganisationRule.ANY
     tie_weight: float = 0.0
+    mentor_weight: float = 0.5
+    proposing: Programme.Proposing = Programme.Proposing.MENTEES
 
 
 class ProgrammeOut(Schema):
@@ -58,6 +60,8 @@ class ProgrammeOut(Schema):
     avoid_same_unit: bool
     organisation_rule: str
     tie_weight: float
+    mentor_weight: float
+    proposing: str
 
     @staticmethod
     def resolve_questions(programme):
@@ -75,6 +79,12 @@ class ApplicationIn(Schema):
     answers: dict[str, str] = {}
     topics: dict[str, int] = {}
     mentor_preferences: list[int] = []
+    #: Mentors: the mentees they would like, best first (left as it is when not given).
+    mentee_preferences: list[int] | None = None
+
+
+class RankingIn(Schema):
+    mentee_ids: list[int]
 
 
 class ApplicationOut(Schema):
@@ -88,11 +98,14 @@ class ApplicationOut(Schema):
     answers: dict[str, str]
     topics: dict[str, int]
     mentor_preferences: list[int]
+    mentee_preferences: list[int]
     created_at: dt.datetime
 
 
 class RunIn(Schema):
     method: str = "optimal"
+    #: Stable runs: "mentees" or "mentors" propose; the programme's setting when not given.
+    proposing: str | None = None
     new_round: bool = False
 
 
@@ -209,6 +222,19 @@ def own_application(request, programme_id: int):
     return application
 
 
+@router.post(
+    "/programmes/{programme_id}/application/ranking",
+    response=ApplicationOut,
+    summary="Mentors: rank the programme's mentees, best first",
+)
+def mentee_ranking(request, programme_id: int, payload: RankingIn):
+    programme = selectors.access_programme(request.auth, programme_id)
+    application = selectors.access_own_mentor_application(request.auth, programme)
+    return services.mentee_ranking_set(
+        application=application, actor=request.auth, mentee_ids=payload.mentee_ids
+    )
+
+
 @router.get(
     "/programmes/{programme_id}/rules", response=list[RuleOut], summary="Pinned and forbidden pairs"
 )
@@ -255,7 +281,11 @@ def run_list(request, programme_id: int):
 def run_start(request, programme_id: int, payload: RunIn):
     programme = selectors.access_managed_programme(request.auth, programme_id)
     run = services.match_run_start(
-        programme=programme, actor=request.auth, method=payload.method, new_round=payload.new_round
+        programme=programme,
+        actor=request.auth,
+        method=payload.method,
+        proposing=payload.proposing,
+        new_round=payload.new_round,
     )
     return Status(201 if run.is_finished else 202, run)
 

@@ -1,8 +1,10 @@
 """Applications exported from a form tool (CSV or XLSX), read into plain records.
 
 One row per applicant. The coordinator maps the file's columns to fields (name,
-e-mail, role, capacity, goals, topic ranks, answers); the file is then read
-whole, and any bad cell refuses the whole file with its row and column named.
+e-mail, role, capacity, goals, topic ranks, answers, and a ranking of the other
+side: a mentee's mentors or a mentor's mentees, as e-mails or names in one
+cell); the file is then read whole, and any bad cell refuses the whole file
+with its row and column named.
 Nothing here touches the database.
 """
 
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +30,7 @@ MAX_ROWS = 20_000
 XLSX_MAX_RATIO = 250
 MAX_TEXT = 3000
 
-IGNORE, NAME, FIRST_NAME, LAST_NAME, EMAIL, ROLE, CAPACITY, GOALS, TOPIC, ANSWER = (
+IGNORE, NAME, FIRST_NAME, LAST_NAME, EMAIL, ROLE, CAPACITY, GOALS, TOPIC, ANSWER, RANKING = (
     "ignore",
     "name",
     "first_name",
@@ -39,6 +41,7 @@ IGNORE, NAME, FIRST_NAME, LAST_NAME, EMAIL, ROLE, CAPACITY, GOALS, TOPIC, ANSWER
     "goals",
     "topic",
     "answer",
+    "ranking",
 )
 FIELDS = {
     IGNORE: "Do not import",
@@ -51,9 +54,10 @@ FIELDS = {
     GOALS: "Goals (free text)",
     TOPIC: "Topic: a rank per cell",
     ANSWER: "Answer to a question",
+    RANKING: "Ranked choices of the other side (e-mails or names, best first)",
 }
 #: Fields a file may map at most one column to.
-SINGLE_FIELDS = (NAME, FIRST_NAME, LAST_NAME, EMAIL, ROLE, CAPACITY)
+SINGLE_FIELDS = (NAME, FIRST_NAME, LAST_NAME, EMAIL, ROLE, CAPACITY, RANKING)
 
 NO_HEADER = "the file has no header row"
 DUPLICATE_HEADER = 'two columns are called "{label}"'
@@ -97,6 +101,9 @@ class Applicant:
     answers: dict[str, str]
     #: The file's label for each field, to name the column in later errors.
     labels: dict[str, str]
+    #: A mentee's mentors or a mentor's mentees, best first, as e-mails or names;
+    #: None when the file has no ranking column (rankings are then left as they are).
+    ranking: tuple[str, ...] | None = None
 
 
 def topic_name(label: str) -> str:
@@ -205,31 +212,41 @@ def guess_mapping(
     mapping: dict[str, str] = {}
     taken: set[str] = set()
     for label in labels:
-        key = header_key(label)
-        guess = IGNORE
-        if "mail" in key:
-            guess = EMAIL
-        elif key in {"first name", "given name", "forename"}:
-            guess = FIRST_NAME
-        elif key in {"last name", "surname", "family name"}:
-            guess = LAST_NAME
-        elif "name" in key:
-            guess = NAME
-        elif "role" in key or "join as" in key or "mentor or mentee" in key:
-            guess = ROLE
-        elif "how many" in key or "capacity" in key:
-            guess = CAPACITY
-        elif "[" in label or header_key(topic_name(label)) in known_topics or "topic" in key:
-            guess = TOPIC
-        elif "goal" in key or "hope" in key or "want to" in key or "get out of" in key:
-            guess = GOALS
-        elif key in known_questions or label.rstrip().endswith("?"):
-            guess = ANSWER
+        guess = _guess(label, known_topics, known_questions)
         if guess in SINGLE_FIELDS and guess in taken:
             guess = IGNORE
         taken.add(guess)
         mapping[label] = guess
     return mapping
+
+
+def _guess(label: str, known_topics: set[str], known_questions: set[str]) -> str:
+    """The first field whose test the column's label passes, in this order."""
+    key = header_key(label)
+    tests: list[tuple[str, Callable[[], bool]]] = [
+        (EMAIL, lambda: "mail" in key),
+        (FIRST_NAME, lambda: key in {"first name", "given name", "forename"}),
+        (LAST_NAME, lambda: key in {"last name", "surname", "family name"}),
+        (NAME, lambda: "name" in key),
+        (RANKING, lambda: _looks_like_ranking(label)),
+        (ROLE, lambda: any(word in key for word in ("role", "join as", "mentor or mentee"))),
+        (CAPACITY, lambda: "how many" in key or "capacity" in key),
+        (
+            TOPIC,
+            lambda: "[" in label or header_key(topic_name(label)) in known_topics or "topic" in key,
+        ),
+        (GOALS, lambda: any(word in key for word in ("goal", "hope", "want to", "get out of"))),
+        (ANSWER, lambda: key in known_questions or label.rstrip().endswith("?")),
+    ]
+    return next((field for field, test in tests if test()), IGNORE)
+
+
+def _looks_like_ranking(label: str) -> bool:
+    """ "Mentors you would like, best first", "Rank your mentees"… but not a topic grid column."""
+    key = header_key(label)
+    about_people = any(word in key for word in ("mentor", "mentee", "matched with", "who "))
+    ranked = any(word in key for word in ("rank", "prefer", "best first", "would like"))
+    return about_people and ranked and "[" not in label
 
 
 def mapping_problems(mapping: dict[str, str], *, peer: bool) -> list[str]:
@@ -244,6 +261,119 @@ def mapping_problems(mapping: dict[str, str], *, peer: bool) -> list[str]:
         if field not in (EMAIL, ROLE) and chosen.count(field) > 1:
             problems.append(MAP_ONCE.format(field=FIELDS[field].lower()))
     return problems
+
+
+def parse_ranking(value: str) -> tuple[str, ...]:
+    """A ranking cell as its entries, best first: e-mails or names split at ``;``, ``,`` or lines.
+
+    >>> parse_ranking("ada@example.org; Sam Lee,\\nJo Kim")
+    ('ada@example.org', 'Sam Lee', 'Jo Kim')
+    """
+    entries = (" ".join(part.split()) for part in re.split(r"[;,\n]", value))
+    return tuple(dict.fromkeys(entry for entry in entries if entry))
+
+
+@dataclass
+class _RowReader:
+    """Reads one row's cells into an applicant, reporting each bad cell."""
+
+    filename: str
+    by_field: dict[str, list[str]]
+    single: dict[str, str]
+    peer: bool
+    collector: ErrorCollector
+    first_row_of: dict[str, int]
+
+    def applicant(self, row: Any) -> Applicant | None:
+        errors_before = len(self.collector.errors)
+        email = self._email(row)
+        role = self._role(row)
+        capacity = self._capacity(row, role)
+        goals = "\n".join(row[label] for label in self.by_field.get(GOALS, []) if row[label])
+        if len(goals) > MAX_TEXT:
+            self._report(row, self.by_field[GOALS][0], TOO_LONG.format(limit=MAX_TEXT))
+        topics = self._topics(row)
+        answers = self._answers(row)
+        first_name, last_name = self._cell(row, FIRST_NAME), self._cell(row, LAST_NAME)
+        if not first_name and self._cell(row, NAME):
+            first_name, _, last_name = self._cell(row, NAME).partition(" ")
+            last_name = last_name.strip()
+        if len(self.collector.errors) > errors_before:
+            return None
+        return Applicant(
+            row=row.number,
+            email=email.strip().lower(),
+            first_name=first_name[:100],
+            last_name=last_name[:100],
+            role=role,
+            capacity=capacity,
+            goals=goals,
+            topics=topics,
+            answers=answers,
+            labels={field: self.single.get(field, field) for field in SINGLE_FIELDS},
+            ranking=parse_ranking(self._cell(row, RANKING)) if RANKING in self.single else None,
+        )
+
+    def _report(self, row: Any, label: str, message: str) -> None:
+        self.collector.add(ImportFileError(self.filename, row.number, label, message))
+
+    def _cell(self, row: Any, field: str) -> str:
+        return row[self.single[field]] if field in self.single else ""
+
+    def _email(self, row: Any) -> str:
+        email, label = self._cell(row, EMAIL), self.single[EMAIL]
+        if not email:
+            self._report(row, label, REQUIRED)
+        elif not is_email_address(email):
+            self._report(row, label, INVALID_EMAIL.format(value=email))
+        elif email.casefold() in self.first_row_of:
+            first = self.first_row_of[email.casefold()]
+            self._report(row, label, EMAIL_TWICE.format(value=email, row=first))
+        else:
+            self.first_row_of[email.casefold()] = row.number
+        return email
+
+    def _role(self, row: Any) -> str:
+        if self.peer:
+            return "peer"
+        value = self._cell(row, ROLE)
+        try:
+            return parse_role(value)
+        except ValueError:
+            self._report(
+                row, self.single[ROLE], NOT_A_ROLE.format(value=value) if value else REQUIRED
+            )
+            return ""
+
+    def _capacity(self, row: Any, role: str) -> int | None:
+        value = self._cell(row, CAPACITY)
+        if role != "mentor" or not value:
+            return None
+        if value.isdigit() and 1 <= int(value) <= 50:
+            return int(value)
+        self._report(row, self.single[CAPACITY], NOT_A_CAPACITY.format(value=value))
+        return None
+
+    def _topics(self, row: Any) -> dict[str, int]:
+        topics: dict[str, int] = {}
+        for label in self.by_field.get(TOPIC, []):
+            try:
+                rank = parse_rank(row[label])
+            except ValueError:
+                self._report(row, label, NOT_A_RANK.format(value=row[label]))
+                continue
+            if rank is not None:
+                topics[topic_name(label)] = rank
+        return topics
+
+    def _answers(self, row: Any) -> dict[str, str]:
+        answers = {}
+        for label in self.by_field.get(ANSWER, []):
+            if len(row[label]) > MAX_TEXT:
+                self._report(row, label, TOO_LONG.format(limit=MAX_TEXT))
+            elif row[label]:
+                answers[label] = row[label]
+        return answers
 
 
 def parse_applicants(
@@ -269,85 +399,15 @@ def parse_applicants(
     by_field: dict[str, list[str]] = {}
     for label in labels:
         by_field.setdefault(mapping.get(label, IGNORE), []).append(label)
-    single = {field: by_field[field][0] for field in SINGLE_FIELDS if field in by_field}
-    applicants: list[Applicant] = []
-    first_row_of: dict[str, int] = {}
-    for row in table.rows:
-        errors_before = len(collector.errors)
-
-        def report(label: str, message: str, row=row) -> None:
-            collector.add(ImportFileError(filename, row.number, label, message))
-
-        def cell(field: str, row=row) -> str:
-            return row[single[field]] if field in single else ""
-
-        email = cell(EMAIL)
-        if not email:
-            report(single[EMAIL], REQUIRED)
-        elif not is_email_address(email):
-            report(single[EMAIL], INVALID_EMAIL.format(value=email))
-        elif email.casefold() in first_row_of:
-            report(
-                single[EMAIL], EMAIL_TWICE.format(value=email, row=first_row_of[email.casefold()])
-            )
-        else:
-            first_row_of[email.casefold()] = row.number
-        role = "peer" if peer else ""
-        if not peer:
-            try:
-                role = parse_role(cell(ROLE))
-            except ValueError:
-                report(
-                    single[ROLE], NOT_A_ROLE.format(value=cell(ROLE)) if cell(ROLE) else REQUIRED
-                )
-        capacity = None
-        if role == "mentor" and cell(CAPACITY):
-            value = cell(CAPACITY)
-            if value.isdigit() and 1 <= int(value) <= 50:
-                capacity = int(value)
-            else:
-                report(single[CAPACITY], NOT_A_CAPACITY.format(value=value))
-        goals = "\n".join(row[label] for label in by_field.get(GOALS, []) if row[label])
-        if len(goals) > MAX_TEXT:
-            report(by_field[GOALS][0], TOO_LONG.format(limit=MAX_TEXT))
-        topics: dict[str, int] = {}
-        for label in by_field.get(TOPIC, []):
-            try:
-                rank = parse_rank(row[label])
-            except ValueError:
-                report(label, NOT_A_RANK.format(value=row[label]))
-                continue
-            if rank is not None:
-                topics[topic_name(label)] = rank
-        answers = {}
-        for label in by_field.get(ANSWER, []):
-            if len(row[label]) > MAX_TEXT:
-                report(label, TOO_LONG.format(limit=MAX_TEXT))
-            elif row[label]:
-                answers[label] = row[label]
-        first_name, last_name = cell(FIRST_NAME), cell(LAST_NAME)
-        if not first_name and cell(NAME):
-            first_name, _, last_name = cell(NAME).partition(" ")
-            last_name = last_name.strip()
-        if len(collector.errors) > errors_before:
-            continue
-        applicants.append(
-            Applicant(
-                row=row.number,
-                email=email.strip().lower(),
-                first_name=first_name[:100],
-                last_name=last_name[:100],
-                role=role,
-                capacity=capacity,
-                goals=goals,
-                topics=topics,
-                answers=answers,
-                labels={
-                    field: single.get(field, field)
-                    for field in (NAME, FIRST_NAME, LAST_NAME, EMAIL, ROLE, CAPACITY)
-                },
-            )
-        )
+    reader = _RowReader(
+        filename=filename,
+        by_field=by_field,
+        single={field: by_field[field][0] for field in SINGLE_FIELDS if field in by_field},
+        peer=peer,
+        collector=collector,
+        first_row_of={},
+    )
+    applicants = [applicant for row in table.rows if (applicant := reader.applicant(row))]
     collector.raise_if_any()
     return applicants
 

@@ -12,6 +12,16 @@ TIE_WEIGHTS = [
     ("0.5", "Prefer people who know each other"),
     ("1.0", "Strongly prefer people who know each other"),
 ]
+MENTOR_WEIGHTS = [
+    ("0.0", "Only the mentees' rankings count"),
+    ("0.25", "Mostly the mentees' rankings"),
+    ("0.5", "Both sides' rankings count alike"),
+    ("0.75", "Mostly the mentors' rankings"),
+    ("1.0", "Only the mentors' rankings count"),
+]
+#: How many mentees a mentor ranks on the application form; the ranking page offers more.
+MENTEE_CHOICES_ON_FORM = 5
+ORDINAL_LABELS = ["first", "second", "third", "fourth", "fifth"]
 RANK_CHOICES = [
     ("", "—"),
     ("1", "First choice"),
@@ -34,6 +44,13 @@ class ProgrammeForm(forms.ModelForm):
         label="Existing ties",
         help_text="How much it counts that two people already know each other.",
     )
+    mentor_weight = forms.TypedChoiceField(
+        choices=MENTOR_WEIGHTS,
+        coerce=float,
+        initial="0.5",
+        label="Mentees' and mentors' rankings",
+        help_text="How the two sides' rankings of each other make a pair's score.",
+    )
 
     class Meta:
         model = Programme
@@ -53,6 +70,8 @@ class ProgrammeForm(forms.ModelForm):
             "avoid_same_unit",
             "organisation_rule",
             "tie_weight",
+            "mentor_weight",
+            "proposing",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -74,6 +93,7 @@ class ProgrammeForm(forms.ModelForm):
             "avoid_reporting_line": "Never pair people in the same reporting line",
             "avoid_same_unit": "Never pair people in the same unit",
             "organisation_rule": "Organisation",
+            "proposing": "In a stable run",
         }
 
     def __init__(self, *args, **kwargs):
@@ -81,12 +101,13 @@ class ProgrammeForm(forms.ModelForm):
         if self.instance.pk:
             self.initial["topics"] = "\n".join(self.instance.topics or [])
             self.initial["tie_weight"] = self._nearest_weight(self.instance.tie_weight)
+            self.initial["mentor_weight"] = self._nearest_weight(
+                self.instance.mentor_weight, MENTOR_WEIGHTS
+            )
 
     @staticmethod
-    def _nearest_weight(value: float) -> str:
-        return min(
-            (choice for choice, _ in TIE_WEIGHTS), key=lambda choice: abs(float(choice) - value)
-        )
+    def _nearest_weight(value: float, weights: list[tuple[str, str]] = TIE_WEIGHTS) -> str:
+        return min((choice for choice, _ in weights), key=lambda choice: abs(float(choice) - value))
 
     def clean_topics(self):
         return [line.strip() for line in self.cleaned_data["topics"].splitlines() if line.strip()]
@@ -107,7 +128,7 @@ class ApplicationForm(forms.Form):
         label="What you want from the programme (mentors: what you can help with)",
     )
 
-    def __init__(self, *args, programme: Programme, mentors=(), **kwargs):
+    def __init__(self, *args, programme: Programme, mentors=(), mentees=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.programme = programme
         labels = dict(Application.Role.choices)
@@ -140,6 +161,18 @@ class ApplicationForm(forms.Form):
                 name = f"mentor_{number}"
                 self.fields[name] = forms.ChoiceField(label=label, choices=choices, required=False)
                 self.preference_fields.append(name)
+        self.mentee_fields = []
+        mentees = list(mentees)
+        if mentees and not programme.is_peer:
+            choices = [("", "—")] + [(str(m.pk), m.name) for m in mentees]
+            for number in range(min(len(mentees), MENTEE_CHOICES_ON_FORM)):
+                name = f"mentee_{number}"
+                self.fields[name] = forms.ChoiceField(
+                    label=f"Mentee you would like {ORDINAL_LABELS[number]}",
+                    choices=choices,
+                    required=False,
+                )
+                self.mentee_fields.append(name)
 
     @classmethod
     def initial_from(cls, application: Application | None) -> dict:
@@ -158,13 +191,18 @@ class ApplicationForm(forms.Form):
             initial[f"topic_{number}"] = "" if rank is None else str(rank)
         for number, member_id in enumerate(application.mentor_preferences[:3]):
             initial[f"mentor_{number}"] = str(member_id)
+        for number, member_id in enumerate(application.mentee_preferences[:MENTEE_CHOICES_ON_FORM]):
+            initial[f"mentee_{number}"] = str(member_id)
         return initial
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         ranked = [cleaned.get(name) for name in self.preference_fields if cleaned.get(name)]
         if len(ranked) != len(set(ranked)):
             self.add_error(None, "Rank each mentor once.")
+        mentees = [cleaned.get(name) for name in self.mentee_fields if cleaned.get(name)]
+        if len(mentees) != len(set(mentees)):
+            self.add_error(None, "Rank each mentee once.")
         return cleaned
 
     def service_fields(self) -> dict:
@@ -184,7 +222,46 @@ class ApplicationForm(forms.Form):
             "mentor_preferences": [
                 int(data[name]) for name in self.preference_fields if data.get(name)
             ],
+            # Without mentees to offer the form leaves a mentor's ranking as it is.
+            "mentee_preferences": (
+                [int(data[name]) for name in self.mentee_fields if data.get(name)]
+                if self.mentee_fields
+                else None
+            ),
         }
+
+
+class MenteeRankingForm(forms.Form):
+    """A mentor's ranking of the programme's mentees, best first."""
+
+    def __init__(self, *args, mentees, limit: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        mentees = list(mentees)
+        choices = [("", "—")] + [(str(m.pk), m.name) for m in mentees]
+        self.rank_fields = []
+        for number in range(min(len(mentees), limit)):
+            name = f"rank_{number}"
+            self.fields[name] = forms.ChoiceField(
+                label=f"Choice {number + 1}", choices=choices, required=False
+            )
+            self.rank_fields.append(name)
+
+    @classmethod
+    def initial_from(cls, application: Application) -> dict:
+        return {
+            f"rank_{number}": str(member_id)
+            for number, member_id in enumerate(application.mentee_preferences)
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if len(self.mentee_ids()) != len(set(self.mentee_ids())):
+            self.add_error(None, "Rank each mentee once.")
+        return cleaned
+
+    def mentee_ids(self) -> list[int]:
+        data = self.cleaned_data
+        return [int(data[name]) for name in self.rank_fields if data.get(name)]
 
 
 class InviteForm(forms.Form):
@@ -248,6 +325,11 @@ class RunForm(forms.Form):
         initial=MatchRun.Method.OPTIMAL,
         label="Method",
     )
+    proposing = forms.ChoiceField(
+        choices=Programme.Proposing.choices,
+        label="In a stable run",
+        required=False,
+    )
     new_round = forms.BooleanField(
         required=False,
         label="Start a new round (everyone is paired again; nobody twice with the same peer)",
@@ -257,5 +339,7 @@ class RunForm(forms.Form):
         super().__init__(*args, **kwargs)
         if programme.is_peer:
             del self.fields["method"]
+            del self.fields["proposing"]
         else:
             del self.fields["new_round"]
+            self.fields["proposing"].initial = programme.proposing

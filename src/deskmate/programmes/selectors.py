@@ -109,6 +109,19 @@ def own_application(member: Member, programme: Programme) -> Application | None:
     return Application.objects.filter(programme=programme, member=member).first()
 
 
+def access_own_mentor_application(member: Member, programme: Programme) -> Application:
+    """The member's own active application as a mentor (to rank mentees); 404 otherwise."""
+    application = Application.objects.filter(
+        programme=programme,
+        member=member,
+        role=Application.Role.MENTOR,
+        status=Application.Status.APPLIED,
+    ).first()
+    if application is None:
+        raise Http404(NOT_FOUND)
+    return application
+
+
 def applications_of(programme: Programme) -> QuerySet[Application]:
     return programme.applications.select_related("member__user").order_by(
         "role", "member__last_name", "member__first_name", "id"
@@ -173,3 +186,19 @@ def programme_counts(programme: Programme) -> dict[str, int]:
 def members_by_ids(member_ids) -> list[Member]:
     found = Member.objects.in_bulk(list(member_ids or []))
     return [found[member_id] for member_id in member_ids or [] if member_id in found]
+
+
+def mentees_to_rank(viewer: Member, programme: Programme) -> QuerySet[Member]:
+    """Mentees of the programme a mentor may rank: only those whose profile they may see."""
+    mentee_ids = (
+        programme.applications.filter(
+            role=Application.Role.MENTEE, status=Application.Status.APPLIED
+        )
+        .exclude(member=viewer)
+        .values("member_id")
+    )
+    return (
+        members_visible_to(viewer)
+        .filter(pk__in=mentee_ids)
+        .order_by("last_name", "first_name", "id")
+    )

@@ -7,6 +7,9 @@ mentor's row and respects their capacity.
 """
 
 import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +21,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from deskmate.core.audit import AuditEvent, audit
-from deskmate.importing.errors import ImportFileError
+from deskmate.importing.errors import ErrorCollector, ImportFileError
 from deskmate.importing.names import is_email_address
 from deskmate.mentoring.models import Mentorship
 from deskmate.mentoring.selectors import active_mentee_count
@@ -48,6 +51,7 @@ ROLE_NOT_OFFERED = "Choose a role this programme has: {roles}."
 NOT_A_MENTOR_HERE = "Rank only mentors of this programme."
 TOO_MANY_PREFERENCES = "Rank at most {limit} mentors."
 NOT_A_MENTEE_HERE = "Rank only mentees of this programme."
+ONLY_MENTORS_RANK = "Only a mentor of this programme ranks its mentees."
 TOO_MANY_MENTEES = "Rank at most {limit} mentees."
 NOT_APPLICANTS = "Both people must have applied to this programme: {who} has not."
 WRONG_ROLES = "Choose a mentee and a mentor of this programme."
@@ -247,8 +251,9 @@ def _application_save(
     topics = {topic: int(rank) for topic, rank in (topics or {}).items() if rank is not None}
     if set(topics) - set(programme.topics or []):
         raise ValidationError({"topics": UNKNOWN_TOPIC})
+    application = Application.objects.filter(programme=programme, member=member).first()
     preferences, mentee_ranking = _clean_rankings(
-        programme, role, mentor_preferences or [], mentee_preferences or []
+        programme, role, mentor_preferences, mentee_preferences, application
     )
     values = {
         "role": role,
@@ -260,7 +265,6 @@ def _application_save(
         "mentee_preferences": mentee_ranking,
         "status": Application.Status.APPLIED,
     }
-    application = Application.objects.filter(programme=programme, member=member).first()
     if application is None:
         application = Application(programme=programme, member=member, source=source, **values)
         outcome = "created"
@@ -298,28 +302,61 @@ def _ranked_applicants(programme: Programme, role: str, member_ids: list[int]) -
     )
 
 
+def _clean_ranking(
+    programme: Programme,
+    ranked_role: str,
+    values: list | None,
+    kept: list[int],
+    *,
+    field: str,
+    limit: int,
+    too_many: str,
+    not_here: str,
+) -> list[int]:
+    """One side's ranking; None keeps the current one, less anyone who has left the programme."""
+    if values is None:
+        still_here = _ranked_applicants(programme, ranked_role, kept)
+        return [member_id for member_id in kept if member_id in still_here][:limit]
+    ranking = list(dict.fromkeys(int(member_id) for member_id in values))
+    if len(ranking) > limit:
+        raise ValidationError({field: too_many.format(limit=limit)})
+    if ranking and set(ranking) - _ranked_applicants(programme, ranked_role, ranking):
+        raise ValidationError({field: not_here})
+    return ranking
+
+
 def _clean_rankings(
-    programme: Programme, role: str, mentor_preferences: list, mentee_preferences: list
+    programme: Programme,
+    role: str,
+    mentor_preferences: list | None,
+    mentee_preferences: list | None,
+    current: Application | None,
 ) -> tuple[list[int], list[int]]:
     """A mentee's ranking of mentors and a mentor's of mentees, each of this programme's applicants."""
-    mentors = list(dict.fromkeys(int(m) for m in mentor_preferences))
-    mentees = list(dict.fromkeys(int(m) for m in mentee_preferences))
-    if role != Application.Role.MENTEE:
-        mentors = []
-    if role != Application.Role.MENTOR or programme.is_peer:
-        mentees = []
-    if len(mentors) > MAX_PREFERENCES:
-        raise ValidationError(
-            {"mentor_preferences": TOO_MANY_PREFERENCES.format(limit=MAX_PREFERENCES)}
+    mentors: list[int] = []
+    mentees: list[int] = []
+    if role == Application.Role.MENTEE:
+        mentors = _clean_ranking(
+            programme,
+            Application.Role.MENTOR,
+            mentor_preferences,
+            current.mentor_preferences if current else [],
+            field="mentor_preferences",
+            limit=MAX_PREFERENCES,
+            too_many=TOO_MANY_PREFERENCES,
+            not_here=NOT_A_MENTOR_HERE,
         )
-    if len(mentees) > MAX_MENTEE_PREFERENCES:
-        raise ValidationError(
-            {"mentee_preferences": TOO_MANY_MENTEES.format(limit=MAX_MENTEE_PREFERENCES)}
+    if role == Application.Role.MENTOR and not programme.is_peer:
+        mentees = _clean_ranking(
+            programme,
+            Application.Role.MENTEE,
+            mentee_preferences,
+            current.mentee_preferences if current else [],
+            field="mentee_preferences",
+            limit=MAX_MENTEE_PREFERENCES,
+            too_many=TOO_MANY_MENTEES,
+            not_here=NOT_A_MENTEE_HERE,
         )
-    if mentors and set(mentors) - _ranked_applicants(programme, Application.Role.MENTOR, mentors):
-        raise ValidationError({"mentor_preferences": NOT_A_MENTOR_HERE})
-    if mentees and set(mentees) - _ranked_applicants(programme, Application.Role.MENTEE, mentees):
-        raise ValidationError({"mentee_preferences": NOT_A_MENTEE_HERE})
     return mentors, mentees
 
 
@@ -358,6 +395,34 @@ def application_withdraw(*, application: Application, actor: Member) -> Applicat
     application.status = Application.Status.WITHDRAWN
     application.save(update_fields=["status", "updated_at"])
     audit(actor=actor, action=AuditEvent.APPLICATION_WITHDRAW, subject=application)
+    return application
+
+
+@transaction.atomic
+def mentee_ranking_set(
+    *, application: Application, actor: Member, mentee_ids: list[int]
+) -> Application:
+    """A mentor ranks the programme's mentees, best first, once their applications are in.
+
+    Unlike the application itself this stays open after enrolment closes: mentors
+    rank when they can read who applied. A coordinator may do it for any mentor.
+    """
+    if actor.pk != application.member_id and not actor.is_coordinator:
+        raise PermissionDenied(COORDINATORS_ONLY)
+    if not application.is_active or application.role != Application.Role.MENTOR:
+        raise ValidationError({"mentee_preferences": ONLY_MENTORS_RANK})
+    _, ranking = _clean_rankings(
+        application.programme, application.role, None, mentee_ids, application
+    )
+    if ranking != application.mentee_preferences:
+        application.mentee_preferences = ranking
+        application.save(update_fields=["mentee_preferences", "updated_at"])
+        audit(
+            actor=actor,
+            action=AuditEvent.APPLICATION_UPDATE,
+            subject=application,
+            mentees_ranked=len(ranking),
+        )
     return application
 
 
@@ -511,11 +576,32 @@ IMPORT_FIELD_COLUMNS = {
     "role": applications_file.ROLE,
     "capacity": applications_file.CAPACITY,
     "mentee_capacity": applications_file.CAPACITY,
+    "mentor_preferences": applications_file.RANKING,
+    "mentee_preferences": applications_file.RANKING,
+}
+RANKED_UNKNOWN = '"{value}" is not a {role} of this programme or of this file'
+RANKED_AMBIGUOUS = '"{value}" names {count} {role}s of this programme; give their e-mail address'
+OTHER_SIDE: dict[str, str] = {
+    Application.Role.MENTEE: Application.Role.MENTOR,
+    Application.Role.MENTOR: Application.Role.MENTEE,
 }
 
 
-def _applicants_apply(programme: Programme, applicants, *, actor: Member, file_name: str) -> dict:
-    summary = {"members_created": 0, "members_found": 0, "created": 0, "updated": 0, "unchanged": 0}
+@contextmanager
+def _about_row(applicant: applications_file.Applicant, file_name: str) -> Iterator[None]:
+    """A service's refusal while importing a row, reworded to name the row and column."""
+    labels = {
+        name: applicant.labels.get(field, field) for name, field in IMPORT_FIELD_COLUMNS.items()
+    }
+    try:
+        yield
+    except ValidationError as error:
+        raise import_error_from_validation(
+            error, file=file_name, row=applicant.row, fields=labels
+        ) from None
+
+
+def _import_new_topics_and_questions(programme: Programme, applicants) -> None:
     topics = list(programme.topics or [])
     new_topics = [t for a in applicants for t in a.topics if t not in topics]
     if new_topics:
@@ -526,49 +612,133 @@ def _applicants_apply(programme: Programme, applicants, *, actor: Member, file_n
     if new_questions:
         programme.questions = "\n".join([*questions, *dict.fromkeys(new_questions)])
         programme.save(update_fields=["questions", "updated_at"])
-    for applicant in applicants:
-        labels = {
-            name: applicant.labels.get(field, field) for name, field in IMPORT_FIELD_COLUMNS.items()
+
+
+def _import_member(
+    programme: Programme, applicant: applications_file.Applicant, actor: Member
+) -> tuple[Member, bool]:
+    """The applicant's member, created when the address is new; says whether it was."""
+    member = (
+        Member.objects.select_related("user").filter(user__email__iexact=applicant.email).first()
+    )
+    if member is not None:
+        return member, False
+    extra: dict[str, Any] = {}
+    if applicant.role == Application.Role.MENTOR:
+        extra = {
+            "open_to_mentoring": True,
+            "mentee_capacity": applicant.capacity or programme.capacity_per_mentor,
         }
-        member = (
-            Member.objects.select_related("user")
-            .filter(user__email__iexact=applicant.email)
-            .first()
-        )
-        try:
-            if member is None:
-                extra = {}
-                if applicant.role == Application.Role.MENTOR:
-                    extra = {
-                        "open_to_mentoring": True,
-                        "mentee_capacity": applicant.capacity or programme.capacity_per_mentor,
-                    }
-                member = people_services.member_create(
-                    email=applicant.email,
-                    password=None,
-                    first_name=applicant.first_name or applicant.email.split("@")[0],
-                    last_name=applicant.last_name,
-                    actor=actor,
-                    **extra,
-                )
-                summary["members_created"] += 1
-            else:
-                summary["members_found"] += 1
-            _, outcome = _application_save(
-                programme=programme,
-                member=member,
-                actor=actor,
-                role=applicant.role,
-                capacity=applicant.capacity,
-                goals=applicant.goals,
-                answers=applicant.answers,
-                topics=applicant.topics,
-                source=Application.Source.IMPORT,
+    member = people_services.member_create(
+        email=applicant.email,
+        password=None,
+        first_name=applicant.first_name or applicant.email.split("@")[0],
+        last_name=applicant.last_name,
+        actor=actor,
+        **extra,
+    )
+    return member, True
+
+
+def _import_application(
+    programme: Programme,
+    applicant: applications_file.Applicant,
+    member: Member,
+    actor: Member,
+    ranking: list[int] | None = None,
+) -> str:
+    """Save the row's application; a ranking is given to the side the applicant ranks."""
+    _, outcome = _application_save(
+        programme=programme,
+        member=member,
+        actor=actor,
+        role=applicant.role,
+        capacity=applicant.capacity,
+        goals=applicant.goals,
+        answers=applicant.answers,
+        topics=applicant.topics,
+        mentor_preferences=ranking if applicant.role == Application.Role.MENTEE else None,
+        mentee_preferences=ranking if applicant.role == Application.Role.MENTOR else None,
+        source=Application.Source.IMPORT,
+    )
+    return outcome
+
+
+def _applicant_directory(programme: Programme) -> dict[str, dict[str, list[int]]]:
+    """Active applicants by role, findable by e-mail address and by full name (lower case)."""
+    directory: dict[str, dict[str, list[int]]] = {
+        Application.Role.MENTEE: {},
+        Application.Role.MENTOR: {},
+    }
+    for role, member_id, email, first, last in programme.applications.filter(
+        status=Application.Status.APPLIED, role__in=list(directory)
+    ).values_list(
+        "role", "member_id", "member__user__email", "member__first_name", "member__last_name"
+    ):
+        for key in {email.casefold(), " ".join(f"{first} {last}".casefold().split())}:
+            directory[role].setdefault(key, []).append(member_id)
+    return directory
+
+
+def _resolve_ranking(
+    applicant: applications_file.Applicant,
+    directory: dict[str, dict[str, list[int]]],
+    report: Callable[[str], None],
+) -> list[int]:
+    role = OTHER_SIDE.get(applicant.role)
+    if role is None:
+        return []
+    ranked = []
+    for entry in applicant.ranking or ():
+        found = directory[role].get(" ".join(entry.casefold().split()), [])
+        if len(found) == 1:
+            ranked.append(found[0])
+        elif not found:
+            report(RANKED_UNKNOWN.format(value=entry, role=role))
+        else:
+            report(RANKED_AMBIGUOUS.format(value=entry, count=len(found), role=role))
+    return ranked
+
+
+def _import_rankings(
+    programme: Programme, saved: list, *, actor: Member, file_name: str
+) -> list[str]:
+    """Once every row has applied, give each row's ranking (when the file has the column)."""
+    directory = _applicant_directory(programme)
+    collector = ErrorCollector()
+    rankings = []
+    for applicant, _, _ in saved:
+        label = applicant.labels.get(applications_file.RANKING)
+
+        def report(message: str, row: int = applicant.row, label: str | None = label) -> None:
+            collector.add(ImportFileError(file_name, row, label, message))
+
+        rankings.append(_resolve_ranking(applicant, directory, report))
+    collector.raise_if_any()
+    outcomes = []
+    for (applicant, member, outcome), ranking in zip(saved, rankings, strict=True):
+        if applicant.ranking is not None:
+            with _about_row(applicant, file_name):
+                again = _import_application(programme, applicant, member, actor, ranking)
+            if outcome == "unchanged":
+                outcome = again
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _applicants_apply(programme: Programme, applicants, *, actor: Member, file_name: str) -> dict:
+    summary = {"members_created": 0, "members_found": 0, "created": 0, "updated": 0, "unchanged": 0}
+    _import_new_topics_and_questions(programme, applicants)
+    saved = []
+    for applicant in applicants:
+        with _about_row(applicant, file_name):
+            member, created = _import_member(programme, applicant, actor)
+            # Rankings wait until everyone in the file has applied: they may name later rows.
+            saved.append(
+                (applicant, member, _import_application(programme, applicant, member, actor))
             )
-        except ValidationError as error:
-            raise import_error_from_validation(
-                error, file=file_name, row=applicant.row, fields=labels
-            ) from None
+        summary["members_created" if created else "members_found"] += 1
+    for outcome in _import_rankings(programme, saved, actor=actor, file_name=file_name):
         summary[outcome] += 1
     audit(
         actor=actor,

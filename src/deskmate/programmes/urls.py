@@ -11,6 +11,7 @@ urlpatterns = [
     path(one + "edit/", views.programme_edit, name="programme_edit"),
     path(one + "apply/", views.programme_apply, name="programme_apply"),
     path(one + "withdraw/", views.programme_withdraw, name="programme_withdraw"),
+    path(one + "ranking/", views.mentee_ranking, name="programme_ranking"),
     path(one + "applications/", views.applications, name="programme_applications"),
     path(
         one + "applications/<int:application_id>/",

@@ -15,6 +15,7 @@ from deskmate.programmes.forms import (
     ImportUploadForm,
     InviteForm,
     MappingForm,
+    MenteeRankingForm,
     PairRuleForm,
     ProgrammeForm,
     RunForm,
@@ -118,6 +119,7 @@ def programme_apply(request, programme_id: int):
         request.POST or None,
         programme=programme,
         mentors=selectors.mentors_to_rank(request.member, programme),
+        mentees=selectors.mentees_to_rank(request.member, programme),
         initial=ApplicationForm.initial_from(application),
     )
     if request.method == "POST" and form.is_valid():
@@ -140,6 +142,35 @@ def programme_apply(request, programme_id: int):
         request,
         "programmes/apply.html",
         {"programme": programme, "form": form, "application": application},
+    )
+
+
+@member_required
+def mentee_ranking(request, programme_id: int):
+    """A mentor ranks the mentees who applied, also after enrolment has closed."""
+    programme = selectors.access_programme(request.member, programme_id)
+    application = selectors.access_own_mentor_application(request.member, programme)
+    form = MenteeRankingForm(
+        request.POST or None,
+        mentees=selectors.mentees_to_rank(request.member, programme),
+        limit=services.MAX_MENTEE_PREFERENCES,
+        initial=MenteeRankingForm.initial_from(application),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mentee_ranking_set(
+                application=application, actor=request.member, mentee_ids=form.mentee_ids()
+            )
+        except ValidationError as error:
+            form_errors_from(form, error)
+        else:
+            messages.success(request, "Your ranking of the mentees is saved.")
+            return redirect("programme_detail", programme_id=programme.pk)
+    return render(
+        request,
+        "programmes/ranking.html",
+        {"programme": programme, "form": form, "application": application},
+        status=422 if request.method == "POST" else 200,
     )
 
 
@@ -169,15 +200,14 @@ def applications(request, programme_id: int):
 def application_edit(request, programme_id: int, application_id: int):
     programme = selectors.access_managed_programme(request.member, programme_id)
     application = selectors.access_application(request.member, programme, application_id)
-    mentors = [
-        m
-        for m in selectors.applicants_by_role(programme)[Application.Role.MENTOR]
-        if m.pk != application.member_id
-    ]
+    by_role = selectors.applicants_by_role(programme)
+    mentors = [m for m in by_role[Application.Role.MENTOR] if m.pk != application.member_id]
+    mentees = [m for m in by_role[Application.Role.MENTEE] if m.pk != application.member_id]
     form = ApplicationForm(
         request.POST or None,
         programme=programme,
         mentors=mentors,
+        mentees=mentees,
         initial=ApplicationForm.initial_from(application),
     )
     if request.method == "POST" and form.is_valid():
@@ -380,6 +410,7 @@ def run_start(request, programme_id: int):
             programme=programme,
             actor=request.member,
             method=form.cleaned_data.get("method", MatchRun.Method.PEER),
+            proposing=form.cleaned_data.get("proposing") or None,
             new_round=form.cleaned_data.get("new_round", False),
         )
     except ValidationError as error:
