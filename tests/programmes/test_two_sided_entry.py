@@ -5,8 +5,10 @@ library's published hospital/resident game gives the library's answer.
 """
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import call_command
 
 from deskmate.programmes import services
 from deskmate.programmes.models import Application, ApplicationImport, MatchRun, Programme
@@ -15,6 +17,7 @@ from tests.engine.test_stable import (
     HR_CAPACITIES,
     HR_HOSPITALS,
     HR_RESIDENTS,
+    blocking_pairs,
     library_answer,
 )
 from tests.people.test_api import bearer
@@ -368,3 +371,92 @@ def test_the_programme_form_sets_the_mentor_weight_and_the_proposing_side(progra
     assert response.status_code == 302
     programme.refresh_from_db()
     assert (programme.mentor_weight, programme.proposing) == (0.25, "mentors")
+
+
+# ---------------------------------------------------------------- the run page and the command
+
+
+def test_the_run_page_says_who_proposed_and_the_blocking_pairs_against_each_side(
+    game_programme, coordinator
+):
+    run_import(game_programme, coordinator, game_file())
+    run = services.match_run_start(
+        programme=game_programme,
+        actor=coordinator,
+        method="stable",
+        proposing="mentors",
+        background=False,
+    )
+    page = client_for(coordinator).get(f"/programmes/{game_programme.pk}/runs/{run.pk}/")
+    text = page.content.decode()
+    assert (
+        '<dd id="run-proposing">Mentors proposed: of all stable matchings, '
+        "this is the best for every mentor.</dd>"
+    ) in text
+    mentees, mentors = (
+        run.metrics["blocking_pairs_mentee_side"],
+        run.metrics["blocking_pairs_mentor_side"],
+    )
+    assert (
+        '<dd id="run-blocking">None against both sides&#x27; own rankings: no mentee and mentor '
+        "would both rather be together. Counted on one side&#x27;s rankings alone, as if the other "
+        f"side ranked the same way: {mentees} on the mentees&#x27;, {mentors} on the mentors&#x27;.</dd>"
+    ) in text
+
+
+def test_an_optimal_run_page_counts_its_blocking_pairs_in_words(coordinator):
+    programme = services.programme_create(
+        actor=coordinator, name="Weighted", capacity_per_mentor=2, mentor_weight=0.0
+    )
+    run_import(programme, coordinator, game_file())
+    run = services.match_run_start(
+        programme=programme, actor=coordinator, method="optimal", background=False
+    )
+    both = len(blocking_pairs(HR_RESIDENTS, HR_HOSPITALS, HR_CAPACITIES, proposal(run)))
+    assert run.metrics["blocking_pairs"] == both
+    page = client_for(coordinator).get(f"/programmes/{programme.pk}/runs/{run.pk}/")
+    text = page.content.decode()
+    assert 'id="run-proposing"' not in text
+    expected = (
+        "None against both sides&#x27; own rankings"
+        if both == 0
+        else f"{both} against both sides&#x27; own rankings: {both} mentee–mentor pair"
+    )
+    assert expected in text
+
+
+def test_the_stability_words_of_a_run_with_blocking_pairs():
+    words = services.matching.stability_words(
+        {
+            "proposing": "mentees",
+            "blocking_pairs": 3,
+            "blocking_pairs_mentee_side": 0,
+            "blocking_pairs_mentor_side": 2,
+        }
+    )
+    assert words == {
+        "proposing": "Mentees proposed: of all stable matchings, this is the best for every mentee.",
+        "blocking": (
+            "3 against both sides' own rankings: 3 mentee–mentor pairs would both rather be "
+            "together than keep what they were given. Counted on one side's rankings alone, as if "
+            "the other side ranked the same way: 0 on the mentees', 2 on the mentors'."
+        ),
+    }
+    assert services.matching.stability_words({"blocking_pairs": 1}) == {
+        "blocking": (
+            "1 against both sides' own rankings: 1 mentee–mentor pair would both rather be "
+            "together than keep what they were given."
+        )
+    }
+
+
+def test_the_match_command_lets_mentors_propose(game_programme, coordinator):
+    run_import(game_programme, coordinator, game_file())
+    out = io.StringIO()
+    call_command(
+        "match", game_programme.slug, "--method", "stable", "--proposing", "mentors", stdout=out
+    )
+    text = out.getvalue()
+    assert "Mentors proposed: of all stable matchings, this is the best for every mentor." in text
+    assert "None against both sides' own rankings" in text
+    assert MatchRun.objects.get().parameters["proposing"] == "mentors"

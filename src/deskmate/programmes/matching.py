@@ -821,6 +821,42 @@ def _metrics(matrix: ScoreMatrix, result: AssignmentResult) -> dict:
     }
 
 
+PROPOSING_WORDS = {
+    MENTEES_PROPOSE: "Mentees proposed: of all stable matchings, this is the best for every mentee.",
+    MENTORS_PROPOSE: "Mentors proposed: of all stable matchings, this is the best for every mentor.",
+}
+
+
+def stability_words(metrics: dict) -> dict[str, str]:
+    """Which side proposed and the blocking pairs against each side, in words.
+
+    Runs made before both sides ranked have only ``blocking_pairs``; they get
+    that sentence alone.
+    """
+    words = {}
+    if metrics.get("proposing") in PROPOSING_WORDS:
+        words["proposing"] = PROPOSING_WORDS[metrics["proposing"]]
+    if "blocking_pairs" not in metrics:
+        return words
+    both = int(metrics["blocking_pairs"])
+    if both == 0:
+        text = "None against both sides' own rankings: no mentee and mentor would both rather be together."
+    else:
+        pairs = "pair" if both == 1 else "pairs"
+        text = (
+            f"{both} against both sides' own rankings: {both} mentee–mentor {pairs} "
+            "would both rather be together than keep what they were given."
+        )
+    if "blocking_pairs_mentee_side" in metrics:
+        text += (
+            " Counted on one side's rankings alone, as if the other side ranked the same way: "
+            f"{metrics['blocking_pairs_mentee_side']} on the mentees', "
+            f"{metrics['blocking_pairs_mentor_side']} on the mentors'."
+        )
+    words["blocking"] = text
+    return words
+
+
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 

@@ -9,7 +9,7 @@ from deskmate.importing.errors import ImportFileError
 from deskmate.limits.guards import limited
 from deskmate.network.services import upload_read_bounded
 from deskmate.people.decorators import member_required
-from deskmate.programmes import applications_file, reports, selectors, services
+from deskmate.programmes import applications_file, matching, reports, selectors, services
 from deskmate.programmes.forms import (
     ApplicationForm,
     ImportUploadForm,
@@ -432,8 +432,15 @@ def run_detail(request, programme_id: int, run_id: int):
         run=run,
         pairs=pairs,
         unmatched=unmatched,
-        run_form=RunForm(programme=programme, initial={"method": run.method}),
+        run_form=RunForm(
+            programme=programme,
+            initial={
+                "method": run.method,
+                "proposing": run.parameters.get("proposing", programme.proposing),
+            },
+        ),
         rules=selectors.pair_rules_of(programme),
+        stability=matching.stability_words(run.metrics),
         new_pairs=sum(1 for pair in pairs if not pair.carried),
     )
 

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from deskmate.programmes import services
+from deskmate.programmes import matching, services
 from deskmate.programmes.models import MatchRun, Programme
 
 
@@ -22,6 +22,12 @@ class Command(BaseCommand):
             "(as many matched as possible). Peer programmes always pair peers.",
         )
         parser.add_argument(
+            "--proposing",
+            choices=Programme.Proposing.values,
+            default=None,
+            help="Stable runs: which side proposes (the programme's setting when not given).",
+        )
+        parser.add_argument(
             "--new-round", action="store_true", help="Peer programmes: start a new round."
         )
         parser.add_argument("--json", action="store_true", help="Print JSON instead of text.")
@@ -29,7 +35,12 @@ class Command(BaseCommand):
     def handle(self, *args, programme: str, method: str, new_round: bool, json: bool, **options):
         found = _programme(programme)
         run = services.match_run_start(
-            programme=found, actor=None, method=method, new_round=new_round, background=False
+            programme=found,
+            actor=None,
+            method=method,
+            proposing=options.get("proposing"),
+            new_round=new_round,
+            background=False,
         )
         if run.status == MatchRun.Status.FAILED:
             raise CommandError(f"The matching failed: {run.error}")
@@ -70,12 +81,9 @@ class Command(BaseCommand):
                 if metrics.get("ratio_to_optimum") is not None
                 else ""
             )
-            + (
-                f", {metrics['blocking_pairs']} blocking pairs"
-                if "blocking_pairs" in metrics
-                else ""
-            )
         )
+        for sentence in matching.stability_words(metrics).values():
+            self.stdout.write(sentence)
         for warning in run.warnings:
             self.stdout.write(f"! {warning}")
         for pair in pairs:
