@@ -43,6 +43,9 @@ class Mentorship(models.Model):
     origin = models.CharField(max_length=20, choices=Origin.choices, default=Origin.REQUEST)
     # The programmes app will own programmes; until then the id alone says which one matched them.
     programme_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # How a programme-made mentorship came about, as the two people are shown it.
+    programme_name = models.CharField(max_length=200, blank=True)
+    match_reasons = models.JSONField(default=list, blank=True)
 
     message = models.TextField(max_length=3000, blank=True)
     goals = models.ManyToManyField(Goal, blank=True, related_name="mentorship_requests")

@@ -9,6 +9,7 @@ SQLite every transaction is IMMEDIATE, so writers are serialised anyway.
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -34,6 +35,7 @@ from deskmate.mentoring.models import (
 from deskmate.mentoring.states import OPEN_STATES, Action, State, next_state
 from deskmate.notifications.services import notify
 from deskmate.people.models import Goal, Member
+from deskmate.people.services import first_password_link
 
 UNAVAILABLE = "This person is not taking requests at the moment."
 CANNOT_ASK_YOURSELF = "You cannot send a request to yourself."
@@ -149,16 +151,34 @@ def _mark_inactive(member_id: int, when: dt.datetime) -> bool:
     return False
 
 
-def _start(mentorship: Mentorship, *, actor: Member | None) -> None:
-    """Make a mentorship active from today, with its first agreement taken from the request."""
-    today = timezone.localdate()
+def _start(
+    mentorship: Mentorship,
+    *,
+    actor: Member | None,
+    starts_on: dt.date | None = None,
+    ends_on: dt.date | None = None,
+    goals: str = "",
+) -> None:
+    """Make a mentorship active, with its first agreement taken from the request.
+
+    It starts today, or on ``starts_on`` if that is later, and ends after its duration or on
+    ``ends_on``; ``goals`` stand in the agreement when the request named none.
+    """
+    start = max(timezone.localdate(), starts_on or timezone.localdate())
     mentorship.state = State.ACTIVE
-    mentorship.started_on = today
-    mentorship.ends_on = today + dt.timedelta(weeks=mentorship.duration_weeks)
-    mentorship.next_checkin_on = today + dt.timedelta(days=rules.CADENCE_DAYS[mentorship.cadence])
+    mentorship.started_on = start
+    if ends_on is not None and ends_on > start:
+        mentorship.ends_on = ends_on
+        weeks = -(-(ends_on - start).days // 7)
+        mentorship.duration_weeks = min(
+            max(weeks, rules.MIN_DURATION_WEEKS), rules.MAX_DURATION_WEEKS
+        )
+    else:
+        mentorship.ends_on = start + dt.timedelta(weeks=mentorship.duration_weeks)
+    mentorship.next_checkin_on = start + dt.timedelta(days=rules.CADENCE_DAYS[mentorship.cadence])
     mentorship.full_clean(validate_constraints=False)
     mentorship.save()
-    goals = "\n".join(goal.text for goal in mentorship.goals.all())
+    goals = "\n".join(goal.text for goal in mentorship.goals.all()) or goals
     AgreementVersion.objects.create(
         mentorship=mentorship,
         version=1,
@@ -465,6 +485,24 @@ def mentorship_expire_due(*, now: dt.datetime | None = None) -> int:
     return expired
 
 
+@dataclass(frozen=True)
+class MatchStory:
+    """How a programme made a pair, for the mentorship it becomes.
+
+    ``reasons`` are the match's reasons in words; ``goals`` the mentee's application goals,
+    which stand in the first agreement; ``cadence`` and ``milestones`` the programme's
+    agreement template; ``starts_on`` and ``ends_on`` the programme's dates.
+    """
+
+    programme_name: str
+    reasons: tuple[str, ...] = ()
+    goals: str = ""
+    cadence: str = ""
+    milestones: tuple[str, ...] = ()
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+
+
 @transaction.atomic
 def mentorship_create_from_match(
     *,
@@ -472,9 +510,10 @@ def mentorship_create_from_match(
     mentee: Member,
     kind: str = Mentorship.Kind.MENTORSHIP,
     programme: object | int | None = None,
+    story: MatchStory | None = None,
     actor: Member,
 ) -> Mentorship:
-    """An active mentorship straight from a published programme match."""
+    """An active mentorship straight from a published programme match, telling its story."""
     if mentor.pk == mentee.pk:
         raise ValidationError(CANNOT_ASK_YOURSELF)
     locked = _lock_members(mentor.pk, mentee.pk)
@@ -500,11 +539,25 @@ def mentorship_create_from_match(
         programme_id=getattr(programme, "pk", programme),
         answered_at=timezone.now(),
     )
-    _start(mentorship, actor=actor)
+    story = story or MatchStory(programme_name="")
+    mentorship.programme_name = story.programme_name[:200]
+    mentorship.match_reasons = list(story.reasons)
+    if story.cadence:
+        mentorship.cadence = story.cadence
+    _start(
+        mentorship,
+        actor=actor,
+        starts_on=story.starts_on,
+        ends_on=story.ends_on,
+        goals=story.goals,
+    )
+    for title in story.milestones:
+        Milestone.objects.create(mentorship=mentorship, title=title[:200], created_by=actor)
+    where = f"in {story.programme_name}" if story.programme_name else "in a programme"
     _event(
         mentorship,
         Event.Kind.MATCHED,
-        f"{mentee.name} and {mentor.name} were matched in a programme.",
+        f"{mentee.name} and {mentor.name} were matched {where}.",
         actor,
     )
     audit(
@@ -514,8 +567,24 @@ def mentorship_create_from_match(
         programme=mentorship.programme_id,
     )
     for member, other in ((mentee, mentor), (mentor, mentee)):
-        _tell(member, mentorship, "mentorship_matched", f"You have been matched with {other.name}")
+        title = f"You have been matched with {other.name}"
+        if story.programme_name:
+            title += f" in {story.programme_name}"
+        _tell(member, mentorship, "mentorship_matched", title, body=_match_body(member, story))
     return mentorship
+
+
+def _match_body(member: Member, story: MatchStory) -> str:
+    """The match e-mail's words: when it starts, why, and a way in for someone without a password."""
+    lines = []
+    if story.starts_on and story.starts_on > timezone.localdate():
+        lines.append(f"It starts on {story.starts_on:%-d %B %Y}.")
+    if story.reasons:
+        lines.append("Why you were matched: " + "; ".join(story.reasons) + ".")
+    link = first_password_link(member.user)
+    if link:
+        lines.append(f"You have no deskmate password yet. Set one to sign in: {link}")
+    return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- inside a mentorship

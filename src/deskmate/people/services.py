@@ -6,11 +6,14 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from deskmate.core.audit import AuditEvent, audit
 from deskmate.people import signals
@@ -472,3 +475,17 @@ def api_tokens_revoke_on_password_change(*, user: User) -> int:
         revoked += 1
     tokens.delete()
     return revoked
+
+
+def first_password_link(user: User) -> str:
+    """A link to set a first password, for an active account that has none; otherwise ``""``.
+
+    It is Django's password-reset link (valid for ``PASSWORD_RESET_TIMEOUT``), so people an
+    import or a programme created can sign in from the first e-mail they get.
+    """
+    if user.has_usable_password() or not user.is_active:
+        return ""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    return settings.SITE_URL + path

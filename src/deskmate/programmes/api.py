@@ -10,6 +10,7 @@ import datetime as dt
 from django.http import Http404, HttpResponse
 from ninja import Router, Schema, Status
 
+from deskmate.mentoring.models import Cadence
 from deskmate.programmes import reports, selectors, services
 from deskmate.programmes.models import PairRule, Programme
 
@@ -39,6 +40,8 @@ class ProgrammeIn(Schema):
     tie_weight: float = 0.0
     mentor_weight: float = 0.5
     proposing: Programme.Proposing = Programme.Proposing.MENTEES
+    default_cadence: Cadence = Cadence.FORTNIGHTLY
+    milestones: list[str] = []
 
 
 class ProgrammeOut(Schema):
@@ -62,6 +65,12 @@ class ProgrammeOut(Schema):
     tie_weight: float
     mentor_weight: float
     proposing: str
+    default_cadence: str
+    milestones: list[str]
+
+    @staticmethod
+    def resolve_milestones(programme):
+        return [line.strip() for line in programme.milestone_template.splitlines() if line.strip()]
 
     @staticmethod
     def resolve_questions(programme):
@@ -176,6 +185,9 @@ def programme_list(request):
 def programme_create(request, payload: ProgrammeIn):
     fields = payload.dict()
     fields["questions"] = "\n".join(q.strip() for q in fields["questions"] if q.strip())
+    fields["milestone_template"] = "\n".join(
+        m.strip() for m in fields.pop("milestones") if m.strip()
+    )
     return Status(201, services.programme_create(actor=request.auth, **fields))
 
 

@@ -72,8 +72,11 @@ class ProgrammeForm(forms.ModelForm):
             "tie_weight",
             "mentor_weight",
             "proposing",
+            "default_cadence",
+            "milestone_template",
         ]
         widgets = {
+            "milestone_template": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 3}),
             "questions": forms.Textarea(attrs={"rows": 3}),
             "starts_on": DateInput(),
@@ -98,6 +101,7 @@ class ProgrammeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["default_cadence"].required = False
         if self.instance.pk:
             self.initial["topics"] = "\n".join(self.instance.topics or [])
             self.initial["tie_weight"] = self._nearest_weight(self.instance.tie_weight)
@@ -108,6 +112,10 @@ class ProgrammeForm(forms.ModelForm):
     @staticmethod
     def _nearest_weight(value: float, weights: list[tuple[str, str]] = TIE_WEIGHTS) -> str:
         return min((choice for choice, _ in weights), key=lambda choice: abs(float(choice) - value))
+
+    def clean_default_cadence(self):
+        # Left out of a post (an older form, a script): keep what the programme has.
+        return self.cleaned_data["default_cadence"] or self.instance.default_cadence
 
     def clean_topics(self):
         return [line.strip() for line in self.cleaned_data["topics"].splitlines() if line.strip()]

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from deskmate.core.models import BackgroundJob
+from deskmate.mentoring.models import Cadence
 from deskmate.people.models import Member
 
 MAX_CAPACITY = 50
@@ -39,6 +40,18 @@ class Programme(models.Model):
     topics = models.JSONField(default=list, blank=True)
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
+    # The agreement every published pair starts from.
+    default_cadence = models.CharField(
+        max_length=20,
+        choices=Cadence.choices,
+        default=Cadence.FORTNIGHTLY,
+        help_text="How often published pairs meet, to begin with.",
+    )
+    milestone_template = models.TextField(
+        max_length=3000,
+        blank=True,
+        help_text="Milestones every published pair starts with, one per line.",
+    )
     enrolment_opens_on = models.DateField(null=True, blank=True)
     enrolment_closes_on = models.DateField(null=True, blank=True)
     open_signup = models.BooleanField(

@@ -25,7 +25,7 @@ from deskmate.importing.errors import ErrorCollector, ImportFileError
 from deskmate.importing.names import is_email_address
 from deskmate.mentoring.models import Mentorship
 from deskmate.mentoring.selectors import active_mentee_count
-from deskmate.mentoring.services import mentorship_create_from_match
+from deskmate.mentoring.services import MatchStory, mentorship_create_from_match
 from deskmate.network.services import import_error_from_validation
 from deskmate.notifications.services import notify
 from deskmate.people import services as people_services
@@ -125,6 +125,8 @@ PROGRAMME_FIELDS = frozenset(
         "tie_weight",
         "mentor_weight",
         "proposing",
+        "default_cadence",
+        "milestone_template",
     }
 )
 
@@ -958,6 +960,22 @@ def _standing_keys(run: MatchRun) -> set[tuple[int, int]]:
     return set(published)
 
 
+def _story(programme: Programme, pair: ProposedPair, *, goals: str) -> MatchStory:
+    """What the published mentorship says of how it was made."""
+    milestones = tuple(
+        line.strip() for line in programme.milestone_template.splitlines() if line.strip()
+    )
+    return MatchStory(
+        programme_name=programme.name,
+        reasons=tuple(pair.reasons),
+        goals=goals,
+        cadence=programme.default_cadence,
+        milestones=milestones,
+        starts_on=programme.starts_on,
+        ends_on=programme.ends_on,
+    )
+
+
 @transaction.atomic
 def match_run_publish(*, run: MatchRun, actor: Member) -> MatchRun:
     """Create the proposed mentorships, all or none, and tell the people."""
@@ -974,13 +992,19 @@ def match_run_publish(*, run: MatchRun, actor: Member) -> MatchRun:
     if carried != _standing_keys(run):
         raise ValidationError(RUN_OUT_OF_DATE)
     kind = Mentorship.Kind.COPILOT if programme.is_peer else Mentorship.Kind.MENTORSHIP
+    goals = dict(programme.applications.values_list("member_id", "goals"))
     created = 0
     for pair in pairs:
         if pair.carried:
             continue
         try:
             mentorship = mentorship_create_from_match(
-                mentor=pair.mentor, mentee=pair.mentee, kind=kind, programme=programme, actor=actor
+                mentor=pair.mentor,
+                mentee=pair.mentee,
+                kind=kind,
+                programme=programme,
+                story=_story(programme, pair, goals=goals.get(pair.mentee_id, "")),
+                actor=actor,
             )
         except ValidationError as error:
             raise ValidationError(
