@@ -31,6 +31,21 @@ Acme Inc.,Senior Software Engineer,,Lisbon,Mar 2019,Dec 2021
 Globex,Software Engineer,"Built the ""checkout"" service",,2016,Feb 2019
 """
 
+# Older exports: Positions.csv without Description and Location, Education.csv without
+# Activities.
+OLDER_POSITIONS_CSV = """\
+Company Name,Title,Started On,Finished On
+"Acme, Inc.",Engineering Manager,Jan 2022,
+Acme Inc.,Senior Software Engineer,Mar 2019,Dec 2021
+Globex,Software Engineer,2016,Feb 2019
+"""
+
+OLDER_EDUCATION_CSV = """\
+School Name,Start Date,End Date,Notes,Degree Name
+University of Lisbon,2010,2014,,"BSc, Computer Science"
+Le Wagon,Sep 2015,Nov 2015,Evening bootcamp,Web Development
+"""
+
 EDUCATION_CSV = """\
 School Name,Start Date,End Date,Notes,Degree Name,Activities
 University of Lisbon,2010,2014,,"BSc, Computer Science","Robotics club, debating"

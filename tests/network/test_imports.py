@@ -85,15 +85,22 @@ def test_linkedin_archive_through_the_page_and_the_worker(as_mentee, mentee, run
     assert "3 positions added" in page
 
 
-def test_reimport_updates_instead_of_duplicating(mentee):
+def test_reimport_leaves_everything_alone_instead_of_duplicating(mentee):
     from deskmate.network import importers
 
     first = importers.run("linkedin", owner=mentee, payload=build_linkedin_zip())
     before = snapshot()
     second = importers.run("linkedin", owner=mentee, payload=build_linkedin_zip())
     assert snapshot() == before
-    assert first.created["positions"] == 3 and "positions" not in second.created
-    assert second.updated["positions"] == 3 and second.updated["contacts"] == 3
+    assert first.created["positions"] == 3 and second.created == {}
+    assert second.updated_counts == {}
+    assert second.left_alone_counts == {
+        "contacts": 3,
+        "education": 2,
+        "positions": 3,
+        "profile": 3,
+        "skills": 3,
+    }
 
 
 def test_connection_is_linked_to_the_member_it_names(mentee, mentor):
@@ -204,6 +211,20 @@ def test_api_upload_and_status(mentee, run_tasks):
     body = api.get(f"/api/v1/imports/{response.json()['id']}").json()
     assert body["status"] == "done"
     assert body["summary"]["created"]["positions"] == 3
+    assert body["summary"]["lines"] == [
+        "2 profile fields updated",
+        "1 profile field left alone",
+        "3 positions added",
+        "2 education entries added",
+        "3 skills added",
+        "3 contacts added",
+    ]
+    assert body["summary"]["kinds"]["profile"]["left_alone_items"] == [
+        {
+            "item": "headline",
+            "why": 'kept yours, "Engineer at Acme" (the file says "Engineering Manager at Acme")',
+        }
+    ]
 
 
 def test_vcard_import_by_cli(mentee, mentor, tmp_path):

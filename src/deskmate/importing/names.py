@@ -111,3 +111,32 @@ def is_email_address(value: str) -> bool:
     except ValidationError:
         return False
     return True
+
+
+#: Abbreviations that titles and degrees are written with either way.
+_TITLE_WORDS = {
+    "sr": "senior",
+    "snr": "senior",
+    "jr": "junior",
+    "jnr": "junior",
+    "mgr": "manager",
+    "eng": "engineer",
+    "engr": "engineer",
+    "dev": "developer",
+    "assoc": "associate",
+    "asst": "assistant",
+    "vp": "vice president",
+}
+
+
+def normalise_title(title: str) -> str:
+    """The key two spellings of one job title or degree share.
+
+    Case, accents, punctuation and a few common abbreviations do not count:
+
+    >>> normalise_title("Sr. Software Eng.")
+    'senior software engineer'
+    >>> normalise_title("B.Sc.") == normalise_title("BSc")
+    True
+    """
+    return " ".join(_TITLE_WORDS.get(word, word) for word in _words(title))

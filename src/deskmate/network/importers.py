@@ -9,17 +9,21 @@ from deskmate.importing.errors import ImportFileError
 from deskmate.importing.linkedin import parse_linkedin_archive
 from deskmate.importing.people_csv import parse_people_file
 from deskmate.importing.vcard import parse_vcards
+from deskmate.network.history_merge import (
+    History,
+    IncomingEducation,
+    IncomingPosition,
+    education_merge,
+    position_merge,
+)
+from deskmate.network.import_summary import ImportSummary
 from deskmate.network.models import ImportJob
 from deskmate.network.services import (
     EDUCATION_COLUMNS,
-    ImportSummary,
     Progress,
-    education_upsert,
     import_error_from_validation,
     linkedin_archive_apply,
     no_progress,
-    partial_to_date,
-    position_upsert,
     vcard_apply,
 )
 from deskmate.people import services as people_services
@@ -92,7 +96,7 @@ def _member_for_person(person, actor: Member | None, summary: ImportSummary) -> 
         )
         member.external_id = person.external_id
         member.save(update_fields=["external_id"])
-        summary.count("members", created=True)
+        summary.added("members", person.external_id)
         return member
     changes = {
         name: value
@@ -115,65 +119,74 @@ def _member_for_person(person, actor: Member | None, summary: ImportSummary) -> 
                 "", person.row, "email", f'"{person.email}" is already another member\'s address'
             )
         User.objects.filter(pk=member.user_id).update(email=person.email.lower())
-    summary.count("members", created=False)
+    if changes:
+        summary.updated("members", person.external_id, sorted(changes))
+    else:
+        summary.left_alone("members", person.external_id)
     return member
 
 
-@transaction.atomic
-def people_file_apply(
-    *, people, actor: Member | None, file_name: str, progress: Progress = no_progress
-) -> ImportSummary:
-    """Create or update members, their positions and education, from an organisation's export."""
-    summary = ImportSummary()
-    members: dict[str, Member] = {}
-    total = len(people)
-    for index, person in enumerate(people, start=1):
+def _person_member(person, actor: Member | None, file_name: str, summary) -> Member:
+    try:
+        return _member_for_person(person, actor, summary)
+    except ImportFileError as error:
+        raise ImportFileError(file_name, error.row, error.field, error.message) from None
+    except ValidationError as error:
+        raise import_error_from_validation(
+            error, file=file_name, row=person.row, fields={}
+        ) from None
+
+
+def _person_history_merge(
+    person, member: Member, actor: Member | None, file_name: str, summary
+) -> None:
+    history = History(member)
+    for position in person.positions:
+        if position.start is None:
+            raise ImportFileError(file_name, position.row, "start", START_REQUIRED)
+        incoming = IncomingPosition(
+            organisation=position.organisation,
+            unit=position.unit,
+            title=position.title,
+            start=position.start,
+            end=position.end,
+        )
         try:
-            member = members[person.external_id] = _member_for_person(person, actor, summary)
-        except ImportFileError as error:
-            raise ImportFileError(file_name, error.row, error.field, error.message) from None
+            position_merge(
+                history=history,
+                actor=actor,
+                source=Source.PEOPLE,
+                incoming=incoming,
+                summary=summary,
+            )
         except ValidationError as error:
             raise import_error_from_validation(
-                error, file=file_name, row=person.row, fields={}
+                error, file=file_name, row=position.row, fields=PEOPLE_POSITION_COLUMNS
             ) from None
-        for position in person.positions:
-            if position.start is None:
-                raise ImportFileError(file_name, position.row, "start", START_REQUIRED)
-            fields = {
-                "organisation": position.organisation,
-                "unit": position.unit,
-                "title": position.title,
-                "start": partial_to_date(position.start),
-                "end": partial_to_date(position.end),
-                "description": "",
-                "location": "",
-            }
-            try:
-                position_upsert(
-                    member=member, actor=actor, source=Source.PEOPLE, summary=summary, **fields
-                )
-            except ValidationError as error:
-                raise import_error_from_validation(
-                    error, file=file_name, row=position.row, fields=PEOPLE_POSITION_COLUMNS
-                ) from None
-        for education in person.educations:
-            fields = {
-                "school": education.school,
-                "degree": education.degree,
-                "field": education.field,
-                "start": partial_to_date(education.start),
-                "end": partial_to_date(education.end),
-            }
-            try:
-                education_upsert(
-                    member=member, actor=actor, source=Source.PEOPLE, summary=summary, **fields
-                )
-            except ValidationError as error:
-                columns = {name: name for name in EDUCATION_COLUMNS}
-                raise import_error_from_validation(
-                    error, file=file_name, row=education.row, fields=columns
-                ) from None
-        progress(index, total)
+    for education in person.educations:
+        incoming_education = IncomingEducation(
+            school=education.school,
+            degree=education.degree,
+            field=education.field,
+            start=education.start,
+            end=education.end,
+        )
+        try:
+            education_merge(
+                history=history,
+                actor=actor,
+                source=Source.PEOPLE,
+                incoming=incoming_education,
+                summary=summary,
+            )
+        except ValidationError as error:
+            columns = {name: name for name in EDUCATION_COLUMNS}
+            raise import_error_from_validation(
+                error, file=file_name, row=education.row, fields=columns
+            ) from None
+
+
+def _managers_link(people, members: dict[str, Member], file_name: str) -> None:
     for person in people:
         if not person.manager_external_id:
             continue
@@ -192,7 +205,22 @@ def people_file_apply(
         if member.manager_id != manager.pk:
             member.manager = manager
             member.save(update_fields=["manager"])
-    audit(actor=actor, action=AuditEvent.PEOPLE_IMPORT, file=file_name, **summary.as_dict())
+
+
+@transaction.atomic
+def people_file_apply(
+    *, people, actor: Member | None, file_name: str, progress: Progress = no_progress
+) -> ImportSummary:
+    """Create or update members, and merge their positions and education, from an export."""
+    summary = ImportSummary()
+    members: dict[str, Member] = {}
+    total = len(people)
+    for index, person in enumerate(people, start=1):
+        member = members[person.external_id] = _person_member(person, actor, file_name, summary)
+        _person_history_merge(person, member, actor, file_name, summary)
+        progress(index, total)
+    _managers_link(people, members, file_name)
+    audit(actor=actor, action=AuditEvent.PEOPLE_IMPORT, file=file_name, **summary.counts())
     return summary
 
 

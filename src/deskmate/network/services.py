@@ -7,7 +7,7 @@ updates what is there instead of adding it twice.
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,10 +18,19 @@ from deskmate.core.audit import AuditEvent, audit
 from deskmate.importing.errors import ImportFileError
 from deskmate.importing.safety import format_size
 from deskmate.network import signals
+from deskmate.network.history_merge import (
+    History,
+    IncomingEducation,
+    IncomingPosition,
+    education_merge,
+    position_merge,
+    quoted,
+)
+from deskmate.network.import_summary import ImportSummary
 from deskmate.network.models import Contact, ImportJob, Interaction, Introduction
 from deskmate.network.selectors import mutual_contact_ids
 from deskmate.people import services as people_services
-from deskmate.people.models import Education, Member, MemberSkill, Position, Source, User
+from deskmate.people.models import Member, MemberSkill, Source, User
 
 Progress = Callable[[int, int], None]
 UPLOAD_TOO_LARGE = "{name} is larger than the {limit} limit for imports."
@@ -31,22 +40,6 @@ BATCH = 2000
 
 def no_progress(done: int, total: int) -> None:
     return None
-
-
-@dataclass
-class ImportSummary:
-    created: dict[str, int] = field(default_factory=dict)
-    updated: dict[str, int] = field(default_factory=dict)
-
-    def count(self, what: str, created: bool) -> None:
-        bucket = self.created if created else self.updated
-        bucket[what] = bucket.get(what, 0) + 1
-
-    def as_dict(self) -> dict:
-        return {
-            "created": dict(sorted(self.created.items())),
-            "updated": dict(sorted(self.updated.items())),
-        }
 
 
 def normalise_profile_url(url: str) -> str:
@@ -111,6 +104,41 @@ class ContactRecord:
     connected_on: dt.date | None
 
 
+CONTACT_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "profile_url",
+    "organisation",
+    "title",
+    "connected_on",
+    "member_id",
+)
+
+
+def _contact_values(record: ContactRecord, member_id: int | None) -> dict:
+    return {
+        "first_name": record.first_name[:100],
+        "last_name": record.last_name[:100],
+        "email": record.email[:254],
+        "profile_url": normalise_profile_url(record.profile_url)[:300],
+        "organisation": record.organisation[:200],
+        "title": record.title[:200],
+        "connected_on": record.connected_on,
+        "member_id": member_id,
+    }
+
+
+def _contact_fill(contact: Contact, values: dict) -> bool:
+    """Take the file's values where it has one; an empty cell keeps what is there."""
+    changed = False
+    for name, value in values.items():
+        if value not in ("", None) and getattr(contact, name) != value:
+            setattr(contact, name, value)
+            changed = True
+    return changed
+
+
 def contacts_merge(
     *,
     owner: Member,
@@ -127,7 +155,6 @@ def contacts_merge(
     to_update: dict[str, Contact] = {}
     total = len(records)
     for index, record in enumerate(records, start=1):
-        url = normalise_profile_url(record.profile_url)
         key = contact_match_key(
             email=record.email,
             profile_url=record.profile_url,
@@ -135,91 +162,42 @@ def contacts_merge(
             last_name=record.last_name,
             organisation=record.organisation,
         )
-        member_id = by_email.get(record.email.lower()) or by_url.get(url)
-        if member_id == owner.pk:
-            member_id = None
-        values = {
-            "first_name": record.first_name[:100],
-            "last_name": record.last_name[:100],
-            "email": record.email[:254],
-            "profile_url": url[:300],
-            "organisation": record.organisation[:200],
-            "title": record.title[:200],
-            "connected_on": record.connected_on,
-            "member_id": member_id,
-        }
+        member_id = by_email.get(record.email.lower()) or by_url.get(
+            normalise_profile_url(record.profile_url)
+        )
+        values = _contact_values(record, None if member_id == owner.pk else member_id)
         contact = existing.get(key) or to_create.get(key)
         if contact is None:
             to_create[key] = Contact(owner=owner, source=source, match_key=key, **values)
-            summary.count("contacts", created=True)
+            summary.added("contacts")
+        elif _contact_fill(contact, values) and contact.pk:
+            to_update[key] = contact
+            summary.updated("contacts")
         else:
-            changed = any(getattr(contact, name) != value for name, value in values.items())
-            for name, value in values.items():
-                setattr(contact, name, value)
-            if contact.pk and changed:
-                to_update[key] = contact
-            summary.count("contacts", created=False)
+            summary.left_alone("contacts")
         if index % BATCH == 0:
             progress(index, total)
     Contact.objects.bulk_create(to_create.values(), batch_size=BATCH)
     Contact.objects.bulk_update(
-        to_update.values(),
-        [
-            "first_name",
-            "last_name",
-            "email",
-            "profile_url",
-            "organisation",
-            "title",
-            "connected_on",
-            "member_id",
-            "updated_at",
-        ],
-        batch_size=BATCH,
+        to_update.values(), [*CONTACT_FIELDS, "updated_at"], batch_size=BATCH
     )
     progress(total, total)
-    people_services.history_changed(owner.pk)
+    if to_create or to_update:
+        people_services.history_changed(owner.pk)
 
 
-def position_upsert(
-    *, member: Member, actor: Member, source: str, summary: ImportSummary, **fields
-) -> None:
-    organisation = people_services.organisation_get_or_create(name=fields["organisation"])
-    same = Position.objects.filter(
-        member=member,
-        organisation=organisation,
-        title__iexact=fields["title"].strip(),
-        start=fields["start"],
-    ).first()
-    if same is None:
-        people_services.position_create(member=member, actor=actor, source=source, **fields)
-        summary.count("positions", created=True)
-    else:
-        people_services.position_update(position=same, actor=actor, **fields)
-        summary.count("positions", created=False)
-
-
-def education_upsert(
-    *, member: Member, actor: Member, source: str, summary: ImportSummary, **fields
-) -> None:
-    school = people_services.school_get_or_create(name=fields["school"])
-    same = Education.objects.filter(
-        member=member, school=school, degree__iexact=fields["degree"].strip(), start=fields["start"]
-    ).first()
-    if same is None:
-        people_services.education_create(member=member, actor=actor, source=source, **fields)
-        summary.count("education", created=True)
-    else:
-        people_services.education_update(education=same, actor=actor, **fields)
-        summary.count("education", created=False)
-
-
-def _skill_upsert(
+def _skill_merge(
     *, member: Member, actor: Member, name: str, source: str, summary: ImportSummary
 ) -> None:
-    before = MemberSkill.objects.filter(member=member).count()
+    try:
+        skill = people_services.skill_get_or_create(name=name)
+    except ValidationError:
+        raise ValidationError({"name": "Name the skill."}) from None
+    if MemberSkill.objects.filter(member=member, skill=skill).exists():
+        summary.left_alone("skills", skill.name, "already on your profile")
+        return
     people_services.skill_add(member=member, actor=actor, name=name, source=source)
-    summary.count("skills", created=MemberSkill.objects.filter(member=member).count() > before)
+    summary.added("skills", skill.name)
 
 
 def import_error_from_validation(
@@ -249,63 +227,96 @@ EDUCATION_COLUMNS = {
 }
 
 
-@transaction.atomic
-def linkedin_archive_apply(
-    *, member: Member, archive, actor: Member | None = None, progress: Progress = no_progress
-) -> ImportSummary:
-    """Write a parsed LinkedIn archive into the member's profile, history, skills and contacts."""
-    actor = actor or member
-    summary = ImportSummary()
-    profile = archive.profile
-    if profile is not None:
-        changes = {}
-        for name, value in (
-            ("headline", profile.headline),
-            ("location", profile.location),
-            ("about", profile.summary),
-        ):
-            value = value or ""
-            if value and not getattr(member, name):
-                changes[name] = value[: Member._meta.get_field(name).max_length or 5000]
-        if changes:
-            people_services.profile_update(member=member, actor=actor, **changes)
-            summary.count("profile", created=False)
-    for position in archive.positions:
-        fields = {
-            "organisation": position.company,
-            "title": position.title or "(untitled)",
-            "start": partial_to_date(position.started_on),
-            "end": partial_to_date(position.finished_on),
-            "description": (position.description or "")[:5000],
-            "location": (position.location or "")[:120],
-            "unit": "",
-        }
+#: Profile.csv's columns and the profile fields they fill, as the summary names them.
+PROFILE_FIELDS = (
+    ("headline", "headline", "Headline"),
+    ("about", "summary", "Summary"),
+    ("location", "location", "Geo Location"),
+)
+
+
+def _profile_merge(*, member: Member, actor: Member, profile, summary: ImportSummary) -> None:
+    """Fill the profile fields the member left empty; never replace one they filled."""
+    changes = {}
+    for name, attribute, column in PROFILE_FIELDS:
+        value = (getattr(profile, attribute) or "").strip()
+        stored = getattr(member, name)
+        if not value:
+            continue
+        if not stored:
+            limit = Member._meta.get_field(name).max_length or 5000
+            changes[name] = value[:limit]
+            summary.updated("profile", name, [f'filled in from "{column}"'])
+        elif " ".join(stored.split()) == " ".join(value.split()):
+            summary.left_alone("profile", name)
+        else:
+            why = f"kept yours, {quoted(stored)} (the file says {quoted(value)})"
+            summary.left_alone("profile", name, why)
+    if changes:
+        people_services.profile_update(member=member, actor=actor, **changes)
+
+
+def _positions_merge(*, history: History, actor: Member, positions, summary) -> None:
+    for position in positions:
+        incoming = IncomingPosition(
+            organisation=position.company,
+            title=position.title,
+            start=position.started_on,
+            end=position.finished_on,
+            description=(position.description or "")[:5000],
+            location=(position.location or "")[:120],
+        )
         try:
-            position_upsert(
-                member=member, actor=actor, source=Source.LINKEDIN, summary=summary, **fields
+            position_merge(
+                history=history,
+                actor=actor,
+                source=Source.LINKEDIN,
+                incoming=incoming,
+                summary=summary,
             )
         except ValidationError as error:
             raise import_error_from_validation(
                 error, file="Positions.csv", row=position.row, fields=POSITION_COLUMNS
             ) from None
-    for education in archive.educations:
-        fields = {
-            "school": education.school,
-            "degree": (education.degree or "")[:120],
-            "field": (education.field or "")[:120],
-            "start": partial_to_date(education.started_on),
-            "end": partial_to_date(education.finished_on),
-        }
+
+
+def _educations_merge(*, history: History, actor: Member, educations, summary) -> None:
+    for education in educations:
+        incoming = IncomingEducation(
+            school=education.school,
+            degree=(education.degree or "")[:120],
+            field=(education.field or "")[:120],
+            start=education.started_on,
+            end=education.finished_on,
+        )
         try:
-            education_upsert(
-                member=member, actor=actor, source=Source.LINKEDIN, summary=summary, **fields
+            education_merge(
+                history=history,
+                actor=actor,
+                source=Source.LINKEDIN,
+                incoming=incoming,
+                summary=summary,
             )
         except ValidationError as error:
             raise import_error_from_validation(
                 error, file="Education.csv", row=education.row, fields=EDUCATION_COLUMNS
             ) from None
+
+
+@transaction.atomic
+def linkedin_archive_apply(
+    *, member: Member, archive, actor: Member | None = None, progress: Progress = no_progress
+) -> ImportSummary:
+    """Merge a parsed LinkedIn archive into the member's profile, history, skills and contacts."""
+    actor = actor or member
+    summary = ImportSummary()
+    if archive.profile is not None:
+        _profile_merge(member=member, actor=actor, profile=archive.profile, summary=summary)
+    history = History(member)
+    _positions_merge(history=history, actor=actor, positions=archive.positions, summary=summary)
+    _educations_merge(history=history, actor=actor, educations=archive.educations, summary=summary)
     for skill in archive.skills:
-        _skill_upsert(
+        _skill_merge(
             member=member, actor=actor, name=skill.name, source=Source.LINKEDIN, summary=summary
         )
     records = [
@@ -327,7 +338,7 @@ def linkedin_archive_apply(
         summary=summary,
         progress=progress,
     )
-    audit(actor=actor, action=AuditEvent.LINKEDIN_IMPORT, subject=member, **summary.as_dict())
+    audit(actor=actor, action=AuditEvent.LINKEDIN_IMPORT, subject=member, **summary.counts())
     return summary
 
 
@@ -356,7 +367,7 @@ def vcard_apply(
         summary=summary,
         progress=progress,
     )
-    audit(actor=actor, action=AuditEvent.VCARD_IMPORT, subject=member, **summary.as_dict())
+    audit(actor=actor, action=AuditEvent.VCARD_IMPORT, subject=member, **summary.counts())
     return summary
 
 

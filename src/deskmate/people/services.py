@@ -229,7 +229,7 @@ def _position_fields(
 def position_create(
     *,
     member: Member,
-    actor: Member,
+    actor: Member | None,
     organisation: str,
     title: str,
     start: dt.date,
@@ -255,7 +255,7 @@ def position_create(
 def position_update(
     *,
     position: Position,
-    actor: Member,
+    actor: Member | None,
     organisation: str,
     title: str,
     start: dt.date,
@@ -263,11 +263,18 @@ def position_update(
     unit: str = "",
     description: str = "",
     location: str = "",
+    keep_source: bool = False,
 ) -> Position:
+    """Change a position; one corrected by hand counts as the member's own from then on.
+
+    Imports pass ``keep_source`` so that a stint they merge keeps its source.
+    """
     for name, value in _position_fields(
         organisation, unit, title, start, end, description, location
     ).items():
         setattr(position, name, value)
+    if not keep_source:
+        position.source = Source.MANUAL
     position.full_clean()
     position.save()
     audit(actor=actor, action=AuditEvent.POSITION_UPDATE, subject=position)
@@ -300,7 +307,7 @@ def _education_fields(school_name: str, degree: str, field: str, start, end) -> 
 def education_create(
     *,
     member: Member,
-    actor: Member,
+    actor: Member | None,
     school: str,
     start: dt.date | None = None,
     end: dt.date | None = None,
@@ -322,15 +329,19 @@ def education_create(
 def education_update(
     *,
     education: Education,
-    actor: Member,
+    actor: Member | None,
     school: str,
     start: dt.date | None = None,
     end: dt.date | None = None,
     degree: str = "",
     field: str = "",
+    keep_source: bool = False,
 ) -> Education:
+    """Change an education entry; as with positions, a hand correction makes it the member's own."""
     for name, value in _education_fields(school, degree, field, start, end).items():
         setattr(education, name, value)
+    if not keep_source:
+        education.source = Source.MANUAL
     education.full_clean()
     education.save()
     audit(actor=actor, action=AuditEvent.EDUCATION_UPDATE, subject=education)

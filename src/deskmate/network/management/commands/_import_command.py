@@ -62,8 +62,7 @@ class ImportCommand(BaseCommand):
             raise CommandError("Nothing was imported:\n  " + "\n  ".join(details)) from None
         finally:
             bar.close()
-        parts = [f"{count} {what} added" for what, count in summary.created.items()]
-        parts += [f"{count} {what} updated" for what, count in summary.updated.items()]
+        parts = summary.lines()
         self.stdout.write(
             self.style.SUCCESS(f"Imported {path.name}: " + (", ".join(parts) or "nothing new"))
         )
