@@ -67,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "deskmate.limits.guards.AnonymousPostLimitMiddleware",
+    # Parses import uploads under a byte cap before CSRF's view check reads the form.
+    "deskmate.limits.uploads.UploadLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
@@ -162,6 +164,8 @@ MEDIA_ROOT = DATA_DIR / "uploads"
 IMPORT_MAX_UPLOAD_BYTES = (
     config.env_int("DESKMATE_IMPORT_MAX_UPLOAD_MB", 50, minimum=1) * 1024 * 1024
 )
+#: The routes that take import files; their uploads are capped while they stream in.
+IMPORT_UPLOAD_PATHS = frozenset({"/imports/", "/api/v1/imports"})
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

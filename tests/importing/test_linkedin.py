@@ -16,6 +16,7 @@ from deskmate.importing.errors import (
     ImportFileErrors,
 )
 from deskmate.importing.linkedin import (
+    DEFAULT_MAX_CONNECTIONS,
     DUPLICATE_MEMBER,
     Connection,
     Education,
@@ -25,6 +26,7 @@ from deskmate.importing.linkedin import (
     Skill,
     parse_linkedin_archive,
 )
+from deskmate.importing.vcard import DEFAULT_MAX_CARDS
 from tests.importing.archives import (
     CONNECTIONS_CSV,
     CONNECTIONS_HEADER,
@@ -415,3 +417,25 @@ def test_a_file_without_its_header_does_not_hide_other_files_errors() -> None:
         ),
         ImportFileError("Connections.csv", 2, "Connected On", NOT_A_DATE.format(value="someday")),
     )
+
+
+def test_connections_are_capped_like_vcard_cards() -> None:
+    assert DEFAULT_MAX_CONNECTIONS == DEFAULT_MAX_CARDS == 50_000
+    data = build_linkedin_zip({"Connections.csv": connections_csv(4)})
+    parse_linkedin_archive(data, max_connections=4)
+    with pytest.raises(ImportFileErrors) as caught:
+        parse_linkedin_archive(data, max_connections=3)
+    # Notes and header take rows 1–4: the fourth connection is row 8.
+    assert [str(error) for error in caught.value.errors] == [
+        "Connections.csv, row 8: the file has more than 3 rows"
+    ]
+
+
+def test_a_position_file_past_its_cap_is_refused() -> None:
+    rows = "".join(f"Company {n},Engineer,,,Jan 2020,Feb 2020\n" for n in range(1_001))
+    data = build_linkedin_zip({"Positions.csv": POSITIONS_CSV.splitlines()[0] + "\n" + rows})
+    with pytest.raises(ImportFileErrors) as caught:
+        parse_linkedin_archive(data)
+    assert [str(error) for error in caught.value.errors] == [
+        "Positions.csv, row 1002: the file has more than 1,000 rows"
+    ]

@@ -157,8 +157,11 @@ def test_zip_bomb_is_refused(mentee):
 def test_upload_over_the_limit_is_refused_before_reading(as_mentee, settings):
     settings.IMPORT_MAX_UPLOAD_BYTES = 1024
     response = upload(as_mentee, b"x" * 2048)
-    assert response.status_code == 200
-    assert "linkedin.zip is larger than the 1 KiB limit for imports." in response.content.decode()
+    assert response.status_code == 413
+    assert (
+        "The upload is larger than the 1 KiB limit for imports; nothing was saved."
+        in response.content.decode()
+    )
     assert ImportJob.objects.count() == 0
 
 
@@ -307,3 +310,17 @@ def test_people_import_bad_row_changes_nothing(tmp_path):
         call_command("import_people", str(path), "--no-progress")
     assert "people.csv, row 3" in str(error.value)
     assert Member.objects.count() == 0 and Position.objects.count() == 0
+
+
+def test_connections_past_the_cap_are_refused_whole(as_mentee, mentee, run_tasks):
+    from deskmate.importing.linkedin import DEFAULT_MAX_CONNECTIONS
+
+    files = {"Connections.csv": connections_csv(DEFAULT_MAX_CONNECTIONS + 1)}
+    upload(as_mentee, build_linkedin_zip(files))
+    run_tasks()
+    job = ImportJob.objects.get()
+    assert (job.status, job.errors) == (
+        ImportJob.Status.FAILED,
+        ["Connections.csv, row 50005: the file has more than 50,000 rows"],
+    )
+    assert Contact.objects.count() == 0

@@ -52,6 +52,10 @@ POSITIONS = "Positions.csv"
 EDUCATION = "Education.csv"
 SKILLS = "Skills.csv"
 CONNECTIONS = "Connections.csv"
+#: Rows read at most from Connections.csv: as many as cards from one vCard file.
+DEFAULT_MAX_CONNECTIONS = 50_000
+#: Rows read at most from each of the other files (LinkedIn itself shows 100 skills).
+DEFAULT_MAX_ROWS = 1_000
 _KNOWN = {name.lower(): name for name in (PROFILE, POSITIONS, EDUCATION, SKILLS, CONNECTIONS)}
 _IGNORED_FOLDERS = frozenset({"__macosx"})
 
@@ -168,6 +172,8 @@ def parse_linkedin_archive(
     max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED,
     max_members: int = DEFAULT_MAX_MEMBERS,
     max_ratio: int = DEFAULT_MAX_RATIO,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_connections: int = DEFAULT_MAX_CONNECTIONS,
 ) -> LinkedInArchive:
     """Read a LinkedIn data archive into plain records.
 
@@ -175,7 +181,9 @@ def parse_linkedin_archive(
     errors about a row name the CSV file inside it.  Raises
     :class:`~deskmate.importing.errors.ImportFileError` for an unsafe or
     unreadable archive, and :class:`~deskmate.importing.errors.ImportFileErrors`
-    listing every bad row found (up to ``MAX_ERRORS``).
+    listing every bad row found (up to ``MAX_ERRORS``).  A file with more
+    rows than its cap (``max_connections`` for Connections.csv, ``max_rows``
+    for the others) is refused at the first row past it.
     """
     limits = ZipLimits(max_bytes, max_uncompressed, max_members, max_ratio)
     archive = open_zip(data, file=filename, limits=limits)
@@ -188,15 +196,17 @@ def parse_linkedin_archive(
     skills: tuple[Skill, ...] = ()
     connections: tuple[Connection, ...] = ()
     skipped = 0
-    if (table := _table(texts.get(PROFILE), _PROFILE_COLUMNS, collector)) is not None:
+    if (table := _table(texts.get(PROFILE), _PROFILE_COLUMNS, collector, max_rows)) is not None:
         profile = _profile(table)
-    if (table := _table(texts.get(POSITIONS), _POSITION_COLUMNS, collector)) is not None:
+    if (table := _table(texts.get(POSITIONS), _POSITION_COLUMNS, collector, max_rows)) is not None:
         positions = _positions(table, collector)
-    if (table := _table(texts.get(EDUCATION), _EDUCATION_COLUMNS, collector)) is not None:
+    if (table := _table(texts.get(EDUCATION), _EDUCATION_COLUMNS, collector, max_rows)) is not None:
         educations = _educations(table, collector)
-    if (table := _table(texts.get(SKILLS), _SKILL_COLUMNS, collector)) is not None:
+    if (table := _table(texts.get(SKILLS), _SKILL_COLUMNS, collector, max_rows)) is not None:
         skills = _skills(table)
-    if (table := _table(texts.get(CONNECTIONS), _CONNECTION_COLUMNS, collector)) is not None:
+    if (
+        table := _table(texts.get(CONNECTIONS), _CONNECTION_COLUMNS, collector, max_connections)
+    ) is not None:
         connections, skipped = _connections(table, collector)
     collector.raise_if_any()
     return LinkedInArchive(
@@ -236,7 +246,10 @@ def _read_known_members(archive: SafeZip) -> dict[str, tuple[str, str]]:
 
 
 def _table(
-    member: tuple[str, str] | None, columns: tuple[Column, ...], collector: ErrorCollector
+    member: tuple[str, str] | None,
+    columns: tuple[Column, ...],
+    collector: ErrorCollector,
+    max_rows: int,
 ) -> Table | None:
     """The member's rows; ``None`` when it is absent or its header cannot be found."""
     if member is None:
@@ -244,7 +257,11 @@ def _table(
     file, text = member
     try:
         return read_table(
-            csv_records(text, file=file), file=file, columns=columns, collector=collector
+            csv_records(text, file=file),
+            file=file,
+            columns=columns,
+            collector=collector,
+            max_rows=max_rows,
         )
     except ImportFileErrors:
         raise
