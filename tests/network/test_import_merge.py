@@ -20,11 +20,12 @@ from tests.importing.archives import (
     REALISTIC_FILES,
     build_linkedin_zip,
 )
+from tests.people.test_api import bearer
 
 pytestmark = pytest.mark.django_db
 REASON = "You overlapped on the Payments team at Acme, 2019–2025"
 FIRST_IMPORT = [
-    "2 profile fields updated",
+    "3 profile fields updated",
     "1 profile field left alone",
     "1 position added",
     "2 positions updated",
@@ -34,7 +35,7 @@ FIRST_IMPORT = [
     "3 contacts added",
 ]
 REIMPORT = [
-    "3 profile fields left alone",
+    "4 profile fields left alone",
     "3 positions left alone",
     "2 education entries left alone",
     "3 skills left alone",
@@ -364,3 +365,35 @@ def test_vcard_without_a_title_keeps_the_contacts_title(mentee):
         "Initech",
         "Recruiter",
     )
+
+
+def test_profile_fills_what_is_empty_and_keeps_what_the_member_wrote(mentee, as_mentee, run_tasks):
+    services.profile_update(member=mentee, actor=mentee, location="Porto, Portugal")
+    files = {"Profile.csv": REALISTIC_FILES["Profile.csv"]}
+    job = imported(as_mentee, run_tasks, build_linkedin_zip(files))
+    assert job.summary["lines"] == ["2 profile fields updated", "2 profile fields left alone"]
+    profile = job.summary["kinds"]["profile"]
+    assert profile["updated_items"] == [
+        {"item": "about", "changes": ['filled in from "Summary"'], "kept": []},
+        {"item": "industry", "changes": ['filled in from "Industry"'], "kept": []},
+    ]
+    assert profile["left_alone_items"] == [
+        {
+            "item": "headline",
+            "why": 'kept yours, "Engineer at Acme" (the file says "Engineering Manager at Acme")',
+        },
+        {
+            "item": "location",
+            "why": 'kept yours, "Porto, Portugal" (the file says "Lisbon, Portugal")',
+        },
+    ]
+    mentee.refresh_from_db()
+    assert (mentee.headline, mentee.location, mentee.industry) == (
+        "Engineer at Acme",
+        "Porto, Portugal",
+        "Software Development",
+    )
+    assert mentee.about == "Building payments teams.\nI like mentoring, cycling and good coffee."
+    page = as_mentee.get(reverse("my_profile")).content.decode()
+    assert "Porto, Portugal · Software Development" in page
+    assert bearer(mentee).get("/api/v1/me").json()["industry"] == "Software Development"

@@ -98,7 +98,7 @@ def test_reimport_leaves_everything_alone_instead_of_duplicating(mentee):
         "contacts": 3,
         "education": 2,
         "positions": 3,
-        "profile": 3,
+        "profile": 4,
         "skills": 3,
     }
 
@@ -215,7 +215,7 @@ def test_api_upload_and_status(mentee, run_tasks):
     assert body["status"] == "done"
     assert body["summary"]["created"]["positions"] == 3
     assert body["summary"]["lines"] == [
-        "2 profile fields updated",
+        "3 profile fields updated",
         "1 profile field left alone",
         "3 positions added",
         "2 education entries added",

@@ -232,6 +232,7 @@ PROFILE_FIELDS = (
     ("headline", "headline", "Headline"),
     ("about", "summary", "Summary"),
     ("location", "location", "Geo Location"),
+    ("industry", "industry", "Industry"),
 )
 
 

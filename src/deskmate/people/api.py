@@ -94,6 +94,7 @@ class ProfileOut(MemberSummary):
     first_name: str
     last_name: str
     pronouns: str
+    industry: str
     about: str
     visibility: str
     mentee_capacity: int
@@ -138,6 +139,7 @@ class ProfilePatch(Schema):
     last_name: str | None = None
     headline: str | None = None
     location: str | None = None
+    industry: str | None = None
     about: str | None = None
     pronouns: str | None = None
     visibility: Member.Visibility | None = None

@@ -22,6 +22,7 @@ class ProfileForm(forms.ModelForm):
             "pronouns",
             "headline",
             "location",
+            "industry",
             "about",
             "visibility",
             "open_to_mentoring",

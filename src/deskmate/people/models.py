@@ -78,6 +78,8 @@ class Member(models.Model):
     last_name = models.CharField(max_length=100, blank=True)
     headline = models.CharField(max_length=200, blank=True)
     location = models.CharField(max_length=120, blank=True)
+    #: The member's line of work as LinkedIn names it, e.g. "Software Development".
+    industry = models.CharField(max_length=120, blank=True)
     about = models.TextField(blank=True, max_length=5000)
     pronouns = models.CharField(max_length=40, blank=True)
     visibility = models.CharField(

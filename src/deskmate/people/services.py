@@ -42,6 +42,7 @@ PROFILE_FIELDS = frozenset(
         "last_name",
         "headline",
         "location",
+        "industry",
         "about",
         "pronouns",
         "visibility",
