@@ -324,7 +324,8 @@ def test_fixture_reader_and_documentation_agree_on_the_columns() -> None:
 
 def test_the_documented_example_imports() -> None:
     docs = (Path(__file__).parents[2] / "docs" / "imports.md").read_text(encoding="utf-8")
-    example = docs.split("```csv\n", 1)[1].split("```", 1)[0]
+    blocks = [block.split("```", 1)[0] for block in docs.split("```csv\n")[1:]]
+    [example] = [block for block in blocks if block.startswith("external_id,")]
     people = parse_people_csv(example.encode()).people
     assert [(p.external_id, len(p.positions), len(p.educations)) for p in people] == [
         ("E001", 2, 1),

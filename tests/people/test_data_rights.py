@@ -28,7 +28,7 @@ from deskmate.notifications.models import Notification
 from deskmate.notifications.services import notify
 from deskmate.people import data_rights
 from deskmate.people.models import Member
-from deskmate.people.services import goal_create, offer_create, position_create
+from deskmate.people.services import goal_create, offer_create, position_create, profile_update
 from deskmate.people.views import ACCOUNT_DELETED
 from deskmate.programmes import services as programmes
 from deskmate.programmes.models import Application, Invitation, MatchRun, Programme
@@ -257,3 +257,9 @@ def test_admins_erase_through_the_same_service_and_cannot_cascade(lived_in, ment
     delete = client.get(reverse("admin:people_member_delete", args=[mentor.pk]))
     assert delete.status_code == 403
     assert Member.objects.filter(pk=mentor.pk).exists()
+
+
+def test_erasure_clears_the_industry_an_import_filled(mentor):
+    profile_update(member=mentor, actor=mentor, industry="Software Development")
+    data_rights.member_erase(member=mentor, actor=mentor)
+    assert Member.objects.get(pk=mentor.pk).industry == ""
