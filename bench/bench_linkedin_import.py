@@ -110,7 +110,7 @@ def main():
         "2 education entries, 3 skills), imported by `deskmate import-linkedin` in its own process. "
         "Time is wall-clock for the whole command (start-up, parse, write in one transaction); "
         "peak memory is the process's maximum resident set size. Re-import is the same archive again "
-        "(everything already there: updates, no duplicates).",
+        "(everything already there: each record is left alone, nothing is written).",
         "",
         "| database | archive | import | re-import | peak memory |",
         "|---|---:|---:|---:|---:|",

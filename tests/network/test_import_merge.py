@@ -397,3 +397,20 @@ def test_profile_fills_what_is_empty_and_keeps_what_the_member_wrote(mentee, as_
     page = as_mentee.get(reverse("my_profile")).content.decode()
     assert "Porto, Portugal · Software Development" in page
     assert bearer(mentee).get("/api/v1/me").json()["industry"] == "Software Development"
+
+
+def test_a_summary_longer_than_the_about_field_is_left_alone_on_reimport(mentee):
+    long_summary = "Payments. " * 600
+    profile = REALISTIC_FILES["Profile.csv"].replace(
+        '"Building payments teams.\nI like mentoring, cycling and good coffee."', long_summary
+    )
+    archive = build_linkedin_zip({"Profile.csv": profile})
+    importers.run("linkedin", owner=mentee, payload=archive)
+    mentee.refresh_from_db()
+    assert mentee.about == long_summary[:5000].strip()
+    again = importers.run("linkedin", owner=mentee, payload=archive)
+    assert again.lines() == ["4 profile fields left alone"]
+    assert again.as_dict()["kinds"]["profile"]["left_alone_items"][1] == {
+        "item": "about",
+        "why": "already up to date",
+    }

@@ -240,13 +240,13 @@ def _profile_merge(*, member: Member, actor: Member, profile, summary: ImportSum
     """Fill the profile fields the member left empty; never replace one they filled."""
     changes = {}
     for name, attribute, column in PROFILE_FIELDS:
-        value = (getattr(profile, attribute) or "").strip()
+        limit = Member._meta.get_field(name).max_length or 5000
+        value = (getattr(profile, attribute) or "").strip()[:limit].strip()
         stored = getattr(member, name)
         if not value:
             continue
         if not stored:
-            limit = Member._meta.get_field(name).max_length or 5000
-            changes[name] = value[:limit]
+            changes[name] = value
             summary.updated("profile", name, [f'filled in from "{column}"'])
         elif " ".join(stored.split()) == " ".join(value.split()):
             summary.left_alone("profile", name)
