@@ -283,24 +283,9 @@ def _read_row(
     draft = drafts.setdefault(external_id, _PersonDraft(external_id, row.number))
     errors_before = len(collector.errors)
 
-    email = row["email"]
-    if email and not is_email_address(email):
-        report("email", INVALID_EMAIL.format(value=email))
-    elif email:
-        owner = email_owners.setdefault(email.casefold(), (external_id, row.number))
-        if owner[0] != external_id:
-            report("email", EMAIL_TAKEN.format(value=email, other=owner[0], row=owner[1]))
-    if row["manager_external_id"] == external_id:
-        report("manager_external_id", OWN_MANAGER)
-    person_fields_valid = len(collector.errors) == errors_before
-    for name in _PERSON_FIELDS:
-        value = row[name]
-        if not value or not person_fields_valid:
-            continue
-        previous, previous_row = draft.values.setdefault(name, (value, row.number))
-        if _key(name, previous) != _key(name, value):
-            message = CONFLICTING_VALUE.format(value=value, previous=previous, row=previous_row)
-            report(name, message)
+    _check_identity(row, external_id, email_owners, report)
+    if len(collector.errors) == errors_before:
+        _agree_with_earlier_rows(row, draft, report)
 
     stint = _read_stint(row, report)
     if stint is None or len(collector.errors) > errors_before:
@@ -311,9 +296,73 @@ def _read_row(
         draft.educations.append(stint)
 
 
+def _check_identity(
+    row: Row,
+    external_id: str,
+    email_owners: dict[str, tuple[str, int]],
+    report: Callable[[str, str], None],
+) -> None:
+    """The row's e-mail address is one and nobody else's; the person is not their own manager."""
+    email = row["email"]
+    if email and not is_email_address(email):
+        report("email", INVALID_EMAIL.format(value=email))
+    elif email:
+        owner = email_owners.setdefault(email.casefold(), (external_id, row.number))
+        if owner[0] != external_id:
+            report("email", EMAIL_TAKEN.format(value=email, other=owner[0], row=owner[1]))
+    if row["manager_external_id"] == external_id:
+        report("manager_external_id", OWN_MANAGER)
+
+
+def _agree_with_earlier_rows(
+    row: Row, draft: _PersonDraft, report: Callable[[str, str], None]
+) -> None:
+    """Person columns filled on several rows of one person must say the same."""
+    for name in _PERSON_FIELDS:
+        value = row[name]
+        if not value:
+            continue
+        previous, previous_row = draft.values.setdefault(name, (value, row.number))
+        if _key(name, previous) != _key(name, value):
+            message = CONFLICTING_VALUE.format(value=value, previous=previous, row=previous_row)
+            report(name, message)
+
+
 def _key(column: str, value: str) -> str:
     """What must agree between rows of one person: emails ignore case, the rest is exact."""
     return value.casefold() if column == "email" else value
+
+
+def _stint_cells_valid(row: Row, kind: str, report: Callable[[str, str], None]) -> bool:
+    """The kind's required cells are filled and the other kind's are empty; reports each one."""
+    valid = True
+    for name in _REQUIRED_FOR[kind]:
+        if not row[name]:
+            report(name, REQUIRED)
+            valid = False
+    other_kind, other_fields = (
+        (EDUCATION, _EDUCATION_FIELDS) if kind == POSITION else (POSITION, _POSITION_FIELDS)
+    )
+    for name in other_fields:
+        if row[name]:
+            report(name, NOT_FOR_KIND.format(kind=other_kind, row_kind=kind))
+            valid = False
+    return valid
+
+
+def _stint_dates(
+    row: Row, report: Callable[[str, str], None]
+) -> tuple[PartialDate | None, PartialDate | None] | None:
+    """Start and end, or ``None`` after reporting each one that is not a date."""
+    dates: dict[str, PartialDate | None] = {}
+    for name in ("start", "end"):
+        try:
+            dates[name] = parse_partial_date(row[name])
+        except InvalidDate:
+            report(name, NOT_A_DATE.format(value=row[name]))
+    if len(dates) < 2:
+        return None
+    return dates["start"], dates["end"]
 
 
 def _read_stint(
@@ -329,29 +378,11 @@ def _read_stint(
         report("kind", UNKNOWN_KIND.format(value=row["kind"]))
         return None
 
-    valid = True
-    for name in _REQUIRED_FOR[kind]:
-        if not row[name]:
-            report(name, REQUIRED)
-            valid = False
-    other_kind, other_fields = (
-        (EDUCATION, _EDUCATION_FIELDS) if kind == POSITION else (POSITION, _POSITION_FIELDS)
-    )
-    for name in other_fields:
-        if row[name]:
-            report(name, NOT_FOR_KIND.format(kind=other_kind, row_kind=kind))
-            valid = False
-
-    dates: dict[str, PartialDate | None] = {}
-    for name in ("start", "end"):
-        try:
-            dates[name] = parse_partial_date(row[name])
-        except InvalidDate:
-            report(name, NOT_A_DATE.format(value=row[name]))
-            valid = False
-    if not valid:
+    cells_valid = _stint_cells_valid(row, kind, report)
+    dates = _stint_dates(row, report)
+    if not cells_valid or dates is None:
         return None
-    start, end = dates["start"], dates["end"]
+    start, end = dates
     if start is not None and end is not None and ends_before(end, start):
         report("end", END_BEFORE_START.format(end=row["end"], start=row["start"]))
         return None

@@ -132,6 +132,56 @@ def csv_records(text: str, *, file: str, delimiter: str = ",") -> Iterator[tuple
         yield number, record
 
 
+@dataclass(frozen=True, slots=True)
+class _Header:
+    row: int
+    width: int
+    #: Position in the record → column name.
+    positions: dict[int, str]
+    labels: dict[str, str]
+    unknown: tuple[str, ...]
+
+
+def _header_of(record: Sequence[str], number: int, by_key: dict[str, str]) -> _Header:
+    """What a record would say as the header: the known columns it names, and the others."""
+    positions: dict[int, str] = {}
+    labels: dict[str, str] = {}
+    unknown: list[str] = []
+    for index, label in enumerate(record):
+        name = by_key.get(header_key(label))
+        if name is not None and name not in labels:
+            positions[index] = name
+            labels[name] = label.replace("\ufeff", "").strip()
+        elif label.strip():
+            unknown.append(label.strip())
+    width = max((i + 1 for i, label in enumerate(record) if label.strip()), default=0)
+    return _Header(number, width, positions, labels, tuple(unknown))
+
+
+def _find_header(
+    iterator: Iterator[tuple[int, Sequence[str]]],
+    *,
+    file: str,
+    columns: Sequence[Column],
+) -> _Header:
+    """The first of the top rows that names every required column; consumes up to it."""
+    by_key: dict[str, str] = {}
+    for column in columns:
+        for spelling in (column.name, *column.aliases):
+            by_key[header_key(spelling)] = column.name
+    required = [column.name for column in columns if column.required]
+    for number, record in iterator:
+        if number > MAX_PREAMBLE_ROWS:
+            break
+        if not any(cell.strip() for cell in record):
+            continue
+        header = _header_of(record, number, by_key)
+        if all(name in header.labels for name in required):
+            return header
+    names = ", ".join(f'"{name}"' for name in required) or "any known column"
+    raise ImportFileError(file, None, None, MISSING_COLUMNS.format(columns=names))
+
+
 def read_table(
     records: Iterable[tuple[int, Sequence[str]]],
     *,
@@ -147,42 +197,9 @@ def read_table(
     required).  Fully blank records are skipped.  A record with non-blank cells
     beyond the header's width is reported to ``collector``.
     """
-    by_key: dict[str, str] = {}
-    for column in columns:
-        for spelling in (column.name, *column.aliases):
-            by_key[header_key(spelling)] = column.name
-    required = [column.name for column in columns if column.required]
-
     iterator = iter(records)
-    header: dict[int, str] | None = None
-    labels: dict[str, str] = {}
-    unknown: list[str] = []
-    header_row = 0
-    header_width = 0
-    for number, record in iterator:
-        if number > MAX_PREAMBLE_ROWS:
-            break
-        if not any(cell.strip() for cell in record):
-            continue
-        found: dict[int, str] = {}
-        found_labels: dict[str, str] = {}
-        found_unknown: list[str] = []
-        for index, label in enumerate(record):
-            name = by_key.get(header_key(label))
-            if name is not None and name not in found_labels:
-                found[index] = name
-                found_labels[name] = label.replace("\ufeff", "").strip()
-            elif label.strip():
-                found_unknown.append(label.strip())
-        if all(name in found_labels for name in required):
-            header, labels, unknown, header_row = found, found_labels, found_unknown, number
-            header_width = max(i + 1 for i, label in enumerate(record) if label.strip())
-            break
-    if header is None:
-        names = ", ".join(f'"{name}"' for name in required) or "any known column"
-        raise ImportFileError(file, None, None, MISSING_COLUMNS.format(columns=names))
-
-    by_name = {name: index for index, name in header.items()}
+    header = _find_header(iterator, file=file, columns=columns)
+    by_name = {name: index for index, name in header.positions.items()}
     # Absent columns read the "" appended to every record below.
     sources = [by_name.get(column.name, -1) for column in columns]
     width = max(sources) + 1
@@ -194,8 +211,8 @@ def read_table(
             continue
         if max_rows is not None and len(rows) >= max_rows:
             raise ImportFileError(file, number, None, TOO_MANY_ROWS.format(limit=max_rows))
-        if len(record) > header_width and "".join(record[header_width:]).strip():
-            message = TOO_MANY_CELLS.format(count=len(record), expected=header_width)
+        if len(record) > header.width and "".join(record[header.width :]).strip():
+            message = TOO_MANY_CELLS.format(count=len(record), expected=header.width)
             collector.add(ImportFileError(file, number, None, message))
             continue
         cells = list(record)
@@ -206,4 +223,4 @@ def read_table(
             rows.append(Row(number, tuple([_clean(cells[i]) for i in sources]), column_positions))
         else:
             rows.append(Row(number, tuple([cells[i].strip() for i in sources]), column_positions))
-    return Table(file, header_row, labels, tuple(unknown), tuple(rows))
+    return Table(file, header.row, header.labels, header.unknown, tuple(rows))
