@@ -11,10 +11,11 @@ class MentoringConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from deskmate.core.periodic import register_periodic
-        from deskmate.mentoring import data_rights, receivers, tasks
+        from deskmate.mentoring import data_rights, home, receivers, tasks
 
         user_logged_in.connect(
             receivers.member_signed_in, dispatch_uid="mentoring_member_signed_in"
         )
         register_periodic(tasks.mentoring_periodic)
         data_rights.register()
+        home.register()

@@ -230,3 +230,48 @@ def access_report(viewer: Member, report_id: int) -> Report:
 
 def reports_by(member: Member) -> QuerySet[Report]:
     return Report.objects.filter(reporter=member).select_related("about_member")
+
+
+def milestone_overdue_since(milestone: Milestone, today: dt.date | None = None) -> dt.date | None:
+    """The due date of a milestone not done by then, once that date has passed; else None."""
+    today = today or timezone.localdate()
+    if milestone.done_at is None and milestone.due_on is not None and milestone.due_on < today:
+        return milestone.due_on
+    return None
+
+
+def open_milestones_by_mentorship(mentorship_ids) -> dict[int, list[Milestone]]:
+    """Milestones not yet done, per mentorship, soonest due first."""
+    found: dict[int, list[Milestone]] = {}
+    for milestone in Milestone.objects.filter(
+        mentorship_id__in=list(mentorship_ids), done_at__isnull=True
+    ):
+        found.setdefault(milestone.mentorship_id, []).append(milestone)
+    return found
+
+
+def mentorships_as_mentee(member: Member) -> QuerySet[Mentorship]:
+    """Active mentorships in which the member is the one mentored (or a copilot who asked)."""
+    return active_mentorships(member).filter(requester=member).order_by("next_checkin_on", "id")
+
+
+def mentees_of(mentor: Member) -> QuerySet[Mentorship]:
+    return (
+        active_mentorships(mentor)
+        .filter(recipient=mentor, kind=Mentorship.Kind.MENTORSHIP)
+        .order_by("next_checkin_on", "id")
+    )
+
+
+def requests_to_answer(member: Member) -> QuerySet[Mentorship]:
+    """Requests waiting for this member's answer (a question asked back waits for the asker)."""
+    return (
+        mentorships_of(member)
+        .filter(recipient=member, state=State.REQUESTED)
+        .order_by("created_at", "id")
+    )
+
+
+def questions_to_answer(member: Member) -> QuerySet[Mentorship]:
+    """The member's own requests on which the other person asked for more information."""
+    return mentorships_of(member).filter(requester=member, state=State.INFO_REQUESTED)

@@ -21,12 +21,12 @@ KIND_LABELS = {
 }
 
 
-def _visible(item: dict, viewer_id: int) -> bool:
+def evidence_visible(item: dict, viewer_id: int) -> bool:
     private_to = item.get("private_to")
     return private_to is None or private_to == viewer_id
 
 
-def _kind_of(item: dict) -> str:
+def evidence_kind(item: dict) -> str:
     kind = EvidenceKind(item["kind"])
     if kind is EvidenceKind.WORKED_TOGETHER:
         return "current_colleague" if item.get("current") else "former_colleague"
@@ -44,7 +44,7 @@ def network_map_for(viewer: Member, *, size: int = MAP_SIZE) -> dict:
     """Nodes and edges for the viewer's map; strengths count only what the viewer may see."""
     edges = []
     for low, high, evidence in viewer_ties(viewer.pk):
-        shown = [item for item in evidence if _visible(item, viewer.pk)]
+        shown = [item for item in evidence if evidence_visible(item, viewer.pk)]
         if not shown:
             continue
         strongest = max(shown, key=lambda item: item["strength"])
@@ -52,8 +52,8 @@ def network_map_for(viewer: Member, *, size: int = MAP_SIZE) -> dict:
             {
                 "other": high if low == viewer.pk else low,
                 "strength": round(visible_strength(evidence, viewer.pk), 4),
-                "kind": _kind_of(strongest),
-                "kinds": sorted({_kind_of(item) for item in shown}),
+                "kind": evidence_kind(strongest),
+                "kinds": sorted({evidence_kind(item) for item in shown}),
             }
         )
     visible = visible_member_ids(viewer, [edge["other"] for edge in edges])

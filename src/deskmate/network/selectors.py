@@ -3,7 +3,15 @@
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from deskmate.network.models import Contact, ImportJob, Interaction, Introduction, Tie
+from deskmate.network.models import (
+    Contact,
+    ImportJob,
+    Interaction,
+    Introduction,
+    Tie,
+    Vocabulary,
+)
+from deskmate.network.network_map import KIND_LABELS, evidence_kind, evidence_visible
 from deskmate.people.models import Member
 
 IMPORT_NOT_FOUND = "No such import, or it is not yours."
@@ -79,3 +87,49 @@ def access_introduction(viewer: Member, introduction_id: int):
         return introductions_involving(viewer).get(pk=introduction_id)
     except (Introduction.DoesNotExist, ValueError, TypeError):
         raise Http404("No such introduction.") from None
+
+
+#: How the viewer knows someone, said of the strongest shared history the viewer may see.
+NOT_KNOWN = "No shared history on record"
+
+
+def how_known(viewer: Member, member_ids) -> dict[int, str]:
+    """For each member id, how the viewer knows them, from the ties' visible evidence."""
+    wanted = set(member_ids)
+    found = dict.fromkeys(wanted, NOT_KNOWN)
+    for row in tie_rows_of(viewer):
+        if row["other"] not in wanted:
+            continue
+        shown = [item for item in row["evidence"] if evidence_visible(item, viewer.pk)]
+        if shown:
+            strongest = max(shown, key=lambda item: item["strength"])
+            found[row["other"]] = KIND_LABELS[evidence_kind(strongest)]
+    return found
+
+
+def introductions_waiting_for(viewer: Member):
+    """Introductions the viewer is asked to make, or to accept once forwarded to them."""
+    return (
+        Introduction.objects.filter(
+            Q(introducer=viewer, status=Introduction.Status.ASKED)
+            | Q(target=viewer, status=Introduction.Status.FORWARDED)
+        )
+        .select_related("requester", "introducer", "target")
+        .order_by("created_at", "id")
+    )
+
+
+def import_jobs_waiting(viewer: Member) -> int:
+    """How many uploaded files wait for the worker; a count for admins only, no owners named."""
+    if not viewer.is_admin:
+        return 0
+    return ImportJob.objects.filter(
+        status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]
+    ).count()
+
+
+def last_tie_refresh():
+    """When the ties were last refreshed in full, or None if never."""
+    return (
+        Vocabulary.objects.values_list("refreshed_at", flat=True).order_by("-refreshed_at").first()
+    )

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from deskmate.core.forms import form_errors_from
 from deskmate.limits.guards import limited
 from deskmate.people import data_rights, selectors, services
+from deskmate.people import home as home_panels
 from deskmate.people.decorators import member_required
 from deskmate.people.forms import (
     AccountDeleteForm,
@@ -34,7 +35,12 @@ ACCOUNT_DELETED = (
 
 @member_required
 def home(request):
-    return render(request, "people/home.html", _profile_context(request.member, request.member))
+    """One page for every role: each app adds the panels of work it holds for the viewer."""
+    return render(
+        request,
+        "people/home.html",
+        {"member": request.member, "panels": home_panels.panels_for(request.member)},
+    )
 
 
 def _profile_context(viewer, member) -> dict:

@@ -8,7 +8,8 @@ class ProgrammesConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: tasks need the app registry, which is ready only now.
-        from deskmate.programmes import data_rights, signals, tasks
+        from deskmate.programmes import data_rights, home, signals, tasks
 
         signals.match_run_queued.connect(tasks.match_run_queued_received, dispatch_uid="match_run")
         data_rights.register()
+        home.register()

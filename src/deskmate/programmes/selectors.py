@@ -202,3 +202,55 @@ def mentees_to_rank(viewer: Member, programme: Programme) -> QuerySet[Member]:
         .filter(pk__in=mentee_ids)
         .order_by("last_name", "first_name", "id")
     )
+
+
+def programme_stage(programme: Programme, *, published: bool, today=None) -> str:
+    """Where a programme stands, in words: enrolment, matching, running or finished."""
+    today = today or timezone.localdate()
+    if published:
+        if programme.ends_on and programme.ends_on < today:
+            return "Finished"
+        if programme.starts_on and programme.starts_on > today:
+            return "Pairs published"
+        return "Running"
+    if programme.enrolment_opens_on and programme.enrolment_opens_on > today:
+        return f"Enrolment opens on {programme.enrolment_opens_on:%-d %B %Y}"
+    if programme.enrolment_closes_on is None or programme.enrolment_closes_on >= today:
+        return "Enrolment open"
+    return "Enrolment closed, to be matched"
+
+
+def programmes_at_a_glance(viewer: Member) -> list[dict]:
+    """For coordinators: every programme with its stage, its pairs and applications waiting."""
+    if not viewer.is_coordinator:
+        return []
+    programmes = list(
+        Programme.objects.annotate(
+            pair_count=Count(
+                "runs__pairs__mentorship",
+                filter=Q(runs__status=MatchRun.Status.PUBLISHED),
+                distinct=True,
+            ),
+            waiting=Count(
+                "applications",
+                filter=Q(applications__status=Application.Status.APPLIED),
+                distinct=True,
+            ),
+        ).order_by("-created_at", "-id")
+    )
+    return [
+        {
+            "programme": programme,
+            "stage": programme_stage(programme, published=programme.pair_count > 0),
+            "pairs": programme.pair_count,
+            "waiting": programme.waiting,
+        }
+        for programme in programmes
+    ]
+
+
+def application_imports_waiting(viewer: Member) -> int:
+    """Uploaded application files still waiting for their column mapping; for admins."""
+    if not viewer.is_admin:
+        return 0
+    return ApplicationImport.objects.filter(status=ApplicationImport.Status.UPLOADED).count()

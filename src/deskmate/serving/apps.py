@@ -8,6 +8,7 @@ class ServingConfig(AppConfig):
 
     def ready(self):
         from deskmate.core.periodic import register_periodic
-        from deskmate.serving import tasks
+        from deskmate.serving import home, tasks
 
         register_periodic(tasks.worker_heartbeat)
+        home.register()
