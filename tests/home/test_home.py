@@ -238,3 +238,28 @@ def test_home_asks_strangers_to_sign_in(client):
 def test_an_unknown_audience_is_refused():
     with pytest.raises(ValueError, match="Unknown home audience 'everyone'"):
         home.register_panel(home.Panel("x", "X", "x.html", "everyone", lambda member: {}))
+
+
+def test_mentorship_pages_flag_overdue_milestones_to_both_and_to_nobody_else(
+    active, mentee, mentor, stranger
+):
+    overdue = "Overdue: Draft the plan (overdue since 1 Mar 2020)."
+    for person in (mentee, mentor):
+        detail = client_for(person).get(reverse("mentorship_detail", args=[active.pk]))
+        assert overdue in detail.content.decode()
+        milestones = client_for(person).get(reverse("mentorship_milestones", args=[active.pk]))
+        page = milestones.content.decode()
+        assert page.count("overdue since") == 2  # the notice, and the milestone itself
+        assert '<strong class="overdue">overdue since 1 Mar 2020</strong>' in page
+    refused = client_for(stranger).get(reverse("mentorship_milestones", args=[active.pk]))
+    assert refused.status_code == 404
+    assert "Draft the plan" not in refused.content.decode()
+
+
+def test_a_milestone_done_late_is_no_longer_overdue(active, mentee):
+    milestone = active.milestones.get(title="Draft the plan")
+    mentoring.milestone_complete(milestone=milestone, actor=mentee)
+    page = client_for(mentee).get(reverse("mentorship_detail", args=[active.pk])).content.decode()
+    assert "Overdue:" not in page
+    (row,) = _panels(mentee)["mentorships"]["rows"]
+    assert [m["milestone"].title for m in row["milestones"]] == ["Give the talk"]

@@ -240,6 +240,25 @@ def milestone_overdue_since(milestone: Milestone, today: dt.date | None = None) 
     return None
 
 
+def overdue_milestones(mentorship: Mentorship, today: dt.date | None = None) -> QuerySet[Milestone]:
+    """Milestones of a mentorship not done by their due date, the longest overdue first."""
+    today = today or timezone.localdate()
+    return mentorship.milestones.filter(done_at__isnull=True, due_on__lt=today).order_by(
+        "due_on", "id"
+    )
+
+
+def milestones_with_overdue(
+    mentorship: Mentorship, today: dt.date | None = None
+) -> list[Milestone]:
+    """The mentorship's milestones, each with ``overdue_since`` (its due date, or None)."""
+    today = today or timezone.localdate()
+    milestones = list(milestones_of(mentorship))
+    for milestone in milestones:
+        milestone.overdue_since = milestone_overdue_since(milestone, today)  # type: ignore[attr-defined]
+    return milestones
+
+
 def open_milestones_by_mentorship(mentorship_ids) -> dict[int, list[Milestone]]:
     """Milestones not yet done, per mentorship, soonest due first."""
     found: dict[int, list[Milestone]] = {}

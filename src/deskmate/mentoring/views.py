@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from deskmate.core.forms import form_errors_from
 from deskmate.mentoring import forms, rules, selectors, services
 from deskmate.mentoring.calendar import next_checkin_ics
-from deskmate.mentoring.states import allowed_actions
+from deskmate.mentoring.states import State, allowed_actions
 from deskmate.people import selectors as people_selectors
 from deskmate.people.decorators import coordinator_required, member_required
 
@@ -21,6 +21,9 @@ def _mentorship_context(viewer, mentorship, **extra) -> dict:
         "is_requester": viewer.pk == mentorship.requester_id,
         "is_recipient": viewer.pk == mentorship.recipient_id,
         "survey_due": selectors.survey_due(mentorship, viewer),
+        "overdue_milestones": selectors.overdue_milestones(mentorship)
+        if mentorship.state == State.ACTIVE
+        else [],
         **extra,
     }
 
@@ -232,7 +235,10 @@ def mentorship_milestones(request, mentorship_id: int):
         request,
         "mentoring/milestones.html",
         _mentorship_context(
-            request.member, mentorship, milestones=selectors.milestones_of(mentorship), form=form
+            request.member,
+            mentorship,
+            milestones=selectors.milestones_with_overdue(mentorship),
+            form=form,
         ),
     )
 
