@@ -413,3 +413,74 @@ def test_too_few_members_is_refused_before_anything_is_written():
 
     assert str(refused.value) == TOO_FEW_MEMBERS.format(minimum=MEMBERS_MINIMUM)
     assert _counts() == (0, 0, 0, 0)
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_history_in_every_state_and_each_persona_has_work_waiting():
+    from deskmate.mentoring.models import CheckIn, Feedback, Mentorship, Milestone, Report
+    from deskmate.mentoring.states import State
+    from deskmate.network.models import Introduction
+    from deskmate.people import home
+    from deskmate.programmes.models import Programme
+
+    _run(members=120, seed=2)
+    assert set(Mentorship.objects.values_list("state", flat=True)) == set(State.values)
+    today = timezone.localdate()
+    assert Milestone.objects.filter(done_at=None, due_on__lt=today).count() == 2
+    months = {held.replace(day=1) for held in CheckIn.objects.values_list("held_on", flat=True)}
+    assert len(months) >= 6
+    assert Feedback.objects.count() == 9
+    assert sorted(Introduction.objects.values_list("status", flat=True)) == [
+        "asked",
+        "forwarded",
+        "made",
+    ]
+    assert Report.objects.filter(status="open").count() == 1
+
+    def panels(email):
+        member = Member.objects.get(user__email=email)
+        return {item["panel"].key: item["context"] for item in home.panels_for(member)}
+
+    maya = panels("mentee@deskmate.demo")
+    (row,) = maya["mentorships"]["rows"]
+    assert (row["other"].name, row["next_checkin_on"]) == (
+        "Daniel Okafor",
+        today + dt.timedelta(days=5),
+    )
+    assert [(m["milestone"].title, m["overdue_since"]) for m in row["milestones"]] == [
+        ("Draft an onboarding plan for a new joiner", today - dt.timedelta(days=14)),
+        ("Send a talk proposal to a conference", None),
+    ]
+    assert [m.requester.name for m in maya["requests_waiting"]["received"]] == ["Tomás Herrera"]
+    assert len(maya["requests_waiting"]["questions"]) == 1
+    assert [i.requester.name for i in maya["introductions"]["to_make"]] == ["Lukas Weber"]
+
+    daniel = panels("mentor@deskmate.demo")
+    assert [r["mentorship"].requester.name for r in daniel["requests_to_answer"]["rows"]] == [
+        "Chloé Martin",
+        "Lukas Weber",
+    ]
+    assert [r["other"].name for r in daniel["mentees"]["rows"]] == ["Aisha Khan", "Maya Patel"]
+    assert daniel["mentees"]["free_places"] == 1
+    assert [r["other"].name for r in daniel["mentees"]["overdue"]] == ["Aisha Khan"]
+    assert [i.requester.name for i in daniel["introductions"]["to_accept"]] == ["Chloé Martin"]
+
+    claire = panels("coordinator@deskmate.demo")
+    assert [
+        (r["programme"].name, r["stage"], r["pairs"], r["waiting"])
+        for r in claire["programmes"]["rows"]
+    ] == [
+        ("Alumni mentoring circle, winter", "Enrolment open", 0, 14),
+        ("Alumni mentoring circle, spring", "Finished", 6, 0),
+    ]
+    assert Programme.objects.get(slug="alumni-circle-spring").runs.get().status == "published"
+    adam = panels("admin@deskmate.demo")
+    assert adam["admin"]["reports"] == 1
+
+
+@pytest.mark.django_db
+def test_the_smallest_demo_still_loads_its_history():
+    from deskmate.mentoring.models import Mentorship
+
+    _run(members=MEMBERS_MINIMUM, seed=1)
+    assert Mentorship.objects.filter(state="active").count() == 2

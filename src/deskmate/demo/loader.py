@@ -35,6 +35,7 @@ from deskmate.core.audit import AuditEvent
 from deskmate.core.models import AuditEntry
 from deskmate.core.sql import refresh_statistics, sqlite_page_cache
 from deskmate.demo.generator import DEMO_PASSWORD, Community
+from deskmate.demo.history import demo_history_load
 from deskmate.network.models import Contact, Interaction
 from deskmate.network.services import contact_match_key
 from deskmate.people.models import (
@@ -136,6 +137,9 @@ class _Loader:
             with connection.cursor() as cursor:
                 for sql in connection.ops.sequence_reset_sql(no_style(), [User, Member]):
                     cursor.execute(sql)
+        self.counts.update(
+            demo_history_load(self.community, self.member_ids, today=self.community.today)
+        )
         AuditEntry.objects.create(
             actor=None,
             action=AuditEvent.DEMO_COMMUNITY_LOAD,

@@ -243,7 +243,8 @@ def programmes_at_a_glance(viewer: Member) -> list[dict]:
             "programme": programme,
             "stage": programme_stage(programme, published=programme.pair_count > 0),
             "pairs": programme.pair_count,
-            "waiting": programme.waiting,
+            # Once pairs are published, the applications are no longer waiting to be matched.
+            "waiting": 0 if programme.pair_count else programme.waiting,
         }
         for programme in programmes
     ]

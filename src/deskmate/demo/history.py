@@ -1,0 +1,499 @@
+"""The demo community's history: mentorships, introductions, programmes and a report.
+
+Written after the members and their careers, inside the loader's transaction
+and, like the loader, with bulk inserts rather than one service call per row:
+the rows are what the services would have left behind (an agreement, check-ins
+over past months, milestones with some overdue, feedback, a timeline), dated
+relative to the day the demo is built so that the personas' home pages always
+have work waiting:
+
+- Maya (mentee@) is mentored by Daniel: a check-in is due in five days, one
+  milestone is overdue; a mentor asked her for more information, a peer asked
+  her to be copilots and a former classmate asks her for an introduction.
+- Daniel (mentor@) has two mentees, one of them with an overdue check-in, two
+  requests to answer and an introduction forwarded to him.
+- Claire (coordinator@) runs two programmes: one finished with its pairs
+  published, one with enrolment open and applications waiting to be matched.
+- Adam (admin@) has a report waiting.
+
+Other members who take part are the first mentors and members of the
+generated community, so the same --members and --seed give the same history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from deskmate.demo.generator import Community
+from deskmate.mentoring.models import (
+    AgreementVersion,
+    Cadence,
+    CheckIn,
+    Event,
+    Feedback,
+    InfoRequest,
+    Mentorship,
+    Milestone,
+    Report,
+)
+from deskmate.mentoring.rules import REQUEST_EXPIRY_DAYS
+from deskmate.mentoring.states import State
+from deskmate.network.models import Introduction
+from deskmate.programmes.models import Application, MatchRun, Programme, ProposedPair
+
+# Positions of the personas in the generated community (see generator.PERSONAS).
+MAYA, DANIEL, CLAIRE, ADAM, TOMAS, AISHA, LUKAS, CHLOE = range(8)
+PERSONA_COUNT = 8
+
+FINISHED_PROGRAMME = "Alumni mentoring circle, spring"
+OPEN_PROGRAMME = "Alumni mentoring circle, winter"
+FINISHED_PAIRS = 6
+OPEN_MENTEES = 10
+OPEN_MENTORS = 4
+
+
+@dataclass
+class _Plan:
+    """One mentorship and what happened in it, in days before today (negative is the past)."""
+
+    requester: int
+    recipient: int
+    state: str
+    created: int
+    started: int | None = None
+    ended: int | None = None
+    next_checkin: int | None = None
+    kind: str = Mentorship.Kind.MENTORSHIP
+    message: str = ""
+    checkins: Sequence[int] = ()
+    #: (title, due day, done day or None)
+    milestones: Sequence[tuple[str, int | None, int | None]] = ()
+    feedback: Sequence[tuple[int, str]] = ()
+    question: str = ""
+    programme: int | None = None
+    origin: str = Mentorship.Origin.REQUEST
+
+
+@dataclass
+class _Rows:
+    mentorships: list[Mentorship] = field(default_factory=list)
+    agreements: list[AgreementVersion] = field(default_factory=list)
+    milestones: list[Milestone] = field(default_factory=list)
+    checkins: list[CheckIn] = field(default_factory=list)
+    feedback: list[Feedback] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    info: list[InfoRequest] = field(default_factory=list)
+
+
+class _History:
+    def __init__(self, community: Community, member_ids: Sequence[int], today: dt.date):
+        self.ids = member_ids
+        self.today = today
+        self.now = timezone.now()
+        people = community.members
+        self.mentors = [i for i in range(PERSONA_COUNT, len(people)) if people[i].open_to_mentoring]
+        self.members = [
+            i for i in range(PERSONA_COUNT, len(people)) if not people[i].open_to_mentoring
+        ]
+        self.names = {
+            i: f"{people[i].first_name} {people[i].last_name}" for i in range(len(people))
+        }
+        self.counts: dict[str, int] = {}
+
+    def day(self, offset: int) -> dt.date:
+        return self.today + dt.timedelta(days=offset)
+
+    def at(self, offset: int, hour: int = 10) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(self.day(offset), dt.time(hour)))
+
+    # Who takes part.
+
+    def mentor(self, n: int) -> int:
+        return self.mentors[n % len(self.mentors)] if self.mentors else DANIEL
+
+    def member(self, n: int) -> int:
+        return self.members[n % len(self.members)] if self.members else TOMAS
+
+    def plans(self) -> list[_Plan]:
+        maya_milestones = (
+            ("Shadow one of Daniel's one-to-ones", -95, -88),
+            ("Draft an onboarding plan for a new joiner", -14, None),
+            ("Send a talk proposal to a conference", 30, None),
+        )
+        return [
+            _Plan(
+                MAYA,
+                DANIEL,
+                State.ACTIVE,
+                -124,
+                started=-120,
+                next_checkin=5,
+                message="I would like to prepare for a first management role.",
+                checkins=(-118, -90, -61, -33, -5),
+                milestones=maya_milestones,
+                feedback=(
+                    (DANIEL, "Maya ran the planning meeting calmly and kept it short."),
+                    (MAYA, "The talk outline Daniel suggested made the proposal easy."),
+                ),
+            ),
+            _Plan(
+                AISHA,
+                DANIEL,
+                State.ACTIVE,
+                -66,
+                started=-60,
+                next_checkin=-9,
+                message="Could you help me grow into a tech lead role?",
+                checkins=(-58, -37),
+                milestones=(
+                    ("Lead a design review", -20, None),
+                    ("Pair with a senior on an incident", 25, None),
+                ),
+            ),
+            _Plan(
+                LUKAS,
+                DANIEL,
+                State.REQUESTED,
+                -1,
+                message="I am moving from support into engineering and would value your view.",
+            ),
+            _Plan(
+                CHLOE,
+                DANIEL,
+                State.REQUESTED,
+                -4,
+                message="I am preparing for my first engineering manager interviews.",
+            ),
+            _Plan(
+                self.member(0),
+                DANIEL,
+                State.ENDED_EARLY,
+                -260,
+                started=-250,
+                ended=-150,
+                checkins=(-240, -210),
+            ),
+            _Plan(self.member(1), DANIEL, State.WITHDRAWN, -40, ended=-38),
+            _Plan(
+                MAYA,
+                self.mentor(0),
+                State.COMPLETED,
+                -430,
+                started=-420,
+                ended=-240,
+                checkins=(-410, -380, -350, -320, -290, -250),
+                milestones=(
+                    ("Write a design document", -360, -365),
+                    ("Review a colleague's pull requests for a month", -300, -305),
+                ),
+                feedback=((MAYA, "Every check-in ended with one thing to try; that worked."),),
+            ),
+            _Plan(
+                MAYA,
+                self.mentor(1),
+                State.INFO_REQUESTED,
+                -3,
+                message="Could you help me speak at my first conference?",
+                question="Which conference are you aiming for, and by when?",
+            ),
+            _Plan(MAYA, self.mentor(2), State.DECLINED, -210, ended=-205),
+            _Plan(MAYA, self.mentor(3), State.EXPIRED, -320, ended=-306),
+            _Plan(
+                TOMAS,
+                MAYA,
+                State.REQUESTED,
+                -2,
+                kind=Mentorship.Kind.COPILOT,
+                message="We are both aiming at management: shall we keep each other going?",
+            ),
+        ]
+
+    # Mentorships and what happened in them.
+
+    def build(self, plans: list[_Plan]) -> _Rows:
+        rows = _Rows()
+        for plan in plans:
+            rows.mentorships.append(self._mentorship(plan))
+        Mentorship.objects.bulk_create(rows.mentorships)
+        for plan, mentorship in zip(plans, rows.mentorships, strict=True):
+            self._inside(plan, mentorship, rows)
+        AgreementVersion.objects.bulk_create(rows.agreements)
+        Milestone.objects.bulk_create(rows.milestones)
+        CheckIn.objects.bulk_create(rows.checkins)
+        Feedback.objects.bulk_create(rows.feedback)
+        InfoRequest.objects.bulk_create(rows.info)
+        Event.objects.bulk_create(rows.events)
+        for name in ("mentorships", "milestones", "checkins", "feedback"):
+            self.counts[name] = self.counts.get(name, 0) + len(getattr(rows, name))
+        return rows
+
+    def _mentorship(self, plan: _Plan) -> Mentorship:
+        open_request = plan.state in {State.REQUESTED, State.INFO_REQUESTED}
+        return Mentorship(
+            kind=plan.kind,
+            state=plan.state,
+            requester_id=self.ids[plan.requester],
+            recipient_id=self.ids[plan.recipient],
+            origin=plan.origin,
+            programme_id=plan.programme,
+            message=plan.message,
+            cadence=Cadence.MONTHLY,
+            duration_weeks=26,
+            created_at=self.at(plan.created),
+            expires_at=self.at(plan.created + REQUEST_EXPIRY_DAYS) if open_request else None,
+            answered_at=self.at(plan.started) if plan.started is not None else None,
+            started_on=self.day(plan.started) if plan.started is not None else None,
+            ends_on=self.day(plan.started + 26 * 7) if plan.started is not None else None,
+            ended_at=self.at(plan.ended) if plan.ended is not None else None,
+            next_checkin_on=self.day(plan.next_checkin) if plan.next_checkin is not None else None,
+        )
+
+    def _inside(self, plan: _Plan, mentorship: Mentorship, rows: _Rows) -> None:
+        requester, recipient = self.ids[plan.requester], self.ids[plan.recipient]
+        event = self._event_maker(mentorship, rows)
+        event(Event.Kind.REQUESTED, plan.created, requester, f"{self.names[plan.requester]} asked.")
+        if plan.question:
+            rows.info.append(
+                InfoRequest(mentorship=mentorship, question=plan.question, asked_at=self.at(-1))
+            )
+            event(Event.Kind.INFO_ASKED, -1, recipient, "More information was asked for.")
+        if plan.started is not None:
+            self._started(plan, mentorship, rows, event)
+        if plan.ended is not None:
+            event(
+                plan.state, plan.ended, None, f"The mentorship is {plan.state.replace('_', ' ')}."
+            )
+
+    def _event_maker(self, mentorship: Mentorship, rows: _Rows):
+        def event(kind: str, day: int, actor: int | None, text: str) -> None:
+            rows.events.append(
+                Event(mentorship=mentorship, kind=kind, actor_id=actor, text=text, at=self.at(day))
+            )
+
+        return event
+
+    def _started(self, plan: _Plan, mentorship: Mentorship, rows: _Rows, event) -> None:
+        started = plan.started or 0  # called only once the mentorship started
+        requester, recipient = self.ids[plan.requester], self.ids[plan.recipient]
+        kind = (
+            Event.Kind.MATCHED
+            if plan.origin == Mentorship.Origin.PROGRAMME
+            else Event.Kind.ACCEPTED
+        )
+        event(kind, started, recipient, "The mentorship started.")
+        rows.agreements.append(
+            AgreementVersion(
+                mentorship=mentorship,
+                version=1,
+                cadence=Cadence.MONTHLY,
+                duration_weeks=26,
+                goals=plan.message or "Grow into the next role.",
+                meeting="Video call, first Tuesday of the month",
+                confidentiality="What we discuss stays between us.",
+                updated_by_id=recipient,
+                updated_at=self.at(started + 1),
+            )
+        )
+        for title, due, done in plan.milestones:
+            rows.milestones.append(
+                Milestone(
+                    mentorship=mentorship,
+                    title=title,
+                    due_on=self.day(due) if due is not None else None,
+                    created_by_id=requester,
+                    created_at=self.at(started + 2),
+                    done_at=self.at(done) if done is not None else None,
+                    done_by_id=requester if done is not None else None,
+                )
+            )
+        for number, held in enumerate(plan.checkins, start=1):
+            rows.checkins.append(
+                CheckIn(
+                    mentorship=mentorship,
+                    held_on=self.day(held),
+                    topics=f"Check-in {number}: progress on the goals",
+                    notes="Went through what was tried since last time.",
+                    next_steps="Try one thing before the next check-in.",
+                    recorded_by_id=recipient,
+                    created_at=self.at(held, 17),
+                )
+            )
+            event(Event.Kind.CHECKIN, held, recipient, f"Check-in {number} held.")
+        for author, text in plan.feedback:
+            rows.feedback.append(
+                Feedback(
+                    mentorship=mentorship,
+                    author_id=self.ids[author],
+                    text=text,
+                    created_at=self.at(plan.checkins[-1] if plan.checkins else started, 18),
+                )
+            )
+
+    # Introductions, programmes and a report.
+
+    def introductions(self) -> None:
+        made = [
+            (
+                LUKAS,
+                MAYA,
+                DANIEL,
+                Introduction.Status.ASKED,
+                -2,
+                "Could you introduce me to Daniel? I would like to ask him about moving into engineering.",
+            ),
+            (
+                CHLOE,
+                AISHA,
+                DANIEL,
+                Introduction.Status.FORWARDED,
+                -3,
+                "Could you introduce me to Daniel? He hires engineering managers.",
+            ),
+            (
+                MAYA,
+                TOMAS,
+                self.mentor(4),
+                Introduction.Status.MADE,
+                -30,
+                "Could you introduce me to someone who speaks at conferences?",
+            ),
+        ]
+        Introduction.objects.bulk_create(
+            [
+                Introduction(
+                    requester_id=self.ids[requester],
+                    introducer_id=self.ids[introducer],
+                    target_id=self.ids[target],
+                    message=message,
+                    status=status,
+                    created_at=self.at(day),
+                )
+                for requester, introducer, target, status, day, message in made
+            ]
+        )
+        self.counts["introductions"] = len(made)
+
+    def programmes(self) -> None:
+        coordinator = self.ids[CLAIRE]
+        finished = Programme.objects.create(
+            name=FINISHED_PROGRAMME,
+            slug="alumni-circle-spring",
+            description="Six months of monthly conversations between alumni and recent graduates.",
+            enrolment_opens_on=self.day(-340),
+            enrolment_closes_on=self.day(-310),
+            starts_on=self.day(-300),
+            ends_on=self.day(-118),
+            created_by_id=coordinator,
+            created_at=self.at(-350),
+        )
+        # A small community has fewer people than pairs: each takes part once.
+        mentees = list(dict.fromkeys(self.member(10 + n) for n in range(FINISHED_PAIRS)))
+        mentors = list(dict.fromkeys(self.mentor(10 + n) for n in range(FINISHED_PAIRS)))
+        mentees = mentees[: len(mentors)]
+        mentors = mentors[: len(mentees)]
+        self._applications(finished, mentees, mentors, -320)
+        plans = [
+            _Plan(
+                mentee,
+                mentor,
+                State.COMPLETED,
+                -300,
+                started=-300,
+                ended=-118,
+                checkins=(-290, -260, -230, -200, -170, -140),
+                programme=finished.pk,
+                origin=Mentorship.Origin.PROGRAMME,
+                message="Matched in the alumni mentoring circle.",
+                milestones=(("Agree on three goals for the programme", -280, -285),),
+                feedback=((mentee, "Monthly was the right rhythm for us."),),
+            )
+            for mentee, mentor in zip(mentees, mentors, strict=True)
+        ]
+        rows = self.build(plans)
+        run = MatchRun.objects.create(
+            programme=finished,
+            method=MatchRun.Method.OPTIMAL,
+            status=MatchRun.Status.PUBLISHED,
+            created_by_id=coordinator,
+            published_by_id=coordinator,
+            published_at=self.at(-302),
+            created_at=self.at(-305),
+        )
+        ProposedPair.objects.bulk_create(
+            [
+                ProposedPair(
+                    run=run,
+                    mentee_id=self.ids[mentee],
+                    mentor_id=self.ids[mentor],
+                    score=0.8,
+                    reasons=["Both studied at the same university."],
+                    mentorship=mentorship,
+                )
+                for mentee, mentor, mentorship in zip(
+                    mentees, mentors, rows.mentorships, strict=True
+                )
+            ]
+        )
+        waiting = Programme.objects.create(
+            name=OPEN_PROGRAMME,
+            slug="alumni-circle-winter",
+            description="The next circle: apply as a mentee or as a mentor before enrolment closes.",
+            topics=["Management", "Career change", "Public speaking"],
+            enrolment_opens_on=self.day(-10),
+            enrolment_closes_on=self.day(20),
+            starts_on=self.day(35),
+            ends_on=self.day(215),
+            created_by_id=coordinator,
+            created_at=self.at(-20),
+        )
+        self._applications(
+            waiting,
+            [TOMAS, LUKAS] + [self.member(30 + n) for n in range(OPEN_MENTEES - 2)],
+            [self.mentor(30 + n) for n in range(OPEN_MENTORS)],
+            -5,
+        )
+        self.counts["programmes"] = 2
+
+    def _applications(self, programme: Programme, mentees, mentors, day: int) -> None:
+        made = [
+            Application(
+                programme=programme,
+                member_id=self.ids[member],
+                role=role,
+                capacity=1 if role == Application.Role.MENTOR else None,
+                goals="Grow into the next role." if role == Application.Role.MENTEE else "",
+                created_at=self.at(day),
+            )
+            for role, members in (
+                (Application.Role.MENTEE, mentees),
+                (Application.Role.MENTOR, mentors),
+            )
+            for member in dict.fromkeys(members)
+        ]
+        Application.objects.bulk_create(made)
+        self.counts["applications"] = self.counts.get("applications", 0) + len(made)
+
+    def report(self) -> None:
+        Report.objects.create(
+            reporter_id=self.ids[CHLOE],
+            about_member_id=self.ids[self.member(50)],
+            text="Kept sending me messages after I said I was not interested.",
+            created_at=self.at(-1),
+        )
+        self.counts["reports"] = 1
+
+
+def demo_history_load(
+    community: Community, member_ids: Sequence[int], *, today: dt.date | None = None
+) -> dict[str, int]:
+    """Writes the demo's history for the community just loaded; returns rows made per kind."""
+    history = _History(community, member_ids, today or timezone.localdate())
+    history.build(history.plans())
+    history.introductions()
+    history.programmes()
+    history.report()
+    return history.counts
