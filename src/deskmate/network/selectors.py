@@ -43,15 +43,36 @@ def tie_rows_of(member: Member) -> list[dict]:
     return rows
 
 
+def _sees_some(evidence: list[dict], viewer_id: int) -> bool:
+    return any(item.get("private_to") in (None, viewer_id) for item in evidence)
+
+
 def tie_partner_ids(member: Member) -> set[int]:
-    lows = Tie.objects.filter(member_high=member).values_list("member_low", flat=True)
-    highs = Tie.objects.filter(member_low=member).values_list("member_high", flat=True)
+    """Members the member shares a tie with, counting only evidence the member may see."""
+    return {row["other"] for row in tie_rows_of(member) if _sees_some(row["evidence"], member.pk)}
+
+
+def shared_history_partner_ids(member: Member) -> set[int]:
+    """Members who share a workplace or school with the member: evidence anyone who sees both profiles can read."""
+    ties = Tie.objects.filter(shared_history=True)
+    lows = ties.filter(member_high=member).values_list("member_low", flat=True)
+    highs = ties.filter(member_low=member).values_list("member_high", flat=True)
     return set(lows) | set(highs)
 
 
-def mutual_contact_ids(first: Member, second: Member) -> set[int]:
-    """Members who share a tie with both."""
-    return (tie_partner_ids(first) & tie_partner_ids(second)) - {first.pk, second.pk}
+def mutual_contact_ids(viewer: Member, target: Member) -> set[int]:
+    """Who could introduce the viewer to the target, from evidence the viewer may see.
+
+    The viewer's side counts what the viewer may see of their own ties (their
+    own contacts and logged interactions included). The other side is a tie
+    the viewer is not part of, so only a shared workplace or school counts
+    there: another member's contacts, interactions and the mutual contacts made
+    from them are never used for the viewer.
+    """
+    return (tie_partner_ids(viewer) & shared_history_partner_ids(target)) - {
+        viewer.pk,
+        target.pk,
+    }
 
 
 def interactions_logged_by(viewer: Member):
