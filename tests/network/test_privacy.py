@@ -319,3 +319,38 @@ def test_an_importers_contact_is_never_offered_as_an_introducer(mentee, mentor, 
             requester=mentee, introducer=stranger, target=lee, message="Hello"
         )
     assert Introduction.objects.count() == 0
+
+
+class TestContactsNameOnlyVisibleMembers:
+    """A contact naming a member hidden from the importer reads like any outside contact."""
+
+    @pytest.fixture
+    def book(self, mentee, mentor, stranger):
+        services.profile_update(
+            member=mentor, actor=mentor, visibility=Member.Visibility.COORDINATORS
+        )
+        importers.run(
+            "vcard",
+            owner=stranger,
+            payload=vcard("maya@example.org", "daniel@example.org", "lee@elsewhere.org"),
+        )
+        return {contact.email: contact for contact in selectors.contacts_of(stranger)}
+
+    def test_api(self, book, mentee, stranger):
+        from tests.people.test_api import bearer
+
+        rows = bearer(stranger).get("/api/v1/me/contacts").json()
+        assert {row["email"]: row["member_id"] for row in rows} == {
+            "maya@example.org": mentee.pk,
+            "daniel@example.org": None,
+            "lee@elsewhere.org": None,
+        }
+        hidden = next(row for row in rows if row["email"] == "daniel@example.org")
+        outside = next(row for row in rows if row["email"] == "lee@elsewhere.org")
+        assert set(hidden) == set(outside) and hidden["source"] == outside["source"] == "vcard"
+
+    def test_page(self, book, mentee, mentor, stranger):
+        page = client_for(stranger).get(reverse("contacts")).content.decode()
+        assert reverse("member_profile", args=[mentee.pk]) in page
+        assert reverse("member_profile", args=[mentor.pk]) not in page
+        assert book["daniel@example.org"].member == mentor

@@ -30,6 +30,11 @@ class ContactOut(Schema):
     member_id: int | None
     source: str
 
+    @staticmethod
+    def resolve_member_id(contact):
+        # Only a member the viewer may see is named; anyone else is an outside contact.
+        return contact.shown_member.pk if contact.shown_member else None
+
 
 class ImportJobOut(Schema):
     id: int
@@ -47,7 +52,9 @@ class ImportJobOut(Schema):
 @router.get("/me/contacts", response=list[ContactOut], summary="Your contacts (private to you)")
 def contact_list(request, offset: int = 0, limit: int = 100):
     offset, limit = max(offset, 0), min(max(limit, 1), 1000)
-    return list(selectors.contacts_of(request.auth)[offset : offset + limit])
+    return selectors.contacts_shown_to(
+        request.auth, selectors.contacts_of(request.auth)[offset : offset + limit]
+    )
 
 
 @router.get("/imports", response=list[ImportJobOut], summary="Your imports, newest first")

@@ -5,12 +5,27 @@ from django.http import Http404
 
 from deskmate.network.models import Contact, ImportJob, Interaction, Introduction, Tie
 from deskmate.people.models import Member
+from deskmate.people.selectors import visible_member_ids
 
 IMPORT_NOT_FOUND = "No such import, or it is not yours."
 
 
 def contacts_of(viewer: Member) -> QuerySet[Contact]:
     return Contact.objects.filter(owner=viewer).select_related("member")
+
+
+def contacts_shown_to(viewer: Member, contacts) -> list[Contact]:
+    """The contacts with ``shown_member``: the member each names, only where the viewer may open that profile.
+
+    A contact naming a member whose profile is hidden from the viewer looks
+    like any contact from outside, so an address book cannot be used to
+    learn who is a member.
+    """
+    contacts = list(contacts)
+    visible = visible_member_ids(viewer, [c.member_id for c in contacts if c.member_id])
+    for contact in contacts:
+        contact.shown_member = contact.member if contact.member_id in visible else None
+    return contacts
 
 
 def import_jobs_of(viewer: Member) -> QuerySet[ImportJob]:
