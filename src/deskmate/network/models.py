@@ -169,7 +169,8 @@ class Interaction(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} with {self.other} on {self.happened_on}"
+        # Private to the one who logged it: an admin page names no one and no moment.
+        return f"Interaction {self.pk}"
 
 
 class Introduction(models.Model):
@@ -218,4 +219,5 @@ class Introduction(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.requester} → {self.introducer} → {self.target} ({self.status})"
+        # Who asked whom to meet whom is the three people's own until the introduction is made.
+        return f"Introduction {self.pk} ({self.status})"
