@@ -53,6 +53,7 @@ def mixed(request, db):
         ("open", Member.Visibility.COMMUNITY),
         ("tied_low", Member.Visibility.TIES),
         ("her_contact", Member.Visibility.TIES),
+        ("contact_tie", Member.Visibility.TIES),
         ("has_her", Member.Visibility.TIES),
         ("unlinked", Member.Visibility.TIES),
         ("hidden", Member.Visibility.COORDINATORS),
@@ -70,6 +71,16 @@ def mixed(request, db):
     )
     Contact.objects.create(owner=mentee, member=made["her_contact"], source="vcard", match_key="a")
     Contact.objects.create(owner=made["has_her"], member=mentee, source="vcard", match_key="b")
+    low, high = sorted((mentee.pk, made["contact_tie"].pk))
+    Tie.objects.create(
+        member_low_id=low,
+        member_high_id=high,
+        strength=0.5,
+        evidence=[
+            {"kind": 5, "strength": 0.5, "private_to": mentee.pk},
+            {"kind": 7, "strength": 0.2},
+        ],
+    )
     made["gone"].user.is_active = False
     made["gone"].user.save()
     return made
@@ -83,10 +94,10 @@ def test_visible_member_ids_is_the_profile_rule(mixed, mentee, coordinator, stra
         )
         assert visible_member_ids(viewer, everyone) == expected, viewer
     seen = visible_member_ids(mentee, everyone)
-    assert {
-        mixed[name].pk for name in ("open", "tied_low", "tied_high", "her_contact", "has_her")
-    } <= seen
-    assert not {mixed[name].pk for name in ("unlinked", "hidden", "gone")} & seen
+    assert {mixed[name].pk for name in ("open", "tied_low", "tied_high")} <= seen
+    # A contact either way is one member's private evidence: it opens no profile.
+    hidden = ("her_contact", "has_her", "contact_tie", "unlinked", "hidden", "gone")
+    assert not {mixed[name].pk for name in hidden} & seen
     assert mixed["hidden"].pk in visible_member_ids(coordinator, everyone)
     assert visible_member_ids(mentee, []) == set()
 

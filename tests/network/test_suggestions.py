@@ -266,8 +266,9 @@ class TestIntroductions:
         target = make_member("lee@example.org", "Lee", "Chen")
         Contact.objects.create(owner=mentee, member=mentor, source="vcard", match_key="a")
         Contact.objects.create(owner=mentor, member=mentee, source="vcard", match_key="b")
-        Contact.objects.create(owner=mentor, member=target, source="vcard", match_key="c")
-        Contact.objects.create(owner=target, member=mentor, source="vcard", match_key="d")
+        # Maya cannot see Daniel's and Lee's contacts: Daniel introduces her because they worked together.
+        position(mentor, "Globex", "Platform", "Engineering Manager", dt.date(2021, 7, 1))
+        position(target, "Globex", "Platform", "Engineer", dt.date(2022, 1, 1))
         refresh()
         return target
 

@@ -114,21 +114,32 @@ class TestProfileVisibility:
         assert as_stranger.get(reverse("member_profile", args=[mentee.pk])).status_code == 404
         assert "Maya" not in as_stranger.get(reverse("member_list")).content.decode()
 
-    def test_ties_only_profile_is_visible_to_a_contact(self, as_mentor, mentor, mentee):
-        from deskmate.network.models import Contact
+    def test_ties_only_profile_stays_closed_to_a_contact(self, as_mentor, mentor, mentee):
+        """Maya's address book is hers: having Daniel in it shows him nothing of her."""
+        from deskmate.network.models import Contact, Tie
 
         services.profile_update(member=mentee, actor=mentee, visibility=Member.Visibility.TIES)
         Contact.objects.create(
             owner=mentee, member=mentor, source="linkedin", match_key="email:daniel@example.org"
         )
-        assert as_mentor.get(reverse("member_profile", args=[mentee.pk])).status_code == 200
+        low, high = sorted([mentee, mentor], key=lambda m: m.pk)
+        Tie.objects.create(
+            member_low=low,
+            member_high=high,
+            strength=0.5,
+            evidence=[{"kind": 5, "strength": 0.5, "private_to": mentee.pk}],
+        )
+        assert as_mentor.get(reverse("member_profile", args=[mentee.pk])).status_code == 404
 
     def test_ties_only_profile_is_visible_to_someone_with_a_tie(self, as_mentor, mentor, mentee):
         from deskmate.network.models import Tie
 
         services.profile_update(member=mentee, actor=mentee, visibility=Member.Visibility.TIES)
         low, high = sorted([mentee, mentor], key=lambda m: m.pk)
-        Tie.objects.create(member_low=low, member_high=high, strength=0.5)
+        tie = Tie.objects.create(
+            member_low=low, member_high=high, strength=0.5, evidence=[{"kind": 1, "strength": 0.5}]
+        )
+        assert tie.shared_history is True
         assert as_mentor.get(reverse("member_profile", args=[mentee.pk])).status_code == 200
 
     def test_coordinators_only_profile(self, as_stranger, as_coordinator, mentee):

@@ -3,6 +3,7 @@
 import pytest
 
 from deskmate.mentoring.models import Mentorship
+from deskmate.people import services as people_services
 from deskmate.programmes import services
 from deskmate.programmes.models import Application, MatchRun, PairRule, Programme
 from tests.conftest import client_for
@@ -288,3 +289,29 @@ def test_schema_lists_programme_endpoints(client):
         "/api/v1/programmes/{programme_id}/report",
     ):
         assert path in paths
+
+
+@pytest.mark.parametrize("visibility", ["coordinators", "ties"])
+def test_ranking_a_hidden_mentor_is_answered_like_an_unknown_id(
+    programme, mentee, mentor, visibility
+):
+    """A mentee may rank only mentors whose profile they may open; anything else reads as no such mentor."""
+    apply(programme, mentor, "mentor", capacity=1)
+    people_services.profile_update(member=mentor, actor=mentor, visibility=visibility)
+    client = bearer(mentee)
+    url = f"/api/v1/programmes/{programme.pk}/applications"
+    answers = [
+        client.post(
+            url,
+            {"role": "mentee", "mentor_preferences": [member_id]},
+            content_type="application/json",
+        )
+        for member_id in (mentor.pk, 999_999)
+    ]
+    assert [answer.status_code for answer in answers] == [422, 422]
+    assert (
+        answers[0].json()
+        == answers[1].json()
+        == {"detail": [{"loc": ["mentor_preferences"], "msg": services.NOT_A_MENTOR_HERE}]}
+    )
+    assert Application.objects.filter(member=mentee).count() == 0

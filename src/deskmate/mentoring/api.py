@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from ninja import Field, Router, Schema, Status
 
+from deskmate.core.api_types import Id, IdList, Limit, Offset
 from deskmate.mentoring import rules, selectors, services
 from deskmate.mentoring.calendar import next_checkin_ics
 from deskmate.mentoring.models import Cadence, Mentorship, Report
@@ -63,10 +64,10 @@ class MentorshipOut(Schema):
 
 
 class MentorshipIn(Schema):
-    recipient_id: int
+    recipient_id: Id
     kind: Mentorship.Kind = Mentorship.Kind.MENTORSHIP
     message: str = ""
-    goal_ids: list[int] = []
+    goal_ids: IdList = []
     cadence: Cadence = Cadence.FORTNIGHTLY
     duration_weeks: int = Field(26, ge=rules.MIN_DURATION_WEEKS, le=rules.MAX_DURATION_WEEKS)
 
@@ -209,7 +210,7 @@ class AvailabilityOut(AvailabilityIO):
 
 
 class BlockIn(Schema):
-    member_id: int
+    member_id: Id
 
 
 class BlockOut(Schema):
@@ -219,8 +220,8 @@ class BlockOut(Schema):
 
 class ReportIn(Schema):
     text: str
-    member_id: int | None = None
-    mentorship_id: int | None = None
+    member_id: Id | None = None
+    mentorship_id: Id | None = None
 
 
 class ReportOut(Schema):
@@ -308,7 +309,7 @@ def availability_put(request, payload: AvailabilityIO):
     response=list[OverviewOut],
     summary="Coordinators: counts and dates of every mentorship",
 )
-def mentorship_overview(request, offset: int = 0, limit: int = 100):
+def mentorship_overview(request, offset: Offset = 0, limit: Limit = 100):
     if not request.auth.is_coordinator:
         raise PermissionDenied(COORDINATORS_ONLY)
     offset, limit = max(offset, 0), min(max(limit, 1), 500)
@@ -327,7 +328,7 @@ def block_create(request, payload: BlockIn):
 
 
 @router.delete("/mentorships/blocks/{member_id}", response={204: None})
-def block_remove(request, member_id: int):
+def block_remove(request, member_id: Id):
     services.block_remove(block=selectors.access_block(request.auth, member_id), actor=request.auth)
     return Status(204, None)
 
@@ -375,7 +376,7 @@ def report_mine(request):
 
 
 @router.post("/mentorships/reports/{report_id}/resolve", response=ReportQueueOut)
-def report_resolve(request, report_id: int, payload: ResolveIn):
+def report_resolve(request, report_id: Id, payload: ResolveIn):
     report = selectors.access_report(request.auth, report_id)
     return services.report_resolve(report=report, actor=request.auth, **payload.dict())
 
@@ -384,18 +385,18 @@ def report_resolve(request, report_id: int, payload: ResolveIn):
 
 
 @router.get("/mentorships/{mentorship_id}", response=MentorshipOut)
-def mentorship_detail(request, mentorship_id: int):
+def mentorship_detail(request, mentorship_id: Id):
     return selectors.access_mentorship(request.auth, mentorship_id)
 
 
 @router.post("/mentorships/{mentorship_id}/accept", response=MentorshipOut)
-def mentorship_accept(request, mentorship_id: int):
+def mentorship_accept(request, mentorship_id: Id):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
     return services.mentorship_accept(mentorship=mentorship, actor=request.auth)
 
 
 @router.post("/mentorships/{mentorship_id}/decline", response=MentorshipOut)
-def mentorship_decline(request, mentorship_id: int, payload: ReasonIn):
+def mentorship_decline(request, mentorship_id: Id, payload: ReasonIn):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
     return services.mentorship_decline(
         mentorship=mentorship, actor=request.auth, reason=payload.reason
@@ -403,7 +404,7 @@ def mentorship_decline(request, mentorship_id: int, payload: ReasonIn):
 
 
 @router.post("/mentorships/{mentorship_id}/ask-info", response=MentorshipOut)
-def mentorship_ask_info(request, mentorship_id: int, payload: QuestionIn):
+def mentorship_ask_info(request, mentorship_id: Id, payload: QuestionIn):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
     return services.mentorship_ask_info(
         mentorship=mentorship, actor=request.auth, question=payload.question
@@ -411,7 +412,7 @@ def mentorship_ask_info(request, mentorship_id: int, payload: QuestionIn):
 
 
 @router.post("/mentorships/{mentorship_id}/answer-info", response=MentorshipOut)
-def mentorship_answer_info(request, mentorship_id: int, payload: AnswerIn):
+def mentorship_answer_info(request, mentorship_id: Id, payload: AnswerIn):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
     return services.mentorship_answer_info(
         mentorship=mentorship, actor=request.auth, answer=payload.answer
@@ -419,19 +420,19 @@ def mentorship_answer_info(request, mentorship_id: int, payload: AnswerIn):
 
 
 @router.post("/mentorships/{mentorship_id}/withdraw", response=MentorshipOut)
-def mentorship_withdraw(request, mentorship_id: int):
+def mentorship_withdraw(request, mentorship_id: Id):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
     return services.mentorship_withdraw(mentorship=mentorship, actor=request.auth)
 
 
 @router.post("/mentorships/{mentorship_id}/complete", response=MentorshipOut)
-def mentorship_complete(request, mentorship_id: int):
+def mentorship_complete(request, mentorship_id: Id):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
     return services.mentorship_complete(mentorship=mentorship, actor=request.auth)
 
 
 @router.post("/mentorships/{mentorship_id}/end", response=MentorshipOut)
-def mentorship_end_early(request, mentorship_id: int, payload: ReasonIn):
+def mentorship_end_early(request, mentorship_id: Id, payload: ReasonIn):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
     return services.mentorship_end_early(
         mentorship=mentorship, actor=request.auth, reason=payload.reason
@@ -443,14 +444,14 @@ def mentorship_end_early(request, mentorship_id: int, payload: ReasonIn):
     response=list[EventOut],
     summary="Everything that happened, newest first",
 )
-def mentorship_timeline(request, mentorship_id: int):
+def mentorship_timeline(request, mentorship_id: Id):
     return list(
         selectors.timeline_of(selectors.access_mentorship(request.auth, mentorship_id))[:500]
     )
 
 
 @router.get("/mentorships/{mentorship_id}/agreement", response=AgreementOut)
-def agreement_get(request, mentorship_id: int):
+def agreement_get(request, mentorship_id: Id):
     agreement = selectors.current_agreement(
         selectors.access_mentorship(request.auth, mentorship_id)
     )
@@ -460,18 +461,18 @@ def agreement_get(request, mentorship_id: int):
 
 
 @router.put("/mentorships/{mentorship_id}/agreement", response=AgreementOut)
-def agreement_put(request, mentorship_id: int, payload: AgreementIn):
+def agreement_put(request, mentorship_id: Id, payload: AgreementIn):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
     return services.agreement_update(mentorship=mentorship, actor=request.auth, **payload.dict())
 
 
 @router.get("/mentorships/{mentorship_id}/milestones", response=list[MilestoneOut])
-def milestone_list(request, mentorship_id: int):
+def milestone_list(request, mentorship_id: Id):
     return list(selectors.milestones_of(selectors.access_mentorship(request.auth, mentorship_id)))
 
 
 @router.post("/mentorships/{mentorship_id}/milestones", response={201: MilestoneOut})
-def milestone_create(request, mentorship_id: int, payload: MilestoneIn):
+def milestone_create(request, mentorship_id: Id, payload: MilestoneIn):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
     return Status(
         201, services.milestone_create(mentorship=mentorship, actor=request.auth, **payload.dict())
@@ -481,19 +482,19 @@ def milestone_create(request, mentorship_id: int, payload: MilestoneIn):
 @router.post(
     "/mentorships/{mentorship_id}/milestones/{milestone_id}/complete", response=MilestoneOut
 )
-def milestone_complete(request, mentorship_id: int, milestone_id: int):
+def milestone_complete(request, mentorship_id: Id, milestone_id: Id):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
     milestone = selectors.access_milestone(mentorship, milestone_id)
     return services.milestone_complete(milestone=milestone, actor=request.auth)
 
 
 @router.get("/mentorships/{mentorship_id}/checkins", response=list[CheckInOut])
-def checkin_list(request, mentorship_id: int):
+def checkin_list(request, mentorship_id: Id):
     return list(selectors.checkins_of(selectors.access_mentorship(request.auth, mentorship_id)))
 
 
 @router.post("/mentorships/{mentorship_id}/checkins", response={201: CheckInOut})
-def checkin_record(request, mentorship_id: int, payload: CheckInIn):
+def checkin_record(request, mentorship_id: Id, payload: CheckInIn):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
     return Status(
         201, services.checkin_record(mentorship=mentorship, actor=request.auth, **payload.dict())
@@ -506,7 +507,7 @@ def checkin_record(request, mentorship_id: int, payload: CheckInIn):
     summary="Calendar invitation (.ics) for the next check-in",
     openapi_extra={"responses": {200: {"content": {"text/calendar": {}}}}},
 )
-def checkin_calendar(request, mentorship_id: int):
+def checkin_calendar(request, mentorship_id: Id):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
     if mentorship.next_checkin_on is None or not mentorship.is_active:
         raise Http404(NO_CHECKIN_PLANNED)
@@ -520,12 +521,12 @@ def checkin_calendar(request, mentorship_id: int):
 
 
 @router.get("/mentorships/{mentorship_id}/feedback", response=list[FeedbackOut])
-def feedback_list(request, mentorship_id: int):
+def feedback_list(request, mentorship_id: Id):
     return list(selectors.feedback_of(selectors.access_mentorship(request.auth, mentorship_id)))
 
 
 @router.post("/mentorships/{mentorship_id}/feedback", response={201: FeedbackOut})
-def feedback_give(request, mentorship_id: int, payload: FeedbackIn):
+def feedback_give(request, mentorship_id: Id, payload: FeedbackIn):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
     return Status(
         201, services.feedback_give(mentorship=mentorship, actor=request.auth, **payload.dict())
@@ -537,7 +538,7 @@ def feedback_give(request, mentorship_id: int, payload: FeedbackIn):
     response=SurveysOut,
     summary="The survey you owe, and your answers",
 )
-def survey_list(request, mentorship_id: int):
+def survey_list(request, mentorship_id: Id):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
     due = selectors.survey_due(mentorship, request.auth)
     return {
@@ -548,7 +549,7 @@ def survey_list(request, mentorship_id: int):
 
 
 @router.post("/mentorships/{mentorship_id}/surveys", response={201: SurveyOut})
-def survey_answer(request, mentorship_id: int, payload: SurveyIn):
+def survey_answer(request, mentorship_id: Id, payload: SurveyIn):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
     return Status(
         201, services.survey_answer(mentorship=mentorship, actor=request.auth, **payload.dict())

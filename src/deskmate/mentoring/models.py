@@ -189,7 +189,8 @@ class Milestone(models.Model):
         ordering = [F("due_on").asc(nulls_last=True), "id"]
 
     def __str__(self):
-        return self.title
+        # The title is the two people's own: admin pages (a delete page, say) show this instead.
+        return f"Milestone {self.pk} of mentorship {self.mentorship_id}"
 
     @property
     def is_done(self) -> bool:
@@ -212,7 +213,7 @@ class CheckIn(models.Model):
         ordering = ["-held_on", "-id"]
 
     def __str__(self):
-        return f"Check-in of {self.held_on}"
+        return f"Check-in {self.pk} of mentorship {self.mentorship_id}"
 
 
 class Feedback(models.Model):
@@ -300,7 +301,8 @@ class Event(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self):
-        return self.text
+        # The text may name a milestone or a check-in's topics, which are the two people's own.
+        return f"{self.get_kind_display()} on mentorship {self.mentorship_id}"
 
     @property
     def celebrated(self) -> bool:

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from deskmate.core.api_types import Id, Limit, Offset
 from deskmate.engine.ranking import SuggestionFilter
 from deskmate.limits.guards import ApiLimit
 from deskmate.network import selectors, services
@@ -30,6 +31,11 @@ class ContactOut(Schema):
     member_id: int | None
     source: str
 
+    @staticmethod
+    def resolve_member_id(contact):
+        # Only a member the viewer may see is named; anyone else is an outside contact.
+        return contact.shown_member.pk if contact.shown_member else None
+
 
 class ImportJobOut(Schema):
     id: int
@@ -45,9 +51,11 @@ class ImportJobOut(Schema):
 
 
 @router.get("/me/contacts", response=list[ContactOut], summary="Your contacts (private to you)")
-def contact_list(request, offset: int = 0, limit: int = 100):
+def contact_list(request, offset: Offset = 0, limit: Limit = 100):
     offset, limit = max(offset, 0), min(max(limit, 1), 1000)
-    return list(selectors.contacts_of(request.auth)[offset : offset + limit])
+    return selectors.contacts_shown_to(
+        request.auth, selectors.contacts_of(request.auth)[offset : offset + limit]
+    )
 
 
 @router.get("/imports", response=list[ImportJobOut], summary="Your imports, newest first")
@@ -58,7 +66,7 @@ def import_list(request):
 @router.get(
     "/imports/{job_id}", response=ImportJobOut, summary="One of your imports and its outcome"
 )
-def import_detail(request, job_id: int):
+def import_detail(request, job_id: Id):
     return selectors.access_import_job(request.auth, job_id)
 
 
@@ -135,13 +143,13 @@ def _suggestions(
 )
 def mentor_suggestions(
     request,
-    goal: int | None = None,
+    goal: Id | None = None,
     current_colleagues: bool = False,
     former_colleagues: bool = False,
     alumni: bool = False,
     contacts: bool = False,
     open_now: bool = False,
-    limit: int = 20,
+    limit: Limit = 20,
 ):
     return _suggestions(
         request,
@@ -167,7 +175,7 @@ def copilot_suggestions(
     former_colleagues: bool = False,
     alumni: bool = False,
     contacts: bool = False,
-    limit: int = 20,
+    limit: Limit = 20,
 ):
     return _suggestions(
         request,
@@ -191,7 +199,7 @@ def my_ties(request):
 
 
 class InteractionIn(Schema):
-    member_id: int
+    member_id: Id
     kind: Interaction.Kind
     happened_on: dt.date | None = None
     note: str = ""
@@ -232,7 +240,7 @@ def interaction_create(request, payload: InteractionIn):
 
 
 @router.delete("/me/interactions/{interaction_id}", response={204: None})
-def interaction_remove(request, interaction_id: int):
+def interaction_remove(request, interaction_id: Id):
     services.interaction_delete(
         interaction=selectors.access_interaction(request.auth, interaction_id), actor=request.auth
     )
@@ -240,8 +248,8 @@ def interaction_remove(request, interaction_id: int):
 
 
 class IntroductionIn(Schema):
-    target_id: int
-    introducer_id: int
+    target_id: Id
+    introducer_id: Id
     message: str
 
 
@@ -283,7 +291,7 @@ def introduction_create(request, payload: IntroductionIn):
 
 
 @router.post("/introductions/{introduction_id}/answer", response=IntroductionOut)
-def introduction_answer(request, introduction_id: int, payload: IntroductionAnswer):
+def introduction_answer(request, introduction_id: Id, payload: IntroductionAnswer):
     introduction = selectors.access_introduction(request.auth, introduction_id)
     return services.introduction_answer(
         introduction=introduction, actor=request.auth, agree=payload.agree, note=payload.note

@@ -5,7 +5,15 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from deskmate.core.models import BackgroundJob
+from deskmate.engine.ties import SHARED_HISTORY_KINDS
 from deskmate.people.models import Member
+
+SHARED_HISTORY = frozenset(int(kind) for kind in SHARED_HISTORY_KINDS)
+
+
+def has_shared_history(evidence: list[dict]) -> bool:
+    """Whether stored evidence shows a shared workplace or school (see ``SHARED_HISTORY_KINDS``)."""
+    return any(item.get("kind") in SHARED_HISTORY for item in evidence)
 
 
 class Contact(models.Model):
@@ -62,6 +70,10 @@ class Tie(models.Model):
     member_high = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
     strength = models.FloatField()
     evidence = models.JSONField(default=list)
+    # Evidence both can see and neither made alone: only such a tie opens a profile
+    # shown to "people I have a tie with". Kept beside the evidence so that the
+    # profile rule is one indexed look-up on either database.
+    shared_history = models.BooleanField(default=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -74,6 +86,10 @@ class Tie(models.Model):
 
     def __str__(self):
         return f"tie {self.member_low_id}–{self.member_high_id} ({self.strength:.2f})"
+
+    def save(self, *args, **kwargs):
+        self.shared_history = has_shared_history(self.evidence)
+        super().save(*args, **kwargs)
 
 
 class Vocabulary(models.Model):
@@ -153,7 +169,8 @@ class Interaction(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} with {self.other} on {self.happened_on}"
+        # Private to the one who logged it: an admin page names no one and no moment.
+        return f"Interaction {self.pk}"
 
 
 class Introduction(models.Model):
@@ -202,4 +219,5 @@ class Introduction(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.requester} → {self.introducer} → {self.target} ({self.status})"
+        # Who asked whom to meet whom is the three people's own until the introduction is made.
+        return f"Introduction {self.pk} ({self.status})"

@@ -245,11 +245,19 @@ def _replace(stored, table: TieTable, arrays: CommunityArrays) -> int:
     low = arrays.member_ids[table.first].tolist()
     high = arrays.member_ids[table.second].tolist()
     strength = table.strength.tolist()
+    shared = table.shared_history().tolist()
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     quote = connection.ops.quote_name
     columns = ", ".join(
         quote(name)
-        for name in ("member_low_id", "member_high_id", "strength", "evidence", "updated_at")
+        for name in (
+            "member_low_id",
+            "member_high_id",
+            "strength",
+            "evidence",
+            "shared_history",
+            "updated_at",
+        )
     )
     target = f"{quote(Tie._meta.db_table)} ({columns})"
     with sqlite_page_cache(SQLITE_STORE_CACHE_KIB), connection.cursor() as cursor:
@@ -263,6 +271,7 @@ def _replace(stored, table: TieTable, arrays: CommunityArrays) -> int:
                     high[tie],
                     strength[tie],
                     orjson.dumps(evidence[tie - begin]).decode(),
+                    shared[tie],
                     stamp,
                 )
                 for tie in range(begin, end)
@@ -272,7 +281,7 @@ def _replace(stored, table: TieTable, arrays: CommunityArrays) -> int:
                     for row in rows:
                         copy.write_row(row)
             else:
-                cursor.executemany(f"INSERT INTO {target} VALUES (%s, %s, %s, %s, %s)", rows)
+                cursor.executemany(f"INSERT INTO {target} VALUES (%s, %s, %s, %s, %s, %s)", rows)
     return len(low)
 
 

@@ -70,6 +70,7 @@ def import_detail(request, job_id: int):
 @member_required
 def contacts(request):
     page = Paginator(selectors.contacts_of(request.member), 100).get_page(request.GET.get("page"))
+    page.object_list = selectors.contacts_shown_to(request.member, page.object_list)
     return render(request, "network/contacts.html", {"page": page})
 
 

@@ -4,6 +4,7 @@ import datetime as dt
 
 from ninja import Router, Schema
 
+from deskmate.core.api_types import Id, Limit, Offset
 from deskmate.notifications import selectors, services
 from deskmate.notifications.models import Preference
 
@@ -31,7 +32,7 @@ class PreferenceIO(Schema):
 @router.get(
     "/notifications", response=list[NotificationOut], summary="Your notifications, newest first"
 )
-def notification_list(request, unread_only: bool = False, offset: int = 0, limit: int = 50):
+def notification_list(request, unread_only: bool = False, offset: Offset = 0, limit: Limit = 50):
     found = selectors.notifications_of(request.auth)
     if unread_only:
         found = found.filter(read_at__isnull=True)
@@ -45,7 +46,7 @@ def notification_unread_count(request):
 
 
 @router.post("/notifications/{notification_id}/read", response=NotificationOut)
-def notification_read(request, notification_id: int):
+def notification_read(request, notification_id: Id):
     notification = selectors.access_notification(request.auth, notification_id)
     return services.notification_mark_read(notification=notification)
 

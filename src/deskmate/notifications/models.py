@@ -46,7 +46,8 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"])]
 
     def __str__(self):
-        return self.title
+        # A title may name a milestone; admin pages show only what kind of notice it was.
+        return f"Notification {self.pk} ({self.kind})"
 
     @property
     def is_read(self) -> bool:

@@ -1,9 +1,11 @@
 """API endpoints for profiles, career histories, skills, goals and offers."""
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Field, Router, Schema, Status
 
+from deskmate.core.api_types import LEFT_OUT, Id, Limit
 from deskmate.people import selectors, services
 from deskmate.people.models import Member
 
@@ -135,17 +137,20 @@ class OwnProfileOut(ProfileOut):
 
 
 class ProfilePatch(Schema):
-    first_name: str | None = None
-    last_name: str | None = None
-    headline: str | None = None
-    location: str | None = None
-    industry: str | None = None
-    about: str | None = None
-    pronouns: str | None = None
-    visibility: Member.Visibility | None = None
-    open_to_mentoring: bool | None = None
-    mentee_capacity: int | None = None
-    wants_copilot: bool | None = None
+    """Only the fields sent change; none may be null (send "" to clear a text)."""
+
+    first_name: Annotated[str, Field(min_length=1)] = LEFT_OUT
+    last_name: str = LEFT_OUT
+    headline: str = LEFT_OUT
+    location: str = LEFT_OUT
+    industry: str = LEFT_OUT
+    about: str = LEFT_OUT
+    pronouns: str = LEFT_OUT
+    visibility: Member.Visibility = LEFT_OUT
+    open_to_mentoring: bool = LEFT_OUT
+    # The column's range: a small positive integer.
+    mentee_capacity: Annotated[int, Field(ge=0, le=32767)] = LEFT_OUT
+    wants_copilot: bool = LEFT_OUT
 
 
 @router.get("/me", response=OwnProfileOut, summary="Your own profile and history")
@@ -161,12 +166,12 @@ def me_update(request, payload: ProfilePatch):
 
 
 @router.get("/members", response=list[MemberSummary], summary="Members whose profiles you may see")
-def member_list(request, q: str = "", limit: int = 50):
+def member_list(request, q: str = "", limit: Limit = 50):
     return list(selectors.member_search(request.auth, q[:100], min(max(limit, 1), 200)))
 
 
 @router.get("/members/{member_id}", response=ProfileOut, summary="One member's profile")
-def member_detail(request, member_id: int):
+def member_detail(request, member_id: Id):
     return selectors.access_member(request.auth, member_id)
 
 
@@ -183,13 +188,13 @@ def position_create(request, payload: PositionIn):
 
 
 @router.put("/me/positions/{position_id}", response=PositionOut)
-def position_update(request, position_id: int, payload: PositionIn):
+def position_update(request, position_id: Id, payload: PositionIn):
     position = selectors.access_position(request.auth, position_id)
     return services.position_update(position=position, actor=request.auth, **payload.dict())
 
 
 @router.delete("/me/positions/{position_id}", response={204: None})
-def position_delete(request, position_id: int):
+def position_delete(request, position_id: Id):
     services.position_delete(
         position=selectors.access_position(request.auth, position_id), actor=request.auth
     )
@@ -209,13 +214,13 @@ def education_create(request, payload: EducationIn):
 
 
 @router.put("/me/education/{education_id}", response=EducationOut)
-def education_update(request, education_id: int, payload: EducationIn):
+def education_update(request, education_id: Id, payload: EducationIn):
     education = selectors.access_education(request.auth, education_id)
     return services.education_update(education=education, actor=request.auth, **payload.dict())
 
 
 @router.delete("/me/education/{education_id}", response={204: None})
-def education_delete(request, education_id: int):
+def education_delete(request, education_id: Id):
     services.education_delete(
         education=selectors.access_education(request.auth, education_id), actor=request.auth
     )
@@ -235,7 +240,7 @@ def skill_add(request, payload: SkillIn):
 
 
 @router.delete("/me/skills/{member_skill_id}", response={204: None})
-def skill_remove(request, member_skill_id: int):
+def skill_remove(request, member_skill_id: Id):
     services.skill_remove(
         member_skill=selectors.access_member_skill(request.auth, member_skill_id),
         actor=request.auth,
@@ -256,13 +261,13 @@ def goal_create(request, payload: GoalIn):
 
 
 @router.put("/me/goals/{goal_id}", response=GoalOut)
-def goal_update(request, goal_id: int, payload: GoalIn):
+def goal_update(request, goal_id: Id, payload: GoalIn):
     goal = selectors.access_goal(request.auth, goal_id)
     return services.goal_update(goal=goal, actor=request.auth, **payload.dict())
 
 
 @router.delete("/me/goals/{goal_id}", response={204: None})
-def goal_delete(request, goal_id: int):
+def goal_delete(request, goal_id: Id):
     services.goal_delete(goal=selectors.access_goal(request.auth, goal_id), actor=request.auth)
     return Status(204, None)
 
@@ -280,6 +285,6 @@ def offer_create(request, payload: OfferIn):
 
 
 @router.delete("/me/offers/{offer_id}", response={204: None})
-def offer_delete(request, offer_id: int):
+def offer_delete(request, offer_id: Id):
     services.offer_delete(offer=selectors.access_offer(request.auth, offer_id), actor=request.auth)
     return Status(204, None)

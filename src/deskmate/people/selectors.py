@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from deskmate.core.sql import column, fetch, one_of, table
-from deskmate.network.models import Contact, Tie
+from deskmate.network.models import Tie
 from deskmate.people.models import (
     ApiToken,
     Education,
@@ -34,17 +34,17 @@ def member_for_user(user) -> Member | None:
 
 
 def _tie_exists(viewer: Member) -> Q:
-    """Members who share a tie with the viewer, or are linked in either one's contacts."""
-    tie_low = Tie.objects.filter(member_low=viewer, member_high=OuterRef("pk"))
-    tie_high = Tie.objects.filter(member_high=viewer, member_low=OuterRef("pk"))
-    contact_mine = Contact.objects.filter(owner=viewer, member=OuterRef("pk"))
-    contact_theirs = Contact.objects.filter(owner=OuterRef("pk"), member=viewer)
-    return (
-        Q(Exists(tie_low))
-        | Q(Exists(tie_high))
-        | Q(Exists(contact_mine))
-        | Q(Exists(contact_theirs))
+    """Members who share a workplace or school with the viewer: tie evidence both can see.
+
+    Contacts, interactions and mutual contacts never count: they come from one
+    member's own imports or log, and would let anyone open a profile by
+    uploading an address book that names it.
+    """
+    tie_low = Tie.objects.filter(member_low=viewer, member_high=OuterRef("pk"), shared_history=True)
+    tie_high = Tie.objects.filter(
+        member_high=viewer, member_low=OuterRef("pk"), shared_history=True
     )
+    return Q(Exists(tie_low)) | Q(Exists(tie_high))
 
 
 def members_visible_to(viewer: Member) -> QuerySet[Member]:
@@ -75,18 +75,16 @@ def visible_member_ids(viewer: Member, member_ids) -> set[int]:
     sql = f"SELECT {member} FROM {table(Member)} m {active} AND {condition}"
     if not viewer.is_coordinator:
         low, high = column(Tie, "member_low"), column(Tie, "member_high")
-        owner, contact = column(Contact, "owner"), column(Contact, "member")
+        shared = f"t.{column(Tie, 'shared_history')}"
         visibility = f"m.{column(Member, 'visibility')}"
         sql += (
             f" AND ({member} = %s OR {visibility} = %s OR ({visibility} = %s AND ("
-            f"EXISTS (SELECT 1 FROM {table(Tie)} t WHERE t.{low} = %s AND t.{high} = {member})"
-            f" OR EXISTS (SELECT 1 FROM {table(Tie)} t WHERE t.{high} = %s AND t.{low} = {member})"
-            f" OR EXISTS (SELECT 1 FROM {table(Contact)} c WHERE c.{owner} = %s AND c.{contact} = {member})"
-            f" OR EXISTS (SELECT 1 FROM {table(Contact)} c WHERE c.{owner} = {member} AND c.{contact} = %s))))"
+            f"EXISTS (SELECT 1 FROM {table(Tie)} t WHERE t.{low} = %s AND t.{high} = {member} AND {shared})"
+            f" OR EXISTS (SELECT 1 FROM {table(Tie)} t WHERE t.{high} = %s AND t.{low} = {member} AND {shared}))))"
         )
         params += [viewer.pk, Member.Visibility.COMMUNITY.value, Member.Visibility.TIES.value] + [
             viewer.pk
-        ] * 4
+        ] * 2
     return {member_id for (member_id,) in fetch(sql, params)}
 
 

@@ -6,15 +6,21 @@ endpoints, as if it did not exist.
 """
 
 import datetime as dt
+from typing import Annotated
 
 from django.http import Http404, HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
+from deskmate.core.api_types import Id, IdList
 from deskmate.mentoring.models import Cadence
 from deskmate.programmes import reports, selectors, services
-from deskmate.programmes.models import PairRule, Programme
+from deskmate.programmes.models import MAX_CAPACITY, PairRule, Programme
 
 router = Router(tags=["programmes"])
+
+Capacity = Annotated[int, Field(ge=1, le=MAX_CAPACITY)]
+#: A topic's rank: 1 for a first choice, 2 for a second…; 0 for chosen without a rank.
+TopicRank = Annotated[int, Field(ge=0, le=100)]
 
 
 class PersonOut(Schema):
@@ -33,12 +39,12 @@ class ProgrammeIn(Schema):
     enrolment_opens_on: dt.date | None = None
     enrolment_closes_on: dt.date | None = None
     open_signup: bool = True
-    capacity_per_mentor: int = 1
+    capacity_per_mentor: Capacity = 1
     avoid_reporting_line: bool = True
     avoid_same_unit: bool = False
     organisation_rule: Programme.OrganisationRule = Programme.OrganisationRule.ANY
-    tie_weight: float = 0.0
-    mentor_weight: float = 0.5
+    tie_weight: float = Field(0.0, ge=-1.0, le=1.0)
+    mentor_weight: float = Field(0.5, ge=0.0, le=1.0)
     proposing: Programme.Proposing = Programme.Proposing.MENTEES
     default_cadence: Cadence = Cadence.FORTNIGHTLY
     milestones: list[str] = []
@@ -83,17 +89,17 @@ class ProgrammeOut(Schema):
 
 class ApplicationIn(Schema):
     role: str
-    capacity: int | None = None
+    capacity: Capacity | None = None
     goals: str = ""
     answers: dict[str, str] = {}
-    topics: dict[str, int] = {}
-    mentor_preferences: list[int] = []
+    topics: dict[str, TopicRank] = {}
+    mentor_preferences: IdList = []
     #: Mentors: the mentees they would like, best first (left as it is when not given).
-    mentee_preferences: list[int] | None = None
+    mentee_preferences: IdList | None = None
 
 
 class RankingIn(Schema):
-    mentee_ids: list[int]
+    mentee_ids: IdList
 
 
 class ApplicationOut(Schema):
@@ -156,8 +162,8 @@ class RunOut(RunSummary):
 
 
 class RuleIn(Schema):
-    mentee_id: int
-    mentor_id: int
+    mentee_id: Id
+    mentor_id: Id
     kind: PairRule.Kind
 
 
@@ -168,7 +174,7 @@ class RuleOut(Schema):
     kind: str
 
 
-def _programme(request, programme_id: int) -> Programme:
+def _programme(request, programme_id: Id) -> Programme:
     if request.auth.is_coordinator:
         return selectors.access_managed_programme(request.auth, programme_id)
     return selectors.access_programme(request.auth, programme_id)
@@ -192,7 +198,7 @@ def programme_create(request, payload: ProgrammeIn):
 
 
 @router.get("/programmes/{programme_id}", response=ProgrammeOut)
-def programme_detail(request, programme_id: int):
+def programme_detail(request, programme_id: Id):
     return _programme(request, programme_id)
 
 
@@ -201,7 +207,7 @@ def programme_detail(request, programme_id: int):
     response=list[ApplicationOut],
     summary="Applications (coordinators)",
 )
-def application_list(request, programme_id: int):
+def application_list(request, programme_id: Id):
     programme = selectors.access_managed_programme(request.auth, programme_id)
     return list(selectors.applications_of(programme))
 
@@ -211,7 +217,7 @@ def application_list(request, programme_id: int):
     response={201: ApplicationOut},
     summary="Apply, or change your application",
 )
-def application_submit(request, programme_id: int, payload: ApplicationIn):
+def application_submit(request, programme_id: Id, payload: ApplicationIn):
     programme = _programme(request, programme_id)
     return Status(
         201,
@@ -226,7 +232,7 @@ def application_submit(request, programme_id: int, payload: ApplicationIn):
     response=ApplicationOut,
     summary="Your own application",
 )
-def own_application(request, programme_id: int):
+def own_application(request, programme_id: Id):
     programme = _programme(request, programme_id)
     application = selectors.own_application(request.auth, programme)
     if application is None:
@@ -239,7 +245,7 @@ def own_application(request, programme_id: int):
     response=ApplicationOut,
     summary="Mentors: rank the programme's mentees, best first",
 )
-def mentee_ranking(request, programme_id: int, payload: RankingIn):
+def mentee_ranking(request, programme_id: Id, payload: RankingIn):
     programme = selectors.access_programme(request.auth, programme_id)
     application = selectors.access_own_mentor_application(request.auth, programme)
     return services.mentee_ranking_set(
@@ -250,7 +256,7 @@ def mentee_ranking(request, programme_id: int, payload: RankingIn):
 @router.get(
     "/programmes/{programme_id}/rules", response=list[RuleOut], summary="Pinned and forbidden pairs"
 )
-def rule_list(request, programme_id: int):
+def rule_list(request, programme_id: Id):
     programme = selectors.access_managed_programme(request.auth, programme_id)
     return list(selectors.pair_rules_of(programme))
 
@@ -258,7 +264,7 @@ def rule_list(request, programme_id: int):
 @router.post(
     "/programmes/{programme_id}/rules", response={201: RuleOut}, summary="Pin or forbid a pair"
 )
-def rule_set(request, programme_id: int, payload: RuleIn):
+def rule_set(request, programme_id: Id, payload: RuleIn):
     programme = selectors.access_managed_programme(request.auth, programme_id)
     rule = services.pair_rule_set(
         programme=programme,
@@ -271,7 +277,7 @@ def rule_set(request, programme_id: int, payload: RuleIn):
 
 
 @router.delete("/programmes/{programme_id}/rules/{rule_id}", response={204: None})
-def rule_remove(request, programme_id: int, rule_id: int):
+def rule_remove(request, programme_id: Id, rule_id: Id):
     programme = selectors.access_managed_programme(request.auth, programme_id)
     services.pair_rule_remove(
         rule=selectors.access_pair_rule(request.auth, programme, rule_id), actor=request.auth
@@ -280,7 +286,7 @@ def rule_remove(request, programme_id: int, rule_id: int):
 
 
 @router.get("/programmes/{programme_id}/runs", response=list[RunSummary], summary="Match runs")
-def run_list(request, programme_id: int):
+def run_list(request, programme_id: Id):
     programme = selectors.access_managed_programme(request.auth, programme_id)
     return list(selectors.runs_of(programme))
 
@@ -290,7 +296,7 @@ def run_list(request, programme_id: int):
     response={201: RunOut, 202: RunOut},
     summary="Run the matching",
 )
-def run_start(request, programme_id: int, payload: RunIn):
+def run_start(request, programme_id: Id, payload: RunIn):
     programme = selectors.access_managed_programme(request.auth, programme_id)
     run = services.match_run_start(
         programme=programme,
@@ -307,7 +313,7 @@ def run_start(request, programme_id: int, payload: RunIn):
     response=RunOut,
     summary="A run: pairs, reasons and metrics",
 )
-def run_detail(request, programme_id: int, run_id: int):
+def run_detail(request, programme_id: Id, run_id: Id):
     programme = selectors.access_managed_programme(request.auth, programme_id)
     return selectors.access_run(request.auth, programme, run_id)
 
@@ -317,7 +323,7 @@ def run_detail(request, programme_id: int, run_id: int):
     response=RunOut,
     summary="Publish a run's matches",
 )
-def run_publish(request, programme_id: int, run_id: int):
+def run_publish(request, programme_id: Id, run_id: Id):
     programme = selectors.access_managed_programme(request.auth, programme_id)
     run = selectors.access_run(request.auth, programme, run_id)
     return services.match_run_publish(run=run, actor=request.auth)
@@ -328,13 +334,13 @@ def run_publish(request, programme_id: int, run_id: int):
     response=dict,
     summary="Programme health: counts and aggregates",
 )
-def report(request, programme_id: int):
+def report(request, programme_id: Id):
     programme = selectors.access_managed_programme(request.auth, programme_id)
     return reports.programme_health(programme)
 
 
 @router.get("/programmes/{programme_id}/report.csv", summary="The programme report as CSV")
-def report_csv(request, programme_id: int):
+def report_csv(request, programme_id: Id):
     programme = selectors.access_managed_programme(request.auth, programme_id)
     response = HttpResponse(
         reports.report_csv(programme, request.auth), content_type="text/csv; charset=utf-8"

@@ -31,6 +31,7 @@ from deskmate.notifications.services import notify
 from deskmate.people import services as people_services
 from deskmate.people.decorators import COORDINATORS_ONLY
 from deskmate.people.models import Member
+from deskmate.people.selectors import visible_member_ids
 from deskmate.programmes import applications_file, matching, signals
 from deskmate.programmes.models import (
     MAX_CAPACITY,
@@ -255,7 +256,7 @@ def _application_save(
         raise ValidationError({"topics": UNKNOWN_TOPIC})
     application = Application.objects.filter(programme=programme, member=member).first()
     preferences, mentee_ranking = _clean_rankings(
-        programme, role, mentor_preferences, mentee_preferences, application
+        programme, role, mentor_preferences, mentee_preferences, application, viewer=actor or member
     )
     values = {
         "role": role,
@@ -310,19 +311,26 @@ def _clean_ranking(
     values: list | None,
     kept: list[int],
     *,
+    viewer: Member,
     field: str,
     limit: int,
     too_many: str,
     not_here: str,
 ) -> list[int]:
-    """One side's ranking; None keeps the current one, less anyone who has left the programme."""
+    """One side's ranking; None keeps the current one, less anyone who has left the programme.
+
+    Only applicants the viewer may see can be ranked: a hidden one is refused
+    exactly like an id that names no one, so the answer never tells they exist.
+    """
     if values is None:
         still_here = _ranked_applicants(programme, ranked_role, kept)
         return [member_id for member_id in kept if member_id in still_here][:limit]
     ranking = list(dict.fromkeys(int(member_id) for member_id in values))
     if len(ranking) > limit:
         raise ValidationError({field: too_many.format(limit=limit)})
-    if ranking and set(ranking) - _ranked_applicants(programme, ranked_role, ranking):
+    if ranking and set(ranking) - (
+        _ranked_applicants(programme, ranked_role, ranking) & visible_member_ids(viewer, ranking)
+    ):
         raise ValidationError({field: not_here})
     return ranking
 
@@ -333,6 +341,8 @@ def _clean_rankings(
     mentor_preferences: list | None,
     mentee_preferences: list | None,
     current: Application | None,
+    *,
+    viewer: Member,
 ) -> tuple[list[int], list[int]]:
     """A mentee's ranking of mentors and a mentor's of mentees, each of this programme's applicants."""
     mentors: list[int] = []
@@ -343,6 +353,7 @@ def _clean_rankings(
             Application.Role.MENTOR,
             mentor_preferences,
             current.mentor_preferences if current else [],
+            viewer=viewer,
             field="mentor_preferences",
             limit=MAX_PREFERENCES,
             too_many=TOO_MANY_PREFERENCES,
@@ -354,6 +365,7 @@ def _clean_rankings(
             Application.Role.MENTEE,
             mentee_preferences,
             current.mentee_preferences if current else [],
+            viewer=viewer,
             field="mentee_preferences",
             limit=MAX_MENTEE_PREFERENCES,
             too_many=TOO_MANY_MENTEES,
@@ -414,7 +426,7 @@ def mentee_ranking_set(
     if not application.is_active or application.role != Application.Role.MENTOR:
         raise ValidationError({"mentee_preferences": ONLY_MENTORS_RANK})
     _, ranking = _clean_rankings(
-        application.programme, application.role, None, mentee_ids, application
+        application.programme, application.role, None, mentee_ids, application, viewer=actor
     )
     if ranking != application.mentee_preferences:
         application.mentee_preferences = ranking

@@ -64,9 +64,16 @@ from deskmate.engine.ties.inputs import (
     as_day,
 )
 from deskmate.engine.ties.sweep import stint_spans
-from deskmate.engine.ties.tables import Evidence, EvidenceKind, EvidenceTable, TieTable
+from deskmate.engine.ties.tables import (
+    SHARED_HISTORY_KINDS,
+    Evidence,
+    EvidenceKind,
+    EvidenceTable,
+    TieTable,
+)
 
 __all__ = [
+    "SHARED_HISTORY_KINDS",
     "Community",
     "Contacts",
     "DateLike",

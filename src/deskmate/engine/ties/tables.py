@@ -22,6 +22,7 @@ from deskmate.engine.ties.inputs import NAT, InteractionKind, as_day
 __all__ = [
     "Evidence",
     "EvidenceColumns",
+    "SHARED_HISTORY_KINDS",
     "EvidenceKind",
     "EvidenceTable",
     "TieTable",
@@ -39,6 +40,20 @@ class EvidenceKind(enum.IntEnum):
     CONTACT = 5
     INTERACTION = 6
     MUTUAL_CONTACTS = 7
+
+
+#: Evidence both members can see and neither made alone: a shared workplace or
+#: school, read from both histories. Only these open a profile that is shown to
+#: "people I have a tie with"; contacts, interactions and mutual contacts come
+#: from one member's imports or log, so anyone could make them about anyone.
+SHARED_HISTORY_KINDS = frozenset(
+    {
+        EvidenceKind.WORKED_TOGETHER,
+        EvidenceKind.SAME_ORGANISATION,
+        EvidenceKind.STUDIED_TOGETHER,
+        EvidenceKind.ALUMNI,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -269,6 +284,29 @@ class TieTable:
         if tie is None:
             return []
         return [item for item in self.evidence_of(tie) if item.visible_to(viewer)]
+
+    def shared_history(self) -> np.ndarray:
+        """Whether each tie has evidence of :data:`SHARED_HISTORY_KINDS`.
+
+        Examples
+        --------
+        >>> from deskmate.engine.ties import Community, Contacts, Positions, compute_ties
+        >>> community = Community(
+        ...     3,
+        ...     positions=Positions.from_rows([
+        ...         (0, 1, 10, "2019-01-01", "2021-01-01"),
+        ...         (1, 1, 10, "2019-06-01", None),
+        ...     ]),
+        ...     contacts=Contacts.from_rows([(2, 0)]),
+        ... )
+        >>> ties = compute_ties(community, as_of="2024-01-01")
+        >>> ties.shared_history().tolist()
+        [True, False]
+        """
+        kinds = np.array(sorted(int(kind) for kind in SHARED_HISTORY_KINDS), dtype=np.int64)
+        shared = np.zeros(len(self), dtype=bool)
+        shared[self.evidence.tie[np.isin(self.evidence.kind, kinds)]] = True
+        return shared
 
     def visible_strengths(self, viewer: int) -> np.ndarray:
         """Strength of each member's tie with ``viewer`` from evidence ``viewer`` may see.
