@@ -315,3 +315,22 @@ def test_ranking_a_hidden_mentor_is_answered_like_an_unknown_id(
         == {"detail": [{"loc": ["mentor_preferences"], "msg": services.NOT_A_MENTOR_HERE}]}
     )
     assert Application.objects.filter(member=mentee).count() == 0
+
+
+def test_a_mentor_ranking_a_hidden_mentee_is_answered_like_an_unknown_id(programme, mentee, mentor):
+    apply(programme, mentor, "mentor", capacity=1)
+    apply(programme, mentee, "mentee")
+    people_services.profile_update(member=mentee, actor=mentee, visibility="coordinators")
+    client = bearer(mentor)
+    url = f"/api/v1/programmes/{programme.pk}/application/ranking"
+    answers = [
+        client.post(url, {"mentee_ids": [member_id]}, content_type="application/json")
+        for member_id in (mentee.pk, 999_999)
+    ]
+    assert [answer.status_code for answer in answers] == [422, 422]
+    assert (
+        answers[0].json()
+        == answers[1].json()
+        == {"detail": [{"loc": ["mentee_preferences"], "msg": services.NOT_A_MENTEE_HERE}]}
+    )
+    assert Application.objects.get(member=mentor).mentee_preferences == []
