@@ -6,15 +6,24 @@ so that a stored tie still reads right after members join or leave.
 """
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import orjson
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from deskmate.core.sql import column, fetch, refresh_statistics, select, sqlite_page_cache, table
+from deskmate.core.sql import (
+    column,
+    fetch,
+    marks,
+    one_of,
+    refresh_statistics,
+    select,
+    sqlite_page_cache,
+    table,
+)
 from deskmate.engine.ties import (
     Community,
     Contacts,
@@ -38,7 +47,13 @@ INTERACTION_KINDS = {
     Interaction.Kind.MEETING: InteractionKind.MEETING,
     Interaction.Kind.CALL: InteractionKind.CALL,
 }
-BATCH = 5000
+#: Ties written in one transaction: small enough that a transaction lasts a few tens of
+#: milliseconds, so a sign-in waiting for SQLite's one writer waits no longer than that.
+WRITE_BATCH = 2000
+#: The columns written for each tie, in the order of a row.
+STORED_COLUMNS = ("member_low_id", "member_high_id", "strength", "evidence", "updated_at")
+#: PostgreSQL's temporary table a batch is copied into before it is merged into the ties.
+INCOMING = "tie_incoming"
 #: Page cache SQLite may use while storing ties (KiB): the member_high index takes rows in random order.
 SQLITE_STORE_CACHE_KIB = 512 * 1024
 
@@ -172,17 +187,25 @@ def community_load() -> CommunityArrays:
     return CommunityArrays(community=community, member_ids=ids, programme_names=programme_names)
 
 
-def _evidence_lists(
-    table: TieTable, arrays: CommunityArrays, begin: int, end: int
-) -> list[list[dict]]:
-    """The evidence of ties ``begin:end`` as JSON-ready dicts, built column-wise.
+def _evidence_rows(table: TieTable, ties: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    """The evidence rows of ``ties`` (rows of the table), tie after tie, and where each tie's begin."""
+    starts = table.offsets[ties]
+    lengths = table.offsets[ties + 1] - starts
+    bounds = np.zeros(len(ties) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=bounds[1:])
+    positions = np.arange(bounds[-1], dtype=np.int64) + np.repeat(starts - bounds[:-1], lengths)
+    return table.grouping[positions], bounds.tolist()
+
+
+def _evidence_lists(table: TieTable, arrays: CommunityArrays, ties: np.ndarray) -> list[list[dict]]:
+    """The evidence of ``ties`` (rows of the table) as JSON-ready dicts, built column-wise.
 
     A field is left out where it does not apply (no unit, no end date, public
     evidence). Items with the same fields present are built together, one
     ``dict(zip(...))`` each, rather than field by field.
     """
     evidence = table.evidence
-    order = table.grouping[table.offsets[begin] : table.offsets[end]]
+    order, offsets = _evidence_rows(table, ties)
     private_to = evidence.private_to[order]
     start = evidence.start[order]
     end_day = evidence.end[order]
@@ -231,32 +254,90 @@ def _evidence_lists(
         items[rows] = [
             dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)
         ]
-    offsets = (table.offsets[begin : end + 1] - table.offsets[begin]).tolist()
     items = items.tolist()
-    return [items[offsets[tie] : offsets[tie + 1]] for tie in range(end - begin)]
+    return [items[offsets[tie] : offsets[tie + 1]] for tie in range(len(ties))]
 
 
-def _replace(stored, table: TieTable, arrays: CommunityArrays) -> int:
-    """Delete the ``stored`` ties and insert the table's in large batches straight through the cursor.
+def _keys(low, high) -> np.ndarray:
+    """One int64 per pair of member ids, ordered as the pairs are."""
+    return (np.asarray(low, dtype=np.int64) << 32) | np.asarray(high, dtype=np.int64)
 
-    Millions of ties are normal for a large community; model instances and
-    per-row statements would dominate the time.
+
+def _stored_keys(where: str = "", params: Sequence = ()) -> np.ndarray:
+    """The keys of the stored ties (all, or those ``where`` selects), sorted.
+
+    Read in one statement outside any transaction: on SQLite in WAL mode and on
+    PostgreSQL a read never holds up a writer.
     """
-    low = arrays.member_ids[table.first].tolist()
-    high = arrays.member_ids[table.second].tolist()
-    strength = table.strength.tolist()
-    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+    low, high = column(Tie, "member_low"), column(Tie, "member_high")
+    sql = f"SELECT {low} * 4294967296 + {high} FROM {table(Tie)}"
+    if where:
+        sql += f" WHERE {where}"
+    chunks = [np.zeros(0, dtype=np.int64)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        while rows := cursor.fetchmany(100_000):
+            chunks.append(np.array(rows, dtype=np.int64).reshape(-1))
+    return np.sort(np.concatenate(chunks))
+
+
+def _in_sorted(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
+    """Which of ``values`` are in ``sorted_values``."""
+    if not len(sorted_values):
+        return np.zeros(len(values), dtype=bool)
+    found = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)
+    return sorted_values[found] == values
+
+
+def _upsert_sql(source: str) -> str:
     quote = connection.ops.quote_name
-    columns = ", ".join(
-        quote(name)
-        for name in ("member_low_id", "member_high_id", "strength", "evidence", "updated_at")
+    names = [quote(name) for name in STORED_COLUMNS]
+    changed = ", ".join(f"{name} = excluded.{name}" for name in names[2:])
+    pair = f"{quote('member_low_id')}, {quote('member_high_id')}"
+    return (
+        f"INSERT INTO {table(Tie)} ({', '.join(names)}) {source} "
+        f"ON CONFLICT ({pair}) DO UPDATE SET {changed}"
     )
-    target = f"{quote(Tie._meta.db_table)} ({columns})"
-    with sqlite_page_cache(SQLITE_STORE_CACHE_KIB), connection.cursor() as cursor:
-        stored.delete()
-        for begin in range(0, len(low), BATCH):
-            end = min(begin + BATCH, len(low))
-            evidence = _evidence_lists(table, arrays, begin, end)
+
+
+def _write_rows(cursor, rows: list[tuple]) -> None:
+    """Insert ``rows``, or update the stored ties of the same pairs, in the current transaction.
+
+    PostgreSQL copies them into a temporary table first (``COPY`` is many times
+    quicker than statements per row, but cannot update); SQLite takes them
+    through one prepared statement.
+    """
+    if connection.vendor != "postgresql":
+        cursor.executemany(_upsert_sql(f"VALUES ({marks(STORED_COLUMNS)})"), rows)
+        return
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(name) for name in STORED_COLUMNS)
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {INCOMING} "
+        f"AS SELECT {names} FROM {table(Tie)} WITH NO DATA"
+    )
+    cursor.execute(f"TRUNCATE {INCOMING}")
+    with cursor.cursor.copy(f"COPY {INCOMING} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    cursor.execute(_upsert_sql(f"SELECT {names} FROM {INCOMING}"))
+
+
+def _write(table_: TieTable, arrays: CommunityArrays, ties: np.ndarray) -> None:
+    """Store the ties ``ties`` of the table, ``WRITE_BATCH`` to a transaction.
+
+    A batch's rows are built before its transaction begins, so each transaction
+    only writes, and other writers (a sign-in, a request saving its session)
+    get the database between two batches.
+    """
+    low = arrays.member_ids[table_.first[ties]].tolist()
+    high = arrays.member_ids[table_.second[ties]].tolist()
+    strength = table_.strength[ties].tolist()
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+    with sqlite_page_cache(SQLITE_STORE_CACHE_KIB):
+        for begin in range(0, len(ties), WRITE_BATCH):
+            end = min(begin + WRITE_BATCH, len(ties))
+            evidence = _evidence_lists(table_, arrays, ties[begin:end])
             rows = [
                 (
                     low[tie],
@@ -267,37 +348,72 @@ def _replace(stored, table: TieTable, arrays: CommunityArrays) -> int:
                 )
                 for tie in range(begin, end)
             ]
+            with transaction.atomic(), connection.cursor() as cursor:
+                _write_rows(cursor, rows)
+
+
+def _delete(keys: np.ndarray) -> None:
+    """Delete the stored ties of these pairs, ``WRITE_BATCH`` to a transaction."""
+    low, high = column(Tie, "member_low"), column(Tie, "member_high")
+    for begin in range(0, len(keys), WRITE_BATCH):
+        batch = keys[begin : begin + WRITE_BATCH]
+        pairs = list(zip((batch >> 32).tolist(), (batch & 0xFFFFFFFF).tolist(), strict=True))
+        with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {target} FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+                cursor.execute(
+                    f"DELETE FROM {table(Tie)} WHERE ({low}, {high}) IN "
+                    "(SELECT * FROM unnest(%s::bigint[], %s::bigint[]))",
+                    [[pair[0] for pair in pairs], [pair[1] for pair in pairs]],
+                )
             else:
-                cursor.executemany(f"INSERT INTO {target} VALUES (%s, %s, %s, %s, %s)", rows)
-    return len(low)
+                cursor.executemany(
+                    f"DELETE FROM {table(Tie)} WHERE {low} = %s AND {high} = %s", pairs
+                )
 
 
-@transaction.atomic
+def _store(table_: TieTable, arrays: CommunityArrays, stored: np.ndarray) -> int:
+    """Make the stored ties (``stored``: their keys) those of the table, in short transactions.
+
+    Ties of pairs the table no longer has are deleted; the others are written
+    over, or inserted. A page read while this runs sees each tie either as it
+    was or as it is now, never a pair missing that both had.
+    """
+    keys = _keys(arrays.member_ids[table_.first], arrays.member_ids[table_.second])
+    _write(table_, arrays, np.arange(len(keys)))
+    _delete(stored[~_in_sorted(stored, np.sort(keys))])
+    return len(keys)
+
+
 def ties_refresh_all(*, as_of: dt.date | None = None) -> int:
-    """Recompute every tie of the community and replace the stored ones."""
+    """Recompute every tie of the community and store them.
+
+    Nothing here holds a transaction open for long: the community is read and
+    the ties computed outside any, and they are written in short transactions,
+    so sign-ins and other writes go on while it runs (see docs/network.md).
+    """
     arrays = community_load()
-    table = compute_ties(arrays.community, as_of=as_of or timezone.localdate())
-    stored = _replace(Tie.objects.all(), table, arrays)
+    table_ = compute_ties(arrays.community, as_of=as_of or timezone.localdate())
+    stored = _store(table_, arrays, _stored_keys())
     refresh_statistics(Tie)
     vocabulary_refresh()
     return stored
 
 
-@transaction.atomic
 def ties_refresh_members(*, member_ids, as_of: dt.date | None = None) -> int:
     """Recompute the ties touching a few members, after their history changed."""
     arrays = community_load()
     active = set(arrays.member_ids.tolist())
     wanted = [member_id for member_id in member_ids if member_id in active]
-    table = compute_ties_touching(
+    table_ = compute_ties_touching(
         arrays.community, arrays.index_of(wanted), as_of=as_of or timezone.localdate()
     )
-    stored = Tie.objects.filter(Q(member_low_id__in=member_ids) | Q(member_high_id__in=member_ids))
-    return _replace(stored, table, arrays)
+    ids = list(member_ids)
+    if not ids:
+        return 0
+    low_in, low_params = one_of(column(Tie, "member_low"), ids)
+    high_in, high_params = one_of(column(Tie, "member_high"), ids)
+    stored = _stored_keys(f"{low_in} OR {high_in}", [*low_params, *high_params])
+    return _store(table_, arrays, stored)
 
 
 def visible_strength(evidence: list[dict], viewer_id: int) -> float:
