@@ -62,6 +62,10 @@ class Tie(models.Model):
     member_high = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
     strength = models.FloatField()
     evidence = models.JSONField(default=list)
+    #: 64 bits summing up ``strength`` and ``evidence`` as stored, so that a refresh finds the
+    #: ties that changed without reading any evidence back (``network.tie_store.tie_digests``).
+    digest = models.BigIntegerField(default=0)
+    #: When the tie last changed (a refresh leaves unchanged ties alone).
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -6,6 +6,7 @@ so that a stored tie still reads right after members join or leave.
 """
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -51,7 +52,17 @@ INTERACTION_KINDS = {
 #: milliseconds, so a sign-in waiting for SQLite's one writer waits no longer than that.
 WRITE_BATCH = 2000
 #: The columns written for each tie, in the order of a row.
-STORED_COLUMNS = ("member_low_id", "member_high_id", "strength", "evidence", "updated_at")
+STORED_COLUMNS = (
+    "member_low_id",
+    "member_high_id",
+    "strength",
+    "evidence",
+    "digest",
+    "updated_at",
+)
+#: Part of every digest: change it when what is stored for a tie changes, and the next
+#: refresh writes every tie again.
+DIGEST_FORMAT = 1
 #: PostgreSQL's temporary table a batch is copied into before it is merged into the ties.
 INCOMING = "tie_incoming"
 #: Page cache SQLite may use while storing ties (KiB): the member_high index takes rows in random order.
@@ -258,35 +269,111 @@ def _evidence_lists(table: TieTable, arrays: CommunityArrays, ties: np.ndarray) 
     return [items[offsets[tie] : offsets[tie + 1]] for tie in range(len(ties))]
 
 
+def _mix(values: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser over uint64 values: each output bit depends on every input bit."""
+    values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return values ^ (values >> np.uint64(31))
+
+
+def _bits(values: np.ndarray) -> np.ndarray:
+    """Values as uint64 bit patterns: floats by their float64 bits, dates by their day number."""
+    if values.dtype.kind == "f":
+        return values.astype(np.float64).view(np.uint64)
+    if values.dtype.kind == "M":
+        return values.astype("datetime64[D]").view(np.int64).view(np.uint64)
+    return values.astype(np.int64).view(np.uint64)
+
+
+def _name_digests(names: dict[int, str]) -> np.ndarray:
+    """A stable 64-bit number for each programme number's name (Python's ``hash`` of a str changes per process)."""
+    digests = np.zeros(max(names, default=-1) + 2, dtype=np.uint64)
+    for number, name in names.items():
+        digests[number] = int.from_bytes(
+            hashlib.blake2b(name.encode(), digest_size=8).digest(), "little"
+        )
+    return digests
+
+
+def tie_digests(table: TieTable, arrays: CommunityArrays) -> np.ndarray:
+    """Each tie's digest (int64): its strength and every field of its evidence as stored, in order.
+
+    Computed over the columns, without building the evidence, so that a
+    refresh writes only the ties whose digest differs from the stored one.
+    Member ids and programme names stand in for engine indices, as in the
+    stored evidence, so a digest holds across members joining or leaving.
+    """
+    evidence = table.evidence
+    order = table.grouping
+    private_to = evidence.private_to[order]
+    programme = evidence.programme[order]
+    columns = [
+        evidence.kind[order],
+        np.round(evidence.strength[order], 6),
+        evidence.organisation[order],
+        evidence.unit[order],
+        evidence.school[order],
+        _name_digests(arrays.programme_names)[programme],
+        evidence.days[order],
+        evidence.count[order],
+        np.round(evidence.score[order], 6),
+        evidence.start[order],
+        evidence.end[order],
+        evidence.current[order],
+        evidence.interaction[order],
+        np.where(private_to >= 0, arrays.member_ids[np.maximum(private_to, 0)], -1),
+    ]
+    lengths = np.diff(table.offsets)
+    place = np.arange(len(order), dtype=np.int64) - np.repeat(table.offsets[:-1], lengths)
+    items = _mix(place.view(np.uint64) + np.uint64(DIGEST_FORMAT))
+    for values in columns:
+        items = _mix(items ^ _bits(values))
+    if not len(lengths):
+        return np.zeros(0, dtype=np.int64)
+    # Every tie has evidence, so each of its items sums into its own total.
+    totals = np.add.reduceat(items, table.offsets[:-1])
+    return _mix(totals ^ _bits(table.strength)).view(np.int64)
+
+
 def _keys(low, high) -> np.ndarray:
     """One int64 per pair of member ids, ordered as the pairs are."""
     return (np.asarray(low, dtype=np.int64) << 32) | np.asarray(high, dtype=np.int64)
 
 
-def _stored_keys(where: str = "", params: Sequence = ()) -> np.ndarray:
-    """The keys of the stored ties (all, or those ``where`` selects), sorted.
+@dataclass
+class StoredTies:
+    """The pairs of stored ties as keys (``_keys``), sorted, with each one's digest."""
+
+    keys: np.ndarray
+    digests: np.ndarray
+
+
+def _stored_ties(where: str = "", params: Sequence = ()) -> StoredTies:
+    """The stored ties (all, or those ``where`` selects): their pairs and digests, no evidence.
 
     Read in one statement outside any transaction: on SQLite in WAL mode and on
     PostgreSQL a read never holds up a writer.
     """
     low, high = column(Tie, "member_low"), column(Tie, "member_high")
-    sql = f"SELECT {low} * 4294967296 + {high} FROM {table(Tie)}"
+    sql = f"SELECT {low} * 4294967296 + {high}, {column(Tie, 'digest')} FROM {table(Tie)}"
     if where:
         sql += f" WHERE {where}"
-    chunks = [np.zeros(0, dtype=np.int64)]
+    chunks = [np.zeros((0, 2), dtype=np.int64)]
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
         while rows := cursor.fetchmany(100_000):
-            chunks.append(np.array(rows, dtype=np.int64).reshape(-1))
-    return np.sort(np.concatenate(chunks))
+            chunks.append(np.array(rows, dtype=np.int64).reshape(-1, 2))
+    pairs = np.concatenate(chunks)
+    order = np.argsort(pairs[:, 0], kind="stable")
+    return StoredTies(keys=pairs[order, 0], digests=pairs[order, 1])
 
 
-def _in_sorted(values: np.ndarray, sorted_values: np.ndarray) -> np.ndarray:
-    """Which of ``values`` are in ``sorted_values``."""
+def _found_in(values: np.ndarray, sorted_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which of ``values`` are in ``sorted_values``, and where (meaningful where found)."""
     if not len(sorted_values):
-        return np.zeros(len(values), dtype=bool)
-    found = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)
-    return sorted_values[found] == values
+        return np.zeros(len(values), dtype=bool), np.zeros(len(values), dtype=np.int64)
+    at = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)
+    return sorted_values[at] == values, at
 
 
 def _upsert_sql(source: str) -> str:
@@ -323,7 +410,9 @@ def _write_rows(cursor, rows: list[tuple]) -> None:
     cursor.execute(_upsert_sql(f"SELECT {names} FROM {INCOMING}"))
 
 
-def _write(table_: TieTable, arrays: CommunityArrays, ties: np.ndarray) -> None:
+def _write(
+    table_: TieTable, arrays: CommunityArrays, digests: np.ndarray, ties: np.ndarray
+) -> None:
     """Store the ties ``ties`` of the table, ``WRITE_BATCH`` to a transaction.
 
     A batch's rows are built before its transaction begins, so each transaction
@@ -333,6 +422,7 @@ def _write(table_: TieTable, arrays: CommunityArrays, ties: np.ndarray) -> None:
     low = arrays.member_ids[table_.first[ties]].tolist()
     high = arrays.member_ids[table_.second[ties]].tolist()
     strength = table_.strength[ties].tolist()
+    digest = digests[ties].tolist()
     stamp = connection.ops.adapt_datetimefield_value(timezone.now())
     with sqlite_page_cache(SQLITE_STORE_CACHE_KIB):
         for begin in range(0, len(ties), WRITE_BATCH):
@@ -344,6 +434,7 @@ def _write(table_: TieTable, arrays: CommunityArrays, ties: np.ndarray) -> None:
                     high[tie],
                     strength[tie],
                     orjson.dumps(evidence[tie - begin]).decode(),
+                    digest[tie],
                     stamp,
                 )
                 for tie in range(begin, end)
@@ -371,17 +462,33 @@ def _delete(keys: np.ndarray) -> None:
                 )
 
 
-def _store(table_: TieTable, arrays: CommunityArrays, stored: np.ndarray) -> int:
-    """Make the stored ties (``stored``: their keys) those of the table, in short transactions.
+@dataclass
+class StoreCounts:
+    """What a refresh stored: every tie it computed, of which it wrote some, and the ties it deleted."""
 
-    Ties of pairs the table no longer has are deleted; the others are written
-    over, or inserted. A page read while this runs sees each tie either as it
-    was or as it is now, never a pair missing that both had.
+    ties: int
+    written: int
+    deleted: int
+
+
+def ties_store(table_: TieTable, arrays: CommunityArrays, stored: StoredTies) -> StoreCounts:
+    """Make the ``stored`` ties those of the table, writing only what changed, in short transactions.
+
+    A tie whose digest equals the stored one is left alone (on PostgreSQL, no
+    dead row); the others are written over the stored tie of the same pair, or
+    inserted; ties of pairs the table no longer has are deleted. A page read
+    while this runs sees each tie either as it was or as it is now.
     """
     keys = _keys(arrays.member_ids[table_.first], arrays.member_ids[table_.second])
-    _write(table_, arrays, np.arange(len(keys)))
-    _delete(stored[~_in_sorted(stored, np.sort(keys))])
-    return len(keys)
+    digests = tie_digests(table_, arrays)
+    found, at = _found_in(keys, stored.keys)
+    same = found & (stored.digests[at] == digests) if len(stored.keys) else found
+    changed = np.flatnonzero(~same)
+    _write(table_, arrays, digests, changed)
+    kept, _ = _found_in(stored.keys, np.sort(keys))
+    gone = stored.keys[~kept]
+    _delete(gone)
+    return StoreCounts(ties=len(keys), written=len(changed), deleted=len(gone))
 
 
 def ties_refresh_all(*, as_of: dt.date | None = None) -> int:
@@ -393,10 +500,10 @@ def ties_refresh_all(*, as_of: dt.date | None = None) -> int:
     """
     arrays = community_load()
     table_ = compute_ties(arrays.community, as_of=as_of or timezone.localdate())
-    stored = _store(table_, arrays, _stored_keys())
+    counts = ties_store(table_, arrays, _stored_ties())
     refresh_statistics(Tie)
     vocabulary_refresh()
-    return stored
+    return counts.ties
 
 
 def ties_refresh_members(*, member_ids, as_of: dt.date | None = None) -> int:
@@ -412,8 +519,8 @@ def ties_refresh_members(*, member_ids, as_of: dt.date | None = None) -> int:
         return 0
     low_in, low_params = one_of(column(Tie, "member_low"), ids)
     high_in, high_params = one_of(column(Tie, "member_high"), ids)
-    stored = _stored_keys(f"{low_in} OR {high_in}", [*low_params, *high_params])
-    return _store(table_, arrays, stored)
+    stored = _stored_ties(f"{low_in} OR {high_in}", [*low_params, *high_params])
+    return ties_store(table_, arrays, stored).ties
 
 
 def visible_strength(evidence: list[dict], viewer_id: int) -> float:
