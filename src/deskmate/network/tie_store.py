@@ -464,10 +464,11 @@ def _delete(keys: np.ndarray) -> None:
 
 @dataclass
 class StoreCounts:
-    """What a refresh stored: every tie it computed, of which it wrote some, and the ties it deleted."""
+    """What a refresh stored: every tie it computed, of which it wrote some (some of those new), and the ties it deleted."""
 
     ties: int
     written: int
+    inserted: int
     deleted: int
 
 
@@ -488,7 +489,9 @@ def ties_store(table_: TieTable, arrays: CommunityArrays, stored: StoredTies) ->
     kept, _ = _found_in(stored.keys, np.sort(keys))
     gone = stored.keys[~kept]
     _delete(gone)
-    return StoreCounts(ties=len(keys), written=len(changed), deleted=len(gone))
+    return StoreCounts(
+        ties=len(keys), written=len(changed), inserted=int((~found).sum()), deleted=len(gone)
+    )
 
 
 def ties_refresh_all(*, as_of: dt.date | None = None) -> int:
@@ -508,15 +511,15 @@ def ties_refresh_all(*, as_of: dt.date | None = None) -> int:
 
 def ties_refresh_members(*, member_ids, as_of: dt.date | None = None) -> int:
     """Recompute the ties touching a few members, after their history changed."""
-    arrays = community_load()
-    active = set(arrays.member_ids.tolist())
-    wanted = [member_id for member_id in member_ids if member_id in active]
-    table_ = compute_ties_touching(
-        arrays.community, arrays.index_of(wanted), as_of=as_of or timezone.localdate()
-    )
     ids = list(member_ids)
     if not ids:
         return 0
+    arrays = community_load()
+    active = set(arrays.member_ids.tolist())
+    wanted = [member_id for member_id in ids if member_id in active]
+    table_ = compute_ties_touching(
+        arrays.community, arrays.index_of(wanted), as_of=as_of or timezone.localdate()
+    )
     low_in, low_params = one_of(column(Tie, "member_low"), ids)
     high_in, high_params = one_of(column(Tie, "member_high"), ids)
     stored = _stored_ties(f"{low_in} OR {high_in}", [*low_params, *high_params])
