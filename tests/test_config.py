@@ -6,6 +6,8 @@ import sys
 
 import pytest
 
+from deskmate.config import database
+
 
 def deskmate_check(tmp_path, **env):
     environment = {
@@ -91,3 +93,25 @@ def test_production_with_required_settings_starts(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "secret_key").exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["", "sqlite:///{tmp}/other.sqlite3"],
+    ids=["default file", "DATABASE_URL file"],
+)
+def test_file_sqlite_opens_in_wal_mode_with_a_busy_timeout(tmp_path, monkeypatch, url):
+
+    monkeypatch.setenv("DATABASE_URL", url.format(tmp=tmp_path))
+    config = database(tmp_path)
+    assert config["OPTIONS"] == {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+
+
+def test_memory_sqlite_gets_no_file_options(tmp_path, monkeypatch):
+
+    monkeypatch.setenv("DATABASE_URL", "sqlite://:memory:")
+    assert "init_command" not in database(tmp_path).get("OPTIONS", {})

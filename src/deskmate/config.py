@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 
 import dj_database_url
@@ -86,17 +87,33 @@ def secret_key(directory: Path, *, production: bool) -> str:
     return key_file.read_text().strip()
 
 
+#: How a file SQLite database is opened. WAL lets pages read while a write runs (the
+#: nightly tie refresh writes in short transactions); a writer waits up to ``timeout``
+#: seconds for another's transaction to end instead of failing at once; and every
+#: transaction that may write takes the write lock when it begins, not halfway through.
+SQLITE_FILE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+
+
+def is_file_sqlite(config: Mapping[str, object]) -> bool:
+    name = str(config.get("NAME") or "")
+    return (
+        config.get("ENGINE") == "django.db.backends.sqlite3"
+        and name not in ("", ":memory:")
+        and "mode=memory" not in name
+    )
+
+
 def database(directory: Path) -> dict:
     url = env_str("DATABASE_URL")
     if not url:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(directory / "deskmate.sqlite3"),
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
+            "OPTIONS": dict(SQLITE_FILE_OPTIONS),
         }
     try:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
@@ -109,4 +126,6 @@ def database(directory: Path) -> dict:
         raise ImproperlyConfigured(
             "DATABASE_URL must point to PostgreSQL (postgres://…) or SQLite."
         )
+    if is_file_sqlite(config):
+        config["OPTIONS"] = {**SQLITE_FILE_OPTIONS, **config.get("OPTIONS", {})}
     return config

@@ -74,6 +74,10 @@ class Tie(models.Model):
     # shown to "people I have a tie with". Kept beside the evidence so that the
     # profile rule is one indexed look-up on either database.
     shared_history = models.BooleanField(default=False)
+    #: 64 bits summing up ``strength`` and ``evidence`` as stored, so that a refresh finds the
+    #: ties that changed without reading any evidence back (``network.tie_store.tie_digests``).
+    digest = models.BigIntegerField(default=0)
+    #: When the tie last changed (a refresh leaves unchanged ties alone).
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

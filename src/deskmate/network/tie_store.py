@@ -6,15 +6,25 @@ so that a stored tie still reads right after members join or leave.
 """
 
 import datetime as dt
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import orjson
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from deskmate.core.sql import column, fetch, refresh_statistics, select, sqlite_page_cache, table
+from deskmate.core.sql import (
+    column,
+    fetch,
+    marks,
+    one_of,
+    refresh_statistics,
+    select,
+    sqlite_page_cache,
+    table,
+)
 from deskmate.engine.ties import (
     Community,
     Contacts,
@@ -38,7 +48,24 @@ INTERACTION_KINDS = {
     Interaction.Kind.MEETING: InteractionKind.MEETING,
     Interaction.Kind.CALL: InteractionKind.CALL,
 }
-BATCH = 5000
+#: Ties written in one transaction: small enough that a transaction lasts a few tens of
+#: milliseconds, so a sign-in waiting for SQLite's one writer waits no longer than that.
+WRITE_BATCH = 2000
+#: The columns written for each tie, in the order of a row.
+STORED_COLUMNS = (
+    "member_low_id",
+    "member_high_id",
+    "strength",
+    "evidence",
+    "shared_history",
+    "digest",
+    "updated_at",
+)
+#: Part of every digest: change it when what is stored for a tie changes, and the next
+#: refresh writes every tie again.
+DIGEST_FORMAT = 2
+#: PostgreSQL's temporary table a batch is copied into before it is merged into the ties.
+INCOMING = "tie_incoming"
 #: Page cache SQLite may use while storing ties (KiB): the member_high index takes rows in random order.
 SQLITE_STORE_CACHE_KIB = 512 * 1024
 
@@ -172,17 +199,25 @@ def community_load() -> CommunityArrays:
     return CommunityArrays(community=community, member_ids=ids, programme_names=programme_names)
 
 
-def _evidence_lists(
-    table: TieTable, arrays: CommunityArrays, begin: int, end: int
-) -> list[list[dict]]:
-    """The evidence of ties ``begin:end`` as JSON-ready dicts, built column-wise.
+def _evidence_rows(table: TieTable, ties: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    """The evidence rows of ``ties`` (rows of the table), tie after tie, and where each tie's begin."""
+    starts = table.offsets[ties]
+    lengths = table.offsets[ties + 1] - starts
+    bounds = np.zeros(len(ties) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=bounds[1:])
+    positions = np.arange(bounds[-1], dtype=np.int64) + np.repeat(starts - bounds[:-1], lengths)
+    return table.grouping[positions], bounds.tolist()
+
+
+def _evidence_lists(table: TieTable, arrays: CommunityArrays, ties: np.ndarray) -> list[list[dict]]:
+    """The evidence of ``ties`` (rows of the table) as JSON-ready dicts, built column-wise.
 
     A field is left out where it does not apply (no unit, no end date, public
     evidence). Items with the same fields present are built together, one
     ``dict(zip(...))`` each, rather than field by field.
     """
     evidence = table.evidence
-    order = table.grouping[table.offsets[begin] : table.offsets[end]]
+    order, offsets = _evidence_rows(table, ties)
     private_to = evidence.private_to[order]
     start = evidence.start[order]
     end_day = evidence.end[order]
@@ -231,40 +266,170 @@ def _evidence_lists(
         items[rows] = [
             dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)
         ]
-    offsets = (table.offsets[begin : end + 1] - table.offsets[begin]).tolist()
     items = items.tolist()
-    return [items[offsets[tie] : offsets[tie + 1]] for tie in range(end - begin)]
+    return [items[offsets[tie] : offsets[tie + 1]] for tie in range(len(ties))]
 
 
-def _replace(stored, table: TieTable, arrays: CommunityArrays) -> int:
-    """Delete the ``stored`` ties and insert the table's in large batches straight through the cursor.
+def _mix(values: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser over uint64 values: each output bit depends on every input bit."""
+    values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return values ^ (values >> np.uint64(31))
 
-    Millions of ties are normal for a large community; model instances and
-    per-row statements would dominate the time.
-    """
-    low = arrays.member_ids[table.first].tolist()
-    high = arrays.member_ids[table.second].tolist()
-    strength = table.strength.tolist()
-    shared = table.shared_history().tolist()
-    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
-    quote = connection.ops.quote_name
-    columns = ", ".join(
-        quote(name)
-        for name in (
-            "member_low_id",
-            "member_high_id",
-            "strength",
-            "evidence",
-            "shared_history",
-            "updated_at",
+
+def _bits(values: np.ndarray) -> np.ndarray:
+    """Values as uint64 bit patterns: floats by their float64 bits, dates by their day number."""
+    if values.dtype.kind == "f":
+        return values.astype(np.float64).view(np.uint64)
+    if values.dtype.kind == "M":
+        return values.astype("datetime64[D]").view(np.int64).view(np.uint64)
+    return values.astype(np.int64).view(np.uint64)
+
+
+def _name_digests(names: dict[int, str]) -> np.ndarray:
+    """A stable 64-bit number for each programme number's name (Python's ``hash`` of a str changes per process)."""
+    digests = np.zeros(max(names, default=-1) + 2, dtype=np.uint64)
+    for number, name in names.items():
+        digests[number] = int.from_bytes(
+            hashlib.blake2b(name.encode(), digest_size=8).digest(), "little"
         )
+    return digests
+
+
+def tie_digests(table: TieTable, arrays: CommunityArrays) -> np.ndarray:
+    """Each tie's digest (int64): its strength and every field of its evidence as stored, in order.
+
+    Computed over the columns, without building the evidence, so that a
+    refresh writes only the ties whose digest differs from the stored one.
+    Member ids and programme names stand in for engine indices, as in the
+    stored evidence, so a digest holds across members joining or leaving.
+    """
+    evidence = table.evidence
+    order = table.grouping
+    private_to = evidence.private_to[order]
+    programme = evidence.programme[order]
+    columns = [
+        evidence.kind[order],
+        np.round(evidence.strength[order], 6),
+        evidence.organisation[order],
+        evidence.unit[order],
+        evidence.school[order],
+        _name_digests(arrays.programme_names)[programme],
+        evidence.days[order],
+        evidence.count[order],
+        np.round(evidence.score[order], 6),
+        evidence.start[order],
+        evidence.end[order],
+        evidence.current[order],
+        evidence.interaction[order],
+        np.where(private_to >= 0, arrays.member_ids[np.maximum(private_to, 0)], -1),
+    ]
+    lengths = np.diff(table.offsets)
+    place = np.arange(len(order), dtype=np.int64) - np.repeat(table.offsets[:-1], lengths)
+    items = _mix(place.view(np.uint64) + np.uint64(DIGEST_FORMAT))
+    for values in columns:
+        items = _mix(items ^ _bits(values))
+    if not len(lengths):
+        return np.zeros(0, dtype=np.int64)
+    # Every tie has evidence, so each of its items sums into its own total.
+    totals = np.add.reduceat(items, table.offsets[:-1])
+    return _mix(totals ^ _bits(table.strength)).view(np.int64)
+
+
+def _keys(low, high) -> np.ndarray:
+    """One int64 per pair of member ids, ordered as the pairs are."""
+    return (np.asarray(low, dtype=np.int64) << 32) | np.asarray(high, dtype=np.int64)
+
+
+@dataclass
+class StoredTies:
+    """The pairs of stored ties as keys (``_keys``), sorted, with each one's digest."""
+
+    keys: np.ndarray
+    digests: np.ndarray
+
+
+def _stored_ties(where: str = "", params: Sequence = ()) -> StoredTies:
+    """The stored ties (all, or those ``where`` selects): their pairs and digests, no evidence.
+
+    Read in one statement outside any transaction: on SQLite in WAL mode and on
+    PostgreSQL a read never holds up a writer.
+    """
+    low, high = column(Tie, "member_low"), column(Tie, "member_high")
+    sql = f"SELECT {low} * 4294967296 + {high}, {column(Tie, 'digest')} FROM {table(Tie)}"
+    if where:
+        sql += f" WHERE {where}"
+    chunks = [np.zeros((0, 2), dtype=np.int64)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        while rows := cursor.fetchmany(100_000):
+            chunks.append(np.array(rows, dtype=np.int64).reshape(-1, 2))
+    pairs = np.concatenate(chunks)
+    order = np.argsort(pairs[:, 0], kind="stable")
+    return StoredTies(keys=pairs[order, 0], digests=pairs[order, 1])
+
+
+def _found_in(values: np.ndarray, sorted_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which of ``values`` are in ``sorted_values``, and where (meaningful where found)."""
+    if not len(sorted_values):
+        return np.zeros(len(values), dtype=bool), np.zeros(len(values), dtype=np.int64)
+    at = np.minimum(np.searchsorted(sorted_values, values), len(sorted_values) - 1)
+    return sorted_values[at] == values, at
+
+
+def _upsert_sql(source: str) -> str:
+    quote = connection.ops.quote_name
+    names = [quote(name) for name in STORED_COLUMNS]
+    changed = ", ".join(f"{name} = excluded.{name}" for name in names[2:])
+    pair = f"{quote('member_low_id')}, {quote('member_high_id')}"
+    return (
+        f"INSERT INTO {table(Tie)} ({', '.join(names)}) {source} "
+        f"ON CONFLICT ({pair}) DO UPDATE SET {changed}"
     )
-    target = f"{quote(Tie._meta.db_table)} ({columns})"
-    with sqlite_page_cache(SQLITE_STORE_CACHE_KIB), connection.cursor() as cursor:
-        stored.delete()
-        for begin in range(0, len(low), BATCH):
-            end = min(begin + BATCH, len(low))
-            evidence = _evidence_lists(table, arrays, begin, end)
+
+
+def _write_rows(cursor, rows: list[tuple]) -> None:
+    """Insert ``rows``, or update the stored ties of the same pairs, in the current transaction.
+
+    PostgreSQL copies them into a temporary table first (``COPY`` is many times
+    quicker than statements per row, but cannot update); SQLite takes them
+    through one prepared statement.
+    """
+    if connection.vendor != "postgresql":
+        cursor.executemany(_upsert_sql(f"VALUES ({marks(STORED_COLUMNS)})"), rows)
+        return
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(name) for name in STORED_COLUMNS)
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE IF NOT EXISTS {INCOMING} "
+        f"AS SELECT {names} FROM {table(Tie)} WITH NO DATA"
+    )
+    cursor.execute(f"TRUNCATE {INCOMING}")
+    with cursor.cursor.copy(f"COPY {INCOMING} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    cursor.execute(_upsert_sql(f"SELECT {names} FROM {INCOMING}"))
+
+
+def _write(
+    table_: TieTable, arrays: CommunityArrays, digests: np.ndarray, ties: np.ndarray
+) -> None:
+    """Store the ties ``ties`` of the table, ``WRITE_BATCH`` to a transaction.
+
+    A batch's rows are built before its transaction begins, so each transaction
+    only writes, and other writers (a sign-in, a request saving its session)
+    get the database between two batches.
+    """
+    low = arrays.member_ids[table_.first[ties]].tolist()
+    high = arrays.member_ids[table_.second[ties]].tolist()
+    strength = table_.strength[ties].tolist()
+    digest = digests[ties].tolist()
+    shared = table_.shared_history()[ties].tolist()
+    stamp = connection.ops.adapt_datetimefield_value(timezone.now())
+    with sqlite_page_cache(SQLITE_STORE_CACHE_KIB):
+        for begin in range(0, len(ties), WRITE_BATCH):
+            end = min(begin + WRITE_BATCH, len(ties))
+            evidence = _evidence_lists(table_, arrays, ties[begin:end])
             rows = [
                 (
                     low[tie],
@@ -272,41 +437,96 @@ def _replace(stored, table: TieTable, arrays: CommunityArrays) -> int:
                     strength[tie],
                     orjson.dumps(evidence[tie - begin]).decode(),
                     shared[tie],
+                    digest[tie],
                     stamp,
                 )
                 for tie in range(begin, end)
             ]
+            with transaction.atomic(), connection.cursor() as cursor:
+                _write_rows(cursor, rows)
+
+
+def _delete(keys: np.ndarray) -> None:
+    """Delete the stored ties of these pairs, ``WRITE_BATCH`` to a transaction."""
+    low, high = column(Tie, "member_low"), column(Tie, "member_high")
+    for begin in range(0, len(keys), WRITE_BATCH):
+        batch = keys[begin : begin + WRITE_BATCH]
+        pairs = list(zip((batch >> 32).tolist(), (batch & 0xFFFFFFFF).tolist(), strict=True))
+        with transaction.atomic(), connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {target} FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+                cursor.execute(
+                    f"DELETE FROM {table(Tie)} WHERE ({low}, {high}) IN "
+                    "(SELECT * FROM unnest(%s::bigint[], %s::bigint[]))",
+                    [[pair[0] for pair in pairs], [pair[1] for pair in pairs]],
+                )
             else:
-                cursor.executemany(f"INSERT INTO {target} VALUES (%s, %s, %s, %s, %s, %s)", rows)
-    return len(low)
+                cursor.executemany(
+                    f"DELETE FROM {table(Tie)} WHERE {low} = %s AND {high} = %s", pairs
+                )
 
 
-@transaction.atomic
+@dataclass
+class StoreCounts:
+    """What a refresh stored: every tie it computed, of which it wrote some (some of those new), and the ties it deleted."""
+
+    ties: int
+    written: int
+    inserted: int
+    deleted: int
+
+
+def ties_store(table_: TieTable, arrays: CommunityArrays, stored: StoredTies) -> StoreCounts:
+    """Make the ``stored`` ties those of the table, writing only what changed, in short transactions.
+
+    A tie whose digest equals the stored one is left alone (on PostgreSQL, no
+    dead row); the others are written over the stored tie of the same pair, or
+    inserted; ties of pairs the table no longer has are deleted. A page read
+    while this runs sees each tie either as it was or as it is now.
+    """
+    keys = _keys(arrays.member_ids[table_.first], arrays.member_ids[table_.second])
+    digests = tie_digests(table_, arrays)
+    found, at = _found_in(keys, stored.keys)
+    same = found & (stored.digests[at] == digests) if len(stored.keys) else found
+    changed = np.flatnonzero(~same)
+    _write(table_, arrays, digests, changed)
+    kept, _ = _found_in(stored.keys, np.sort(keys))
+    gone = stored.keys[~kept]
+    _delete(gone)
+    return StoreCounts(
+        ties=len(keys), written=len(changed), inserted=int((~found).sum()), deleted=len(gone)
+    )
+
+
 def ties_refresh_all(*, as_of: dt.date | None = None) -> int:
-    """Recompute every tie of the community and replace the stored ones."""
+    """Recompute every tie of the community and store them.
+
+    Nothing here holds a transaction open for long: the community is read and
+    the ties computed outside any, and they are written in short transactions,
+    so sign-ins and other writes go on while it runs (see docs/network.md).
+    """
     arrays = community_load()
-    table = compute_ties(arrays.community, as_of=as_of or timezone.localdate())
-    stored = _replace(Tie.objects.all(), table, arrays)
+    table_ = compute_ties(arrays.community, as_of=as_of or timezone.localdate())
+    counts = ties_store(table_, arrays, _stored_ties())
     refresh_statistics(Tie)
     vocabulary_refresh()
-    return stored
+    return counts.ties
 
 
-@transaction.atomic
 def ties_refresh_members(*, member_ids, as_of: dt.date | None = None) -> int:
     """Recompute the ties touching a few members, after their history changed."""
+    ids = list(member_ids)
+    if not ids:
+        return 0
     arrays = community_load()
     active = set(arrays.member_ids.tolist())
-    wanted = [member_id for member_id in member_ids if member_id in active]
-    table = compute_ties_touching(
+    wanted = [member_id for member_id in ids if member_id in active]
+    table_ = compute_ties_touching(
         arrays.community, arrays.index_of(wanted), as_of=as_of or timezone.localdate()
     )
-    stored = Tie.objects.filter(Q(member_low_id__in=member_ids) | Q(member_high_id__in=member_ids))
-    return _replace(stored, table, arrays)
+    low_in, low_params = one_of(column(Tie, "member_low"), ids)
+    high_in, high_params = one_of(column(Tie, "member_high"), ids)
+    stored = _stored_ties(f"{low_in} OR {high_in}", [*low_params, *high_params])
+    return ties_store(table_, arrays, stored).ties
 
 
 def visible_strength(evidence: list[dict], viewer_id: int) -> float:

@@ -53,12 +53,13 @@ def member_documents() -> list[str]:
 def vocabulary_refresh() -> Vocabulary:
     """Count, for every term, the members whose texts use it, and store the counts."""
     fitted = TermWeights(lexicon()).fit(member_documents())
-    Vocabulary.objects.all().delete()
-    return Vocabulary.objects.create(
-        documents=fitted.n_documents_,
-        frequencies=fitted.document_frequencies_,
-        refreshed_at=timezone.now(),
-    )
+    with transaction.atomic():
+        Vocabulary.objects.all().delete()
+        return Vocabulary.objects.create(
+            documents=fitted.n_documents_,
+            frequencies=fitted.document_frequencies_,
+            refreshed_at=timezone.now(),
+        )
 
 
 def term_weights() -> TermWeights | None:

@@ -1,0 +1,153 @@
+"""A refresh writes only the ties that changed, leaving what a store from scratch leaves."""
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+
+from deskmate.engine.ties import Community, Contacts, Positions, compute_ties
+from deskmate.network.models import Interaction, Tie
+from deskmate.network.tie_store import (
+    CommunityArrays,
+    tie_digests,
+    ties_refresh_all,
+    ties_refresh_members,
+)
+from deskmate.people.models import Member
+
+FIRST_DAY = dt.date(2026, 6, 1)
+MONTH_LATER = dt.date(2026, 7, 1)
+
+
+def stored_ties() -> dict[tuple[int, int], tuple[float, list, int]]:
+    return {
+        (low, high): (strength, evidence, digest)
+        for low, high, strength, evidence, digest in Tie.objects.values_list(
+            "member_low_id", "member_high_id", "strength", "evidence", "digest"
+        )
+    }
+
+
+def stamps() -> dict[tuple[int, int], tuple[int, dt.datetime]]:
+    return {
+        (low, high): (pk, updated_at)
+        for pk, low, high, updated_at in Tie.objects.values_list(
+            "pk", "member_low_id", "member_high_id", "updated_at"
+        )
+    }
+
+
+def untied_pair() -> tuple[Member, Member]:
+    tied = set(Tie.objects.values_list("member_low_id", "member_high_id"))
+    members = list(Member.objects.filter(user__is_active=True).order_by("pk")[:60])
+    for one in members:
+        for other in members:
+            if one.pk < other.pk and (one.pk, other.pk) not in tied:
+                return one, other
+    raise AssertionError("every pair of the first 60 members is tied")
+
+
+@pytest.fixture
+def demo(db):
+    call_command("demo_data", members=300, seed=7, no_progress=True)
+
+
+@pytest.mark.django_db
+def test_a_refresh_after_changes_stores_what_a_store_from_scratch_stores(demo):
+    ties_refresh_all(as_of=FIRST_DAY)
+    before, stamps_before = stored_ties(), stamps()
+    leaving = Member.objects.get(pk=next(iter(before))[0])
+    leaving.user.is_active = False
+    leaving.user.save(update_fields=["is_active"])
+    one, other = untied_pair()
+    Interaction.objects.create(
+        logged_by=one, other=other, kind=Interaction.Kind.LUNCH, happened_on=MONTH_LATER
+    )
+
+    ties_refresh_all(as_of=MONTH_LATER)
+    after, stamps_after = stored_ties(), stamps()
+    Tie.objects.all().delete()
+    ties_refresh_all(as_of=MONTH_LATER)
+    from_scratch = stored_ties()
+
+    assert after == from_scratch
+    leavers_ties = {pair for pair in before if leaving.pk in pair}
+    assert leavers_ties and leavers_ties <= before.keys() - after.keys()
+    assert not any(leaving.pk in pair for pair in after)
+    assert (one.pk, other.pk) in after.keys() - before.keys()
+    kept = before.keys() & after.keys()
+    changed = {pair for pair in kept if before[pair] != after[pair]}
+    unchanged = kept - changed
+    assert changed and unchanged
+    # Only changed ties were written: the others are the very rows stored a month before.
+    assert {pair for pair in kept if stamps_after[pair] != stamps_before[pair]} == changed
+    assert all(stamps_after[pair][0] == stamps_before[pair][0] for pair in kept)
+
+
+@pytest.mark.django_db
+def test_a_refresh_with_nothing_changed_writes_nothing(demo):
+    ties_refresh_all(as_of=FIRST_DAY)
+    before = stamps()
+    assert ties_refresh_all(as_of=FIRST_DAY) == len(before)
+    assert stamps() == before
+
+
+@pytest.mark.django_db
+def test_a_members_refresh_stores_what_a_whole_refresh_stores(demo):
+    ties_refresh_all(as_of=FIRST_DAY)
+    one, other = untied_pair()
+    Interaction.objects.create(
+        logged_by=one, other=other, kind=Interaction.Kind.CALL, happened_on=FIRST_DAY
+    )
+    ties_refresh_members(member_ids=[one.pk, other.pk], as_of=FIRST_DAY)
+    after_members = stored_ties()
+    ties_refresh_all(as_of=FIRST_DAY)
+    assert after_members == stored_ties()
+    assert after_members[(one.pk, other.pk)][1][-1]["private_to"] == one.pk
+
+
+def digests_after(change) -> np.ndarray:
+    community = Community(
+        4,
+        positions=Positions.from_rows(
+            [
+                (0, 1, 1, "2020-01-01", None),
+                (1, 1, 1, "2021-01-01", None),
+                (2, 1, 1, "2019-01-01", "2022-01-01"),
+            ]
+        ),
+        contacts=Contacts.from_rows([(0, 3), (3, 1)]),
+    )
+    table = compute_ties(community, as_of="2024-01-01")
+    change(table)
+    arrays = CommunityArrays(community, np.array([10, 20, 30, 40]), {})
+    return tie_digests(table, arrays)
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("days", 1),
+        ("end", np.datetime64("2023-12-31")),
+        ("current", False),
+        ("unit", 7),
+        ("strength", 0.5),
+    ],
+)
+def test_a_digest_changes_with_any_field_of_the_evidence_and_only_for_its_tie(field, value):
+    def change(table):
+        getattr(table.evidence, field)[table.grouping[0]] = value
+
+    unchanged, changed = digests_after(lambda table: None), digests_after(change)
+    assert changed[0] != unchanged[0]
+    assert changed[1:].tolist() == unchanged[1:].tolist()
+    assert digests_after(lambda table: None).tolist() == unchanged.tolist()
+
+
+def test_a_digest_changes_with_the_order_of_the_evidence():
+    def swap(table):
+        first, second = table.grouping[table.offsets[0]], table.grouping[table.offsets[0] + 1]
+        table.grouping[table.offsets[0]], table.grouping[table.offsets[0] + 1] = second, first
+
+    assert digests_after(swap)[0] != digests_after(lambda table: None)[0]
