@@ -18,6 +18,10 @@ if TYPE_CHECKING:
 
 class AuditEvent(models.TextChoices):
     AGREEMENT_UPDATE = "agreement_update", "Agreement update"
+    APPLICATION_ATTRIBUTES_SET = "application_attributes_set", "Application attributes set"
+    ATTRIBUTE_DECLARE = "attribute_declare", "Attribute declare"
+    ATTRIBUTE_RULE_ADD = "attribute_rule_add", "Attribute rule add"
+    ATTRIBUTE_RULE_REMOVE = "attribute_rule_remove", "Attribute rule remove"
     API_TOKEN_CREATE = "api_token_create", "Api token create"
     API_TOKEN_REVOKE = "api_token_revoke", "Api token revoke"
     APPLICATION_CREATE = "application_create", "Application create"
@@ -69,6 +73,8 @@ class AuditEvent(models.TextChoices):
     PAIR_FORBID = "pair_forbid", "Pair forbid"
     PAIR_PIN = "pair_pin", "Pair pin"
     PAIR_RULE_REMOVE = "pair_rule_remove", "Pair rule remove"
+    QUOTA_ADD = "quota_add", "Quota add"
+    QUOTA_REMOVE = "quota_remove", "Quota remove"
     PEOPLE_IMPORT = "people_import", "People import"
     POSITION_CREATE = "position_create", "Position create"
     POSITION_DELETE = "position_delete", "Position delete"

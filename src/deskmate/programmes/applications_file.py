@@ -11,9 +11,11 @@ Nothing here touches the database.
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 
 from deskmate.importing.errors import (
@@ -29,6 +31,7 @@ from deskmate.importing.tables import Column, csv_records, header_key, read_tabl
 MAX_ROWS = 20_000
 XLSX_MAX_RATIO = 250
 MAX_TEXT = 3000
+MAX_ATTRIBUTE = 200
 
 IGNORE, NAME, FIRST_NAME, LAST_NAME, EMAIL, ROLE, CAPACITY, GOALS, TOPIC, ANSWER, RANKING = (
     "ignore",
@@ -43,6 +46,17 @@ IGNORE, NAME, FIRST_NAME, LAST_NAME, EMAIL, ROLE, CAPACITY, GOALS, TOPIC, ANSWER
     "answer",
     "ranking",
 )
+ATTRIBUTE_TEXT, ATTRIBUTE_NUMBER, ATTRIBUTE_CATEGORY = (
+    "attribute_text",
+    "attribute_number",
+    "attribute_category",
+)
+#: Attribute fields and the kind of attribute each makes; the column name is the attribute's.
+ATTRIBUTE_FIELDS = {
+    ATTRIBUTE_TEXT: "text",
+    ATTRIBUTE_NUMBER: "number",
+    ATTRIBUTE_CATEGORY: "category",
+}
 FIELDS = {
     IGNORE: "Do not import",
     NAME: "Full name",
@@ -55,6 +69,9 @@ FIELDS = {
     TOPIC: "Topic: a rank per cell",
     ANSWER: "Answer to a question",
     RANKING: "Ranked choices of the other side (e-mails or names, best first)",
+    ATTRIBUTE_TEXT: "Attribute: text (the column name is the attribute)",
+    ATTRIBUTE_NUMBER: "Attribute: number, such as a reference score",
+    ATTRIBUTE_CATEGORY: "Attribute: category, such as a university or a time zone",
 }
 #: Fields a file may map at most one column to.
 SINGLE_FIELDS = (NAME, FIRST_NAME, LAST_NAME, EMAIL, ROLE, CAPACITY, RANKING)
@@ -63,6 +80,7 @@ NO_HEADER = "the file has no header row"
 DUPLICATE_HEADER = 'two columns are called "{label}"'
 NOT_A_ROLE = '"{value}" is not a role (expected "mentor" or "mentee")'
 NOT_A_CAPACITY = '"{value}" is not a number of mentees from 1 to 50'
+NOT_A_NUMBER = '"{value}" is not a number'
 NOT_A_RANK = '"{value}" is not a rank (expected e.g. "First choice", "2" or "x")'
 TOO_LONG = "the text is longer than {limit} characters"
 EMAIL_TWICE = '"{value}" is also on row {row}'
@@ -104,6 +122,22 @@ class Applicant:
     #: A mentee's mentors or a mentor's mentees, best first, as e-mails or names;
     #: None when the file has no ranking column (rankings are then left as they are).
     ranking: tuple[str, ...] | None = None
+    #: Attribute name (the column's) → value: a number for a number column, else text.
+    attributes: dict[str, str | float] = dataclass_field(default_factory=dict)
+    #: Attribute name → kind, for every attribute column of the file.
+    attribute_kinds: dict[str, str] = dataclass_field(default_factory=dict)
+
+
+def parse_number(value: str) -> float | None:
+    """ "4.5", "4,5" (a decimal comma) or "-2" as a number; None when it is not one."""
+    text = value.strip()
+    if text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def topic_name(label: str) -> str:
@@ -283,6 +317,8 @@ class _RowReader:
     peer: bool
     collector: ErrorCollector
     first_row_of: dict[str, int]
+    #: (attribute name, kind) of each attribute column, in the file's order.
+    attribute_columns: list[tuple[str, str]]
 
     def applicant(self, row: Any) -> Applicant | None:
         errors_before = len(self.collector.errors)
@@ -294,6 +330,7 @@ class _RowReader:
             self._report(row, self.by_field[GOALS][0], TOO_LONG.format(limit=MAX_TEXT))
         topics = self._topics(row)
         answers = self._answers(row)
+        attributes = self._attributes(row)
         first_name, last_name = self._cell(row, FIRST_NAME), self._cell(row, LAST_NAME)
         if not first_name and self._cell(row, NAME):
             first_name, _, last_name = self._cell(row, NAME).partition(" ")
@@ -312,6 +349,8 @@ class _RowReader:
             answers=answers,
             labels={field: self.single.get(field, field) for field in SINGLE_FIELDS},
             ranking=parse_ranking(self._cell(row, RANKING)) if RANKING in self.single else None,
+            attributes=attributes,
+            attribute_kinds=dict(self.attribute_columns),
         )
 
     def _report(self, row: Any, label: str, message: str) -> None:
@@ -366,6 +405,29 @@ class _RowReader:
                 topics[topic_name(label)] = rank
         return topics
 
+    def _attributes(self, row: Any) -> dict[str, str | float]:
+        attributes: dict[str, str | float] = {}
+        for name, kind in ATTRIBUTE_FIELDS.items():
+            for label in self.by_field.get(name, []):
+                value = self._attribute_value(row, label, kind)
+                if value is not None:
+                    attributes[label.strip()] = value
+        return attributes
+
+    def _attribute_value(self, row: Any, label: str, kind: str) -> str | float | None:
+        text = row[label].strip()
+        if not text:
+            return None
+        if kind != "number":
+            if len(text) > MAX_ATTRIBUTE:
+                self._report(row, label, TOO_LONG.format(limit=MAX_ATTRIBUTE))
+                return None
+            return text
+        number = parse_number(text)
+        if number is None:
+            self._report(row, label, NOT_A_NUMBER.format(value=text))
+        return number
+
     def _answers(self, row: Any) -> dict[str, str]:
         answers = {}
         for label in self.by_field.get(ANSWER, []):
@@ -406,6 +468,11 @@ def parse_applicants(
         peer=peer,
         collector=collector,
         first_row_of={},
+        attribute_columns=[
+            (label.strip(), ATTRIBUTE_FIELDS[mapping[label]])
+            for label in labels
+            if mapping.get(label) in ATTRIBUTE_FIELDS
+        ],
     )
     applicants = [applicant for row in table.rows if (applicant := reader.applicant(row))]
     collector.raise_if_any()

@@ -32,6 +32,7 @@ from django.utils import timezone
 from deskmate.engine.assignment import AssignmentResult, assign, evaluate_assignment
 from deskmate.engine.fit import CareerProfile, Fit, Goal, Mode, Role, fit_candidates
 from deskmate.engine.peer_pairing import pair_peers
+from deskmate.engine.quotas import assign_with_quotas
 from deskmate.engine.reasons import Names, explain
 from deskmate.engine.stable import fair_keys, mentor_proposing, rank_matrix, strict_orders
 from deskmate.engine.text import Lexicon
@@ -42,6 +43,7 @@ from deskmate.mentoring.states import State
 from deskmate.network.models import Tie
 from deskmate.network.tie_store import evidence_records
 from deskmate.people.models import Member, Organisation, Position, School, SkillAlias, Unit
+from deskmate.programmes.attributes import QuotaPlan, outcome_words, quota_plan, rule_effects
 from deskmate.programmes.models import Application, PairRule, Programme, ProposedPair
 
 FIT_WEIGHT = 1.0
@@ -108,13 +110,18 @@ class ScoreMatrix:
     #: Each mentee's own ranking (column indices) and each mentor's (row indices).
     mentee_rankings: list[list[int]] = field(default_factory=list)
     mentor_rankings: list[list[int]] = field(default_factory=list)
+    #: Words for rules beyond RULE_WORDS (the programme's attribute rules), by mask name.
+    rule_words: dict[str, str] = field(default_factory=dict)
+    #: The programme's quotas over the matched mentees.
+    quota_plan: QuotaPlan | None = None
 
     @property
     def is_peer(self) -> bool:
         return self.programme.is_peer
 
     def forbidden_reasons(self, row: int, col: int) -> list[str]:
-        return [RULE_WORDS[name] for name, mask in self.rules.items() if mask[row, col]]
+        words = {**RULE_WORDS, **self.rule_words}
+        return [words[name] for name, mask in self.rules.items() if mask[row, col]]
 
 
 # ---------------------------------------------------------------- facts about members
@@ -291,38 +298,62 @@ def _rule_masks(
         for member_id, chain in _reporting_chains(everyone).items():
             for manager in chain:
                 mark("reporting_line", member_id, manager)
-    if programme.avoid_same_unit or programme.organisation_rule != Programme.OrganisationRule.ANY:
-        organisations, units = _current_places(everyone)
-        if programme.avoid_same_unit:
-            masks["unit"] = _share(units, mentee_ids, mentor_ids)
-        shared = _share(organisations, mentee_ids, mentor_ids)
-        if programme.organisation_rule == Programme.OrganisationRule.SAME:
-            masks["organisation_same"] = ~shared
-        elif programme.organisation_rule == Programme.OrganisationRule.DIFFERENT:
-            masks["organisation_different"] = shared
+    masks.update(_place_masks(programme, mentee_ids, mentor_ids, everyone))
+    for name, pairs in _refused_pairs(programme, mentee_ids, mentor_ids, everyone).items():
+        for requester_id, recipient_id in pairs:
+            mark(name, requester_id, recipient_id)
+    return masks
+
+
+def _place_masks(
+    programme: Programme, mentee_ids: list[int], mentor_ids: list[int], everyone: list[int]
+) -> dict[str, np.ndarray]:
+    """The unit and organisation rules, on the members' current positions."""
+    masks: dict[str, np.ndarray] = {}
+    if (
+        not programme.avoid_same_unit
+        and programme.organisation_rule == Programme.OrganisationRule.ANY
+    ):
+        return masks
+    organisations, units = _current_places(everyone)
+    if programme.avoid_same_unit:
+        masks["unit"] = _share(units, mentee_ids, mentor_ids)
+    shared = _share(organisations, mentee_ids, mentor_ids)
+    if programme.organisation_rule == Programme.OrganisationRule.SAME:
+        masks["organisation_same"] = ~shared
+    elif programme.organisation_rule == Programme.OrganisationRule.DIFFERENT:
+        masks["organisation_different"] = shared
+    return masks
+
+
+def _refused_pairs(
+    programme: Programme, mentee_ids: list[int], mentor_ids: list[int], everyone: list[int]
+) -> dict[str, list[tuple[int, int]]]:
+    """Pairs of member ids (either way round) kept apart: blocks, a coordinator's forbids,
+    active mentorships they already share, this programme's that ended early."""
     mentor_set = set(mentor_ids)
-    for member_id in mentee_ids:
-        for other in blocked_member_ids(Member(pk=member_id)) & mentor_set:
-            mark("blocked", member_id, other)
-    for mentee_id, mentor_id in PairRule.objects.filter(
-        programme=programme, kind=PairRule.Kind.FORBID
-    ).values_list("mentee_id", "mentor_id"):
-        mark("forbidden", mentee_id, mentor_id)
+    blocked = [
+        (member_id, other)
+        for member_id in mentee_ids
+        for other in blocked_member_ids(Member(pk=member_id)) & mentor_set
+    ]
+    forbidden = PairRule.objects.filter(programme=programme, kind=PairRule.Kind.FORBID)
     kind = Mentorship.Kind.COPILOT if programme.is_peer else Mentorship.Kind.MENTORSHIP
     together = Mentorship.objects.filter(
         kind=kind, state=State.ACTIVE, requester_id__in=everyone, recipient_id__in=everyone
     ).exclude(programme_id=programme.pk)
-    for requester_id, recipient_id in together.values_list("requester_id", "recipient_id"):
-        mark("together", requester_id, recipient_id)
     ended = Mentorship.objects.filter(
         programme_id=programme.pk,
         state=State.ENDED_EARLY,
         requester_id__in=everyone,
         recipient_id__in=everyone,
     )
-    for requester_id, recipient_id in ended.values_list("requester_id", "recipient_id"):
-        mark("ended", requester_id, recipient_id)
-    return masks
+    return {
+        "blocked": blocked,
+        "forbidden": list(forbidden.values_list("mentee_id", "mentor_id")),
+        "together": list(together.values_list("requester_id", "recipient_id")),
+        "ended": list(ended.values_list("requester_id", "recipient_id")),
+    }
 
 
 def _share(places: dict[int, set[int]], mentee_ids: list[int], mentor_ids: list[int]) -> np.ndarray:
@@ -423,8 +454,11 @@ def build_matrix(
     base = (
         SCORE_FLOOR + FIT_WEIGHT * fit + TOPIC_WEIGHT * agreement + weight * tie + max(0.0, -weight)
     )
+    effects = rule_effects(programme, mentee_ids, mentor_ids, by_member)
+    base = base + effects.adjustment
     sides = _side_scores(programme, base, preference_rank, mentor_preference_rank)
     rules = _rule_masks(programme, mentee_ids, mentor_ids)
+    rules.update(effects.masks)
     forbidden = np.zeros(base.shape, dtype=bool)
     for mask in rules.values():
         forbidden |= mask
@@ -451,6 +485,8 @@ def build_matrix(
         mentor_preference_rank=mentor_preference_rank,
         mentee_rankings=mentee_rankings,
         mentor_rankings=mentor_rankings,
+        rule_words=effects.words,
+        quota_plan=None if programme.is_peer else quota_plan(programme, mentee_ids, by_member),
     )
     matrix.evidence = dict(evidence)
     matrix.index_of = index_of
@@ -582,36 +618,7 @@ def _side_scores(
 
 def _add_pins(matrix: ScoreMatrix, mentors: list[Application], round_: int) -> None:
     programme = matrix.programme
-    row_of = {member_id: index for index, member_id in enumerate(matrix.mentee_ids)}
-    col_of = {member_id: index for index, member_id in enumerate(matrix.mentor_ids)}
-    members = matrix.members
-
-    def who(mentee_id: int, mentor_id: int) -> str:
-        return f"{members[mentee_id].name} and {members[mentor_id].name}"
-
-    published_load: dict[int, int] = defaultdict(int)
-    pinned_rows: set[int] = set()
-    for (mentee_id, mentor_id), (mentorship_id, pair_round) in published_pairs(programme).items():
-        if mentee_id not in row_of or mentor_id not in col_of:
-            continue
-        row, col = row_of[mentee_id], col_of[mentor_id]
-        if programme.is_peer:
-            if pair_round < round_:
-                matrix.previous_pairs.append((row, col))
-                continue
-            if row in pinned_rows or col in pinned_rows:
-                continue
-            pinned_rows |= {row, col}
-        else:
-            if row in pinned_rows:
-                continue
-            pinned_rows.add(row)
-            published_load[mentor_id] += 1
-        matrix.pins.append((row, col))
-        matrix.published[(row, col)] = mentorship_id
-        # A published pair stands whatever rule came after it.
-        if np.isnan(matrix.scores[row, col]):
-            matrix.scores[row, col] = SCORE_FLOOR
+    published_load, pinned_rows = _add_published(matrix, round_)
     if not programme.is_peer:
         matrix.capacity = capacity_of(programme, mentors, published_load)
     load = (
@@ -619,6 +626,8 @@ def _add_pins(matrix: ScoreMatrix, mentors: list[Application], round_: int) -> N
         if not programme.is_peer
         else None
     )
+    row_of = {member_id: index for index, member_id in enumerate(matrix.mentee_ids)}
+    col_of = {member_id: index for index, member_id in enumerate(matrix.mentor_ids)}
     for rule in PairRule.objects.filter(programme=programme, kind=PairRule.Kind.PIN).order_by(
         "created_at", "id"
     ):
@@ -630,28 +639,58 @@ def _add_pins(matrix: ScoreMatrix, mentors: list[Application], round_: int) -> N
         row, col = row_of[mentee_id], col_of[mentor_id]
         if (row, col) in matrix.published or (programme.is_peer and (col, row) in matrix.published):
             continue
-        if row in pinned_rows or (programme.is_peer and col in pinned_rows):
-            matrix.warnings.append(
-                f"The pin of {who(mentee_id, mentor_id)} was left out: one of them is already matched."
-            )
-            continue
-        if np.isnan(matrix.scores[row, col]):
-            reasons = "; ".join(matrix.forbidden_reasons(row, col))
-            matrix.warnings.append(
-                f"The pin of {who(mentee_id, mentor_id)} was left out: {reasons}."
-            )
+        refusal = _pin_refusal(matrix, row, col, pinned_rows, load)
+        if refusal:
+            names = f"{matrix.members[mentee_id].name} and {matrix.members[mentor_id].name}"
+            matrix.warnings.append(f"The pin of {names} was left out: {refusal}.")
             continue
         if load is not None:
-            if load[col] >= matrix.capacity[col]:
-                matrix.warnings.append(
-                    f"The pin of {who(mentee_id, mentor_id)} was left out: {members[mentor_id].name} has no place left."
-                )
-                continue
             load[col] += 1
         pinned_rows.add(row)
         if programme.is_peer:
             pinned_rows.add(col)
         matrix.pins.append((row, col))
+
+
+def _add_published(matrix: ScoreMatrix, round_: int) -> tuple[dict[int, int], set[int]]:
+    """Pairs published earlier become pins; returns each mentor's load and the pinned rows."""
+    programme = matrix.programme
+    row_of = {member_id: index for index, member_id in enumerate(matrix.mentee_ids)}
+    col_of = {member_id: index for index, member_id in enumerate(matrix.mentor_ids)}
+    published_load: dict[int, int] = defaultdict(int)
+    pinned_rows: set[int] = set()
+    for (mentee_id, mentor_id), (mentorship_id, pair_round) in published_pairs(programme).items():
+        if mentee_id not in row_of or mentor_id not in col_of:
+            continue
+        row, col = row_of[mentee_id], col_of[mentor_id]
+        if programme.is_peer and pair_round < round_:
+            matrix.previous_pairs.append((row, col))
+            continue
+        taken = {row, col} if programme.is_peer else {row}
+        if taken & pinned_rows:
+            continue
+        pinned_rows |= taken
+        if not programme.is_peer:
+            published_load[mentor_id] += 1
+        matrix.pins.append((row, col))
+        matrix.published[(row, col)] = mentorship_id
+        # A published pair stands whatever rule came after it.
+        if np.isnan(matrix.scores[row, col]):
+            matrix.scores[row, col] = SCORE_FLOOR
+    return published_load, pinned_rows
+
+
+def _pin_refusal(
+    matrix: ScoreMatrix, row: int, col: int, pinned_rows: set[int], load: np.ndarray | None
+) -> str:
+    """Why a coordinator's pin cannot be kept in this run, or "" when it can."""
+    if row in pinned_rows or (matrix.is_peer and col in pinned_rows):
+        return "one of them is already matched"
+    if np.isnan(matrix.scores[row, col]):
+        return "; ".join(matrix.forbidden_reasons(row, col))
+    if load is not None and load[col] >= matrix.capacity[col]:
+        return f"{matrix.members[matrix.mentor_ids[col]].name} has no place left"
+    return ""
 
 
 def _preferences(matrix: ScoreMatrix, by_member: dict[int, Application]) -> list[list[int]]:
@@ -694,7 +733,10 @@ def solve(
     if not matrix.mentee_ids or not matrix.mentor_ids:
         return MatchResult([], _empty_metrics(matrix))
     mentee_ranks, mentor_ranks = side_ranks(matrix, seed)
-    if method == "stable":
+    quota_metrics: dict = {}
+    if method == "optimal" and matrix.quota_plan and matrix.quota_plan.quotas:
+        result, quota_metrics = _solve_with_quotas(matrix)
+    elif method == "stable":
         mentor_of = _stable(matrix, mentee_ranks, mentor_ranks, proposing)
         result = evaluate_assignment(
             matrix.scores,
@@ -717,10 +759,54 @@ def solve(
     pairs = [(row, col) for row, col in enumerate(mentor_of_list) if col >= 0]
     metrics = _metrics(matrix, result)
     metrics.update(blocking_counts(matrix, result.mentor_of, ranks=(mentee_ranks, mentor_ranks)))
+    metrics.update(quota_metrics)
     if method == "stable":
         metrics["proposing"] = proposing
     metrics["mentor_weight"] = float(matrix.programme.mentor_weight)
     return MatchResult(pairs, metrics)
+
+
+#: Seconds HiGHS may spend on each solve of a run with quotas.
+QUOTA_TIME_LIMIT = 60.0
+
+
+def _solve_with_quotas(matrix: ScoreMatrix) -> tuple[AssignmentResult, dict]:
+    """The optimal assignment that keeps every quota, with what each quota binds and costs.
+
+    A quota's cost is the total score gained by solving again without it (the
+    other quotas kept), as a share of that total.
+    """
+    plan = matrix.quota_plan
+    assert plan is not None
+    solution = assign_with_quotas(
+        matrix.scores, matrix.capacity, plan.quotas, pins=matrix.pins, time_limit=QUOTA_TIME_LIMIT
+    )
+    result = evaluate_assignment(
+        matrix.scores,
+        matrix.capacity,
+        solution.mentor_of,
+        pins=matrix.pins,
+        tie=matrix.tie > 0,
+        preferences=matrix.preferences,
+    )
+    quotas = []
+    for words, names, outcome in zip(plan.words, plan.group_names, solution.outcomes, strict=True):
+        binding = [names[group] for group in outcome.binding_groups if 0 <= group < len(names)]
+        quotas.append(
+            {
+                "quota": words,
+                "binds_for": binding,
+                "cost": round(outcome.cost, 4),
+                "cost_share": round(outcome.cost_share, 6),
+                "words": outcome_words(words, binding, outcome.cost_share),
+            }
+        )
+    return result, {
+        "quotas": quotas,
+        "solver": "HiGHS (scipy.optimize.milp)",
+        "optimality_gap": round(solution.gap, 6),
+        "time_limited": solution.time_limited,
+    }
 
 
 def side_ranks(matrix: ScoreMatrix, seed: int | str) -> tuple[np.ndarray, np.ndarray]:

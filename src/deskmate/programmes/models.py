@@ -82,6 +82,8 @@ class Programme(models.Model):
         default=Proposing.MENTEES,
         help_text="Which side proposes in a stable match run unless the run says otherwise.",
     )
+    # The attributes applications carry: [{"name", "kind", "source"}], see programmes.attributes.
+    attributes = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -173,6 +175,8 @@ class Application(models.Model):
     mentor_preferences = models.JSONField(default=list, blank=True)
     # Mentors only: member ids of the mentees this mentor would like, best first.
     mentee_preferences = models.JSONField(default=list, blank=True)
+    # Attribute name → value (text, or a number for a number attribute).
+    attributes = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -269,6 +273,66 @@ class PairRule(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.mentee} and {self.mentor}"
+
+
+class AttributeRule(models.Model):
+    """A rule on one attribute: hard (must or must not share, a minimum) or soft (a weight)."""
+
+    class Kind(models.TextChoices):
+        MUST_SHARE = "must_share", "Mentee and mentor must share it"
+        MUST_NOT_SHARE = "must_not_share", "Mentee and mentor must not share it"
+        MINIMUM = "minimum", "Leave out an applicant below a minimum"
+        PREFER_SAME = "prefer_same", "Prefer pairs that share it"
+        PREFER_DIFFERENT = "prefer_different", "Prefer pairs that differ in it"
+
+    HARD = frozenset({Kind.MUST_SHARE, Kind.MUST_NOT_SHARE, Kind.MINIMUM})
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="attribute_rules"
+    )
+    attribute = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # A minimum rule's threshold.
+    threshold = models.FloatField(null=True, blank=True)
+    # A soft rule's weight, added to a pair's score (0 to 1).
+    weight = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+    )
+    created_by = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.attribute}"
+
+
+class Quota(models.Model):
+    """A limit over the matched mentees of a run, by one attribute."""
+
+    class Kind(models.TextChoices):
+        AT_MOST = "at_most", "At most N matched mentees per value"
+        AT_LEAST_SHARE = "at_least_share", "At least a share of matched mentees from a group"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="quotas")
+    attribute = models.CharField(max_length=100)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # At most: the number per value.
+    limit = models.PositiveIntegerField(null=True, blank=True)
+    # At least a share: the group's value and the share (0 to 1).
+    value = models.CharField(max_length=200, blank=True)
+    share = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(0.0), MaxValueValidator(1.0)]
+    )
+    created_by = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.attribute}"
 
 
 class MatchRun(BackgroundJob):

@@ -32,16 +32,18 @@ from deskmate.people import services as people_services
 from deskmate.people.decorators import COORDINATORS_ONLY
 from deskmate.people.models import Member
 from deskmate.people.selectors import visible_member_ids
-from deskmate.programmes import applications_file, matching, signals
+from deskmate.programmes import applications_file, attributes, matching, signals
 from deskmate.programmes.models import (
     MAX_CAPACITY,
     Application,
     ApplicationImport,
+    AttributeRule,
     Invitation,
     MatchRun,
     PairRule,
     Programme,
     ProposedPair,
+    Quota,
 )
 
 logger = logging.getLogger(__name__)
@@ -69,6 +71,15 @@ INVALID_EMAILS = "These are not e-mail addresses: {emails}."
 NO_EMAILS = "Give at least one e-mail address."
 IMPORT_DONE_ALREADY = "This file has already been dealt with; upload it again to import it again."
 UNKNOWN_TOPIC = "Choose topics of this programme."
+ATTRIBUTE_EXISTS = 'The programme already has an attribute called "{name}".'
+UNKNOWN_RULE_KIND = "Choose a kind of attribute rule: {kinds}."
+UNKNOWN_QUOTA_KIND = "Choose a kind of quota: {kinds}."
+THRESHOLD_REQUIRED = "A minimum rule needs a threshold (a number)."
+THRESHOLD_NUMBER_ONLY = 'A minimum applies to a number attribute; "{name}" is {kind}.'
+WEIGHT_REQUIRED = "A preference needs a weight from 0 to 1."
+LIMIT_REQUIRED = "An at-most quota needs a limit: a whole number of mentees, 1 or more."
+SHARE_REQUIRED = "An at-least quota needs a share from 0 to 1 (0.4 is 40%)."
+VALUE_REQUIRED = "An at-least quota needs the group's value of the attribute."
 
 MAX_PREFERENCES = 5
 #: A mentor may rank more people than a mentee: they take several and read many applications.
@@ -229,6 +240,7 @@ def _application_save(
     topics: dict | None = None,
     mentor_preferences: list | None = None,
     mentee_preferences: list | None = None,
+    attributes: dict | None = None,
     source: str = Application.Source.SIGNUP,
 ) -> tuple[Application, str]:
     """Create or update the member's application; says "created", "updated" or "unchanged"."""
@@ -268,6 +280,8 @@ def _application_save(
         "mentee_preferences": mentee_ranking,
         "status": Application.Status.APPLIED,
     }
+    if attributes is not None:
+        values["attributes"] = _merged_attributes(programme, application, attributes)
     if application is None:
         application = Application(programme=programme, member=member, source=source, **values)
         outcome = "created"
@@ -615,6 +629,19 @@ def _about_row(applicant: applications_file.Applicant, file_name: str) -> Iterat
         ) from None
 
 
+def _import_new_attributes(programme: Programme, applicants) -> None:
+    """Attribute columns declare the programme's attributes, of the kind the column was mapped to."""
+    known = attributes.declared(programme)
+    new = {}
+    for applicant in applicants:
+        for name, kind in applicant.attribute_kinds.items():
+            if name not in known and name not in new:
+                new[name] = attributes.clean_declaration(name, kind)
+    if new:
+        programme.attributes = [*(programme.attributes or []), *(vars(a) for a in new.values())]
+        programme.save(update_fields=["attributes", "updated_at"])
+
+
 def _import_new_topics_and_questions(programme: Programme, applicants) -> None:
     topics = list(programme.topics or [])
     new_topics = [t for a in applicants for t in a.topics if t not in topics]
@@ -673,6 +700,7 @@ def _import_application(
         topics=applicant.topics,
         mentor_preferences=ranking if applicant.role == Application.Role.MENTEE else None,
         mentee_preferences=ranking if applicant.role == Application.Role.MENTOR else None,
+        attributes=applicant.attributes if applicant.attribute_kinds else None,
         source=Application.Source.IMPORT,
     )
     return outcome
@@ -743,6 +771,7 @@ def _import_rankings(
 def _applicants_apply(programme: Programme, applicants, *, actor: Member, file_name: str) -> dict:
     summary = {"members_created": 0, "members_found": 0, "created": 0, "updated": 0, "unchanged": 0}
     _import_new_topics_and_questions(programme, applicants)
+    _import_new_attributes(programme, applicants)
     saved = []
     for applicant in applicants:
         with _about_row(applicant, file_name):
@@ -842,6 +871,208 @@ def pair_rule_remove(*, rule: PairRule, actor: Member) -> None:
     rule.delete()
 
 
+# ---------------------------------------------------------------- attributes, rules, quotas
+
+
+@transaction.atomic
+def attribute_declare(
+    *, programme: Programme, actor: Member, name: str, kind: str, source: str = "application"
+) -> attributes.Attribute:
+    """Declare an attribute applications carry (or a profile field the programme reads)."""
+    _require_coordinator(actor)
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    programme.refresh_from_db(fields=["attributes"])
+    try:
+        attribute = attributes.clean_declaration(name, kind, source)
+    except ValueError as error:
+        field = (
+            "name"
+            if str(error) == attributes.NAME_REQUIRED
+            else ("kind" if kind not in attributes.KINDS else "source")
+        )
+        raise ValidationError({field: str(error)}) from None
+    if attribute.name in attributes.declared(programme):
+        raise ValidationError({"name": ATTRIBUTE_EXISTS.format(name=attribute.name)})
+    programme.attributes = [*(programme.attributes or []), vars(attribute)]
+    programme.save(update_fields=["attributes", "updated_at"])
+    audit(actor=actor, action=AuditEvent.ATTRIBUTE_DECLARE, subject=programme, **vars(attribute))
+    return attribute
+
+
+def _merged_attributes(
+    programme: Programme, application: Application | None, given: dict
+) -> dict[str, str | float]:
+    """The application's attributes with ``given`` applied (None or "" clears one)."""
+    declared = attributes.declared(programme)
+    merged = dict(application.attributes or {}) if application is not None else {}
+    for name, raw in given.items():
+        attribute = declared.get(name)
+        if attribute is None or attribute.source != attributes.APPLICATION:
+            raise ValidationError({"attributes": attributes.UNKNOWN_ATTRIBUTE.format(name=name)})
+        try:
+            value = attributes.clean_value(attribute.kind, raw)
+        except ValueError as error:
+            raise ValidationError({"attributes": f"{name}: {error}"}) from None
+        if value is None:
+            merged.pop(name, None)
+        else:
+            merged[name] = value
+    return merged
+
+
+@transaction.atomic
+def application_attributes_set(
+    *, application: Application, actor: Member, values: dict
+) -> Application:
+    """A coordinator sets attribute values of an application."""
+    _require_coordinator(actor)
+    merged = _merged_attributes(application.programme, application, values)
+    if merged != application.attributes:
+        application.attributes = merged
+        application.save(update_fields=["attributes", "updated_at"])
+        audit(
+            actor=actor,
+            action=AuditEvent.APPLICATION_ATTRIBUTES_SET,
+            subject=application,
+            names=sorted(values),
+        )
+    return application
+
+
+def _declared_attribute(programme: Programme, name: str) -> attributes.Attribute:
+    attribute = attributes.declared(programme).get((name or "").strip())
+    if attribute is None:
+        raise ValidationError({"attribute": attributes.UNKNOWN_ATTRIBUTE.format(name=name)})
+    return attribute
+
+
+def _in_unit_range(value, field: str, message: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValidationError({field: message}) from None
+    if not 0.0 <= number <= 1.0:
+        raise ValidationError({field: message})
+    return number
+
+
+def _rule_fields(kind: str, attribute: attributes.Attribute, threshold, weight) -> dict:
+    if kind not in AttributeRule.Kind.values:
+        raise ValidationError(
+            {"kind": UNKNOWN_RULE_KIND.format(kinds=", ".join(AttributeRule.Kind.values))}
+        )
+    if kind == AttributeRule.Kind.MINIMUM:
+        if attribute.kind != attributes.NUMBER:
+            raise ValidationError(
+                {
+                    "attribute": THRESHOLD_NUMBER_ONLY.format(
+                        name=attribute.name, kind=attribute.kind
+                    )
+                }
+            )
+        try:
+            return {"threshold": float(threshold), "weight": None}
+        except (TypeError, ValueError):
+            raise ValidationError({"threshold": THRESHOLD_REQUIRED}) from None
+    if kind in AttributeRule.HARD:
+        return {"threshold": None, "weight": None}
+    return {"threshold": None, "weight": _in_unit_range(weight, "weight", WEIGHT_REQUIRED)}
+
+
+@transaction.atomic
+def attribute_rule_add(
+    *,
+    programme: Programme,
+    actor: Member,
+    attribute: str,
+    kind: str,
+    threshold=None,
+    weight=None,
+) -> AttributeRule:
+    """A hard rule (must or must not share, a minimum) or a weighted preference on an attribute."""
+    _require_coordinator(actor)
+    declared = _declared_attribute(programme, attribute)
+    fields = _rule_fields(kind, declared, threshold, weight)
+    rule = AttributeRule(
+        programme=programme, attribute=declared.name, kind=kind, created_by=actor, **fields
+    )
+    rule.full_clean()
+    rule.save()
+    audit(
+        actor=actor,
+        action=AuditEvent.ATTRIBUTE_RULE_ADD,
+        subject=rule,
+        attribute=rule.attribute,
+        kind=kind,
+        **fields,
+    )
+    return rule
+
+
+@transaction.atomic
+def attribute_rule_remove(*, rule: AttributeRule, actor: Member) -> None:
+    _require_coordinator(actor)
+    audit(
+        actor=actor,
+        action=AuditEvent.ATTRIBUTE_RULE_REMOVE,
+        subject=rule,
+        attribute=rule.attribute,
+        kind=rule.kind,
+    )
+    rule.delete()
+
+
+def _quota_fields(kind: str, limit, value, share) -> dict:
+    if kind == Quota.Kind.AT_MOST:
+        if isinstance(limit, bool) or not str(limit or "").strip().isdigit() or int(limit) < 1:
+            raise ValidationError({"limit": LIMIT_REQUIRED})
+        return {"limit": int(limit), "value": "", "share": None}
+    if kind == Quota.Kind.AT_LEAST_SHARE:
+        if not str(value or "").strip():
+            raise ValidationError({"value": VALUE_REQUIRED})
+        share_value = _in_unit_range(share, "share", SHARE_REQUIRED)
+        return {"limit": None, "value": str(value).strip()[:200], "share": share_value}
+    raise ValidationError({"kind": UNKNOWN_QUOTA_KIND.format(kinds=", ".join(Quota.Kind.values))})
+
+
+@transaction.atomic
+def quota_add(
+    *,
+    programme: Programme,
+    actor: Member,
+    attribute: str,
+    kind: str,
+    limit=None,
+    value: str = "",
+    share=None,
+) -> Quota:
+    """A quota over the matched mentees of the programme's optimal runs."""
+    _require_coordinator(actor)
+    declared = _declared_attribute(programme, attribute)
+    fields = _quota_fields(kind, limit, value, share)
+    quota = Quota(
+        programme=programme, attribute=declared.name, kind=kind, created_by=actor, **fields
+    )
+    quota.full_clean()
+    quota.save()
+    audit(
+        actor=actor,
+        action=AuditEvent.QUOTA_ADD,
+        subject=quota,
+        attribute=quota.attribute,
+        kind=kind,
+        **fields,
+    )
+    return quota
+
+
+@transaction.atomic
+def quota_remove(*, quota: Quota, actor: Member) -> None:
+    _require_coordinator(actor)
+    audit(actor=actor, action=AuditEvent.QUOTA_REMOVE, subject=quota, attribute=quota.attribute)
+    quota.delete()
+
+
 # ---------------------------------------------------------------- match runs
 
 
@@ -905,6 +1136,10 @@ def match_run_start(
             "new_round": bool(new_round),
             "pins": programme.pair_rules.filter(kind=PairRule.Kind.PIN).count(),
             "forbids": programme.pair_rules.filter(kind=PairRule.Kind.FORBID).count(),
+            "attribute_rules": [
+                attributes.rule_words(rule) for rule in programme.attribute_rules.all()
+            ],
+            "quotas": [attributes.quota_words(quota) for quota in programme.quotas.all()],
         },
     )
     audit(
