@@ -26,11 +26,13 @@ from deskmate.people.models import Member
 from deskmate.programmes.models import (
     Application,
     ApplicationImport,
+    AttributeRule,
     Invitation,
     MatchRun,
     PairRule,
     Programme,
     ProposedPair,
+    Quota,
 )
 
 
@@ -77,6 +79,8 @@ def _pairs(member: Member) -> list[dict[str, Any]]:
             "pair_rules": rows_as_dicts(rules),
             "programmes_created": rows_as_dicts(created),
             "application_imports": rows_as_dicts(uploads, exclude=("payload",)),
+            "attribute_rules_made": rows_as_dicts(AttributeRule.objects.filter(created_by=member)),
+            "quotas_made": rows_as_dicts(Quota.objects.filter(created_by=member)),
         }
     ]
 
@@ -102,6 +106,8 @@ def register() -> None:
                 "programmes.MatchRun",
                 "programmes.Programme",
                 "programmes.ApplicationImport",
+                "programmes.AttributeRule",
+                "programmes.Quota",
             ),
             _pairs,
             _runs_erase,
