@@ -13,6 +13,7 @@ BENCHMARKS = [
     ["bench_demo_data.py"],
     ["bench_linkedin_import.py"],
     ["bench_ties.py", "--members", "100000"],
+    ["bench_refresh.py", "--members", "20000"],
     ["bench_assignment.py"],
     ["bench_peer_pairing.py"],
     ["quality/planted_mentor.py"],
