@@ -549,7 +549,7 @@ def run_publish(request, programme_id: int, run_id: int):
     """The confirmation (counts and sample e-mails), then the publication's progress and result."""
     programme = selectors.access_managed_programme(request.member, programme_id)
     run = selectors.access_run(request.member, programme, run_id)
-    form = PublishForm(request.POST or None)
+    form = PublishForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if not form.is_valid():
