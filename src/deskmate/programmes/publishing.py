@@ -95,7 +95,7 @@ def _samples(run: MatchRun, pair: ProposedPair) -> list[SampleEmail]:
         message = email_preview(
             to=member.user.email, title=title, body=body, url=SAMPLE_MENTORSHIP_PATH
         )
-        samples.append(SampleEmail(role, member.name, message.subject, message.body))
+        samples.append(SampleEmail(role, member.name, str(message.subject), str(message.body)))
     return samples
 
 
