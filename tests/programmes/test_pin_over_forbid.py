@@ -152,3 +152,21 @@ def test_members_cannot_pin_over_a_forbid(request, forbid, cohort, who):
     )
     assert api.status_code == 404
     assert kinds(cohort) == [(forbid.mentee_id, forbid.mentor_id, "forbid")]
+
+
+def test_a_reason_naming_someone_loses_the_name_when_they_are_erased(
+    cohort, coordinator, mentee, mentor, second_mentor
+):
+    from deskmate.people import data_rights
+
+    rule = services.pair_rule_set(
+        programme=cohort,
+        actor=coordinator,
+        mentee=mentee,
+        mentor=mentor,
+        kind="forbid",
+        reason="Olivia Reyes says they share a lab",
+    )
+    data_rights.member_erase(member=second_mentor, actor=second_mentor)
+    rule.refresh_from_db()
+    assert "Olivia" not in rule.reason and "share a lab" in rule.reason

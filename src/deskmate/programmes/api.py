@@ -487,7 +487,7 @@ def invitation_resend(request, programme_id: Id, invitation_id: Id):
         invitation=selectors.access_invitation(request.auth, programme, invitation_id),
         actor=request.auth,
     )
-    row = next(r for r in selectors.invitations_of(programme) if r.invitation.pk == invitation.pk)
+    row = selectors.invitation_row(invitation)
     return {**_invitation_fields(row.invitation), "name": row.name, "status": row.status}
 
 

@@ -185,10 +185,15 @@ REQUEST_WAITING = "A request has waited {days} days for an answer."
 QUESTION_WAITING = "A question has waited {days} days for an answer."
 
 
+#: Why a pair is at risk: ``PairAtRisk.kinds`` holds these.
+CHECKIN, LOW_PULSE_KIND, WAITING = "checkin", "pulse", "waiting"
+
+
 @dataclass(frozen=True)
 class PairAtRisk:
     mentorship: Mentorship
     reasons: tuple[str, ...]
+    kinds: frozenset[str]
 
 
 def _checkin_reason(mentorship: Mentorship, last: dt.date | None, today: dt.date) -> str | None:
@@ -267,19 +272,19 @@ def pairs_at_risk(programme: Programme, *, today: dt.date | None = None) -> list
     )
     found = []
     for mentorship in mentorships:
-        reasons = []
+        reasons: dict[str, str] = {}
         if mentorship.state == State.ACTIVE and (
             mentorship.started_on is None or mentorship.started_on <= today
         ):
             checkin = _checkin_reason(mentorship, mentorship.last_checkin, today)
             if checkin:
-                reasons.append(checkin)
+                reasons[CHECKIN] = checkin
         if mentorship.pk in low:
-            reasons.append(LOW_PULSE_WORDS)
+            reasons[LOW_PULSE_KIND] = LOW_PULSE_WORDS
         if mentorship.pk in waiting:
-            reasons.append(waiting[mentorship.pk])
+            reasons[WAITING] = waiting[mentorship.pk]
         if reasons:
-            found.append(PairAtRisk(mentorship, tuple(reasons)))
+            found.append(PairAtRisk(mentorship, tuple(reasons.values()), frozenset(reasons)))
     return found
 
 

@@ -157,17 +157,28 @@ def invitation_status(invitation: Invitation, *, applied: bool) -> str:
     return "sent"
 
 
-def invitations_of(programme: Programme, *, limit: int = 500) -> list[InvitationRow]:
-    """The programme's invitations, newest first, with the invitee's name and status."""
+def _invitation_rows(programme: Programme) -> QuerySet[Invitation]:
     applied = Application.objects.filter(
         programme=programme, member__user__email__iexact=OuterRef("email")
     )
     members = Member.objects.filter(user__email__iexact=OuterRef("email"))
-    rows = programme.invitations.annotate(
+    return programme.invitations.annotate(
         applied=Exists(applied),
         first_name=Subquery(members.values("first_name")[:1]),
         last_name=Subquery(members.values("last_name")[:1]),
-    ).order_by("-created_at", "-id")[:limit]
+    )
+
+
+def invitation_row(invitation: Invitation) -> InvitationRow:
+    return _as_rows(_invitation_rows(invitation.programme).filter(pk=invitation.pk))[0]
+
+
+def invitations_of(programme: Programme, *, limit: int = 500) -> list[InvitationRow]:
+    """The programme's invitations, newest first, with the invitee's name and status."""
+    return _as_rows(_invitation_rows(programme).order_by("-created_at", "-id")[:limit])
+
+
+def _as_rows(rows) -> list[InvitationRow]:
     return [
         InvitationRow(
             invitation=invitation,

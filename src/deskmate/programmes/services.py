@@ -1515,15 +1515,12 @@ def publication_execute(publication: Publication) -> Publication:
 # ---------------------------------------------------------------- pairs at risk
 
 
-def _nudge_body(actor: Member, programme: Programme, reasons: tuple[str, ...]) -> str:
+def _nudge_body(actor: Member, programme: Programme, kinds: frozenset[str]) -> str:
     """What a nudge says: the facts the pair shares, never one person's pulse answer."""
     lines = [f"{actor.name}, who coordinates {programme.name}, checks in on your pair."]
-    if any(
-        reason.startswith(("No check-in", reports.NO_CHECKIN_YET.split("{")[0]))
-        for reason in reasons
-    ):
+    if reports.CHECKIN in kinds:
         lines.append(NUDGE_CHECKIN)
-    if any("waited" in reason for reason in reasons):
+    if reports.WAITING in kinds:
         lines.append(NUDGE_WAITING)
     lines.append(NUDGE_GENERAL)
     return "\n".join(lines)
@@ -1545,7 +1542,7 @@ def pair_nudge(*, programme: Programme, mentorship: Mentorship, actor: Member) -
     if Notification.objects.filter(key=key).exists():
         raise ValidationError(NUDGED_TODAY.format(first=first.name, second=second.name))
     reasons = at_risk[mentorship.pk].reasons
-    body = _nudge_body(actor, programme, reasons)
+    body = _nudge_body(actor, programme, at_risk[mentorship.pk].kinds)
     told = 0
     for member in (first, second):
         told += (
