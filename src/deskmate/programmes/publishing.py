@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 
 from deskmate.mentoring.services import MatchStory, match_message
@@ -131,12 +132,18 @@ def publication_preview(run: MatchRun) -> Preview:
 
 
 def _notifications_of(run: MatchRun):
-    paths = [
-        reverse("mentorship_detail", args=[mentorship_id])
-        for mentorship_id in run.pairs.filter(carried=False, mentorship__isnull=False).values_list(
-            "mentorship_id", flat=True
-        )
-    ]
+    """The notifications a publication made: one per person of each new pair, and the unmatched.
+
+    A match notification links to its mentorship's page; the paths are built in SQL, so a
+    run of any size is one query.
+    """
+    marker = 987654321
+    before, after = reverse("mentorship_detail", args=[marker]).split(str(marker))
+    paths = (
+        run.pairs.filter(carried=False, mentorship__isnull=False)
+        .annotate(path=Concat(Value(before), Cast("mentorship_id", CharField()), Value(after)))
+        .values("path")
+    )
     return Notification.objects.filter(
         Q(kind="mentorship_matched", url__in=paths) | Q(key=f"programme_unmatched:{run.pk}")
     )
