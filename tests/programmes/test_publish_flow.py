@@ -9,7 +9,7 @@ from deskmate.mentoring.models import Mentorship
 from deskmate.notifications.models import EmailDelivery, Notification
 from deskmate.people.services import WAY_IN, member_create
 from deskmate.programmes import publishing, services
-from deskmate.programmes.models import MatchRun, Publication
+from deskmate.programmes.models import MatchRun, Programme, Publication
 from tests.conftest import client_for
 from tests.programmes.conftest import apply
 
@@ -199,3 +199,18 @@ def test_a_publication_runs_once_even_when_its_task_comes_twice(proposal, coordi
     assert publication.status == Publication.Status.DONE
     assert Mentorship.objects.count() == 2
     assert Notification.objects.filter(kind="mentorship_matched").count() == 4
+
+
+def test_a_peer_round_is_confirmed_as_peers(
+    coordinator, as_coordinator, mentee, mentor, second_mentee, second_mentor
+):
+    peers = services.programme_create(actor=coordinator, name="Copilots", kind=Programme.Kind.PEER)
+    for member in (mentee, mentor, second_mentee, second_mentor):
+        apply(peers, member, "peer")
+    run = services.match_run_start(programme=peers, actor=coordinator)
+    text = text_of(as_coordinator.get(publish_url(run)))
+    assert 'id="count-pairs">2<' in text and 'id="count-mentees">4<' in text
+    assert "<dt>Peers</dt>" in text and 'id="count-mentors"' not in text
+    samples = publishing.publication_preview(run).samples
+    assert [sample.role for sample in samples] == ["peer", "peer"]
+    assert all(sample.subject.endswith(" in Copilots") for sample in samples)
