@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from deskmate.importing.dates import PartialDate, parse_partial_date
+from deskmate.importing.dates import InvalidDate, PartialDate, parse_partial_date
 from deskmate.importing.errors import (
     MISSING_COLUMNS,
     TOO_MANY_CELLS,
@@ -520,7 +520,8 @@ def date_parser(order: str) -> DateParser:
         try:
             return PartialDate.day(year, month, day)
         except ValueError:
-            return parse_partial_date(text)  # refused there, with the usual message
+            # 13/04/2024 in a month-first file: the cell or the chosen order is wrong.
+            raise InvalidDate(text) from None
 
     return parse
 

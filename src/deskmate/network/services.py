@@ -595,7 +595,7 @@ def people_mapping_update(
         action=AuditEvent.PEOPLE_MAPPING_UPDATE,
         subject=saved,
         name=saved.name,
-        changed=changed,
+        changed=", ".join(changed),
     )
     return saved
 
