@@ -253,3 +253,37 @@ def test_workbook_dates_keep_their_day():
     (person,) = parse_people_mapped(out.getvalue(), filename="hr.xlsx", mapping=mapping).people
     assert person.external_id == "7"
     assert person.positions[0].start == PartialDate.day(2020, 3, 4)
+
+
+def test_the_documented_hr_example_imports():
+    from pathlib import Path
+
+    docs = (Path(__file__).parents[2] / "docs" / "imports.md").read_text(encoding="utf-8")
+    blocks = [block.split("```", 1)[0] for block in docs.split("```csv\n")[1:]]
+    [example] = [block for block in blocks if block.startswith("Employee #,")]
+    labels = example.splitlines()[0].split(",")
+    preview = read_people_preview(example.encode(), filename="bamboohr.csv")
+    mapping = PeopleMapping(
+        columns=guess_people_mapping(labels),
+        organisation="Northwind Traders",
+        date_order=preview.date_order,
+    )
+    olivia, jim = parse_people_mapped(
+        example.encode(), filename="bamboohr.csv", mapping=mapping
+    ).people
+    assert (jim.first_name, jim.last_name, jim.manager_email) == (
+        "Jim",
+        "Carter",
+        "olivia.bennett@northwind.example",
+    )
+    assert [
+        (p.organisation, p.unit, p.title, p.start) for p in (*olivia.positions, *jim.positions)
+    ] == [
+        (
+            "Northwind Traders",
+            "Operations",
+            "Chief Operating Officer",
+            PartialDate.day(2016, 1, 15),
+        ),
+        ("Northwind Traders", "Operations", "Operations Manager", PartialDate.day(2019, 3, 4)),
+    ]

@@ -23,6 +23,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from deskmate.importing.dates import InvalidDate, PartialDate, parse_partial_date
 from deskmate.importing.errors import (
@@ -138,7 +139,7 @@ class PeopleMapping:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> PeopleMapping:
+    def from_dict(cls, data: dict[str, Any]) -> PeopleMapping:
         return cls(
             columns={str(k): str(v) for k, v in dict(data.get("columns") or {}).items()},
             organisation=str(data.get("organisation") or ""),

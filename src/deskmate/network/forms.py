@@ -1,3 +1,5 @@
+from collections.abc import Sequence
+
 from django import forms
 
 from deskmate.importing import people_mapping
@@ -83,7 +85,7 @@ class PeopleMappingForm(forms.Form):
         self,
         *args,
         columns: list[str],
-        samples: list[list[str]] = (),
+        samples: Sequence[Sequence[str]] = (),
         initial_mapping: dict[str, str],
         name_field: str = "save_as",
         **kwargs,

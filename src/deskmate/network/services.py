@@ -20,6 +20,7 @@ from deskmate.importing.errors import ImportFileError
 from deskmate.importing.people_csv import COLUMNS as PEOPLE_COLUMNS
 from deskmate.importing.people_mapping import PeopleMapping as ColumnMapping
 from deskmate.importing.safety import format_size
+from deskmate.importing.tables import header_key
 from deskmate.network import signals
 from deskmate.network.history_merge import (
     History,
@@ -424,9 +425,7 @@ MAPPING_NAME_REQUIRED = "Name the mapping, such as “Workday monthly report”.
 
 #: Header spellings of deskmate's own people-file columns.
 _OWN_COLUMNS = {
-    people_mapping.header_key(spelling)
-    for column in PEOPLE_COLUMNS
-    for spelling in (column.name, *column.aliases)
+    header_key(spelling) for column in PEOPLE_COLUMNS for spelling in (column.name, *column.aliases)
 }
 
 
@@ -435,7 +434,7 @@ def _in_own_columns(preview: people_mapping.PeoplePreview) -> bool:
 
     Such a file needs no mapping: it is read as documented, as it always was.
     """
-    keys = [people_mapping.header_key(label) for label in preview.labels]
+    keys = [header_key(label) for label in preview.labels]
     if "external id" not in keys:
         return False
     guesses = people_mapping.guess_people_mapping(preview.labels)
@@ -457,12 +456,9 @@ def _preview_json(preview: people_mapping.PeoplePreview) -> dict:
 
 def saved_mapping_for(saved: PeopleMapping, labels: list[str]) -> ColumnMapping:
     """A saved mapping applied to a file whose headers match it (whatever their case or order)."""
-    by_key = {people_mapping.header_key(label): field for label, field in saved.fields.items()}
+    by_key = {header_key(label): field for label, field in saved.fields.items()}
     return ColumnMapping(
-        columns={
-            label: by_key.get(people_mapping.header_key(label), people_mapping.IGNORE)
-            for label in labels
-        },
+        columns={label: by_key.get(header_key(label), people_mapping.IGNORE) for label in labels},
         organisation=saved.organisation,
         school=saved.school,
         date_order=saved.date_order,
