@@ -1,6 +1,7 @@
 """The people file's mapping step: saved mappings, the API, access and refusals."""
 
 import datetime as dt
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -354,3 +355,32 @@ def test_saved_mapping_is_in_its_authors_data_download_and_survives_their_erasur
     assert erasure.anonymised["people_mappings"] == 1
     saved.refresh_from_db()
     assert saved.created_by is None and saved.name == "Bamboo"
+
+
+def test_cli_uses_the_saved_mapping_and_refuses_unknown_columns(admin_member, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from deskmate.network.management.commands.import_people import NEEDS_MAPPING
+
+    path = tmp_path / "bamboohr.csv"
+    path.write_bytes(BAMBOO)
+    with pytest.raises(CommandError) as error:
+        call_command("import_people", str(path), "--no-progress")
+    assert str(error.value) == NEEDS_MAPPING.format(name="bamboohr.csv")
+    assert Member.objects.count() == 1
+
+    services.people_mapping_save(
+        actor=admin_member,
+        name="Bamboo",
+        labels=list(BAMBOOHR.guesses),
+        mapping=people_mapping.PeopleMapping(
+            columns=BAMBOOHR.guesses, organisation="Northwind Traders", date_order="month_first"
+        ),
+    )
+    out = io.StringIO()
+    call_command("import_people", str(path), "--no-progress", stdout=out)
+    assert out.getvalue().strip() == (
+        "Imported bamboohr.csv: 5 members added, 4 reporting lines added, 5 positions added"
+    )
+    assert Member.objects.get(external_id="1002").manager.external_id == "1001"

@@ -393,7 +393,7 @@ def import_job_create(*, owner: Member, kind: str, file_name: str, payload: byte
         raise ValidationError(UPLOAD_EMPTY.format(name=file_name))
     if kind == ImportJob.Kind.PEOPLE and not owner.is_admin:
         raise PermissionDenied(ADMINS_ONLY)
-    routed = _people_file_route(payload, file_name) if kind == ImportJob.Kind.PEOPLE else {}
+    routed = people_file_route(payload, file_name) if kind == ImportJob.Kind.PEOPLE else {}
     job = ImportJob.objects.create(
         owner=owner,
         kind=kind,
@@ -465,7 +465,7 @@ def saved_mapping_for(saved: PeopleMapping, labels: list[str]) -> ColumnMapping:
     )
 
 
-def _people_file_route(payload: bytes, file_name: str) -> dict:
+def people_file_route(payload: bytes, file_name: str) -> dict:
     """How a people file goes on: at once (own columns, or a saved mapping knows its headers),
     or to the mapping page. A file without a readable header is refused here."""
     try:
