@@ -410,6 +410,7 @@ def test_export_imports_through_the_mapping_page_and_the_worker(name, admin_memb
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE, job.errors
     assert job.summary["lines"] == expected.summary
+    assert job.payload is None and job.preview == {}
 
     members, positions, educations, managers = people_rows()
     assert members == expected.members
