@@ -124,6 +124,7 @@ class ImportJob(BackgroundJob):
         PEOPLE = "people", "Organisation people file"
 
     class Status(models.TextChoices):
+        MAPPING = "mapping", "Waiting for its columns to be mapped"
         QUEUED = "queued", "Waiting"
         RUNNING = "running", "Importing"
         DONE = "done", "Imported"
@@ -137,12 +138,57 @@ class ImportJob(BackgroundJob):
     payload = models.BinaryField(null=True, blank=True, editable=False)
     summary = models.JSONField(default=dict, blank=True)
     errors = models.JSONField(default=list, blank=True)
+    #: A people file in its source's own columns: its header, first rows and guesses.
+    preview = models.JSONField(default=dict, blank=True)
+    #: The column mapping the file is read through (``PeopleMapping.as_dict``); empty for
+    #: files in deskmate's own columns.
+    mapping = models.JSONField(default=dict, blank=True)
+    #: The saved mapping that mapped it without questions, if one did.
+    saved_mapping = models.ForeignKey(
+        "PeopleMapping", on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.file_name} ({self.get_status_display()})"
+
+
+class PeopleMapping(models.Model):
+    """How one source's people exports map to deskmate, kept so the next export needs no questions.
+
+    A source is known by the set of its normalised headers (``source_key``): next
+    month's export from the same report has the same headers.
+    """
+
+    class DateOrder(models.TextChoices):
+        AS_WRITTEN = "", "As written"
+        DAY_FIRST = "day_first", "Day first"
+        MONTH_FIRST = "month_first", "Month first"
+
+    name = models.CharField(max_length=100)
+    source_key = models.CharField(max_length=64, unique=True)
+    #: The headers, as the file the mapping was made for spells them, in file order.
+    columns = models.JSONField(default=list)
+    #: Header → field.
+    fields = models.JSONField(default=dict)
+    organisation = models.CharField(max_length=200, blank=True)
+    school = models.CharField(max_length=200, blank=True)
+    date_order = models.CharField(
+        max_length=20, choices=DateOrder.choices, blank=True, default=DateOrder.AS_WRITTEN
+    )
+    created_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="people_mappings"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
 
 
 class Interaction(models.Model):
