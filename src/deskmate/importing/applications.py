@@ -362,13 +362,16 @@ def parse_rating(value: str, scale: Sequence[str] = ()) -> float | None:
 
 
 def rating_scale(values: Sequence[str]) -> tuple[str, ...]:
-    """The shortest known scale holding every worded value, or () when none does."""
-    words = {_rating_text(v) for v in values if v.strip()} - {""}
+    """The known scale holding the most of the worded values (the shortest of equals), or ()."""
+    words = {_rating_text(v) for v in values if v.strip()}
     words = {w for w in words if not re.match(r"^\d", w)}
+    best: tuple[str, ...] = ()
+    best_count = 0
     for scale in sorted(RATING_SCALES, key=len):
-        if words <= set(scale):
-            return scale
-    return ()
+        count = len(words & set(scale))
+        if count > best_count:
+            best, best_count = scale, count
+    return best
 
 
 def split_choices(value: str, *, known: Sequence[str] = ()) -> list[str]:
@@ -571,11 +574,9 @@ _CATEGORY_HINTS = (
     "timezone",
     "campus",
     "country",
-    "location",
     "major",
     "office",
     "site",
-    "language",
 )
 
 
@@ -660,7 +661,7 @@ def _guess_choice(column: _Column, known_topics: set[str]) -> str | None:
         return TOPIC
     if samples and _chosen_by_name(column) and len(name) <= 80:
         return TOPIC
-    multi = any(re.search(r"[;\n]|, ", sample) for sample in samples)
+    multi = any(re.search(r"[,;\n]", sample) for sample in samples)
     about_topics = any(w in key for w in ("select all", "areas", "interest", "skills", "subjects"))
     if multi and about_topics:
         return TOPICS
@@ -723,7 +724,7 @@ def _guess(
     tests: list[Callable[[], str | None]] = [
         lambda: _guess_who(column, has_data),
         lambda: RANKING if _looks_like_ranking(column.name) else None,
-        lambda: ROLE if any(w in key for w in ("role", "join as", "mentor or mentee")) else None,
+        lambda: ROLE if _looks_like_role(column) else None,
         lambda: CAPACITY if "how many" in key or "capacity" in key else None,
         lambda: _guess_choice(column, known_topics),
         lambda: (
@@ -735,6 +736,23 @@ def _guess(
         lambda: ANSWER if key in known_questions or column.name.rstrip().endswith("?") else None,
     ]
     return next((guess for test in tests if (guess := test())), IGNORE)
+
+
+def _is_role(sample: str) -> bool:
+    try:
+        return bool(parse_role(sample))
+    except ValueError:
+        return False
+
+
+def _looks_like_role(column: _Column) -> bool:
+    """ "Role", "I join as", "Are you joining as a mentor or a mentee?", or cells all roles."""
+    key = column.key
+    if any(word in key for word in ("role", "join as", "joining as")):
+        return True
+    if "mentor" in key and "mentee" in key:
+        return True
+    return _all(column.samples, lambda sample: len(sample) <= 40 and _is_role(sample))
 
 
 def _looks_like_ranking(label: str) -> bool:

@@ -33,7 +33,7 @@ from deskmate.people import services as people_services
 from deskmate.people.decorators import COORDINATORS_ONLY
 from deskmate.people.models import Member
 from deskmate.people.selectors import visible_member_ids
-from deskmate.programmes import applications_file, attributes, matching, signals
+from deskmate.programmes import applications_file, attributes, matching, selectors, signals
 from deskmate.programmes.models import (
     MAX_CAPACITY,
     Application,
@@ -899,15 +899,6 @@ PENDING_UNKNOWN = '"{value}" is not a pending applicant of this programme'
 PENDING_FILE_COLUMNS = 'no header row with an "email" column and an identifier or name column'
 
 
-def pending_applicants(programme: Programme) -> list[Application]:
-    """The programme's applications whose member has no address yet, in the file's order."""
-    return list(
-        programme.applications.filter(member__user__email__isnull=True)
-        .select_related("member__user")
-        .order_by("created_at", "id")
-    )
-
-
 def _pending_application(programme: Programme, member: Member) -> Application:
     application = (
         programme.applications.filter(member=member, member__user__email__isnull=True)
@@ -960,7 +951,7 @@ def pending_emails_from_file(
     rows = applications_file.parse_pending_emails(
         payload, filename=file_name, max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES
     )
-    by_key = {a.file_key: a for a in pending_applicants(programme) if a.file_key}
+    by_key = {a.file_key: a for a in selectors.pending_applicants(programme) if a.file_key}
     collector = ErrorCollector()
     for row, label, key, email in rows:
         application = by_key.get(key.casefold())
