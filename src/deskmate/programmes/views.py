@@ -15,10 +15,10 @@ from deskmate.programmes.forms import (
     ImportUploadForm,
     InviteForm,
     MappingForm,
-    PendingEmailForm,
-    PendingFileForm,
     MenteeRankingForm,
     PairRuleForm,
+    PendingEmailForm,
+    PendingFileForm,
     ProgrammeForm,
     RunForm,
 )
