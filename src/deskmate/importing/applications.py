@@ -1051,7 +1051,7 @@ def parse_applicants(
 
 
 PENDING_KEY_COLUMNS = (
-    Column("key", aliases=tuple(sorted(_IDENTIFIER_KEYS - {"#"}))),
+    Column("key", aliases=tuple(sorted(_IDENTIFIER_KEYS))),
     Column("name", aliases=("full name", "applicant", "participant")),
     Column("email", aliases=("e-mail", "email address", "e-mail address"), required=True),
 )
