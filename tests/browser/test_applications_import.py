@@ -34,7 +34,9 @@ def test_a_typeform_export_without_addresses_end_to_end(page, programme):
         ]
     )
     page.get_by_role("button", name="Upload and map the columns").click()
-    expect(page.get_by_role("heading", name="Map the columns of typeform mentees.csv")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Map the columns of typeform mentees.csv")
+    ).to_be_visible()
     table = page.locator("#mapping-table")
     expect(table.locator("tr", has_text="What's your full name?")).to_contain_text("Tomás Ruiz")
     expect(table.locator("tr", has_text="Which university")).to_contain_text("ETH Zurich")

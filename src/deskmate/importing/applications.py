@@ -954,7 +954,7 @@ class _RowReader:
         return attributes
 
     def _attribute_value(self, row: Any, label: str, kind: str) -> str | float | None:
-        text = row[label].strip()
+        text: str = row[label].strip()
         if not text:
             return None
         if kind != "number":

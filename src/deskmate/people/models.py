@@ -45,7 +45,9 @@ class User(AbstractUser):
     username = None
     #: Empty only for a pending applicant: someone a programme's file named without an address,
     #: who has no sign-in until a coordinator adds one.
-    email = models.EmailField("e-mail address", unique=True, null=True, blank=True)
+    email = models.EmailField(  # type: ignore[assignment]  # AbstractUser's is never empty
+        "e-mail address", unique=True, null=True, blank=True
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

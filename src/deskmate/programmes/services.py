@@ -480,7 +480,7 @@ def invitations_send(*, programme: Programme, actor: Member, emails: list[str]) 
         raise ValidationError({"emails": INVALID_EMAILS.format(emails=", ".join(bad[:10]))})
     already = set(programme.invitations.filter(email__in=emails).values_list("email", flat=True))
     members = {
-        user_email.lower(): member
+        (user_email or "").lower(): member
         for user_email, member in (
             (member.user.email, member)
             for member in Member.objects.select_related("user").filter(user__email__in=emails)

@@ -346,11 +346,11 @@ def _pending_action(request, programme) -> None:
     """One change on the pending applicants page: an address typed, a file of them, or leaving out."""
     action = request.POST.get("action", "")
     if action == "file":
-        form = PendingFileForm(request.POST, request.FILES)
-        if not form.is_valid():
-            _refused(request, ValidationError(form.errors.get("file", [])))
+        file_form = PendingFileForm(request.POST, request.FILES)
+        if not file_form.is_valid():
+            _refused(request, ValidationError(list(file_form.errors.get("file", []))))
             return
-        upload = form.cleaned_data["file"]
+        upload = file_form.cleaned_data["file"]
         count = services.pending_emails_from_file(
             programme=programme,
             actor=request.member,
@@ -366,12 +366,15 @@ def _pending_action(request, programme) -> None:
         )
         messages.success(request, f"{member.name} is left out.")
         return
-    form = PendingEmailForm(request.POST)
-    if not form.is_valid():
-        _refused(request, ValidationError(form.errors.get("email", [])))
+    email_form = PendingEmailForm(request.POST)
+    if not email_form.is_valid():
+        _refused(request, ValidationError(list(email_form.errors.get("email", []))))
         return
     services.pending_applicant_add_email(
-        programme=programme, member=member, email=form.cleaned_data["email"], actor=request.member
+        programme=programme,
+        member=member,
+        email=email_form.cleaned_data["email"],
+        actor=request.member,
     )
     messages.success(request, f"{member.name} now has an address.")
 
