@@ -628,7 +628,7 @@ def _guess_who(column: _Column, has_data: bool) -> str | None:
     key, compact, samples = column.key, column.compact, column.samples
     blank = has_data and not samples
     if "mail" in key:
-        if _all(samples, is_email_address) or not has_data:
+        if any(is_email_address(sample) for sample in samples) or not has_data:
             return EMAIL
         if _all(samples, lambda s: s.isdigit()):
             return IDENTIFIER
