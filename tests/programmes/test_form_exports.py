@@ -4,6 +4,8 @@ Every resulting application is checked; a corrupted copy of each export is
 refused whole, naming the row and the column, and writes nothing.
 """
 
+from html import escape
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -361,3 +363,82 @@ def test_an_xlsx_called_csv_is_read_as_a_workbook(programme, coordinator):
     _, upload = map_as_guessed(client, programme, upload)
     assert upload.status == ApplicationImport.Status.DONE, upload.errors
     assert sorted(applications_by_name(programme)) == ["Daniel Okafor", "Li Wei"]
+
+
+@pytest.fixture
+def through_the_worker(settings):
+    """Every applications file counts as large: the mapping step queues it for the worker."""
+    settings.PROGRAMMES_IMPORT_BACKGROUND_ABOVE_BYTES = 0
+
+
+def test_a_large_export_is_imported_by_the_worker(
+    run_tasks, through_the_worker, programme, coordinator, second_mentee
+):
+    client = client_for(coordinator)
+    upload = upload_file(client, programme, form_exports.surveymonkey(), "Mentoring survey.csv")
+    _, upload = map_as_guessed(client, programme, upload)
+    assert upload.status == ApplicationImport.Status.QUEUED
+    page = client.get(f"/programmes/{programme.pk}/import/{upload.pk}/result/").content.decode()
+    assert 'http-equiv="refresh"' in page and 'id="import-queued"' in page
+    assert Application.objects.count() == 0
+    # Mapping it again while it waits is refused.
+    again = client.get(f"/programmes/{programme.pk}/import/{upload.pk}/")
+    assert again["Location"] == f"/programmes/{programme.pk}/import/{upload.pk}/result/"
+
+    run_tasks()
+    upload.refresh_from_db()
+    assert upload.status == ApplicationImport.Status.DONE, upload.errors
+    assert upload.summary == summary(members_created=2, created=2)
+    found = {
+        a.member.user.email: (a.role, a.topics, a.attributes)
+        for a in Application.objects.select_related("member__user")
+    }
+    assert found == {
+        "priya.raman@example.com": (
+            "mentor",
+            {"Graph Theory": 0, "Control": 0},
+            {"Professional development": 4.0, "Networking": 3.0},
+        ),
+        "omar.haddad@example.com": (
+            "mentee",
+            {"Robotics": 0},
+            {"Professional development": 3.0, "Networking": 1.0},
+        ),
+    }
+    run_tasks()
+    assert Application.objects.count() == 2
+
+
+def test_a_corrupted_large_export_is_refused_by_the_worker(
+    run_tasks, through_the_worker, programme, coordinator
+):
+    client = client_for(coordinator)
+    members = Member.objects.count()
+    upload = upload_file(client, programme, form_exports.qualtrics(corrupt=True), "q.csv")
+    _, upload = map_as_guessed(
+        client, programme, upload, columns={"Q3_1": "rating"}, file_role="mentee"
+    )
+    run_tasks()
+    upload.refresh_from_db()
+    assert upload.status == ApplicationImport.Status.FAILED
+    assert upload.errors == [
+        'q.csv, row 5, "Q3_1": ' + applications_file.NOT_A_RATING.format(value="Quite important")
+    ]
+    assert (Member.objects.count(), Application.objects.count()) == (members, 0)
+    assert upload.payload is not None
+
+
+def test_a_mapping_without_who_or_role_is_refused_with_422(programme, coordinator):
+    client = client_for(coordinator)
+    upload = upload_file(client, programme, form_exports.typeform(), "responses.csv")
+    data = {f"column_{n}": "ignore" for n, _ in enumerate(upload.columns)}
+    response = client.post(
+        f"/programmes/{programme.pk}/import/{upload.pk}/", {**data, "file_role": ""}
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert (
+        escape(applications_file.MAP_EMAIL) in page and escape(applications_file.MAP_ROLE) in page
+    )
+    upload.refresh_from_db()
+    assert (upload.status, Application.objects.count()) == (ApplicationImport.Status.UPLOADED, 0)

@@ -226,6 +226,7 @@ class ApplicationImport(models.Model):
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", "Waiting for the column mapping"
+        QUEUED = "queued", "Importing"
         DONE = "done", "Imported"
         FAILED = "failed", "Refused"
 

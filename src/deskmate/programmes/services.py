@@ -568,61 +568,114 @@ def application_import_create(
     return upload
 
 
+#: Applications files larger than this are imported by the task worker after the mapping step.
+IMPORT_BACKGROUND_ABOVE_BYTES = 512 * 1024
+
+
+def import_runs_in_background(upload: ApplicationImport) -> bool:
+    limit = getattr(settings, "PROGRAMMES_IMPORT_BACKGROUND_ABOVE_BYTES", None)
+    return len(upload.payload or b"") > (IMPORT_BACKGROUND_ABOVE_BYTES if limit is None else limit)
+
+
+def _import_checked(
+    upload: ApplicationImport, mapping: dict[str, str], file_role: str | None
+) -> tuple[ApplicationImport, str]:
+    """The upload, locked, and the file's role, once the mapping can be used; else refused."""
+    upload = ApplicationImport.objects.select_for_update().get(pk=upload.pk)
+    if upload.status in (ApplicationImport.Status.DONE, ApplicationImport.Status.QUEUED):
+        raise ValidationError(IMPORT_DONE_ALREADY)
+    if upload.payload is None:
+        raise ValidationError(IMPORT_DONE_ALREADY)
+    role = upload.file_role if file_role is None else file_role
+    if role not in applications_file.FILE_ROLES:
+        raise ValidationError({"file_role": FILE_ROLE_UNKNOWN})
+    problems = applications_file.mapping_problems(mapping, peer=upload.programme.is_peer, role=role)
+    if problems:
+        raise ValidationError(problems)
+    return upload, role
+
+
 def application_import_apply(
     *,
     upload: ApplicationImport,
     actor: Member,
     mapping: dict[str, str],
     file_role: str | None = None,
+    background: bool | None = None,
 ) -> ApplicationImport:
     """Read the whole file with the coordinator's mapping, then write all of it or nothing.
 
+    A large file (or ``background=True``) is queued for the task worker instead.
     A refused file keeps its bytes, so that it can be mapped again without uploading it again.
     """
     _require_coordinator(actor)
     with transaction.atomic():
-        upload = ApplicationImport.objects.select_for_update().get(pk=upload.pk)
-        if upload.status == ApplicationImport.Status.DONE or upload.payload is None:
-            raise ValidationError(IMPORT_DONE_ALREADY)
-        role = upload.file_role if file_role is None else file_role
-        if role not in applications_file.FILE_ROLES:
-            raise ValidationError({"file_role": FILE_ROLE_UNKNOWN})
-        is_peer = upload.programme.is_peer
-        problems = applications_file.mapping_problems(mapping, peer=is_peer, role=role)
-        if problems:
-            raise ValidationError(problems)
-        try:
-            with transaction.atomic():
-                applicants = applications_file.parse_applicants(
-                    bytes(upload.payload or b""),
-                    filename=upload.file_name,
-                    mapping=mapping,
-                    peer=is_peer,
-                    max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES,
-                    role=role,
-                    topics=upload.programme.topics or [],
-                )
-                summary = _applicants_apply(
-                    upload.programme, applicants, actor=actor, file_name=upload.file_name
-                )
-        except ImportFileError as error:
-            upload.status = ApplicationImport.Status.FAILED
-            upload.errors = [str(item) for item in error.errors]
-        else:
-            upload.status = ApplicationImport.Status.DONE
-            upload.summary = summary
-            upload.errors = []
-            upload.payload = None
+        upload, role = _import_checked(upload, mapping, file_role)
         upload.mapping = mapping
         upload.file_role = role
-        upload.finished_at = timezone.now()
-        upload.save()
+        upload.owner = actor
+        if background is None:
+            background = import_runs_in_background(upload)
+        if not background:
+            return _import_run(upload, actor)
+        upload.status = ApplicationImport.Status.QUEUED
+        upload.save(update_fields=["mapping", "file_role", "owner", "status"])
         audit(
-            actor=actor,
-            action=AuditEvent.APPLICATION_IMPORT_APPLY,
-            subject=upload,
-            status=upload.status,
+            actor=actor, action=AuditEvent.APPLICATION_IMPORT_APPLY, subject=upload, status="queued"
         )
+        transaction.on_commit(
+            lambda: signals.application_import_queued.send(
+                sender=ApplicationImport, import_id=upload.pk
+            )
+        )
+    return upload
+
+
+def application_import_execute(upload: ApplicationImport) -> ApplicationImport:
+    """The worker's half: import a queued file as its coordinator mapped it."""
+    with transaction.atomic():
+        upload = (
+            ApplicationImport.objects.select_for_update()
+            .select_related("programme", "owner")
+            .get(pk=upload.pk)
+        )
+        if upload.status != ApplicationImport.Status.QUEUED or upload.owner is None:
+            return upload
+        return _import_run(upload, upload.owner)
+
+
+def _import_run(upload: ApplicationImport, actor: Member) -> ApplicationImport:
+    """Parse and write the locked upload in one savepoint; its status says how it went."""
+    try:
+        with transaction.atomic():
+            applicants = applications_file.parse_applicants(
+                bytes(upload.payload or b""),
+                filename=upload.file_name,
+                mapping=upload.mapping,
+                peer=upload.programme.is_peer,
+                max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES,
+                role=upload.file_role,
+                topics=upload.programme.topics or [],
+            )
+            summary = _applicants_apply(
+                upload.programme, applicants, actor=actor, file_name=upload.file_name
+            )
+    except ImportFileError as error:
+        upload.status = ApplicationImport.Status.FAILED
+        upload.errors = [str(item) for item in error.errors]
+    else:
+        upload.status = ApplicationImport.Status.DONE
+        upload.summary = summary
+        upload.errors = []
+        upload.payload = None
+    upload.finished_at = timezone.now()
+    upload.save()
+    audit(
+        actor=actor,
+        action=AuditEvent.APPLICATION_IMPORT_APPLY,
+        subject=upload,
+        status=upload.status,
+    )
     return upload
 
 

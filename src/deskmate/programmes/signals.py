@@ -4,3 +4,5 @@ from django.dispatch import Signal
 
 #: A match run is to be solved in the background, its transaction committed: ``run_id``.
 match_run_queued = Signal()
+#: A mapped applications file is to be imported in the background: ``import_id``.
+application_import_queued = Signal()

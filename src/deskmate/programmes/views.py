@@ -30,11 +30,12 @@ def _refused(request, error: ValidationError) -> None:
         messages.error(request, message)
 
 
-def _manage(request, programme, template: str, **context):
+def _manage(request, programme, template: str, status: int = 200, **context):
     return render(
         request,
         template,
         {"programme": programme, "counts": selectors.programme_counts(programme), **context},
+        status=status,
     )
 
 
@@ -307,7 +308,8 @@ def import_upload(request, programme_id: int):
 def import_mapping(request, programme_id: int, import_id: int):
     programme = selectors.access_managed_programme(request.member, programme_id)
     upload = selectors.access_import(request.member, programme, import_id)
-    if upload.status == ApplicationImport.Status.DONE or upload.payload is None:
+    finished = upload.status in (ApplicationImport.Status.DONE, ApplicationImport.Status.QUEUED)
+    if finished or upload.payload is None:
         return redirect("programme_import_result", programme_id=programme.pk, import_id=upload.pk)
     form = MappingForm(
         request.POST or None,
@@ -332,7 +334,14 @@ def import_mapping(request, programme_id: int, import_id: int):
             return redirect(
                 "programme_import_result", programme_id=programme.pk, import_id=upload.pk
             )
-    return _manage(request, programme, "programmes/import_mapping.html", form=form, upload=upload)
+    return _manage(
+        request,
+        programme,
+        "programmes/import_mapping.html",
+        status=422 if request.method == "POST" else 200,
+        form=form,
+        upload=upload,
+    )
 
 
 @member_required
