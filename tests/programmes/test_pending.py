@@ -157,3 +157,21 @@ def test_a_pending_applicant_is_hidden_from_members_and_seen_by_coordinators(
     assert client_for(mentee).get(f"/members/{tomas.pk}/").status_code == 404
     seen = client_for(coordinator).get(f"/members/{tomas.pk}/")
     assert seen.status_code == 200 and "Tomás Ruiz" in seen.content.decode()
+
+
+def test_importing_the_file_again_after_an_address_was_added_changes_nothing(
+    two_files, coordinator
+):
+    tomas = pending_member(two_files, "Tomás Ruiz")
+    services.pending_applicant_add_email(
+        programme=two_files, member=tomas, email="tomas@example.edu", actor=coordinator
+    )
+    members = Member.objects.count()
+    client = client_for(coordinator)
+    upload = upload_file(client, two_files, form_exports.typeform(), "typeform again.csv")
+    _, upload = map_as_guessed(client, two_files, upload, file_role="mentee")
+    assert upload.status == "done", upload.errors
+    assert upload.summary["members_found"] == 3
+    assert (upload.summary["created"], upload.summary["pending"]) == (0, 0)
+    assert Member.objects.count() == members
+    assert Member.objects.get(pk=tomas.pk).user.email == "tomas@example.edu"

@@ -776,7 +776,7 @@ def _mentor_profile(programme: Programme, applicant: applications_file.Applicant
 def _import_member_without_email(
     programme: Programme, applicant: applications_file.Applicant, actor: Member
 ) -> tuple[Member, str]:
-    key = applicant.key.casefold()
+    key = applicant.key.casefold()[:200]
     before = (
         programme.applications.filter(file_key=key).select_related("member__user").first()
         if key
@@ -976,10 +976,8 @@ def pending_applicant_add_email(
     owner = Member.objects.filter(user__email__iexact=email).first()
     if owner is not None:
         raise ValidationError({"email": ADDRESS_IS_A_MEMBER.format(email=email, name=owner.name)})
-    member = people_services.member_add_email(member=application.member, email=email, actor=actor)
-    application.file_key = ""
-    application.save(update_fields=["file_key", "updated_at"])
-    return member
+    # The file's key stays: importing the same file again still finds this applicant.
+    return people_services.member_add_email(member=application.member, email=email, actor=actor)
 
 
 @transaction.atomic
