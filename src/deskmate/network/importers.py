@@ -120,7 +120,7 @@ def _member_for_person(person, actor: Member | None, summary: ImportSummary) -> 
     if member.external_id != person.external_id:
         member.external_id = person.external_id
         member.save(update_fields=["external_id"])
-    if person.email and member.user.email.lower() != person.email.lower():
+    if person.email and (member.user.email or "").lower() != person.email.lower():
         if User.objects.filter(email__iexact=person.email).exclude(pk=member.user_id).exists():
             raise ImportFileError(
                 "", person.row, "email", f'"{person.email}" is already another member\'s address'

@@ -81,7 +81,7 @@ def _members_by_email(emails: Iterable[str]) -> dict[str, int]:
         for email, member_id in User.objects.filter(
             email__in=chunk, member__isnull=False
         ).values_list("email", "member__id"):
-            found[email.lower()] = member_id
+            found[(email or "").lower()] = member_id
     return found
 
 

@@ -162,7 +162,7 @@ def member_erase(*, member: Member, actor: Member) -> Erasure:
     people's mentorships, check-ins and programme history keep their other end.
     """
     member = Member.objects.select_for_update().select_related("user").get(pk=member.pk)
-    identity = Identity(member=member, name=member.name, email=member.user.email)
+    identity = Identity(member=member, name=member.name, email=member.user.email or "")
     erasure = Erasure()
     for holding in holdings():
         if holding.erase is not None:

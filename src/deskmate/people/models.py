@@ -43,7 +43,11 @@ class User(AbstractUser):
     """A sign-in: the e-mail address is the user name."""
 
     username = None
-    email = models.EmailField("e-mail address", unique=True)
+    #: Empty only for a pending applicant: someone a programme's file named without an address,
+    #: who has no sign-in until a coordinator adds one.
+    email = models.EmailField(  # type: ignore[assignment]  # AbstractUser's is never empty
+        "e-mail address", unique=True, null=True, blank=True
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -51,7 +55,7 @@ class User(AbstractUser):
     objects = UserManager()
 
     def __str__(self):
-        return self.email
+        return self.email or "(no e-mail address yet)"
 
     def save(self, *args, **kwargs):
         # set_password() leaves the new password in _password until the save; a hash upgrade on
@@ -111,6 +115,11 @@ class Member(models.Model):
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_pending(self) -> bool:
+        """A pending applicant: known from a programme's file, without an address or a sign-in."""
+        return not self.user.email
 
     @property
     def is_coordinator(self) -> bool:

@@ -287,9 +287,31 @@ class ImportUploadForm(forms.Form):
 
 
 class MappingForm(forms.Form):
-    def __init__(self, *args, columns: list[str], initial_mapping: dict[str, str], **kwargs):
+    file_role = forms.ChoiceField(
+        choices=list(applications_file.FILE_ROLES.items()),
+        required=False,
+        label="Who is in this file",
+        help_text="A file of mentors only, or of mentees only, needs no role column.",
+    )
+
+    def __init__(
+        self,
+        *args,
+        columns: list[str],
+        initial_mapping: dict[str, str],
+        names: list[str] | None = None,
+        samples: list[list[str]] | None = None,
+        file_role: str = "",
+        peer: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        if peer:
+            del self.fields["file_role"]
+        else:
+            self.fields["file_role"].initial = file_role
         self.columns = []
+        self.rows = []
         for number, label in enumerate(columns):
             name = f"column_{number}"
             self.fields[name] = forms.ChoiceField(
@@ -298,9 +320,31 @@ class MappingForm(forms.Form):
                 initial=initial_mapping.get(label, applications_file.IGNORE),
             )
             self.columns.append((name, label))
+            about = names[number] if names and number < len(names) else label
+            self.rows.append(
+                {
+                    "field": self[name],
+                    "about": about if about != label else "",
+                    "samples": samples[number] if samples and number < len(samples) else [],
+                }
+            )
 
     def mapping(self) -> dict[str, str]:
         return {label: self.cleaned_data[name] for name, label in self.columns}
+
+    def file_role_choice(self) -> str | None:
+        return self.cleaned_data.get("file_role", "") if "file_role" in self.fields else ""
+
+
+class PendingEmailForm(forms.Form):
+    email = forms.EmailField(label="E-mail address", max_length=254)
+
+
+class PendingFileForm(forms.Form):
+    file = forms.FileField(
+        label="Or a file of addresses (.csv or .xlsx)",
+        help_text="An identifier or name column, as in the applications file, and an e-mail column.",
+    )
 
 
 class PairRuleForm(forms.Form):

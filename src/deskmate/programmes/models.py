@@ -177,6 +177,9 @@ class Application(models.Model):
     mentee_preferences = models.JSONField(default=list, blank=True)
     # Attribute name → value (text, or a number for a number attribute).
     attributes = models.JSONField(default=dict, blank=True)
+    # How an imported file without e-mail addresses named the applicant (its identifier, or the
+    # name in lower case), so that importing the file again finds the same pending applicant.
+    file_key = models.CharField(max_length=200, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -228,6 +231,7 @@ class ApplicationImport(models.Model):
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", "Waiting for the column mapping"
+        QUEUED = "queued", "Importing"
         DONE = "done", "Imported"
         FAILED = "failed", "Refused"
 
@@ -236,7 +240,12 @@ class ApplicationImport(models.Model):
     file_name = models.CharField(max_length=255)
     payload = models.BinaryField(null=True, blank=True, editable=False)
     columns = models.JSONField(default=list, blank=True)
+    #: What each column is about (Qualtrics' question text, else the column) and sample values.
+    column_names = models.JSONField(default=list, blank=True)
+    samples = models.JSONField(default=list, blank=True)
     mapping = models.JSONField(default=dict, blank=True)
+    #: "mentor" or "mentee" when everyone in the file has that role, else "" (a column says).
+    file_role = models.CharField(max_length=20, blank=True, default="")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPLOADED)
     summary = models.JSONField(default=dict, blank=True)
     errors = models.JSONField(default=list, blank=True)

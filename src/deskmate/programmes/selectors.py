@@ -253,7 +253,7 @@ def runs_of(programme: Programme) -> QuerySet[MatchRun]:
 
 
 def pairs_of(run: MatchRun):
-    return run.pairs.select_related("mentee", "mentor").order_by("-score", "id")
+    return run.pairs.select_related("mentee__user", "mentor__user").order_by("-score", "id")
 
 
 def pair_rules_of(programme: Programme) -> QuerySet[PairRule]:
@@ -343,3 +343,27 @@ def application_imports_waiting(viewer: Member) -> int:
     if not viewer.is_admin:
         return 0
     return ApplicationImport.objects.filter(status=ApplicationImport.Status.UPLOADED).count()
+
+
+def pending_in_latest_run(programme: Programme) -> set[int]:
+    """Member ids of pending applicants in a pair of the latest run not yet published."""
+    run = programme.runs.filter(status=MatchRun.Status.DONE).order_by("-created_at", "-id").first()
+    if run is None:
+        return set()
+    ids: set[int] = set()
+    for mentee_id, mentor_id, mentee_email, mentor_email in run.pairs.filter(
+        carried=False
+    ).values_list("mentee_id", "mentor_id", "mentee__user__email", "mentor__user__email"):
+        ids.update(
+            m for m, email in ((mentee_id, mentee_email), (mentor_id, mentor_email)) if not email
+        )
+    return ids
+
+
+def pending_applicants(programme: Programme) -> list[Application]:
+    """The programme's applications whose member has no address yet, in the file's order."""
+    return list(
+        programme.applications.filter(member__user__email__isnull=True)
+        .select_related("member__user")
+        .order_by("created_at", "id")
+    )

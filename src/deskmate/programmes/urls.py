@@ -35,6 +35,7 @@ urlpatterns = [
     path(
         one + "import/<int:import_id>/result/", views.import_result, name="programme_import_result"
     ),
+    path(one + "pending/", views.pending, name="programme_pending"),
     path(one + "rules/", views.pair_rules, name="programme_rules"),
     path(one + "rules/<int:rule_id>/remove/", views.pair_rule_remove, name="programme_rule_remove"),
     path(one + "runs/", views.run_start, name="programme_run_start"),

@@ -26,6 +26,8 @@ from deskmate.programmes.forms import (
     MappingForm,
     MenteeRankingForm,
     PairRuleForm,
+    PendingEmailForm,
+    PendingFileForm,
     ProgrammeForm,
     PublishForm,
     RunForm,
@@ -366,13 +368,25 @@ def import_upload(request, programme_id: int):
 def import_mapping(request, programme_id: int, import_id: int):
     programme = selectors.access_managed_programme(request.member, programme_id)
     upload = selectors.access_import(request.member, programme, import_id)
-    if upload.status != ApplicationImport.Status.UPLOADED:
+    finished = upload.status in (ApplicationImport.Status.DONE, ApplicationImport.Status.QUEUED)
+    if finished or upload.payload is None:
         return redirect("programme_import_result", programme_id=programme.pk, import_id=upload.pk)
-    form = MappingForm(request.POST or None, columns=upload.columns, initial_mapping=upload.mapping)
+    form = MappingForm(
+        request.POST or None,
+        columns=upload.columns,
+        initial_mapping=upload.mapping,
+        names=upload.column_names,
+        samples=upload.samples,
+        file_role=upload.file_role,
+        peer=programme.is_peer,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             upload = services.application_import_apply(
-                upload=upload, actor=request.member, mapping=form.mapping()
+                upload=upload,
+                actor=request.member,
+                mapping=form.mapping(),
+                file_role=form.file_role_choice(),
             )
         except ValidationError as error:
             form_errors_from(form, error)
@@ -380,7 +394,14 @@ def import_mapping(request, programme_id: int, import_id: int):
             return redirect(
                 "programme_import_result", programme_id=programme.pk, import_id=upload.pk
             )
-    return _manage(request, programme, "programmes/import_mapping.html", form=form, upload=upload)
+    return _manage(
+        request,
+        programme,
+        "programmes/import_mapping.html",
+        status=422 if request.method == "POST" else 200,
+        form=form,
+        upload=upload,
+    )
 
 
 @member_required
@@ -388,6 +409,66 @@ def import_result(request, programme_id: int, import_id: int):
     programme = selectors.access_managed_programme(request.member, programme_id)
     upload = selectors.access_import(request.member, programme, import_id)
     return _manage(request, programme, "programmes/import_result.html", upload=upload)
+
+
+def _pending_action(request, programme) -> None:
+    """One change on the pending applicants page: an address typed, a file of them, or leaving out."""
+    action = request.POST.get("action", "")
+    if action == "file":
+        file_form = PendingFileForm(request.POST, request.FILES)
+        if not file_form.is_valid():
+            _refused(request, ValidationError(list(file_form.errors.get("file", []))))
+            return
+        upload = file_form.cleaned_data["file"]
+        count = services.pending_emails_from_file(
+            programme=programme,
+            actor=request.member,
+            file_name=upload.name,
+            payload=upload_read_bounded(upload),
+        )
+        messages.success(request, f"{count} address{'' if count == 1 else 'es'} added.")
+        return
+    member = selectors.access_applicant(request.member, programme, request.POST.get("member"))
+    if action == "leave_out":
+        services.pending_applicant_leave_out(
+            programme=programme, member=member, actor=request.member
+        )
+        messages.success(request, f"{member.name} is left out.")
+        return
+    email_form = PendingEmailForm(request.POST)
+    if not email_form.is_valid():
+        _refused(request, ValidationError(list(email_form.errors.get("email", []))))
+        return
+    services.pending_applicant_add_email(
+        programme=programme,
+        member=member,
+        email=email_form.cleaned_data["email"],
+        actor=request.member,
+    )
+    messages.success(request, f"{member.name} now has an address.")
+
+
+@member_required
+def pending(request, programme_id: int):
+    """Pending applicants (named by a file without an address): add their address or leave them out."""
+    programme = selectors.access_managed_programme(request.member, programme_id)
+    if request.method == "POST":
+        try:
+            _pending_action(request, programme)
+        except ImportFileError as error:
+            for item in error.errors:
+                messages.error(request, str(item))
+        except ValidationError as error:
+            _refused(request, error)
+        return redirect("programme_pending", programme_id=programme.pk)
+    return _manage(
+        request,
+        programme,
+        "programmes/pending.html",
+        pending=selectors.pending_applicants(programme),
+        in_pairs=selectors.pending_in_latest_run(programme),
+        file_form=PendingFileForm(),
+    )
 
 
 @member_required
@@ -541,6 +622,15 @@ def run_detail(request, programme_id: int, run_id: int):
         stability=matching.stability_words(run.metrics),
         new_pairs=sum(1 for pair in pairs if not pair.carried),
         publication=selectors.publication_of(run),
+        pending_in_pairs=len(
+            {
+                member.pk
+                for pair in pairs
+                if not pair.carried
+                for member in (pair.mentee, pair.mentor)
+                if member.is_pending
+            }
+        ),
     )
 
 
