@@ -55,13 +55,9 @@ def test_a_proposal_is_stored_in_utc_and_told_in_the_other_persons_zone(proposed
         "Europe/Berlin",
     )
     told = Notification.objects.get(recipient=mentor, kind="checkin_proposed")
-    assert told.title == (
-        f"Maya Patel proposed a check-in on {ON} at 06:30 (America/New_York)"
-    )
+    assert told.title == (f"Maya Patel proposed a check-in on {ON} at 06:30 (America/New_York)")
     event = Event.objects.get(kind=Event.Kind.CHECKIN_PROPOSED)
-    assert event.text == (
-        f"Maya Patel proposed a check-in on {ON} at 12:30 (Europe/Berlin)."
-    )
+    assert event.text == (f"Maya Patel proposed a check-in on {ON} at 12:30 (Europe/Berlin).")
     assert AuditEntry.objects.filter(action="checkin_propose", subject_id=proposed.pk).exists()
 
 

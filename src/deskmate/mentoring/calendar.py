@@ -26,7 +26,7 @@ from deskmate.people.models import Member
 PRODID = "-//deskmate//mentoring//EN"
 
 #: iCalendar STATUS of a planned check-in.
-_STATUS = {
+_STATUS: dict[str, str] = {
     PlannedCheckIn.Status.PROPOSED: "TENTATIVE",
     PlannedCheckIn.Status.ACCEPTED: "CONFIRMED",
     PlannedCheckIn.Status.CANCELLED: "CANCELLED",
@@ -124,13 +124,13 @@ def planned_checkin_ics(planned: PlannedCheckIn) -> bytes:
     return calendar.to_ical()
 
 
-def _milestone_event(milestone: Milestone) -> Event:
+def _milestone_event(milestone: Milestone, due: dt.date) -> Event:
     mentorship = milestone.mentorship
     event = Event()
     event.add("uid", f"milestone-{milestone.pk}@{_host()}")
     event.add("dtstamp", timezone.now())
-    event.add("dtstart", milestone.due_on)
-    event.add("dtend", milestone.due_on + dt.timedelta(days=1))
+    event.add("dtstart", due)
+    event.add("dtend", due + dt.timedelta(days=1))
     event.add("summary", f"Milestone due: {milestone.title}")
     event.add("transp", "TRANSPARENT")
     link = f"{settings.SITE_URL}{reverse('mentorship_milestones', args=[mentorship.pk])}"
@@ -151,5 +151,6 @@ def member_feed_ics(
     for planned in checkins:
         calendar.add_component(planned_checkin_event(planned, invitation=False))
     for milestone in milestones:
-        calendar.add_component(_milestone_event(milestone))
+        if milestone.due_on is not None:
+            calendar.add_component(_milestone_event(milestone, milestone.due_on))
     return calendar.to_ical()

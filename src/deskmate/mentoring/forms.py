@@ -134,16 +134,17 @@ class TimeInput(forms.TimeInput):
         super().__init__(format="%H:%M", **kwargs)
 
 
+def _time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in time_zone_names()]
+
+
 class CheckInTimeForm(forms.Form):
     """A check-in's date, time and time zone (the member's own zone unless they choose another)."""
 
     day = forms.DateField(widget=DateInput(), label="Date")
     time = forms.TimeField(widget=TimeInput(), label="Time")
-    time_zone = forms.ChoiceField(label="Time zone")
+    time_zone = forms.ChoiceField(label="Time zone", choices=_time_zone_choices)
 
     def __init__(self, *args, member, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = [
-            (name, name.replace("_", " ")) for name in time_zone_names()
-        ]
         self.fields["time_zone"].initial = member.zone.key

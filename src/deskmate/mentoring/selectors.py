@@ -340,11 +340,10 @@ class Thread:
 
     def title_for(self, member: Member) -> str:
         names = " and ".join(person.name for person in self.others(member))
-        if self.kind == "mentorship":
-            mentorship = self.subject
-            if mentorship.state in OPEN_STATES:
+        if isinstance(self.subject, Mentorship):
+            if self.subject.state in OPEN_STATES:
                 return f"Request with {names}"
-            return f"{mentorship.get_kind_display()} with {names}"
+            return f"{self.subject.get_kind_display()} with {names}"
         return f"Introduction: {names}"
 
 

@@ -1032,7 +1032,7 @@ _INTRODUCTION_OPEN = frozenset(
 
 
 def _thread_open(thread: selectors.Thread) -> bool:
-    if thread.kind == "mentorship":
+    if isinstance(thread.subject, Mentorship):
         return thread.subject.state in {*OPEN_STATES, State.ACTIVE}
     return thread.subject.status in _INTRODUCTION_OPEN
 

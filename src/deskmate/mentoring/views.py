@@ -9,6 +9,7 @@ from deskmate.core.forms import form_errors_from
 from deskmate.mentoring import forms, rules, selectors, services
 from deskmate.mentoring.calendar import member_feed_ics, next_checkin_ics, planned_checkin_ics
 from deskmate.mentoring.states import State, allowed_actions
+from deskmate.network.models import Introduction
 from deskmate.people import selectors as people_selectors
 from deskmate.people.decorators import coordinator_required, member_required
 
@@ -498,7 +499,7 @@ def _thread_page(request, thread):
             "messages_list": selectors.messages_in(thread),
             "form": form,
             "can_write": services.thread_is_open(thread),
-            "target_joins_later": thread.kind == "introduction"
+            "target_joins_later": isinstance(thread.subject, Introduction)
             and thread.subject.status not in selectors.TARGET_READS_THREAD,
         },
     )
