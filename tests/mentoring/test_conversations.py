@@ -213,7 +213,7 @@ def test_the_api_lists_posts_and_marks_read(active, mentee, mentor):
 
 def test_the_api_names_the_field_of_a_bad_message(active, mentee):
     as_mentee = bearer(mentee)
-    for body in ({}, {"text": ""}, {"text": "x" * 5001}, {"text": 12}):
+    for body in ({}, {"text": ""}, {"text": "x" * 5001}, {"text": 12}, {"text": "a\x00b"}):
         response = as_mentee.post(
             f"/api/v1/mentorships/{active.pk}/messages",
             json.dumps(body),

@@ -145,6 +145,15 @@ def test_a_time_in_the_past_or_in_a_clock_change_gap_is_refused(active, zoned, m
             mentorship=active, actor=mentee, day=DAY, time=TIME, time_zone="Mars/Olympus"
         )
     assert "time_zone" in zone.value.message_dict
+    with pytest.raises(ValidationError) as far:
+        services.checkin_propose(
+            mentorship=active,
+            actor=mentee,
+            day=dt.date(9999, 12, 31),
+            time=dt.time(23, 59),
+            time_zone="Pacific/Kiritimati",
+        )
+    assert far.value.message_dict == {"day": ["Choose a date within 366 days from today."]}
     assert PlannedCheckIn.objects.count() == 0
 
 

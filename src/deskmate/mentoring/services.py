@@ -1024,6 +1024,7 @@ def report_resolve(
 THREAD_CLOSED = "This conversation is closed: the request or mentorship has ended."
 MESSAGE_TOO_LONG = "Keep a message under {limit} characters."
 MESSAGE_MAX_LENGTH = 5000
+MESSAGE_NUL = "A message cannot contain a null character."
 
 #: Introductions whose people may still write to each other.
 _INTRODUCTION_OPEN = frozenset(
@@ -1063,6 +1064,8 @@ def message_post(*, thread: selectors.Thread, author: Member, text: str) -> Mess
     if not thread_is_open(thread):
         raise ValidationError(THREAD_CLOSED)
     text = _require_text(text, "text")
+    if "\x00" in text:
+        raise ValidationError({"text": MESSAGE_NUL})
     if len(text) > MESSAGE_MAX_LENGTH:
         raise ValidationError({"text": MESSAGE_TOO_LONG.format(limit=MESSAGE_MAX_LENGTH)})
     message = Message(author=author, text=text, **thread.key)
@@ -1116,13 +1119,16 @@ def _local_start(day: dt.date, at: dt.time, time_zone: str) -> dt.datetime:
     except ValidationError:
         raise ValidationError({"time_zone": UNKNOWN_TIME_ZONE}) from None
     zone = zoneinfo.ZoneInfo(time_zone or settings.TIME_ZONE)
-    naive = dt.datetime.combine(day, at)
+    if abs(day - timezone.localdate()) > dt.timedelta(days=rules.PLAN_CHECKIN_WITHIN_DAYS):
+        raise ValidationError({"day": CHECKIN_TOO_FAR.format(days=rules.PLAN_CHECKIN_WITHIN_DAYS)})
+    naive = dt.datetime.combine(day, at.replace(tzinfo=None))
     first, second = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
     if first.utcoffset() != second.utcoffset():
         raise ValidationError({"time": CLOCK_CHANGE})
     return first.astimezone(dt.UTC)
 
 
+CHECKIN_TOO_FAR = "Choose a date within {days} days from today."
 CLOCK_CHANGE = "The clocks change at that time in this time zone; choose another time."
 
 
