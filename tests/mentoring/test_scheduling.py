@@ -336,3 +336,13 @@ def test_a_time_zone_is_a_profile_field_defaulting_to_the_sites(mentee, settings
     assert good.json()["time_zone"] == "Asia/Tokyo"
     mentee.refresh_from_db()
     assert mentee.zone.key == "Asia/Tokyo"
+
+
+def test_the_next_checkin_invitation_is_timed_once_a_time_is_accepted(proposed, active, mentor):
+    path = f"/mentorships/{active.pk}/checkins/next.ics"
+    services.checkin_accept(planned=proposed, actor=mentor)
+    for response in (client_for(mentor).get(path), bearer(mentor).get(f"/api/v1{path}")):
+        assert response.status_code == 200
+        (event,) = _events(response.content)
+        start = dt.datetime(NEXT_YEAR, 1, DAY.day, 11, 30, tzinfo=dt.UTC)
+        assert (event.decoded("DTSTART"), int(event["SEQUENCE"])) == (start, 1)

@@ -505,11 +505,14 @@ def checkin_record(request, mentorship_id: Id, payload: CheckInIn):
 @router.get(
     "/mentorships/{mentorship_id}/checkins/next.ics",
     response={200: str},
-    summary="Calendar invitation (.ics) for the next check-in",
+    summary="Calendar invitation (.ics) for the next check-in: timed once a time is accepted",
     openapi_extra={"responses": {200: {"content": {"text/calendar": {}}}}},
 )
 def checkin_calendar(request, mentorship_id: Id):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
+    timed = selectors.next_accepted_checkin(mentorship) if mentorship.is_active else None
+    if timed is not None:
+        return planned_checkin_calendar(request, mentorship_id, timed.pk)
     if mentorship.next_checkin_on is None or not mentorship.is_active:
         raise Http404(NO_CHECKIN_PLANNED)
     response = HttpResponse(

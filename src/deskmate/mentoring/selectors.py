@@ -501,6 +501,17 @@ def upcoming_planned_checkins(
     )
 
 
+def next_accepted_checkin(
+    mentorship: Mentorship, now: dt.datetime | None = None
+) -> PlannedCheckIn | None:
+    """The soonest accepted check-in still to come: the next check-in has a time."""
+    return (
+        upcoming_planned_checkins(mentorship, now)
+        .filter(status=PlannedCheckIn.Status.ACCEPTED)
+        .first()
+    )
+
+
 def access_planned_checkin(mentorship: Mentorship, planned_id: int) -> PlannedCheckIn:
     try:
         return planned_checkins_of(mentorship).get(pk=planned_id)

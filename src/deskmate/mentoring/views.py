@@ -286,7 +286,12 @@ def mentorship_checkins(request, mentorship_id: int):
 @member_required
 def mentorship_calendar(request, mentorship_id: int):
     mentorship = selectors.access_mentorship(request.member, mentorship_id)
-    if mentorship.next_checkin_on is None or not mentorship.is_active:
+    if not mentorship.is_active:
+        raise Http404(NO_CHECKIN_PLANNED)
+    timed = selectors.next_accepted_checkin(mentorship)
+    if timed is not None:
+        return _ics_response(planned_checkin_ics(timed), f"check-in-{timed.pk}.ics")
+    if mentorship.next_checkin_on is None:
         raise Http404(NO_CHECKIN_PLANNED)
     response = HttpResponse(
         next_checkin_ics(mentorship), content_type="text/calendar; charset=utf-8"
