@@ -272,3 +272,11 @@ def test_no_one_else_reads_an_introduction_thread(who, persona_clients, introduc
     ).status_code == 404
     assert api_client.post(api + "/read").status_code == 404
     assert (Message.objects.count(), MessageReceipt.objects.count()) == before
+
+
+def test_the_home_page_says_how_many_messages_wait_in_each_mentorship(active, mentee, mentor):
+    services.message_post(thread=_thread(active), author=mentor, text=SECRET)
+    services.message_post(thread=_thread(active), author=mentor, text="Another.")
+    home = client_for(mentee).get("/").content.decode()
+    assert f'<a href="/mentorships/{active.pk}/messages/">2 unread messages</a>' in home
+    assert SECRET not in home

@@ -346,3 +346,10 @@ def test_the_next_checkin_invitation_is_timed_once_a_time_is_accepted(proposed, 
         (event,) = _events(response.content)
         start = dt.datetime(NEXT_YEAR, 1, DAY.day, 11, 30, tzinfo=dt.UTC)
         assert (event.decoded("DTSTART"), int(event["SEQUENCE"])) == (start, 1)
+
+
+def test_the_home_page_shows_the_accepted_time_in_each_members_zone(proposed, mentee, mentor):
+    services.checkin_accept(planned=proposed, actor=mentor)
+    date = f"{DAY.day} Jan {NEXT_YEAR}"
+    assert f"Next check-in {date}, 12:30" in client_for(mentee).get("/").content.decode()
+    assert f"Next check-in {date}, 06:30" in client_for(mentor).get("/").content.decode()

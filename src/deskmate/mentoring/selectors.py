@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -465,6 +465,29 @@ def threads_of(member: Member, *, limit: int = 100) -> list[ThreadSummary]:
 
 def _introductions_with_messages():
     return Message.objects.filter(introduction__isnull=False).values("introduction_id")
+
+
+def unread_by_mentorship(member: Member) -> dict[int, int]:
+    """Unread messages per mentorship, for the member."""
+    return _unread_by(member, "mentorship")
+
+
+def next_times_by_mentorship(
+    mentorship_ids, now: dt.datetime | None = None
+) -> dict[int, dt.datetime]:
+    """The start of the soonest accepted check-in still to come, per mentorship."""
+    now = now or timezone.now()
+    rows = (
+        PlannedCheckIn.objects.filter(
+            mentorship_id__in=list(mentorship_ids),
+            status=PlannedCheckIn.Status.ACCEPTED,
+            starts_at__gte=now - dt.timedelta(hours=1),
+        )
+        .values("mentorship_id")
+        .annotate(first=Min("starts_at"))
+        .values_list("mentorship_id", "first")
+    )
+    return dict(rows)
 
 
 def _unread_by(member: Member, kind: str) -> dict[int, int]:
