@@ -353,3 +353,22 @@ def test_the_home_page_shows_the_accepted_time_in_each_members_zone(proposed, me
     date = f"{DAY.day} Jan {NEXT_YEAR}"
     assert f"Next check-in {date}, 12:30" in client_for(mentee).get("/").content.decode()
     assert f"Next check-in {date}, 06:30" in client_for(mentor).get("/").content.decode()
+
+
+def test_the_move_form_starts_from_the_current_time_in_the_viewers_zone(proposed, active, mentor):
+    page = client_for(mentor).get(f"/mentorships/{active.pk}/checkins/planned/{proposed.pk}/move/")
+    body = page.content.decode()
+    assert f'value="{DAY.isoformat()}"' in body
+    assert 'value="06:30"' in body
+    assert '<option value="America/New_York" selected>' in body
+    response = client_for(mentor).post(
+        f"/mentorships/{active.pk}/checkins/planned/{proposed.pk}/move/",
+        {"day": DAY.isoformat(), "time": "08:00", "time_zone": "America/New_York"},
+    )
+    assert response.status_code == 302
+    proposed.refresh_from_db()
+    assert (proposed.starts_at, proposed.sequence, proposed.proposed_by) == (
+        dt.datetime(NEXT_YEAR, 1, DAY.day, 13, 0, tzinfo=dt.UTC),
+        1,
+        mentor,
+    )

@@ -587,7 +587,12 @@ def checkin_propose(request, mentorship_id: int):
 def checkin_move(request, mentorship_id: int, planned_id: int):
     mentorship = selectors.access_mentorship(request.member, mentorship_id)
     planned = selectors.access_planned_checkin(mentorship, planned_id)
-    form = forms.CheckInTimeForm(request.POST or None, member=request.member)
+    local = planned.starts_at.astimezone(request.member.zone)
+    form = forms.CheckInTimeForm(
+        request.POST or None,
+        member=request.member,
+        initial={"day": local.date(), "time": local.time().replace(second=0)},
+    )
     if _saved(
         request,
         form,
