@@ -372,3 +372,47 @@ def test_the_move_form_starts_from_the_current_time_in_the_viewers_zone(proposed
         1,
         mentor,
     )
+
+
+def _sent_for(notification):
+    from django.core import mail
+
+    from deskmate.notifications.models import EmailDelivery
+    from deskmate.notifications.services import email_delivery_attempt
+
+    delivery = EmailDelivery.objects.get(notification=notification)
+    assert email_delivery_attempt(delivery.pk, retry=lambda *_: None) == "sent"
+    return mail.outbox[-1]
+
+
+def test_each_e_mail_about_a_planned_checkin_carries_its_invitation(proposed, mentee, mentor):
+    proposal = _sent_for(Notification.objects.get(recipient=mentor, kind="checkin_proposed"))
+    services.checkin_cancel(planned=proposed, actor=mentee)
+    cancellation = _sent_for(Notification.objects.get(recipient=mentor, kind="checkin_cancelled"))
+    found = []
+    for email in (proposal, cancellation):
+        (part,) = [p for p in email.message().walk() if p.get_content_type() == "text/calendar"]
+        calendar = Calendar.from_ical(part.get_payload(decode=True))
+        (event,) = _events(calendar.to_ical())
+        found.append((part.get_param("method"), str(calendar["METHOD"]), int(event["SEQUENCE"])))
+        assert part.get_filename() == "invitation.ics"
+    assert found == [("REQUEST", "REQUEST", 0), ("CANCEL", "CANCEL", 1)]
+
+
+def test_an_invitation_e_mail_sent_late_carries_the_checkins_current_state(
+    proposed, mentee, mentor
+):
+    notice = Notification.objects.get(recipient=mentor, kind="checkin_proposed")
+    services.checkin_cancel(planned=proposed, actor=mentee)
+    email = _sent_for(notice)
+    (part,) = [p for p in email.message().walk() if p.get_content_type() == "text/calendar"]
+    assert part.get_param("method") == "CANCEL"
+    assert b"SEQUENCE:1" in part.get_payload(decode=True)
+
+
+def test_the_invitation_e_mail_of_a_fresh_proposal_is_a_request(proposed, mentor):
+    email = _sent_for(Notification.objects.get(recipient=mentor, kind="checkin_proposed"))
+    (part,) = [p for p in email.message().walk() if p.get_content_type() == "text/calendar"]
+    assert part.get_param("method") == "REQUEST"
+    assert b"METHOD:REQUEST" in part.get_payload(decode=True)
+    assert b"STATUS:TENTATIVE" in part.get_payload(decode=True)

@@ -13,9 +13,13 @@ reads the same way; each client shows them in its own user's zone.
 
 import datetime as dt
 from collections.abc import Iterable
+from email.mime.base import MIMEBase
+from email.mime.text import MIMEText
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
@@ -122,6 +126,41 @@ def planned_checkin_ics(planned: PlannedCheckIn) -> bytes:
     calendar = _calendar(invitation_method(planned))
     calendar.add_component(planned_checkin_event(planned, invitation=True))
     return calendar.to_ical()
+
+
+#: The notices about a planned check-in, whose e-mails carry its invitation.
+INVITATION_KINDS = ("checkin_proposed", "checkin_accepted", "checkin_moved", "checkin_cancelled")
+
+
+def invitation_key(planned: PlannedCheckIn) -> str:
+    """A notice's key naming the check-in and the version of it the notice is about."""
+    return f"planned_checkin:{planned.pk}:{planned.sequence}"
+
+
+def invitation_attachment(notification: Any) -> MIMEBase | None:
+    """The check-in's invitation as an iMIP part (``text/calendar; method=…``), so that a mail
+    client offers to add, update or remove the event; the current state, if it moved on since."""
+    kind, _, rest = notification.key.partition(":")
+    planned_id = rest.split(":")[0]
+    if kind != "planned_checkin" or not planned_id.isdigit():
+        return None
+    planned = (
+        PlannedCheckIn.objects.select_related(
+            "mentorship__requester__user", "mentorship__recipient__user"
+        )
+        .filter(pk=int(planned_id))
+        .filter(
+            Q(mentorship__requester=notification.recipient_id)
+            | Q(mentorship__recipient=notification.recipient_id)
+        )
+        .first()
+    )
+    if planned is None:
+        return None
+    part = MIMEText(planned_checkin_ics(planned).decode(), "calendar", "utf-8")
+    part.set_param("method", invitation_method(planned))
+    part.add_header("Content-Disposition", "attachment", filename="invitation.ics")
+    return part
 
 
 def _milestone_event(milestone: Milestone, due: dt.date) -> Event:

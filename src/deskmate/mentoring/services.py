@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from deskmate.core.audit import AuditEvent, audit
 from deskmate.mentoring import rules, selectors
+from deskmate.mentoring.calendar import invitation_key
 from deskmate.mentoring.models import (
     AgreementVersion,
     Availability,
@@ -1188,6 +1189,7 @@ def checkin_propose(
         "checkin_proposed",
         f"{actor.name} proposed a check-in on {_planned_text(planned, other)}",
         name="mentorship_checkins",
+        key=invitation_key(planned),
     )
     return planned
 
@@ -1231,6 +1233,7 @@ def checkin_accept(*, planned: PlannedCheckIn, actor: Member) -> PlannedCheckIn:
         "checkin_accepted",
         f"{actor.name} accepted the check-in on {_planned_text(planned, proposer)}",
         name="mentorship_checkins",
+        key=invitation_key(planned),
     )
     return planned
 
@@ -1270,6 +1273,7 @@ def checkin_move(
         "checkin_moved",
         f"{actor.name} moved the check-in to {_planned_text(planned, other)}",
         name="mentorship_checkins",
+        key=invitation_key(planned),
     )
     return planned
 
@@ -1294,6 +1298,7 @@ def checkin_cancel(*, planned: PlannedCheckIn, actor: Member) -> PlannedCheckIn:
         "checkin_cancelled",
         f"{actor.name} cancelled the check-in of {_planned_text(planned, other)}",
         name="mentorship_checkins",
+        key=invitation_key(planned),
     )
     return planned
 

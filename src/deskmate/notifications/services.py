@@ -8,6 +8,7 @@ after that commit.
 import datetime as dt
 import logging
 from collections.abc import Callable
+from email.mime.base import MIMEBase
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,6 +29,16 @@ logger = logging.getLogger(__name__)
 EMAIL_MAX_ATTEMPTS = 5
 EMAIL_RETRY_SECONDS = 60
 LOCAL_URL_ONLY = "A notification can only link inside deskmate."
+
+
+#: Per notification kind, what an app attaches to its single e-mail (a calendar invitation, say).
+_ATTACHMENTS: dict[str, Callable[[Notification], MIMEBase | None]] = {}
+
+
+def register_attachment(kind: str, make: Callable[[Notification], MIMEBase | None]) -> None:
+    """Attach ``make(notification)`` to the e-mail of each notification of ``kind`` (an app's
+    ``AppConfig.ready`` calls this, so the notifications app imports no app above it)."""
+    _ATTACHMENTS[kind] = make
 
 
 def email_max_attempts() -> int:
@@ -137,6 +148,8 @@ def _email_for(delivery: EmailDelivery) -> EmailMessage | None:
     footer = f"\n\nChoose how deskmate tells you things: {_absolute(reverse('notification_preferences'))}\n"
     if delivery.kind == EmailDelivery.Kind.IMMEDIATE:
         notification = delivery.notification
+        if notification is None:  # the check constraint makes this impossible
+            return None
         subject = f"[deskmate] {notification.title}"
         lines = (
             [notification.title, "", notification.body]
@@ -144,19 +157,23 @@ def _email_for(delivery: EmailDelivery) -> EmailMessage | None:
             else [notification.title]
         )
         lines += ["", _absolute(notification.url or reverse("notifications"))]
-    else:
-        start, end = _day_bounds(delivery.digest_date)
-        told = delivery.recipient.notifications.filter(created_at__gte=start, created_at__lt=end)
-        told = list(told.order_by("created_at", "id"))
-        if not told:
-            return None
-        day = f"{delivery.digest_date.day} {delivery.digest_date:%B %Y}"
-        subject = f"[deskmate] Your day on deskmate, {day}"
-        lines = [f"What happened on {day}:", ""]
-        lines += [
-            f"- {item.title}: {_absolute(item.url)}" if item.url else f"- {item.title}"
-            for item in told
-        ]
+        message = EmailMessage(subject=subject, body="\n".join(lines) + footer, to=[to])
+        make = _ATTACHMENTS.get(notification.kind)
+        part = make(notification) if make is not None else None
+        if part is not None:
+            message.attach(part)
+        return message
+    start, end = _day_bounds(delivery.digest_date)
+    told = delivery.recipient.notifications.filter(created_at__gte=start, created_at__lt=end)
+    told = list(told.order_by("created_at", "id"))
+    if not told:
+        return None
+    day = f"{delivery.digest_date.day} {delivery.digest_date:%B %Y}"
+    subject = f"[deskmate] Your day on deskmate, {day}"
+    lines = [f"What happened on {day}:", ""]
+    lines += [
+        f"- {item.title}: {_absolute(item.url)}" if item.url else f"- {item.title}" for item in told
+    ]
     return EmailMessage(subject=subject, body="\n".join(lines) + footer, to=[to])
 
 
