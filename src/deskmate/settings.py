@@ -247,6 +247,7 @@ RATE_LIMITS = {
     "password_link": ("3/h", "10/h"),
     "api_token": ("10/h", "30/h"),
     "invitations": ("30/h", "60/h"),
+    "nudges": ("30/h", "60/h"),
     "imports": ("30/h", "60/h"),
     "data_export": ("10/h", "30/h"),
     "account_delete": ("5/h", "20/h"),

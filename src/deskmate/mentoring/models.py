@@ -250,6 +250,10 @@ class SurveyResponse(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     comment = models.TextField(max_length=3000, blank=True)
+    # Answered where the page said that a low pulse score (1 or 2) in a programme tells its
+    # coordinators the pair may need a hand (never the score or the comment). Answers given
+    # before that was said stay the respondent's alone.
+    low_score_shared = models.BooleanField(default=False)
     answered_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

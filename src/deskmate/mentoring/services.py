@@ -46,7 +46,7 @@ from deskmate.network.models import Introduction
 from deskmate.notifications.models import Notification
 from deskmate.notifications.services import notify
 from deskmate.people.models import UNKNOWN_TIME_ZONE, Goal, Member, validate_time_zone
-from deskmate.people.services import first_password_link
+from deskmate.people.services import way_in_line
 
 UNAVAILABLE = "This person is not taking requests at the moment."
 CANNOT_ASK_YOURSELF = "You cannot send a request to yourself."
@@ -578,24 +578,31 @@ def mentorship_create_from_match(
         programme=mentorship.programme_id,
     )
     for member, other in ((mentee, mentor), (mentor, mentee)):
-        title = f"You have been matched with {other.name}"
-        if story.programme_name:
-            title += f" in {story.programme_name}"
-        _tell(member, mentorship, "mentorship_matched", title, body=_match_body(member, story))
+        title, body = match_message(member, other, story)
+        _tell(member, mentorship, "mentorship_matched", title, body=body)
     return mentorship
 
 
-def _match_body(member: Member, story: MatchStory) -> str:
-    """The match e-mail's words: when it starts, why, and a way in for someone without a password."""
+def match_message(
+    member: Member, other: Member, story: MatchStory, *, password_link: str | None = None
+) -> tuple[str, str]:
+    """The match notification's title and words: when it starts, why, and a way in.
+
+    Someone without a password gets a link to set one (``password_link`` stands in for
+    the real, personal link in a sample shown to a coordinator).
+    """
+    title = f"You have been matched with {other.name}"
+    if story.programme_name:
+        title += f" in {story.programme_name}"
     lines = []
     if story.starts_on and story.starts_on > timezone.localdate():
         lines.append(f"It starts on {story.starts_on:%-d %B %Y}.")
     if story.reasons:
         lines.append("Why you were matched: " + "; ".join(story.reasons) + ".")
-    link = first_password_link(member.user)
-    if link:
-        lines.append(f"You have no deskmate password yet. Set one to sign in: {link}")
-    return "\n".join(lines)
+    way_in = way_in_line(member.user, link=password_link)
+    if way_in:
+        lines.append(way_in)
+    return title, "\n".join(lines)
 
 
 # ---------------------------------------------------------------- inside a mentorship
@@ -790,6 +797,8 @@ def survey_answer(
         due_on=due[1],
         satisfaction=satisfaction,
         comment=(comment or "").strip(),
+        # The survey page of a programme's mentorship says so (see SurveyResponse).
+        low_score_shared=mentorship.programme_id is not None,
     )
     response.full_clean(validate_constraints=False)
     try:

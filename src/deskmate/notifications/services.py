@@ -23,6 +23,7 @@ from deskmate.notifications import signals
 from deskmate.notifications.models import EmailDelivery, Notification, Preference
 from deskmate.notifications.selectors import email_preference
 from deskmate.people.models import Member
+from deskmate.people.services import way_in_line
 
 logger = logging.getLogger(__name__)
 
@@ -141,23 +142,28 @@ def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}" if path else settings.SITE_URL
 
 
+def _footer() -> str:
+    return f"\n\nChoose how deskmate tells you things: {_absolute(reverse('notification_preferences'))}\n"
+
+
+def email_preview(*, to: str, title: str, body: str = "", url: str = "") -> EmailMessage:
+    """The e-mail a notification with this title, body and link becomes (also for samples)."""
+    lines = [title, "", body] if body else [title]
+    lines += ["", _absolute(url or reverse("notifications"))]
+    return EmailMessage(subject=f"[deskmate] {title}", body="\n".join(lines) + _footer(), to=[to])
+
+
 def _email_for(delivery: EmailDelivery) -> EmailMessage | None:
     to = delivery.recipient.user.email
     if not to or not delivery.recipient.user.is_active:
         return None
-    footer = f"\n\nChoose how deskmate tells you things: {_absolute(reverse('notification_preferences'))}\n"
     if delivery.kind == EmailDelivery.Kind.IMMEDIATE:
         notification = delivery.notification
         if notification is None:  # the check constraint makes this impossible
             return None
-        subject = f"[deskmate] {notification.title}"
-        lines = (
-            [notification.title, "", notification.body]
-            if notification.body
-            else [notification.title]
+        message = email_preview(
+            to=to, title=notification.title, body=notification.body, url=notification.url
         )
-        lines += ["", _absolute(notification.url or reverse("notifications"))]
-        message = EmailMessage(subject=subject, body="\n".join(lines) + footer, to=[to])
         make = _ATTACHMENTS.get(notification.kind)
         part = make(notification) if make is not None else None
         if part is not None:
@@ -174,7 +180,11 @@ def _email_for(delivery: EmailDelivery) -> EmailMessage | None:
     lines += [
         f"- {item.title}: {_absolute(item.url)}" if item.url else f"- {item.title}" for item in told
     ]
-    return EmailMessage(subject=subject, body="\n".join(lines) + footer, to=[to])
+    # Never an e-mail without a way in: someone without a password gets a link to set one.
+    way_in = way_in_line(delivery.recipient.user)
+    if way_in:
+        lines += ["", way_in]
+    return EmailMessage(subject=subject, body="\n".join(lines) + _footer(), to=[to])
 
 
 def email_delivery_attempt(delivery_id: int, *, retry: Callable[[int, dt.datetime], object]) -> str:

@@ -490,6 +490,19 @@ def api_tokens_revoke_on_password_change(*, user: User) -> int:
     return revoked
 
 
+#: Before the link that lets someone without a password sign in for the first time.
+WAY_IN = "You have no deskmate password yet. Set one to sign in:"
+
+
+def way_in_line(user: User, *, link: str | None = None) -> str:
+    """The line an e-mail to someone without a password carries (``""`` for anyone else).
+
+    ``link`` stands in for the real, personal link in a sample shown to someone else.
+    """
+    real = first_password_link(user)
+    return f"{WAY_IN} {link or real}" if real else ""
+
+
 def first_password_link(user: User) -> str:
     """A link to set a first password, for an active account that has none; otherwise ``""``.
 

@@ -11,5 +11,8 @@ class ProgrammesConfig(AppConfig):
         from deskmate.programmes import data_rights, home, signals, tasks
 
         signals.match_run_queued.connect(tasks.match_run_queued_received, dispatch_uid="match_run")
+        signals.publication_queued.connect(
+            tasks.publication_queued_received, dispatch_uid="publication"
+        )
         data_rights.register()
         home.register()

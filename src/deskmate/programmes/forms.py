@@ -3,7 +3,7 @@ from django import forms
 from deskmate.people.forms import DateInput
 from deskmate.programmes import applications_file
 from deskmate.programmes.models import MAX_CAPACITY, Application, MatchRun, PairRule, Programme
-from deskmate.programmes.services import roles_for
+from deskmate.programmes.services import PUBLISH_UNCONFIRMED, roles_for
 
 TIE_WEIGHTS = [
     ("-1.0", "Strongly prefer strangers"),
@@ -307,6 +307,14 @@ class PairRuleForm(forms.Form):
     mentee = forms.TypedChoiceField(coerce=int, label="Mentee")
     mentor = forms.TypedChoiceField(coerce=int, label="Mentor")
     kind = forms.ChoiceField(choices=PairRule.Kind.choices, label="Rule")
+    reason = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Why (optional)",
+        help_text="For a forbid: the coordinators see it before anyone pins this pair.",
+    )
+    # Set by the question a pin over a forbid asks first.
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, programme: Programme, applicants: dict, **kwargs):
         super().__init__(*args, **kwargs)
@@ -351,3 +359,11 @@ class RunForm(forms.Form):
         else:
             del self.fields["new_round"]
             self.fields["proposing"].initial = programme.proposing
+
+
+class PublishForm(forms.Form):
+    confirm = forms.BooleanField(
+        required=True,
+        label="I have read the counts and the sample e-mails; publish and tell everyone.",
+        error_messages={"required": PUBLISH_UNCONFIRMED},
+    )

@@ -205,6 +205,11 @@ class Invitation(models.Model):
     )
     invited_by = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # How many times it was sent, and when last; opened and declined come from its tracked link.
+    sends = models.PositiveSmallIntegerField(default=1)
+    last_sent_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -259,6 +264,8 @@ class PairRule(models.Model):
     mentee = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
     mentor = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    # Why the coordinator made the rule, in their words (shown before a pin replaces a forbid).
+    reason = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -401,3 +408,29 @@ class ProposedPair(models.Model):
 
     def __str__(self):
         return f"{self.mentee} and {self.mentor} ({self.score:.2f})"
+
+
+class Publication(BackgroundJob):
+    """Publishing a run, done by the task worker: the mentorships, then telling everyone.
+
+    One per run (publishing twice is refused by the table itself); who asked for it is the
+    run's ``published_by``.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting"
+        RUNNING = "running", "Publishing"
+        DONE = "done", "Published"
+        FAILED = "failed", "Failed"
+
+    run = models.OneToOneField(MatchRun, on_delete=models.CASCADE, related_name="publication")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    # What was done: mentorships made, people told, of them newcomers sent a way in.
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Publication of run {self.run_id} ({self.status})"

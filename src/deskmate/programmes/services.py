@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -25,14 +26,22 @@ from deskmate.importing.errors import ErrorCollector, ImportFileError
 from deskmate.importing.names import is_email_address
 from deskmate.mentoring.models import Mentorship
 from deskmate.mentoring.selectors import active_mentee_count
-from deskmate.mentoring.services import MatchStory, mentorship_create_from_match
+from deskmate.mentoring.services import mentorship_create_from_match
 from deskmate.network.services import import_error_from_validation
+from deskmate.notifications.models import Notification
 from deskmate.notifications.services import notify
 from deskmate.people import services as people_services
 from deskmate.people.decorators import COORDINATORS_ONLY
 from deskmate.people.models import Member
 from deskmate.people.selectors import visible_member_ids
-from deskmate.programmes import applications_file, attributes, matching, signals
+from deskmate.programmes import (
+    applications_file,
+    attributes,
+    matching,
+    publishing,
+    reports,
+    signals,
+)
 from deskmate.programmes.models import (
     MAX_CAPACITY,
     Application,
@@ -43,6 +52,7 @@ from deskmate.programmes.models import (
     PairRule,
     Programme,
     ProposedPair,
+    Publication,
     Quota,
 )
 
@@ -60,6 +70,14 @@ NOT_APPLICANTS = "Both people must have applied to this programme: {who} has not
 WRONG_ROLES = "Choose a mentee and a mentor of this programme."
 SAME_PERSON = "Choose two different people."
 PAIR_NOT_ALLOWED = "{first} and {second} cannot be paired: {reasons}."
+FORBIDDEN_BECAUSE = (
+    "{mentee} and {mentor} are forbidden because {reason} ({who}, {when}); pin anyway?"
+)
+FORBIDDEN_NO_REASON = (
+    "{mentee} and {mentor} are forbidden ({who}, {when}; no reason was given); pin anyway?"
+)
+UNKNOWN_RULE = "Choose to pin or to forbid."
+REASON_TOO_LONG = "Say why in at most {limit} characters."
 ALREADY_PINNED = "{name} is already pinned to {other}; remove that pin first."
 MENTOR_PINS_FULL = "{name} has no place left for another pin."
 UNKNOWN_METHOD = "Choose one of the matching methods offered."
@@ -67,6 +85,16 @@ UNKNOWN_PROPOSING = "Choose which side proposes: mentees or mentors."
 RUN_NOT_READY = "Only a finished proposal can be published."
 RUN_ALREADY_PUBLISHED = "This proposal has already been published."
 RUN_OUT_OF_DATE = "Matches were published after this proposal was made; run the matching again."
+PUBLISH_UNDER_WAY = "This proposal is being published already; its page shows how far it has gone."
+PUBLISH_UNCONFIRMED = "Tick the box to confirm that you want to publish."
+PUBLISHER_GONE = "The coordinator who asked for this publication is no longer a member."
+INVITATION_DECLINED = "{email} said no thanks to this invitation; it is not sent again."
+INVITATION_JOINED = "{name} has applied already; there is nothing to resend."
+NOT_AT_RISK = "{first} and {second} are not at risk; there is nothing to nudge them about."
+NUDGED_TODAY = "{first} and {second} were nudged today already; try again tomorrow."
+NUDGE_CHECKIN = "It has been a while since your last check-in: a short one keeps things going."
+NUDGE_WAITING = "A request or a question between you is waiting for an answer."
+NUDGE_GENERAL = "If something stands in the way, tell your coordinators: they are glad to help."
 INVALID_EMAILS = "These are not e-mail addresses: {emails}."
 NO_EMAILS = "Give at least one e-mail address."
 IMPORT_DONE_ALREADY = "This file has already been dealt with; upload it again to import it again."
@@ -82,6 +110,7 @@ SHARE_REQUIRED = "An at-least quota needs a share from 0 to 1 (0.4 is 40%)."
 VALUE_REQUIRED = "An at-least quota needs the group's value of the attribute."
 
 MAX_PREFERENCES = 5
+PAIR_REASON_MAX = 300
 #: A mentor may rank more people than a mentee: they take several and read many applications.
 MAX_MENTEE_PREFERENCES = 20
 #: Programmes with more applicants than this, or more candidate pairs to score than
@@ -89,6 +118,7 @@ MAX_MENTEE_PREFERENCES = 20
 BACKGROUND_ABOVE = 500
 BACKGROUND_PAIRS_ABOVE = 2_000
 METHODS = ("optimal", "stable", "participation")
+INVITATION_SALT = "deskmate.programmes.invitation"
 
 
 def runs_in_background(programme: Programme) -> bool:
@@ -483,49 +513,131 @@ def invitations_send(*, programme: Programme, actor: Member, emails: list[str]) 
             for member in Member.objects.select_related("user").filter(user__email__in=emails)
         )
     }
-    link = settings.SITE_URL + _programme_url(programme)
     new = 0
     for email in emails:
         if email in already:
             continue
-        member = members.get(email)
         invitation = Invitation.objects.create(
-            programme=programme, email=email, member=member, invited_by=actor
+            programme=programme, email=email, member=members.get(email), invited_by=actor
         )
         new += 1
-        if member is not None:
-            notify(
-                recipient=member,
-                kind="programme_invitation",
-                title=f"You are invited to {programme.name}",
-                body=f"{actor.name} invites you to apply.",
-                url=_programme_url(programme),
-                key=f"programme_invitation:{programme.pk}",
-            )
-        else:
-            transaction.on_commit(
-                lambda email=email: _send_invitation(programme, actor, email, link)
-            )
+        _deliver_invitation(invitation, actor)
         audit(actor=actor, action=AuditEvent.INVITATION_CREATE, subject=invitation, email=email)
     return new
 
 
-def _send_invitation(programme: Programme, actor: Member, email: str, link: str) -> None:
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps(invitation.pk, salt=INVITATION_SALT)
+
+
+def invitation_from_token(token: str) -> int | None:
+    """The invitation id a tracked link names; None for a forged or mangled link."""
+    try:
+        return int(signing.loads(token, salt=INVITATION_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+
+
+def invitation_path(invitation: Invitation) -> str:
+    """The tracked link of an invitation: opening it is what marks the invitation opened."""
+    return reverse("programme_invitation_open", args=[invitation_token(invitation)])
+
+
+def _deliver_invitation(invitation: Invitation, actor: Member) -> None:
+    """A member is told in deskmate (and by e-mail as they like); anyone else by e-mail."""
+    programme = invitation.programme
+    if invitation.member is not None:
+        notify(
+            recipient=invitation.member,
+            kind="programme_invitation",
+            title=f"You are invited to {programme.name}",
+            body=_with_way_in(f"{actor.name} invites you to apply.", invitation.member),
+            url=invitation_path(invitation),
+            key=f"programme_invitation:{programme.pk}:{invitation.sends}",
+        )
+        return
+    link = settings.SITE_URL + invitation_path(invitation)
+    programme_link = settings.SITE_URL + _programme_url(programme)
+    email = invitation.email
+    transaction.on_commit(lambda: _send_invitation(programme, actor, email, link, programme_link))
+
+
+def _send_invitation(
+    programme: Programme, actor: Member, email: str, link: str, programme_link: str
+) -> None:
     try:
         send_mail(
             subject=f"You are invited to {programme.name}",
             message=(
                 f"{actor.name} invites you to apply to {programme.name} on deskmate.\n\n"
                 f"{programme.description}\n\n"
-                f"Join deskmate with this address (the link works for {people_services.JOIN_LINK_MAX_AGE.days} days), then apply:\n"
-                f"{people_services.join_link(email=email, next_url=_programme_url(programme))}\n\n"
-                f"Already have an account? Sign in and apply here: {link}\n"
+                f"See the invitation, then join deskmate with this address and apply, "
+                f"or tell us no thanks:\n{link}\n\n"
+                f"Already have an account? Sign in and apply here: {programme_link}\n"
             ),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[email],
         )
     except OSError:
         logger.exception("Could not send the invitation to programme %s", programme.pk)
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, actor: Member) -> Invitation:
+    """Send an invitation again, unless it was declined or the person has applied."""
+    _require_coordinator(actor)
+    invitation = (
+        Invitation.objects.select_for_update().select_related("programme").get(pk=invitation.pk)
+    )
+    if invitation.declined_at is not None:
+        raise ValidationError(INVITATION_DECLINED.format(email=invitation.email))
+    member = (
+        Member.objects.select_related("user").filter(user__email__iexact=invitation.email).first()
+    )
+    if member is not None and invitation.programme.applications.filter(member=member).exists():
+        raise ValidationError(INVITATION_JOINED.format(name=member.name))
+    invitation.member = member
+    invitation.sends += 1
+    invitation.last_sent_at = timezone.now()
+    invitation.save(update_fields=["member", "sends", "last_sent_at"])
+    _deliver_invitation(invitation, actor)
+    audit(
+        actor=actor,
+        action=AuditEvent.INVITATION_RESEND,
+        subject=invitation,
+        email=invitation.email,
+        sends=invitation.sends,
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_open(*, invitation: Invitation) -> Invitation:
+    """Someone followed the invitation's tracked link: the first time marks it opened."""
+    if invitation.opened_at is None:
+        Invitation.objects.filter(pk=invitation.pk, opened_at__isnull=True).update(
+            opened_at=timezone.now()
+        )
+        invitation.refresh_from_db(fields=["opened_at"])
+    return invitation
+
+
+@transaction.atomic
+def invitation_decline(*, invitation: Invitation) -> Invitation:
+    """The invitee says no thanks, through the tracked link; they are not invited again."""
+    if invitation.declined_at is None:
+        now = timezone.now()
+        Invitation.objects.filter(pk=invitation.pk, declined_at__isnull=True).update(
+            declined_at=now, opened_at=invitation.opened_at or now
+        )
+        invitation.refresh_from_db(fields=["declined_at", "opened_at"])
+        audit(
+            actor=invitation.member,
+            action=AuditEvent.INVITATION_DECLINE,
+            subject=invitation,
+            programme=invitation.programme_id,
+        )
+    return invitation
 
 
 # ---------------------------------------------------------------- application imports
@@ -805,12 +917,92 @@ def _applicant(programme: Programme, member: Member) -> Application:
     return application
 
 
+class PinOverForbid(ValidationError):
+    """A pin would replace a forbid: the coordinator is asked first; ``rule`` is the forbid."""
+
+    def __init__(self, message: str, *, rule: PairRule):
+        super().__init__(message, code="pin_over_forbid")
+        self.rule = rule
+
+
+def _forbid_words(rule: PairRule) -> str:
+    who = rule.created_by.name if rule.created_by else "a coordinator"
+    when = f"{timezone.localtime(rule.created_at):%-d %B %Y}"
+    if rule.reason:
+        return FORBIDDEN_BECAUSE.format(
+            mentee=rule.mentee.name, mentor=rule.mentor.name, reason=rule.reason, who=who, when=when
+        )
+    return FORBIDDEN_NO_REASON.format(
+        mentee=rule.mentee.name, mentor=rule.mentor.name, who=who, when=when
+    )
+
+
+def _ask_before_unforbidding(
+    programme: Programme, mentee: Member, mentor: Member, confirmed: bool
+) -> PairRule | None:
+    forbid = (
+        programme.pair_rules.filter(mentee=mentee, mentor=mentor, kind=PairRule.Kind.FORBID)
+        .select_related("mentee", "mentor", "created_by")
+        .first()
+    )
+    if forbid is not None and not confirmed:
+        raise PinOverForbid(_forbid_words(forbid), rule=forbid)
+    return forbid
+
+
+def _check_pin(programme: Programme, mentee: Member, mentor: Member, second: Application) -> None:
+    """A pin must be a pair the rules allow, with nobody pinned twice and places left."""
+    refusals = matching.rule_refusals(programme, mentee.pk, mentor.pk)
+    if refusals:
+        raise ValidationError(
+            PAIR_NOT_ALLOWED.format(
+                first=mentee.name, second=mentor.name, reasons="; ".join(refusals)
+            )
+        )
+    pins = (
+        programme.pair_rules.filter(kind=PairRule.Kind.PIN)
+        .exclude(mentee=mentee, mentor=mentor)
+        .select_related("mentee", "mentor")
+    )
+    people = {mentee.pk, mentor.pk} if programme.is_peer else {mentee.pk}
+    for pin in pins:
+        if programme.is_peer:
+            clash = people & {pin.mentee_id, pin.mentor_id}
+        else:
+            clash = people & {pin.mentee_id}
+        if clash:
+            name = mentee.name if mentee.pk in clash else mentor.name
+            other = pin.mentor.name if pin.mentee_id in clash else pin.mentee.name
+            raise ValidationError(ALREADY_PINNED.format(name=name, other=other))
+    if not programme.is_peer:
+        places = matching.capacity_of(programme, [second], {})[0]
+        taken = pins.filter(mentor=mentor).count()
+        if taken >= places:
+            raise ValidationError(MENTOR_PINS_FULL.format(name=mentor.name))
+
+
 @transaction.atomic
 def pair_rule_set(
-    *, programme: Programme, actor: Member, mentee: Member, mentor: Member, kind: str
+    *,
+    programme: Programme,
+    actor: Member,
+    mentee: Member,
+    mentor: Member,
+    kind: str,
+    reason: str = "",
+    confirmed: bool = False,
 ) -> PairRule:
-    """Pin or forbid a pair; an earlier rule for the same pair is replaced."""
+    """Pin or forbid a pair; an earlier rule for the same pair is replaced.
+
+    A pin over a forbid is refused with :class:`PinOverForbid` (the forbid's reason in
+    words) unless ``confirmed``: the coordinator is asked first.
+    """
     _require_coordinator(actor)
+    if kind not in PairRule.Kind.values:
+        raise ValidationError({"kind": UNKNOWN_RULE})
+    reason = " ".join((reason or "").split())
+    if len(reason) > PAIR_REASON_MAX:
+        raise ValidationError({"reason": REASON_TOO_LONG.format(limit=PAIR_REASON_MAX)})
     Programme.objects.select_for_update().filter(pk=programme.pk).first()
     if mentee.pk == mentor.pk:
         raise ValidationError(SAME_PERSON)
@@ -820,39 +1012,16 @@ def pair_rule_set(
             mentee, mentor = mentor, mentee
     elif (first.role, second.role) != (Application.Role.MENTEE, Application.Role.MENTOR):
         raise ValidationError(WRONG_ROLES)
+    replaced = None
     if kind == PairRule.Kind.PIN:
-        refusals = matching.rule_refusals(programme, mentee.pk, mentor.pk)
-        if refusals:
-            raise ValidationError(
-                PAIR_NOT_ALLOWED.format(
-                    first=mentee.name, second=mentor.name, reasons="; ".join(refusals)
-                )
-            )
-        pins = (
-            programme.pair_rules.filter(kind=PairRule.Kind.PIN)
-            .exclude(mentee=mentee, mentor=mentor)
-            .select_related("mentee", "mentor")
-        )
-        people = {mentee.pk, mentor.pk} if programme.is_peer else {mentee.pk}
-        for pin in pins:
-            if programme.is_peer:
-                clash = people & {pin.mentee_id, pin.mentor_id}
-            else:
-                clash = people & {pin.mentee_id}
-            if clash:
-                name = mentee.name if mentee.pk in clash else mentor.name
-                other = pin.mentor.name if pin.mentee_id in clash else pin.mentee.name
-                raise ValidationError(ALREADY_PINNED.format(name=name, other=other))
-        if not programme.is_peer:
-            places = matching.capacity_of(programme, [second], {})[0]
-            taken = pins.filter(mentor=mentor).count()
-            if taken >= places:
-                raise ValidationError(MENTOR_PINS_FULL.format(name=mentor.name))
+        _check_pin(programme, mentee, mentor, second)
+        # Asked last: only a pin that could be made is worth the question.
+        replaced = _ask_before_unforbidding(programme, mentee, mentor, confirmed)
     rule, _ = PairRule.objects.update_or_create(
         programme=programme,
         mentee=mentee,
         mentor=mentor,
-        defaults={"kind": kind, "created_by": actor},
+        defaults={"kind": kind, "created_by": actor, "reason": reason},
     )
     audit(
         actor=actor,
@@ -860,6 +1029,7 @@ def pair_rule_set(
         subject=rule,
         mentee=mentee.pk,
         mentor=mentor.pk,
+        replaced_forbid=replaced is not None,
     )
     return rule
 
@@ -1207,22 +1377,6 @@ def _standing_keys(run: MatchRun) -> set[tuple[int, int]]:
     return set(published)
 
 
-def _story(programme: Programme, pair: ProposedPair, *, goals: str) -> MatchStory:
-    """What the published mentorship says of how it was made."""
-    milestones = tuple(
-        line.strip() for line in programme.milestone_template.splitlines() if line.strip()
-    )
-    return MatchStory(
-        programme_name=programme.name,
-        reasons=tuple(pair.reasons),
-        goals=goals,
-        cadence=programme.default_cadence,
-        milestones=milestones,
-        starts_on=programme.starts_on,
-        ends_on=programme.ends_on,
-    )
-
-
 @transaction.atomic
 def match_run_publish(*, run: MatchRun, actor: Member) -> MatchRun:
     """Create the proposed mentorships, all or none, and tell the people."""
@@ -1250,7 +1404,7 @@ def match_run_publish(*, run: MatchRun, actor: Member) -> MatchRun:
                 mentee=pair.mentee,
                 kind=kind,
                 programme=programme,
-                story=_story(programme, pair, goals=goals.get(pair.mentee_id, "")),
+                story=publishing.story_for(programme, pair, goals=goals.get(pair.mentee_id, "")),
                 actor=actor,
             )
         except ValidationError as error:
@@ -1264,14 +1418,150 @@ def match_run_publish(*, run: MatchRun, actor: Member) -> MatchRun:
     run.published_at = timezone.now()
     run.published_by = actor
     run.save(update_fields=["status", "published_at", "published_by"])
-    for member in Member.objects.filter(pk__in=run.metrics.get("unmatched", [])):
+    title, body = publishing.unmatched_message(programme)
+    for member in Member.objects.filter(pk__in=run.metrics.get("unmatched", [])).select_related(
+        "user"
+    ):
         notify(
             recipient=member,
             kind="programme_unmatched",
-            title=f"{programme.name}: no match for you this time",
-            body="The coordinators may match latecomers later; your application stays in.",
+            title=title,
+            body=_with_way_in(body, member),
             url=_programme_url(programme),
             key=f"programme_unmatched:{run.pk}",
         )
     audit(actor=actor, action=AuditEvent.MATCH_RUN_PUBLISH, subject=run, mentorships=created)
     return run
+
+
+def _with_way_in(body: str, member: Member) -> str:
+    """Never an e-mail without a way in: a newcomer's carries the link to set a password."""
+    way_in = people_services.way_in_line(member.user)
+    return f"{body}\n{way_in}" if way_in else body
+
+
+class PublishRefused(ValidationError):
+    """Publishing refused because the run is published, or is being published, already."""
+
+
+def _check_publishable(run: MatchRun) -> None:
+    existing = Publication.objects.filter(run=run).first()
+    if run.status == MatchRun.Status.PUBLISHED or (
+        existing is not None and existing.status == Publication.Status.DONE
+    ):
+        raise PublishRefused(RUN_ALREADY_PUBLISHED)
+    if existing is not None and existing.status != Publication.Status.FAILED:
+        raise PublishRefused(PUBLISH_UNDER_WAY)
+    if run.status != MatchRun.Status.DONE:
+        raise ValidationError(RUN_NOT_READY)
+    carried = set(run.pairs.filter(carried=True).values_list("mentee_id", "mentor_id"))
+    if carried != _standing_keys(run):
+        raise ValidationError(RUN_OUT_OF_DATE)
+
+
+@transaction.atomic
+def match_run_publish_queue(*, run: MatchRun, actor: Member) -> Publication:
+    """After the confirmation: the task worker publishes the run and tells everyone.
+
+    A second request (two clicks, two coordinators) is refused while the first is
+    waiting, running or done; after a failure the coordinator may try again.
+    """
+    _require_coordinator(actor)
+    Programme.objects.select_for_update().filter(pk=run.programme_id).first()
+    run = MatchRun.objects.select_for_update().select_related("programme").get(pk=run.pk)
+    _check_publishable(run)
+    Publication.objects.filter(run=run, status=Publication.Status.FAILED).delete()
+    run.published_by = actor
+    run.save(update_fields=["published_by"])
+    publication = Publication.objects.create(run=run)
+    audit(
+        actor=actor,
+        action=AuditEvent.MATCH_RUN_PUBLISH_QUEUE,
+        subject=publication,
+        run=run.pk,
+        pairs=run.pairs.filter(carried=False).count(),
+    )
+    transaction.on_commit(
+        lambda: signals.publication_queued.send(sender=Publication, publication_id=publication.pk)
+    )
+    return publication
+
+
+def publication_execute(publication: Publication) -> Publication:
+    """The worker's part: all the mentorships or none, then the summary of who was told.
+
+    The publication is claimed in one ``UPDATE``, so a task delivered twice publishes once.
+    """
+    claimed = Publication.objects.filter(
+        pk=publication.pk, status=Publication.Status.QUEUED
+    ).update(status=Publication.Status.RUNNING, started_at=timezone.now(), progress=1)
+    if not claimed:
+        return publication
+    run = publication.run
+    actor = run.published_by
+    try:
+        if actor is None:
+            raise ValidationError(PUBLISHER_GONE)
+        run = match_run_publish(run=run, actor=actor)
+    except (ValidationError, PermissionDenied) as error:
+        reason = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        logger.warning("Publishing run %s failed: %s", run.pk, reason)
+        publication.mark_failed(error=reason)
+        return publication
+    publication.mark_done(summary=publishing.publication_summary(run))
+    return publication
+
+
+# ---------------------------------------------------------------- pairs at risk
+
+
+def _nudge_body(actor: Member, programme: Programme, kinds: frozenset[str]) -> str:
+    """What a nudge says: the facts the pair shares, never one person's pulse answer."""
+    lines = [f"{actor.name}, who coordinates {programme.name}, checks in on your pair."]
+    if reports.CHECKIN in kinds:
+        lines.append(NUDGE_CHECKIN)
+    if reports.WAITING in kinds:
+        lines.append(NUDGE_WAITING)
+    lines.append(NUDGE_GENERAL)
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def pair_nudge(*, programme: Programme, mentorship: Mentorship, actor: Member) -> int:
+    """Tell both people of a pair at risk that their coordinator is asking; once a day per pair.
+
+    They are told through notifications (by e-mail only as each of them likes). Returns
+    how many were told.
+    """
+    _require_coordinator(actor)
+    at_risk = {pair.mentorship.pk: pair for pair in reports.pairs_at_risk(programme)}
+    first, second = mentorship.requester, mentorship.recipient
+    if mentorship.programme_id != programme.pk or mentorship.pk not in at_risk:
+        raise ValidationError(NOT_AT_RISK.format(first=first.name, second=second.name))
+    key = f"programme_nudge:{mentorship.pk}:{timezone.localdate().isoformat()}"
+    if Notification.objects.filter(key=key).exists():
+        raise ValidationError(NUDGED_TODAY.format(first=first.name, second=second.name))
+    reasons = at_risk[mentorship.pk].reasons
+    body = _nudge_body(actor, programme, at_risk[mentorship.pk].kinds)
+    told = 0
+    for member in (first, second):
+        told += (
+            notify(
+                recipient=member,
+                kind="programme_nudge",
+                title=f"{programme.name}: how is your mentorship going?",
+                body=_with_way_in(body, member),
+                url=reverse("mentorship_detail", args=[mentorship.pk]),
+                key=key,
+            )
+            is not None
+        )
+    audit(
+        actor=actor,
+        action=AuditEvent.PAIR_NUDGE,
+        subject=mentorship,
+        programme=programme.pk,
+        reasons=" | ".join(reasons),
+        told=told,
+    )
+    return told

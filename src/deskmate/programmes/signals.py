@@ -4,3 +4,6 @@ from django.dispatch import Signal
 
 #: A match run is to be solved in the background, its transaction committed: ``run_id``.
 match_run_queued = Signal()
+
+#: A run is to be published by the task worker, its transaction committed: ``publication_id``.
+publication_queued = Signal()

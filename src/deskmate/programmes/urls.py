@@ -24,6 +24,12 @@ urlpatterns = [
         name="programme_application_withdraw",
     ),
     path(one + "invite/", views.invite, name="programme_invite"),
+    path(
+        one + "invitations/<int:invitation_id>/resend/",
+        views.invitation_resend,
+        name="programme_invitation_resend",
+    ),
+    path("invitations/<str:token>/", views.invitation_open, name="programme_invitation_open"),
     path(one + "import/", views.import_upload, name="programme_import"),
     path(one + "import/<int:import_id>/", views.import_mapping, name="programme_import_mapping"),
     path(
@@ -36,5 +42,6 @@ urlpatterns = [
     path(one + "runs/<int:run_id>/rule/", views.pair_rule_quick, name="programme_run_rule"),
     path(one + "runs/<int:run_id>/publish/", views.run_publish, name="programme_run_publish"),
     path(one + "health/", views.health, name="programme_health"),
+    path(one + "health/nudge/<int:mentorship_id>/", views.pair_nudge, name="programme_pair_nudge"),
     path(one + "report.csv", views.report_csv, name="programme_report_csv"),
 ]

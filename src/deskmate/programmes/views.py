@@ -2,14 +2,23 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from deskmate.core.forms import form_errors_from
 from deskmate.importing.errors import ImportFileError
 from deskmate.limits.guards import limited
 from deskmate.network.services import upload_read_bounded
+from deskmate.people import services as people_services
 from deskmate.people.decorators import member_required
-from deskmate.programmes import applications_file, matching, reports, selectors, services
+from deskmate.programmes import (
+    applications_file,
+    matching,
+    publishing,
+    reports,
+    selectors,
+    services,
+)
 from deskmate.programmes.forms import (
     ApplicationForm,
     ImportUploadForm,
@@ -18,9 +27,13 @@ from deskmate.programmes.forms import (
     MenteeRankingForm,
     PairRuleForm,
     ProgrammeForm,
+    PublishForm,
     RunForm,
 )
 from deskmate.programmes.models import Application, ApplicationImport, MatchRun, PairRule
+
+INVITATION_ANSWER = "Choose to decline, or follow the link to apply."
+PUBLISHING_STARTED = "Publishing has started: this page shows how far it has gone."
 
 
 def _refused(request, error: ValidationError) -> None:
@@ -28,11 +41,12 @@ def _refused(request, error: ValidationError) -> None:
         messages.error(request, message)
 
 
-def _manage(request, programme, template: str, **context):
+def _manage(request, programme, template: str, *, status: int = 200, **context):
     return render(
         request,
         template,
         {"programme": programme, "counts": selectors.programme_counts(programme), **context},
+        status=status,
     )
 
 
@@ -266,7 +280,54 @@ def invite(request, programme_id: int):
         programme,
         "programmes/invite.html",
         form=form,
-        invitations=programme.invitations.all()[:200],
+        invitations=selectors.invitations_of(programme),
+    )
+
+
+@require_POST
+@member_required
+@limited("invitations")
+def invitation_resend(request, programme_id: int, invitation_id: int):
+    programme = selectors.access_managed_programme(request.member, programme_id)
+    invitation = selectors.access_invitation(request.member, programme, invitation_id)
+    try:
+        services.invitation_resend(invitation=invitation, actor=request.member)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, f"The invitation to {invitation.email} is sent again.")
+    return redirect("programme_invite", programme_id=programme.pk)
+
+
+def invitation_open(request, token: str):
+    """The tracked link of an invitation: following it marks it opened; it offers apply or decline.
+
+    No sign-in is needed (most invitees have no account yet); the signed token is the key.
+    """
+    invitation = selectors.invitation_by_token(services.invitation_from_token(token))
+    if request.method == "POST":
+        if request.POST.get("answer") != "decline":
+            return render(
+                request,
+                "programmes/invitation.html",
+                {"invitation": invitation, "error": INVITATION_ANSWER},
+                status=422,
+            )
+        invitation = services.invitation_decline(invitation=invitation)
+    else:
+        invitation = services.invitation_open(invitation=invitation)
+    programme = invitation.programme
+    next_url = reverse("programme_detail", args=[programme.pk])
+    return render(
+        request,
+        "programmes/invitation.html",
+        {
+            "invitation": invitation,
+            "programme": programme,
+            "has_account": selectors.invitee_has_account(invitation),
+            "join": people_services.join_link(email=invitation.email, next_url=next_url),
+            "apply": next_url,
+        },
     )
 
 
@@ -339,13 +400,21 @@ def pair_rules(request, programme_id: int):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        mentee = selectors.access_applicant(request.member, programme, data["mentee"])
+        mentor = selectors.access_applicant(request.member, programme, data["mentor"])
         try:
             services.pair_rule_set(
                 programme=programme,
                 actor=request.member,
-                mentee=selectors.access_applicant(request.member, programme, data["mentee"]),
-                mentor=selectors.access_applicant(request.member, programme, data["mentor"]),
+                mentee=mentee,
+                mentor=mentor,
                 kind=data["kind"],
+                reason=data.get("reason", ""),
+                confirmed=data.get("confirm", False),
+            )
+        except services.PinOverForbid as question:
+            return _pin_question(
+                request, programme, question, action=reverse("programme_rules", args=[programme.pk])
             )
         except ValidationError as error:
             form_errors_from(form, error)
@@ -358,6 +427,21 @@ def pair_rules(request, programme_id: int):
         "programmes/rules.html",
         form=form,
         rules=selectors.pair_rules_of(programme),
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+def _pin_question(request, programme, question, *, action: str, back: str = ""):
+    """A pin over a forbid asks first: the forbid's reason, then pin anyway or keep it."""
+    return _manage(
+        request,
+        programme,
+        "programmes/pin_question.html",
+        question=question.messages[0],
+        forbid=question.rule,
+        action=action,
+        back=back or reverse("programme_rules", args=[programme.pk]),
+        status=409,
     )
 
 
@@ -375,7 +459,21 @@ def pair_rule_quick(request, programme_id: int, run_id: int):
     mentor = selectors.access_applicant(request.member, programme, request.POST.get("mentor"))
     try:
         services.pair_rule_set(
-            programme=programme, actor=request.member, mentee=mentee, mentor=mentor, kind=kind
+            programme=programme,
+            actor=request.member,
+            mentee=mentee,
+            mentor=mentor,
+            kind=kind,
+            confirmed=request.POST.get("confirm") == "yes",
+        )
+    except services.PinOverForbid as question:
+        here = reverse("programme_run", args=[programme.pk, run.pk])
+        return _pin_question(
+            request,
+            programme,
+            question,
+            action=reverse("programme_run_rule", args=[programme.pk, run.pk]),
+            back=here,
         )
     except ValidationError as error:
         _refused(request, error)
@@ -442,33 +540,70 @@ def run_detail(request, programme_id: int, run_id: int):
         rules=selectors.pair_rules_of(programme),
         stability=matching.stability_words(run.metrics),
         new_pairs=sum(1 for pair in pairs if not pair.carried),
+        publication=selectors.publication_of(run),
     )
 
 
-@require_POST
 @member_required
 def run_publish(request, programme_id: int, run_id: int):
+    """The confirmation (counts and sample e-mails), then the publication's progress and result."""
     programme = selectors.access_managed_programme(request.member, programme_id)
     run = selectors.access_run(request.member, programme, run_id)
-    try:
-        run = services.match_run_publish(run=run, actor=request.member)
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        created = run.pairs.filter(carried=False).count()
-        messages.success(
-            request,
-            f"Published: {created} new match{'' if created == 1 else 'es'}; everyone has been told.",
-        )
-    return redirect("programme_run", programme_id=programme.pk, run_id=run.pk)
+    form = PublishForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if not form.is_valid():
+            status = 422
+        else:
+            try:
+                services.match_run_publish_queue(run=run, actor=request.member)
+            except services.PublishRefused as error:
+                form.add_error(None, error.messages)
+                status = 409
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+                status = 422
+            else:
+                messages.success(request, PUBLISHING_STARTED)
+                return redirect("programme_run_publish", programme_id=programme.pk, run_id=run.pk)
+    publication = selectors.publication_of(run)
+    run.refresh_from_db()
+    context = {"run": run, "form": form, "publication": publication}
+    if publication is not None and publication.status != "failed":
+        context["deliveries"] = publishing.delivery_progress(run)
+    elif run.status == MatchRun.Status.DONE:
+        context["preview"] = publishing.publication_preview(run)
+    return _manage(request, programme, "programmes/publish.html", status=status, **context)
 
 
 @member_required
 def health(request, programme_id: int):
     programme = selectors.access_managed_programme(request.member, programme_id)
     return _manage(
-        request, programme, "programmes/health.html", health=reports.programme_health(programme)
+        request,
+        programme,
+        "programmes/health.html",
+        health=reports.programme_health(programme),
+        at_risk=reports.pairs_at_risk(programme),
     )
+
+
+@require_POST
+@member_required
+@limited("nudges")
+def pair_nudge(request, programme_id: int, mentorship_id: int):
+    programme = selectors.access_managed_programme(request.member, programme_id)
+    mentorship = selectors.access_programme_mentorship(request.member, programme, mentorship_id)
+    try:
+        services.pair_nudge(programme=programme, mentorship=mentorship, actor=request.member)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(
+            request,
+            f"{mentorship.requester.name} and {mentorship.recipient.name} are nudged.",
+        )
+    return redirect("programme_health", programme_id=programme.pk)
 
 
 @member_required

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("mentoring", "0002_match_story"),
+        ("mentoring", "0003_coordinator_flow"),
         ("network", "0007_tie_digest"),
         ("people", "0006_member_time_zone"),
     ]
