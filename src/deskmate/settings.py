@@ -90,6 +90,7 @@ TEMPLATES = [
                 "deskmate.people.context_processors.current_member",
                 "deskmate.people.context_processors.sign_on",
                 "deskmate.notifications.context_processors.unread_notifications",
+                "deskmate.mentoring.context_processors.unread_messages",
             ],
         },
     },

@@ -185,7 +185,15 @@ def _tombstone(identity: Identity, erasure: Erasure) -> None:
         erasure.count("sessions", deleted=1)
     Member.objects.filter(manager=member).update(manager=None)
     member.first_name, member.last_name = FORMER_MEMBER, ""
-    for name in ("headline", "location", "industry", "about", "pronouns", "profile_url"):
+    for name in (
+        "headline",
+        "location",
+        "industry",
+        "about",
+        "pronouns",
+        "profile_url",
+        "time_zone",
+    ):
         setattr(member, name, "")
     member.external_id = None
     member.manager = None

@@ -44,6 +44,7 @@ PROFILE_FIELDS = frozenset(
         "headline",
         "location",
         "industry",
+        "time_zone",
         "about",
         "pronouns",
         "visibility",
