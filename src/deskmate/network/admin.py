@@ -9,7 +9,7 @@ class ImportJobAdmin(admin.ModelAdmin):
 
     list_display = ["id", "kind", "status", "owner", "file_size", "created_at", "finished_at"]
     list_filter = ["kind", "status"]
-    fields = [
+    fields = readonly_fields = (
         "owner",
         "kind",
         "status",
@@ -18,8 +18,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         "created_at",
         "started_at",
         "finished_at",
-    ]
-    readonly_fields = fields
+    )
 
     def has_add_permission(self, request):
         return False
@@ -30,8 +29,7 @@ class TieAdmin(admin.ModelAdmin):
     """Who shares a tie, never why: the evidence, strength and digest count private contacts and interactions."""
 
     list_display = ["id", "member_low", "member_high", "shared_history", "updated_at"]
-    fields = ["member_low", "member_high", "shared_history", "updated_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("member_low", "member_high", "shared_history", "updated_at")
 
     def has_add_permission(self, request):
         return False
@@ -49,8 +47,7 @@ class ContactAdmin(admin.ModelAdmin):
 
     list_display = ["id", "owner", "source", "member", "created_at"]
     list_filter = ["source"]
-    fields = ["owner", "source", "member", "created_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("owner", "source", "member", "created_at")
     search_fields = ["owner__user__email"]
 
     def has_add_permission(self, request):
