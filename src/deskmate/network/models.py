@@ -52,11 +52,12 @@ class Contact(models.Model):
         indexes = [models.Index(fields=["owner", "member"])]
 
     def __str__(self):
-        return f"{self.first_name} {self.last_name}".strip() or self.email or self.profile_url
+        # Private to the one who imported it: an admin page names no one from an address book.
+        return f"Contact {self.pk} of member {self.owner_id}"
 
     @property
     def name(self) -> str:
-        return str(self)
+        return f"{self.first_name} {self.last_name}".strip() or self.email or self.profile_url
 
 
 class Tie(models.Model):
@@ -89,7 +90,8 @@ class Tie(models.Model):
         ]
 
     def __str__(self):
-        return f"tie {self.member_low_id}–{self.member_high_id} ({self.strength:.2f})"
+        # The strength counts either member's private contacts and interactions.
+        return f"Tie {self.pk} between members {self.member_low_id} and {self.member_high_id}"
 
     def save(self, *args, **kwargs):
         self.shared_history = has_shared_history(self.evidence)
@@ -152,7 +154,8 @@ class ImportJob(BackgroundJob):
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.file_name} ({self.get_status_display()})"
+        # An upload is its owner's: the file's name stays on their own pages.
+        return f"Import {self.pk} ({self.get_kind_display()}, {self.get_status_display()})"
 
 
 class PeopleMapping(models.Model):

@@ -288,7 +288,8 @@ class PairRule(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.mentee} and {self.mentor}"
+        # Whom a coordinator keeps apart is the coordinators' own: admin pages name no one.
+        return f"{self.get_kind_display()} pair {self.pk} in programme {self.programme_id}"
 
 
 class AttributeRule(models.Model):
@@ -416,7 +417,8 @@ class ProposedPair(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.mentee} and {self.mentor} ({self.score:.2f})"
+        # Proposals are the coordinators' until published.
+        return f"Proposed pair {self.pk} of run {self.run_id}"
 
 
 class Publication(BackgroundJob):
