@@ -53,7 +53,7 @@ def test_the_two_files_give_each_side_its_role(two_files):
 
 
 def test_pending_applicants_are_matched_and_publishing_waits_for_their_address(
-    two_files, coordinator
+    two_files, coordinator, run_tasks
 ):
     run = services.match_run_start(programme=two_files, actor=coordinator)
     pairs = list(ProposedPair.objects.filter(run=run).select_related("mentee").order_by("id"))
@@ -61,7 +61,8 @@ def test_pending_applicants_are_matched_and_publishing_waits_for_their_address(
     client = client_for(coordinator)
     page = client.get(f"/programmes/{two_files.pk}/runs/{run.pk}/").content.decode()
     assert 'id="pending-notice"' in page and "2 pending applicants" in page
-    response = client.post(f"/programmes/{two_files.pk}/runs/{run.pk}/publish/", follow=True)
+    publish = f"/programmes/{two_files.pk}/runs/{run.pk}/publish/"
+    response = client.post(publish, {"confirm": "on"}, follow=True)
     waiting = [p.mentee.name for p in pairs if p.mentee.name != "Nina Berg"]
     refusal = services.PENDING_IN_PAIRS.format(names=", ".join(waiting))
     assert escape(refusal) in response.content.decode()
@@ -81,7 +82,8 @@ def test_pending_applicants_are_matched_and_publishing_waits_for_their_address(
     # Nobody's address was made up: Aiko still has none.
     assert Member.objects.get(pk=aiko.pk).user.email is None
 
-    client.post(f"/programmes/{two_files.pk}/runs/{run.pk}/publish/")
+    client.post(publish, {"confirm": "on"})
+    run_tasks()
     published = ProposedPair.objects.filter(run=run, mentorship__isnull=False)
     made = {(p.mentee.name, p.mentor.name) for p in published.select_related("mentee", "mentor")}
     expected = {(p.mentee.name, p.mentor.name) for p in pairs if p.mentee.name != "Aiko Tanaka"}
