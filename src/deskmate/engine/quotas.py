@@ -19,12 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-Scores = np.ndarray | sp.csr_array | sp.csr_matrix
+Scores: TypeAlias = np.ndarray | sp.csr_array | sp.csr_matrix
 
 AT_MOST = "at_most"
 AT_LEAST_SHARE = "at_least_share"

@@ -885,7 +885,21 @@ def _solve_with_quotas(matrix: ScoreMatrix) -> tuple[AssignmentResult, dict]:
         "optimality_gap": round(solution.gap, 6),
         "time_limited": solution.time_limited,
         "time_limit": time_limit,
+        "solver_words": solver_words(solution.gap, solution.time_limited, time_limit),
     }
+
+
+def solver_words(gap: float, time_limited: bool, time_limit: float) -> str:
+    """How sure the answer is, in words."""
+    within = f"within {gap * 100:.2g}% of the best possible total"
+    if time_limited:
+        return (
+            f"HiGHS (scipy.optimize.milp) stopped at its time limit of {time_limit:g} s "
+            f"with an answer {within}."
+        )
+    if gap <= 1e-6:
+        return "Solved exactly by HiGHS (scipy.optimize.milp): proven optimal."
+    return f"Solved by HiGHS (scipy.optimize.milp): {within}."
 
 
 def side_ranks(matrix: ScoreMatrix, seed: int | str) -> tuple[np.ndarray, np.ndarray]:
