@@ -524,3 +524,23 @@ def test_bad_input_to_the_api_is_422_naming_the_field(imported, coordinator, pat
         Quota.objects.count(),
         len(imported.attributes),
     ) == before
+
+
+def test_the_command_line_prints_the_quotas_and_rules(imported, coordinator):
+    import io
+
+    from django.core.management import call_command
+
+    services.quota_add(
+        programme=imported, actor=coordinator, attribute="University", kind="at_most", limit=2
+    )
+    services.attribute_rule_add(
+        programme=imported, actor=coordinator, attribute="Advisor", kind="must_not_share"
+    )
+    out = io.StringIO()
+    call_command("match", imported.slug, stdout=out)
+    lines = out.getvalue().splitlines()
+    run = MatchRun.objects.get()
+    assert f"Quota: {run.metrics['quotas'][0]['words']}" in lines
+    assert "Solved exactly by HiGHS (scipy.optimize.milp): proven optimal." in lines
+    assert "Rule: mentee and mentor must not share Advisor: rules out 5 of 18 pairs" in lines

@@ -525,7 +525,6 @@ def run_detail(request, programme_id: int, run_id: int):
         ),
         rules=selectors.pair_rules_of(programme),
         stability=matching.stability_words(run.metrics),
-        quota_time_limit=run.parameters.get("quota_time_limit"),
         new_pairs=sum(1 for pair in pairs if not pair.carried),
     )
 
