@@ -544,3 +544,29 @@ def test_the_command_line_prints_the_quotas_and_rules(imported, coordinator):
     assert f"Quota: {run.metrics['quotas'][0]['words']}" in lines
     assert "Solved exactly by HiGHS (scipy.optimize.milp): proven optimal." in lines
     assert "Rule: mentee and mentor must not share Advisor: rules out 5 of 18 pairs" in lines
+
+
+def test_pins_that_break_a_quota_fail_the_run_with_the_reason(imported, coordinator):
+    from deskmate.engine.quotas import INFEASIBLE
+    from deskmate.people.models import Member
+
+    def member(email):
+        return Member.objects.get(user__email=email)
+
+    for mentee, mentor in (
+        ("lena@example.org", "priya@example.org"),
+        ("ana@example.org", "omar@example.org"),
+    ):
+        services.pair_rule_set(
+            programme=imported,
+            actor=coordinator,
+            mentee=member(mentee),
+            mentor=member(mentor),
+            kind="pin",
+        )
+    services.quota_add(
+        programme=imported, actor=coordinator, attribute="University", kind="at_most", limit=1
+    )
+    run = services.match_run_start(programme=imported, actor=coordinator, method="optimal")
+    assert (run.status, run.error) == (MatchRun.Status.FAILED, INFEASIBLE)
+    assert run.pairs.count() == 0
