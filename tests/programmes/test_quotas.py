@@ -393,6 +393,17 @@ def test_bad_input_on_the_page_is_422_naming_the_field(
     ).exists()
 
 
+def test_an_unknown_action_on_the_page_is_422_and_adds_nothing(imported, as_coordinator):
+    from deskmate.programmes.views import UNKNOWN_ACTION
+
+    response = as_coordinator.post(
+        f"/programmes/{imported.pk}/attributes/", {"action": "everything", "quota-limit": "2"}
+    )
+    assert response.status_code == 422
+    assert UNKNOWN_ACTION in response.content.decode()
+    assert AttributeRule.objects.count() == 0 and Quota.objects.count() == 0
+
+
 @pytest.mark.parametrize("who", ["stranger", "mentee"])
 def test_members_are_refused_the_page_and_the_api(request, imported, coordinator, who):
     rule = services.attribute_rule_add(

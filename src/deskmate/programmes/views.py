@@ -44,6 +44,7 @@ RULE_SAVED = "The rule is saved; run the matching again to apply it."
 RULE_REMOVED = "The rule is removed."
 QUOTA_SAVED = "The quota is saved; it applies to the next optimal run."
 QUOTA_REMOVED = "The quota is removed."
+UNKNOWN_ACTION = "Choose what to add: an attribute, a rule or a quota."
 
 
 def _manage(request, programme, template: str, *, status: int = 200, **context):
@@ -435,8 +436,8 @@ def programme_attributes(request, programme_id: int):
         for name, (form_class, _, _) in ATTRIBUTE_ACTIONS.items()
     }
     if action is not None and action not in forms:
-        raise Http404(selectors.NOT_FOUND)
-    if action is not None and forms[action].is_valid():
+        messages.error(request, UNKNOWN_ACTION)
+    elif action is not None and forms[action].is_valid():
         _, service, done = ATTRIBUTE_ACTIONS[action]
         try:
             service(programme=programme, actor=request.member, **forms[action].service_fields())
@@ -452,7 +453,6 @@ def programme_attributes(request, programme_id: int):
         forms=forms,
         declared=list(attributes.declared(programme).values()),
         sources=attributes.SOURCES,
-        kinds=attributes.KINDS,
         rules=[
             (rule, attributes.rule_title(rule)) for rule in selectors.attribute_rules_of(programme)
         ],
