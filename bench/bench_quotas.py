@@ -59,6 +59,9 @@ PER_MENTEE = 30
 UNIVERSITIES = 20
 EVENING_SHARE = 0.2
 SECTION = "Cohort assignment with quotas"
+NOTES = """\
+How to read it. Without quotas the optimal run stays the min-cost flow. An at-most or an at-least quota alone is usually solved at the linear relaxation, which comes out 0/1 and so is optimal (gap 0), at roughly 10 to 25 times the flow's time. The different-values quota needs the integer programme proper: one extra variable per mentor and university. With all three together each solve is an integer programme, and a run with three quotas solves four times, since each quota is priced by solving again without it. When the time limit stops a solve, the run keeps the best assignment found and reports HiGHS's gap. Costs measured from solves stopped that way compare answers that neither solve proved best. They are marked as approximate in the run's words, and they can disagree with where the quota binds (a quota that "binds for 0" yet "costs" several percent). A coordinator who needs exact costs at that size raises `DESKMATE_PROGRAMMES_QUOTA_TIME_LIMIT`, or keeps fewer quotas that couple each mentor's mentees.
+"""
 
 
 def make_instance(n_mentees: int, n_mentors: int, seed: int):
@@ -203,6 +206,8 @@ def main() -> None:
         'quotas reports it. "Binds for" counts universities at the limit, the evening cohort '
         "when it is at its share, or mentors at their least number of universities.\n\n"
         + table(rows)
+        + "\n\n"
+        + NOTES
     )
     print(body)
     if not arguments.no_write:

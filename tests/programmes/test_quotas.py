@@ -149,6 +149,7 @@ def test_a_university_quota_and_an_advisor_rule_from_imported_columns_match_opti
             "binds_for": ["Boğaziçi", "METU"],
             "cost": round(rule_only - best, 4),
             "cost_share": round(cost, 6),
+            "cost_exact": True,
             "words": "at most 2 matched mentees per University: binds for Boğaziçi and METU, "
             f"costs {cost * 100:.1f}% of the total score",
         }
@@ -581,3 +582,36 @@ def test_pins_that_break_a_quota_fail_the_run_with_the_reason(imported, coordina
     run = services.match_run_start(programme=imported, actor=coordinator, method="optimal")
     assert (run.status, run.error) == (MatchRun.Status.FAILED, INFEASIBLE)
     assert run.pairs.count() == 0
+
+
+def test_a_run_stopped_by_the_time_limit_says_so_and_how_far_it_may_be(
+    imported, coordinator, monkeypatch, settings
+):
+    from deskmate.programmes import matching
+
+    settings.PROGRAMMES_QUOTA_TIME_LIMIT = 7
+    seen = {}
+    real = matching.assign_with_quotas
+
+    def stopped(*args, time_limit, **kwargs):
+        # The real answer, as HiGHS would give it had the limit stopped it at a 1.5% gap.
+        seen["time_limit"] = time_limit
+        solution = real(*args, time_limit=time_limit, **kwargs)
+        solution.time_limited, solution.gap = True, 0.015
+        for outcome in solution.outcomes:
+            outcome.cost_exact = False
+        return solution
+
+    monkeypatch.setattr(matching, "assign_with_quotas", stopped)
+    services.quota_add(
+        programme=imported, actor=coordinator, attribute="University", kind="at_most", limit=2
+    )
+    run = services.match_run_start(programme=imported, actor=coordinator, method="optimal")
+    assert seen == {"time_limit": 7} and run.parameters["quota_time_limit"] == 7
+    assert (run.metrics["time_limited"], run.metrics["optimality_gap"]) == (True, 0.015)
+    assert run.metrics["solver_words"] == (
+        "HiGHS (scipy.optimize.milp) stopped at its time limit of 7 s "
+        "with an answer within 1.5% of the best possible total."
+    )
+    assert run.metrics["quotas"][0]["words"].endswith(matching.APPROXIMATE_COST)
+    assert run.metrics["quotas"][0]["cost_exact"] is False

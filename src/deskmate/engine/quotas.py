@@ -75,6 +75,8 @@ class QuotaOutcome:
     cost: float
     #: ``cost`` as a share of the total without it.
     cost_share: float
+    #: False when the time limit stopped either solve, so the cost compares answers not proven best.
+    cost_exact: bool = True
 
 
 @dataclass
@@ -149,19 +151,19 @@ def assign_with_quotas(
     edges = _edges(scores, list(pins))
     solution = _solve(edges, capacity, list(quotas), list(pins), time_limit, gap)
     for index, quota in enumerate(quotas):
-        cost = 0.0
+        cost, cost_share, exact = 0.0, 0.0, not solution.time_limited
         if measure_costs:
             others = [q for position, q in enumerate(quotas) if position != index]
-            without = _solve(edges, capacity, others, list(pins), time_limit, gap).total
-            cost = max(0.0, without - solution.total)
-            cost_share = cost / without if without > 0 else 0.0
-        else:
-            cost_share = 0.0
+            without = _solve(edges, capacity, others, list(pins), time_limit, gap)
+            cost = max(0.0, without.total - solution.total)
+            cost_share = cost / without.total if without.total > 0 else 0.0
+            exact = exact and not without.time_limited
         solution.outcomes.append(
             QuotaOutcome(
                 binding_groups=_binding_groups(quota, solution.mentor_of, capacity),
                 cost=cost if cost > TOLERANCE else 0.0,
                 cost_share=cost_share if cost > TOLERANCE else 0.0,
+                cost_exact=exact,
             )
         )
     return solution

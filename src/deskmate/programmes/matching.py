@@ -794,6 +794,9 @@ QUOTA_TIME_LIMIT = 60
 QUOTAS_OPTIMAL_ONLY = "The programme's quotas apply to optimal runs; this run does not keep them."
 
 
+APPROXIMATE_COST = " (about: the solver's time limit stopped it before it proved the best total)"
+
+
 def quota_time_limit() -> int:
     return int(getattr(settings, "PROGRAMMES_QUOTA_TIME_LIMIT", QUOTA_TIME_LIMIT))
 
@@ -876,7 +879,9 @@ def _solve_with_quotas(matrix: ScoreMatrix) -> tuple[AssignmentResult, dict]:
                 "binds_for": binding,
                 "cost": round(outcome.cost, 4),
                 "cost_share": round(outcome.cost_share, 6),
-                "words": outcome_words(words, binding, outcome.cost_share),
+                "cost_exact": outcome.cost_exact,
+                "words": outcome_words(words, binding, outcome.cost_share)
+                + ("" if outcome.cost_exact else APPROXIMATE_COST),
             }
         )
     return result, {
