@@ -23,7 +23,7 @@ from typing import TypeAlias
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
 
 Scores: TypeAlias = np.ndarray | sp.csr_array | sp.csr_matrix
 
@@ -279,7 +279,14 @@ def _solve(
     )
 
 
-def _highs(cost: np.ndarray, bounds: Bounds, constraint: LinearConstraint, *, time_limit, gap):
+def _highs(
+    cost: np.ndarray,
+    bounds: Bounds,
+    constraint: LinearConstraint,
+    *,
+    time_limit: float,
+    gap: float,
+) -> OptimizeResult:
     """HiGHS on the linear relaxation first: when its answer is already 0/1 it is optimal.
 
     Without a quota coupling each mentor's mentees the relaxation is often
@@ -430,7 +437,15 @@ class _Rows:
         self.upper: list[np.ndarray] = []
         self.count = 0
 
-    def add(self, rows, cols, data, n_rows: int, lower: float, upper: float) -> None:
+    def add(
+        self,
+        rows: list[np.ndarray],
+        cols: list[np.ndarray],
+        data: list[np.ndarray],
+        n_rows: int,
+        lower: float,
+        upper: float,
+    ) -> None:
         self.rows.append(self.count + np.concatenate(rows))
         self.cols.append(np.concatenate(cols))
         self.data.append(np.concatenate(data))
