@@ -331,11 +331,12 @@ class Quota(models.Model):
     class Kind(models.TextChoices):
         AT_MOST = "at_most", "At most N matched mentees per value"
         AT_LEAST_SHARE = "at_least_share", "At least a share of matched mentees from a group"
+        MIN_DISTINCT = "min_distinct", "Each mentor's mentees from at least K different values"
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="quotas")
     attribute = models.CharField(max_length=100)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    # At most: the number per value.
+    # At most: the number per value; at least K different values: K.
     limit = models.PositiveIntegerField(null=True, blank=True)
     # At least a share: the group's value and the share (0 to 1).
     value = models.CharField(max_length=200, blank=True)

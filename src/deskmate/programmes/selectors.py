@@ -18,11 +18,13 @@ from deskmate.people.selectors import members_visible_to
 from deskmate.programmes.models import (
     Application,
     ApplicationImport,
+    AttributeRule,
     Invitation,
     MatchRun,
     PairRule,
     Programme,
     Publication,
+    Quota,
 )
 
 PROGRAMME_NOT_FOUND = "No such programme."
@@ -91,6 +93,26 @@ def access_pair_rule(viewer: Member, programme: Programme, rule_id) -> PairRule:
     if not viewer.is_coordinator:
         raise Http404(NOT_FOUND)
     return _one(programme.pair_rules.all(), rule_id)
+
+
+def access_attribute_rule(viewer: Member, programme: Programme, rule_id) -> AttributeRule:
+    if not viewer.is_coordinator:
+        raise Http404(NOT_FOUND)
+    return _one(programme.attribute_rules.all(), rule_id)
+
+
+def access_quota(viewer: Member, programme: Programme, quota_id) -> Quota:
+    if not viewer.is_coordinator:
+        raise Http404(NOT_FOUND)
+    return _one(programme.quotas.all(), quota_id)
+
+
+def attribute_rules_of(programme: Programme) -> QuerySet[AttributeRule]:
+    return programme.attribute_rules.order_by("created_at", "id")
+
+
+def quotas_of(programme: Programme) -> QuerySet[Quota]:
+    return programme.quotas.order_by("created_at", "id")
 
 
 def access_import(viewer: Member, programme: Programme, import_id) -> ApplicationImport:

@@ -112,6 +112,10 @@ WEIGHT_REQUIRED = "A preference needs a weight from 0 to 1."
 LIMIT_REQUIRED = "An at-most quota needs a limit: a whole number of mentees, 1 or more."
 SHARE_REQUIRED = "An at-least quota needs a share from 0 to 1 (0.4 is 40%)."
 VALUE_REQUIRED = "An at-least quota needs the group's value of the attribute."
+DISTINCT_REQUIRED = (
+    "A different-values quota needs how many different values each mentor's mentees "
+    "come from: a whole number, 2 or more."
+)
 
 MAX_PREFERENCES = 5
 PAIR_REASON_MAX = 300
@@ -1442,11 +1446,20 @@ def attribute_rule_remove(*, rule: AttributeRule, actor: Member) -> None:
     rule.delete()
 
 
+def _whole_number(value, minimum: int, message: str) -> int:
+    if isinstance(value, bool) or not str(value or "").strip().isdigit():
+        raise ValidationError({"limit": message})
+    number = int(str(value).strip())
+    if number < minimum:
+        raise ValidationError({"limit": message})
+    return number
+
+
 def _quota_fields(kind: str, limit, value, share) -> dict:
     if kind == Quota.Kind.AT_MOST:
-        if isinstance(limit, bool) or not str(limit or "").strip().isdigit() or int(limit) < 1:
-            raise ValidationError({"limit": LIMIT_REQUIRED})
-        return {"limit": int(limit), "value": "", "share": None}
+        return {"limit": _whole_number(limit, 1, LIMIT_REQUIRED), "value": "", "share": None}
+    if kind == Quota.Kind.MIN_DISTINCT:
+        return {"limit": _whole_number(limit, 2, DISTINCT_REQUIRED), "value": "", "share": None}
     if kind == Quota.Kind.AT_LEAST_SHARE:
         if not str(value or "").strip():
             raise ValidationError({"value": VALUE_REQUIRED})
@@ -1560,6 +1573,7 @@ def match_run_start(
                 attributes.rule_words(rule) for rule in programme.attribute_rules.all()
             ],
             "quotas": [attributes.quota_words(quota) for quota in programme.quotas.all()],
+            "quota_time_limit": matching.quota_time_limit(),
         },
     )
     audit(

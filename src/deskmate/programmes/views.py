@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -13,6 +15,7 @@ from deskmate.people import services as people_services
 from deskmate.people.decorators import member_required
 from deskmate.programmes import (
     applications_file,
+    attributes,
     matching,
     publishing,
     reports,
@@ -21,6 +24,8 @@ from deskmate.programmes import (
 )
 from deskmate.programmes.forms import (
     ApplicationForm,
+    AttributeForm,
+    AttributeRuleForm,
     ImportUploadForm,
     InviteForm,
     MappingForm,
@@ -30,6 +35,7 @@ from deskmate.programmes.forms import (
     PendingFileForm,
     ProgrammeForm,
     PublishForm,
+    QuotaForm,
     RunForm,
 )
 from deskmate.programmes.models import Application, ApplicationImport, MatchRun, PairRule
@@ -41,6 +47,13 @@ PUBLISHING_STARTED = "Publishing has started: this page shows how far it has gon
 def _refused(request, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
+
+
+RULE_SAVED = "The rule is saved; run the matching again to apply it."
+RULE_REMOVED = "The rule is removed."
+QUOTA_SAVED = "The quota is saved; it applies to the next optimal run."
+QUOTA_REMOVED = "The quota is removed."
+UNKNOWN_ACTION = "Choose what to add: an attribute, a rule or a quota."
 
 
 def _manage(request, programme, template: str, *, status: int = 200, **context):
@@ -500,7 +513,7 @@ def pair_rules(request, programme_id: int):
         except ValidationError as error:
             form_errors_from(form, error)
         else:
-            messages.success(request, "The rule is saved; run the matching again to apply it.")
+            messages.success(request, RULE_SAVED)
             return redirect("programme_rules", programme_id=programme.pk)
     return _manage(
         request,
@@ -572,8 +585,72 @@ def pair_rule_remove(request, programme_id: int, rule_id: int):
     programme = selectors.access_managed_programme(request.member, programme_id)
     rule = selectors.access_pair_rule(request.member, programme, rule_id)
     services.pair_rule_remove(rule=rule, actor=request.member)
-    messages.success(request, "The rule is removed.")
+    messages.success(request, RULE_REMOVED)
     return redirect("programme_rules", programme_id=programme.pk)
+
+
+#: The attributes page's three forms: what each is, the service it calls, what it says when done.
+AttributePageForm = AttributeForm | AttributeRuleForm | QuotaForm
+ATTRIBUTE_ACTIONS: dict[str, tuple[type[AttributePageForm], Callable[..., object], str]] = {
+    "attribute": (AttributeForm, services.attribute_declare, "The attribute is declared."),
+    "rule": (AttributeRuleForm, services.attribute_rule_add, RULE_SAVED),
+    "quota": (QuotaForm, services.quota_add, QUOTA_SAVED),
+}
+
+
+@member_required
+def programme_attributes(request, programme_id: int):
+    """Attributes, attribute rules and preferences, and quotas: one page, one form each."""
+    programme = selectors.access_managed_programme(request.member, programme_id)
+    action = request.POST.get("action") if request.method == "POST" else None
+    forms: dict[str, AttributePageForm] = {
+        name: form_class(request.POST if name == action else None, programme=programme, prefix=name)
+        for name, (form_class, _, _) in ATTRIBUTE_ACTIONS.items()
+    }
+    if action is not None and action not in forms:
+        messages.error(request, UNKNOWN_ACTION)
+    elif action is not None and forms[action].is_valid():
+        _, service, done = ATTRIBUTE_ACTIONS[action]
+        try:
+            service(programme=programme, actor=request.member, **forms[action].service_fields())
+        except ValidationError as error:
+            form_errors_from(forms[action], error)
+        else:
+            messages.success(request, done)
+            return redirect("programme_attributes", programme_id=programme.pk)
+    return _manage(
+        request,
+        programme,
+        "programmes/attributes.html",
+        forms=forms,
+        declared=list(attributes.declared(programme).values()),
+        sources=attributes.SOURCES,
+        rules=[
+            (rule, attributes.rule_title(rule)) for rule in selectors.attribute_rules_of(programme)
+        ],
+        quotas=[(quota, attributes.quota_words(quota)) for quota in selectors.quotas_of(programme)],
+        status=422 if action is not None else 200,
+    )
+
+
+@require_POST
+@member_required
+def attribute_rule_remove(request, programme_id: int, rule_id: int):
+    programme = selectors.access_managed_programme(request.member, programme_id)
+    rule = selectors.access_attribute_rule(request.member, programme, rule_id)
+    services.attribute_rule_remove(rule=rule, actor=request.member)
+    messages.success(request, RULE_REMOVED)
+    return redirect("programme_attributes", programme_id=programme.pk)
+
+
+@require_POST
+@member_required
+def quota_remove(request, programme_id: int, quota_id: int):
+    programme = selectors.access_managed_programme(request.member, programme_id)
+    quota = selectors.access_quota(request.member, programme, quota_id)
+    services.quota_remove(quota=quota, actor=request.member)
+    messages.success(request, QUOTA_REMOVED)
+    return redirect("programme_attributes", programme_id=programme.pk)
 
 
 @require_POST
