@@ -21,6 +21,7 @@ from schemathesis.config import SchemathesisConfig
 
 from deskmate.api import api
 from deskmate.people import services as people_services
+from tests.conftest import new_coordinator, new_mentee, new_mentor, rows_shared_by_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -45,15 +46,22 @@ def in_test_transaction():
         signal.connect(close_old_connections)
 
 
+@pytest.fixture(scope="module")
+def persona_keys(request, django_db_setup, django_db_blocker):
+    """Maya, Daniel and Claire with an API token each, made once for every operation's test."""
+
+    def build():
+        members = (new_mentee(), new_mentor(), new_coordinator())
+        return [people_services.api_token_create(member=m, name="fuzz")[1] for m in members]
+
+    yield from rows_shared_by_the_module(request, django_db_blocker, build)
+
+
 @pytest.fixture
-def next_token(settings, in_test_transaction, mentee, mentor, coordinator):
+def next_token(settings, in_test_transaction, persona_keys):
     """The personas' API tokens, one after the other."""
     settings.RATE_LIMITS_ENABLED = False
-    keys = [
-        people_services.api_token_create(member=member, name="fuzz")[1]
-        for member in (mentee, mentor, coordinator)
-    ]
-    return itertools.cycle(keys).__next__
+    return itertools.cycle(persona_keys).__next__
 
 
 @schema.parametrize()
