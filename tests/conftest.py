@@ -264,22 +264,3 @@ def _shared_rows_are_asked_for(request):
         if transactional or (marker and marker.kwargs.get("transaction")):
             pytest.fail(f"{request.node.nodeid} is transactional; it may not use {shared}")
 
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    """Under ``--dist loadgroup``, a module whose tests share a module-scoped fixture runs on one worker.
-
-    Its fixture (a server process, rows shared by the module) is then built once,
-    not once per worker; xdist hands out these groups first, largest first, so
-    they do not end up serialised at the end of the run.
-    """
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        if info is None:
-            continue
-        if any(
-            definition.scope in {"module", "class"} and definition.baseid.startswith("tests")
-            for definitions in info.name2fixturedefs.values()
-            for definition in definitions
-        ):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
