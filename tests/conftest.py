@@ -263,4 +263,3 @@ def _shared_rows_are_asked_for(request):
         marker = request.node.get_closest_marker("django_db")
         if transactional or (marker and marker.kwargs.get("transaction")):
             pytest.fail(f"{request.node.nodeid} is transactional; it may not use {shared}")
-
