@@ -28,11 +28,16 @@ serve: $(STAMP)
 worker: $(STAMP)
 	$(BIN)/deskmate worker
 
+# Bytecode is written even where the environment sets PYTHONDONTWRITEBYTECODE: every xdist worker
+# and every process a test starts would otherwise compile deskmate and re-rewrite the asserts of
+# the test modules and of the pytest plugins (hypothesis, schemathesis) from source, on each run.
+TEST_ENV := PYTHONDONTWRITEBYTECODE=
+
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(TEST_ENV) $(BIN)/python -m pytest
 
 test-postgres: $(STAMP)
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest
+	$(TEST_ENV) DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/python -m pytest
 
 # Formatting, lint rules, types (new errors fail; see mypy-baseline.txt) and the import contracts.
 lint: $(STAMP)

@@ -10,6 +10,8 @@ from deskmate.core.models import AuditEntry
 from deskmate.mentoring import services, states
 from deskmate.mentoring.models import Mentorship
 from deskmate.mentoring.states import Action, State
+from deskmate.people.models import Member
+from tests.conftest import new_mentee, new_mentor, rows_shared_by_the_module
 from tests.mentoring.conftest import in_state
 
 ALLOWED = {
@@ -224,6 +226,26 @@ AUDIT_ACTION = {
     "end_early": "mentorship_end_early",
     "expire": "mentorship_expire",
 }
+
+
+@pytest.fixture(scope="module")
+def maya_and_daniel(request, django_db_setup, django_db_blocker):
+    """The suite's mentee and mentor, made once for the 130 (state, action) pairs."""
+
+    def build():
+        return new_mentee().pk, new_mentor().pk
+
+    yield from rows_shared_by_the_module(request, django_db_blocker, build)
+
+
+@pytest.fixture
+def mentee(db, maya_and_daniel):
+    return Member.objects.select_related("user").get(pk=maya_and_daniel[0])
+
+
+@pytest.fixture
+def mentor(db, maya_and_daniel):
+    return Member.objects.select_related("user").get(pk=maya_and_daniel[1])
 
 
 @pytest.mark.django_db

@@ -12,7 +12,7 @@ from deskmate.network.models import Contact, Interaction, Tie
 from deskmate.network.suggestions import suggestion_lists, suggestions_for
 from deskmate.people.models import Education, Member, Position
 from deskmate.people.selectors import members_visible_to
-from tests.conftest import client_for
+from tests.conftest import client_for, rows_shared_by_the_module
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +24,19 @@ MOVED = re.compile(r"Moved from (.+) to (.+) in (\d{4}) — one of your goals$")
 LUNCH = re.compile(r"You had (lunch|a meeting|a call|a chat about work)")
 
 
+@pytest.fixture(scope="module")
+def demo_community(request, django_db_setup, django_db_blocker):
+    """The demo community with its ties, built once: every test here only reads it."""
+
+    def build():
+        call_command("demo_data", members=300, seed=7, no_progress=True)
+        call_command("refresh_ties")
+
+    yield from rows_shared_by_the_module(request, django_db_blocker, build)
+
+
 @pytest.fixture
-def demo(db):
-    call_command("demo_data", members=300, seed=7, no_progress=True)
-    call_command("refresh_ties")
+def demo(db, demo_community):
     return Member.objects.get(user__email="mentee@deskmate.demo")
 
 

@@ -15,6 +15,7 @@ from deskmate.network.tie_store import (
     ties_refresh_members,
 )
 from deskmate.people.models import Member
+from tests.conftest import rows_shared_by_the_module
 
 FIRST_DAY = dt.date(2026, 6, 1)
 MONTH_LATER = dt.date(2026, 7, 1)
@@ -48,9 +49,19 @@ def untied_pair() -> tuple[Member, Member]:
     raise AssertionError("every pair of the first 60 members is tied")
 
 
+@pytest.fixture(scope="module")
+def demo_community(request, django_db_setup, django_db_blocker):
+    """The demo community, built once; what a test writes is rolled back after it."""
+
+    def build():
+        call_command("demo_data", members=300, seed=7, no_progress=True)
+
+    yield from rows_shared_by_the_module(request, django_db_blocker, build)
+
+
 @pytest.fixture
-def demo(db):
-    call_command("demo_data", members=300, seed=7, no_progress=True)
+def demo(db, demo_community):
+    pass
 
 
 @pytest.mark.django_db
