@@ -36,7 +36,8 @@ def days_between(start, end_inclusive):
 
 def overlap_strength(days, size, weight=1.0, months_scale=12.0):
     months = days / (365.25 / 12)
-    return weight * (1 - math.exp(-months / months_scale)) * math.log(3) / math.log(size + 1)
+    size_factor = (math.log(3) / math.log(size + 1)) ** TieParameters().group_size_exponent
+    return weight * (1 - math.exp(-months / months_scale)) * size_factor
 
 
 def tie_pairs(ties):
@@ -115,7 +116,9 @@ class TestWorkedTogether:
         days = days_between(datetime.date(2020, 1, 1), datetime.date(2021, 12, 31))
         assert pair_of_two == pytest.approx(overlap_strength(days, size=2))
         assert pair_of_eight == pytest.approx(overlap_strength(days, size=8))
-        assert pair_of_eight / pair_of_two == pytest.approx(math.log(3) / math.log(9))
+        assert pair_of_eight / pair_of_two == pytest.approx(
+            (math.log(3) / math.log(9)) ** TieParameters().group_size_exponent
+        )
         # Acme is small, so people of different teams are paired by the organisation.
         assert kinds_of(ties, 0, 2) == [EvidenceKind.SAME_ORGANISATION]
         assert len(ties) == 1 + 8 * 7 // 2 + 2 * 8
@@ -314,7 +317,9 @@ class TestMutualContacts:
             assert mutual[pair].private_to is None
         assert mutual[(0, 1)].count == 2
         assert mutual[(0, 1)].strength == pytest.approx(
-            0.5 * (1 - math.exp(-mutual[(0, 1)].score / 3.0)), rel=1e-6
+            parameters.mutual_contacts
+            * (1 - math.exp(-mutual[(0, 1)].score / parameters.mutual_scale)),
+            rel=1e-6,
         )
         index_scores = MutualContacts(self.community().contacts, 9, parameters)
         pairs = [(a, b) for a in range(9) for b in range(a + 1, 9)]

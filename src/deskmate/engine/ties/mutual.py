@@ -1,8 +1,8 @@
 """Mutual contacts: common neighbours in the contact graph, by sparse products in row blocks.
 
 Each common contact ``k`` of two members adds ``1 / degree(k)`` to their
-score (resource allocation [2]_) or ``1 / log(degree(k))`` (Adamic–Adar
-[1]_, the default): a contact who knows everyone says little about any one
+score (resource allocation [2]_, the default, fitted to held-out links) or
+``1 / log(degree(k))`` (Adamic–Adar [1]_): a contact who knows everyone says little about any one
 pair. Both outperform a plain count of common contacts at predicting links
 [3]_. One complex-valued product gives the count of common contacts (real
 part) and the score (imaginary part) at once. Rows are
@@ -31,7 +31,7 @@ import scipy as sp
 
 from deskmate.engine.ties.arrays import touching, valid_members
 from deskmate.engine.ties.inputs import Contacts, TieParameters
-from deskmate.engine.ties.tables import EvidenceColumns, EvidenceKind
+from deskmate.engine.ties.tables import EvidenceColumns, EvidenceKind, TieTable
 
 __all__ = [
     "MutualContacts",
@@ -48,8 +48,8 @@ __all__ = [
 class MutualPairs:
     """Kept mutual-contact partners: ``member`` ranks ``partner`` among its best.
 
-    ``count`` is the number of common contacts, ``score`` their Adamic–Adar
-    sum.
+    ``count`` is the number of common contacts, ``score`` their sum
+    (resource allocation or Adamic–Adar, as ``mutual_index`` says).
     """
 
     member: np.ndarray
@@ -279,6 +279,41 @@ class MutualContacts:
         """Mutual-contact strength of each pair, as :func:`mutual_evidence` would give it."""
         _, score = self.scores(first, second)
         return mutual_strength(score, self.parameters)
+
+    def tie_strengths(self, ties: TieTable, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        """Tie strength of any pairs: their stored evidence, and mutual contacts where not kept.
+
+        A pair's strength is the noisy-or of the evidence ``ties`` holds for
+        it (none if it is not a tie) and, when that evidence has no mutual
+        contacts because neither member kept the other among their best
+        ``mutual_top_k``, of the mutual-contact strength this index gives, so
+        that every pair with a common contact is scored, not only the kept
+        ones. ``ties`` must be computed from the same contacts and parameters.
+
+        Examples
+        --------
+        >>> from deskmate.engine.ties import Community, compute_ties
+        >>> contacts = Contacts.from_rows([(0, 1), (1, 2), (2, 3), (3, 0), (0, 4)])
+        >>> parameters = TieParameters(mutual_top_k=0)
+        >>> ties = compute_ties(Community(5, contacts=contacts), as_of="2024-01-01",
+        ...                     parameters=parameters)
+        >>> ties.find(0, 2) is None  # no one keeps a non-contact
+        True
+        >>> index = MutualContacts(contacts, 5, parameters)
+        >>> index.tie_strengths(ties, np.array([0, 0, 2]), np.array([2, 1, 4])).round(3).tolist()
+        [0.067, 0.5, 0.0]
+        """
+        first, second = np.asarray(first, np.int64), np.asarray(second, np.int64)
+        rows = ties.rows(first, second)
+        stored = np.where(rows >= 0, ties.strength[np.maximum(rows, 0)], 0.0)
+        has_mutual = np.zeros(len(ties) + 1, dtype=bool)
+        has_mutual[ties.evidence.tie[ties.evidence.kind == EvidenceKind.MUTUAL_CONTACTS]] = True
+        missing = ~has_mutual[rows]  # row -1 reads the spare last entry, False
+        missing[rows < 0] = True
+        strength = stored.copy()
+        added = self.strengths(first[missing], second[missing])
+        strength[missing] = 1 - (1 - stored[missing]) * (1 - added)
+        return strength
 
 
 def mutual_strength(score: np.ndarray, parameters: TieParameters) -> np.ndarray:
