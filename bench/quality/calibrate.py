@@ -55,12 +55,12 @@ from bench.quality.link_prediction import (  # noqa: E402
     deskmate_scores,
     evaluate,
     generate,
+    link_contacts,
     split,
 )
 from bench.report import write_section  # noqa: E402
 from deskmate.engine.ties import (  # noqa: E402
     Community,
-    Contacts,
     EvidenceKind,
     TieParameters,
     compute_ties,
@@ -91,7 +91,7 @@ def pair_parts(n: int, seed: int, rng: np.random.Generator) -> Parts:
     train = _adjacency(train_edges, n)
     # Hard negatives: unlinked pairs sharing a contact or a unit.
     base = TieParameters(group_size_exponent=1.0, worked_together=1.0)
-    contacts = Contacts(importer=train_edges[:, 0], contact=train_edges[:, 1])
+    contacts = link_contacts(train_edges)
     ties = compute_ties(
         Community(n, positions=positions, contacts=contacts), as_of=AS_OF, parameters=base
     )

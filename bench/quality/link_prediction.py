@@ -12,7 +12,9 @@ Methods, computed side by side on the same contacts: deskmate's tie strength
 ``MutualContacts.tie_strengths``), the same restricted to the ties
 ``compute_ties`` stores (each member's best ``mutual_top_k`` mutual-contact
 partners besides their contacts and shared history: what suggestions read),
-resource allocation, Adamic–Adar and common neighbours. deskmate's
+resource allocation, Adamic–Adar and common neighbours. Each training link
+is a contact both ends imported (``link_contacts``), since deskmate's mutual
+contacts count only the people both members imported themselves. deskmate's
 ``TieParameters`` are the defaults, fitted by ``calibrate.py`` on other seeds.
 
 Generated community (``generate``): members hold a current position in a
@@ -129,6 +131,19 @@ def baseline_scores(train: sp.sparse.csr_array, weights: str) -> sp.sparse.csr_a
     return (train @ sp.sparse.diags_array(weight) @ train).tocsr()
 
 
+def link_contacts(train_edges: np.ndarray) -> Contacts:
+    """The training links as contacts that each end imported.
+
+    A link is a connection both hold (as in both members' LinkedIn archives):
+    each imported the other, so mutual contacts, which count only what both
+    members imported themselves, read the whole graph.
+    """
+    return Contacts(
+        importer=np.concatenate([train_edges[:, 0], train_edges[:, 1]]),
+        contact=np.concatenate([train_edges[:, 1], train_edges[:, 0]]),
+    )
+
+
 def deskmate_scores(
     n: int,
     train_edges: np.ndarray,
@@ -144,7 +159,7 @@ def deskmate_scores(
     strength. With ``stored_only``, only what ``compute_ties`` stores (what a
     member's suggestions read).
     """
-    contacts = Contacts(importer=train_edges[:, 0], contact=train_edges[:, 1])
+    contacts = link_contacts(train_edges)
     ties = compute_ties(
         Community(n, positions=positions, contacts=contacts), as_of=AS_OF, parameters=parameters
     )

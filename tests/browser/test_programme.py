@@ -1,5 +1,5 @@
 """Claire creates a programme, imports applications from a form tool's CSV, runs the matching,
-pins a pair, runs it again and publishes; both people of the pinned pair then find their mentorship."""
+pins a pair, runs it again, reads the confirmation and publishes; both people of the pinned pair then find their mentorship."""
 
 import re
 
@@ -39,7 +39,9 @@ def _page_for(browser, live_server, email):
     return page
 
 
-def test_from_a_new_programme_to_published_mentorships(page, browser, live_server, people):
+def test_from_a_new_programme_to_published_mentorships(
+    page, browser, live_server, people, run_tasks
+):
     sign_in(page, "claire@example.org", PASSWORD)
     page.goto("/programmes/new/")
     page.get_by_label("Name").fill("Spring mentoring")
@@ -84,8 +86,19 @@ def test_from_a_new_programme_to_published_mentorships(page, browser, live_serve
     expect(maya_row.locator(".tag")).to_have_text("Pinned")
     expect(maya_row).to_contain_text("Pinned by a coordinator")
     page.locator("#publish").click()
-    expect(page.get_by_text("Published: 3 new matches; everyone has been told.")).to_be_visible()
-    expect(page.locator("#run-status")).to_have_text("Published")
+    expect(page.locator("#count-pairs")).to_have_text("3")
+    expect(page.locator("#count-unmatched")).to_have_text("0")
+    expect(page.locator(".sample-subject").first).to_contain_text("You have been matched with")
+    page.get_by_role("button", name="Publish 3 matches").click()
+    expect(page.get_by_text("Tick the box to confirm that you want to publish.")).to_be_visible()
+    page.get_by_label(re.compile("I have read the counts")).check()
+    page.get_by_role("button", name="Publish 3 matches").click()
+    expect(page.locator("#publication-status")).to_have_text("Waiting")
+    assert Mentorship.objects.count() == 0
+    run_tasks()
+    page.reload()
+    expect(page.locator("#publication-status")).to_have_text("Published")
+    expect(page.locator("#publication-result")).to_contain_text("3")
     assert Mentorship.objects.filter(origin="programme", state="active").count() == 3
 
     mentor_email = "daniel@example.org" if mentor_name == "Daniel Okafor" else "omar@example.org"

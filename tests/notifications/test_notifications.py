@@ -1,9 +1,14 @@
+import re
+
 import pytest
+from django.core import mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from deskmate.notifications import selectors, services
 from deskmate.notifications.models import EmailDelivery, Notification, Preference
+from deskmate.people.services import WAY_IN, member_create
 from tests.people.test_api import bearer
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +94,20 @@ def test_only_local_links(mentee):
 
     with pytest.raises(ValidationError):
         services.notify(recipient=mentee, kind="x", title="x", url="https://evil.example/")
+
+
+def test_every_e_mail_to_someone_without_a_password_carries_a_way_in(db, mentee):
+    """The digest too: a newcomer an import created can sign in from any e-mail deskmate sends."""
+    newcomer = member_create(
+        email="ines@example.org", password=None, first_name="Inès", last_name="Moreau"
+    )
+    for member in (newcomer, mentee):
+        services.preference_update(member=member, email="daily", actor=member)
+        services.notify(recipient=member, kind="test", title="Something happened")
+    today = timezone.localdate()
+    assert services.digests_schedule(day=today) == 2
+    for delivery in EmailDelivery.objects.filter(kind="digest"):
+        assert services.email_delivery_attempt(delivery.pk, retry=lambda *a: None) == "sent"
+    by_address = {message.to[0]: message.body for message in mail.outbox}
+    assert re.search(re.escape(WAY_IN) + r" http://\S+", by_address["ines@example.org"])
+    assert WAY_IN not in by_address["maya@example.org"]

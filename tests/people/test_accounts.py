@@ -93,10 +93,15 @@ def test_someone_invited_by_email_joins_and_lands_on_the_programme(
             programme=programme, actor=coordinator, emails=["ann@example.org"]
         )
     (message,) = mail.outbox
-    join = next(
-        path_of(link) for link in re.findall(r"https?://\S+", message.body) if "/join/" in link
+    tracked = next(
+        path_of(link)
+        for link in re.findall(r"https?://\S+", message.body)
+        if "/invitations/" in link
     )
     client = Client()
+    landing = client.get(tracked).content.decode()
+    join = re.search(r'id="invitation-join" href="([^"]+)"', landing).group(1)
+    join = path_of(join.replace("&amp;", "&"))
     page = client.get(join)
     assert page.status_code == 200 and "ann@example.org" in page.content.decode()
     response = client.post(

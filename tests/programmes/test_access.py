@@ -5,7 +5,7 @@ import pytest
 from deskmate.mentoring.models import Mentorship
 from deskmate.people import services as people_services
 from deskmate.programmes import services
-from deskmate.programmes.models import Application, MatchRun, PairRule, Programme
+from deskmate.programmes.models import Application, MatchRun, PairRule, Programme, Publication
 from tests.conftest import client_for
 from tests.people.test_api import bearer
 from tests.programmes.conftest import apply
@@ -20,6 +20,7 @@ MANAGEMENT_PAGES = [
     "/programmes/{p}/import/",
     "/programmes/{p}/rules/",
     "/programmes/{p}/runs/{r}/",
+    "/programmes/{p}/runs/{r}/publish/",
     "/programmes/{p}/health/",
     "/programmes/{p}/report.csv",
 ]
@@ -36,6 +37,9 @@ MANAGEMENT_API = [
     ("get", "/api/v1/programmes/{p}/runs/{r}"),
     ("post", "/api/v1/programmes/{p}/runs"),
     ("post", "/api/v1/programmes/{p}/runs/{r}/publish"),
+    ("get", "/api/v1/programmes/{p}/runs/{r}/publish"),
+    ("get", "/api/v1/programmes/{p}/invitations"),
+    ("get", "/api/v1/programmes/{p}/at-risk"),
     ("get", "/api/v1/programmes/{p}/rules"),
     ("post", "/api/v1/programmes/{p}/rules"),
     ("delete", "/api/v1/programmes/{p}/rules/{rule}"),
@@ -210,12 +214,29 @@ def test_management_api_for_the_coordinator(setup, coordinator, mentee, second_m
         content_type="application/json",
     )
     assert rule.status_code == 201 and rule.json()["kind"] == "pin"
-    published = client.post(f"/api/v1/programmes/{p}/runs/{body['id']}/publish")
-    assert published.status_code == 200 and published.json()["status"] == "published"
-    again = client.post(f"/api/v1/programmes/{p}/runs/{body['id']}/publish")
-    assert again.status_code == 422
-    assert again.json()["detail"][0]["msg"] == services.RUN_ALREADY_PUBLISHED
-    assert Mentorship.objects.count() == 2
+    publish = f"/api/v1/programmes/{p}/runs/{body['id']}/publish"
+    preview = client.get(publish).json()
+    assert (preview["pairs"], preview["mentees"], preview["mentors"], preview["unmatched"]) == (
+        2,
+        2,
+        2,
+        0,
+    )
+    assert [sample["role"] for sample in preview["samples"]] == ["mentee", "mentor"]
+    unconfirmed = client.post(publish, {"confirm": False}, content_type="application/json")
+    assert unconfirmed.status_code == 422
+    assert unconfirmed.json()["detail"] == [
+        {"loc": ["confirm"], "msg": services.PUBLISH_UNCONFIRMED}
+    ]
+    assert Publication.objects.count() == 0
+    published = client.post(publish, {"confirm": True}, content_type="application/json")
+    assert published.status_code == 202 and published.json()["status"] == "queued"
+    services.publication_execute(Publication.objects.get())
+    assert client.get(publish).json()["publication"]["status"] == "done"
+    again = client.post(publish, {"confirm": True}, content_type="application/json")
+    assert again.status_code == 409
+    assert again.json()["detail"] == services.RUN_ALREADY_PUBLISHED
+    assert Mentorship.objects.count() == 2 and Publication.objects.count() == 1
     report = client.get(f"/api/v1/programmes/{p}/report").json()
     assert (report["matched"], report["seeking"], report["active_mentorships"]) == (2, 2, 2)
     assert client.delete(f"/api/v1/programmes/{p}/rules/{rule.json()['id']}").status_code == 204

@@ -8,6 +8,7 @@ after that commit.
 import datetime as dt
 import logging
 from collections.abc import Callable
+from email.mime.base import MIMEBase
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,12 +23,23 @@ from deskmate.notifications import signals
 from deskmate.notifications.models import EmailDelivery, Notification, Preference
 from deskmate.notifications.selectors import email_preference
 from deskmate.people.models import Member
+from deskmate.people.services import way_in_line
 
 logger = logging.getLogger(__name__)
 
 EMAIL_MAX_ATTEMPTS = 5
 EMAIL_RETRY_SECONDS = 60
 LOCAL_URL_ONLY = "A notification can only link inside deskmate."
+
+
+#: Per notification kind, what an app attaches to its single e-mail (a calendar invitation, say).
+_ATTACHMENTS: dict[str, Callable[[Notification], MIMEBase | None]] = {}
+
+
+def register_attachment(kind: str, make: Callable[[Notification], MIMEBase | None]) -> None:
+    """Attach ``make(notification)`` to the e-mail of each notification of ``kind`` (an app's
+    ``AppConfig.ready`` calls this, so the notifications app imports no app above it)."""
+    _ATTACHMENTS[kind] = make
 
 
 def email_max_attempts() -> int:
@@ -130,34 +142,49 @@ def _absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}" if path else settings.SITE_URL
 
 
+def _footer() -> str:
+    return f"\n\nChoose how deskmate tells you things: {_absolute(reverse('notification_preferences'))}\n"
+
+
+def email_preview(*, to: str, title: str, body: str = "", url: str = "") -> EmailMessage:
+    """The e-mail a notification with this title, body and link becomes (also for samples)."""
+    lines = [title, "", body] if body else [title]
+    lines += ["", _absolute(url or reverse("notifications"))]
+    return EmailMessage(subject=f"[deskmate] {title}", body="\n".join(lines) + _footer(), to=[to])
+
+
 def _email_for(delivery: EmailDelivery) -> EmailMessage | None:
     to = delivery.recipient.user.email
     if not to or not delivery.recipient.user.is_active:
         return None
-    footer = f"\n\nChoose how deskmate tells you things: {_absolute(reverse('notification_preferences'))}\n"
     if delivery.kind == EmailDelivery.Kind.IMMEDIATE:
         notification = delivery.notification
-        subject = f"[deskmate] {notification.title}"
-        lines = (
-            [notification.title, "", notification.body]
-            if notification.body
-            else [notification.title]
-        )
-        lines += ["", _absolute(notification.url or reverse("notifications"))]
-    else:
-        start, end = _day_bounds(delivery.digest_date)
-        told = delivery.recipient.notifications.filter(created_at__gte=start, created_at__lt=end)
-        told = list(told.order_by("created_at", "id"))
-        if not told:
+        if notification is None:  # the check constraint makes this impossible
             return None
-        day = f"{delivery.digest_date.day} {delivery.digest_date:%B %Y}"
-        subject = f"[deskmate] Your day on deskmate, {day}"
-        lines = [f"What happened on {day}:", ""]
-        lines += [
-            f"- {item.title}: {_absolute(item.url)}" if item.url else f"- {item.title}"
-            for item in told
-        ]
-    return EmailMessage(subject=subject, body="\n".join(lines) + footer, to=[to])
+        message = email_preview(
+            to=to, title=notification.title, body=notification.body, url=notification.url
+        )
+        make = _ATTACHMENTS.get(notification.kind)
+        part = make(notification) if make is not None else None
+        if part is not None:
+            message.attach(part)
+        return message
+    start, end = _day_bounds(delivery.digest_date)
+    told = delivery.recipient.notifications.filter(created_at__gte=start, created_at__lt=end)
+    told = list(told.order_by("created_at", "id"))
+    if not told:
+        return None
+    day = f"{delivery.digest_date.day} {delivery.digest_date:%B %Y}"
+    subject = f"[deskmate] Your day on deskmate, {day}"
+    lines = [f"What happened on {day}:", ""]
+    lines += [
+        f"- {item.title}: {_absolute(item.url)}" if item.url else f"- {item.title}" for item in told
+    ]
+    # Never an e-mail without a way in: someone without a password gets a link to set one.
+    way_in = way_in_line(delivery.recipient.user)
+    if way_in:
+        lines += ["", way_in]
+    return EmailMessage(subject=subject, body="\n".join(lines) + _footer(), to=[to])
 
 
 def email_delivery_attempt(delivery_id: int, *, retry: Callable[[int, dt.datetime], object]) -> str:

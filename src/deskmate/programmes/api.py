@@ -8,13 +8,15 @@ endpoints, as if it did not exist.
 import datetime as dt
 from typing import Annotated
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from deskmate.core.api_types import Id, IdList
+from deskmate.limits.guards import ApiLimit
 from deskmate.mentoring.models import Cadence
-from deskmate.programmes import reports, selectors, services
-from deskmate.programmes.models import MAX_CAPACITY, PairRule, Programme
+from deskmate.programmes import publishing, reports, selectors, services
+from deskmate.programmes.models import MAX_CAPACITY, MatchRun, PairRule, Programme
 
 router = Router(tags=["programmes"])
 
@@ -165,6 +167,10 @@ class RuleIn(Schema):
     mentee_id: Id
     mentor_id: Id
     kind: PairRule.Kind
+    #: Why (shown before anyone pins a forbidden pair).
+    reason: str = Field("", max_length=300)
+    #: A pin over a forbid is answered 409 with the forbid's reason unless this is true.
+    confirm: bool = False
 
 
 class RuleOut(Schema):
@@ -172,6 +178,77 @@ class RuleOut(Schema):
     mentee: PersonOut
     mentor: PersonOut
     kind: str
+    reason: str
+
+
+class ForbidOut(Schema):
+    id: int
+    reason: str
+    created_at: dt.datetime
+
+
+class PinQuestionOut(Schema):
+    detail: str
+    code: str
+    forbid: ForbidOut
+
+
+class RefusedOut(Schema):
+    detail: str
+
+
+class PublishIn(Schema):
+    #: Publishing starts only when this is true, after reading the confirmation.
+    confirm: bool = False
+
+
+class SampleEmailOut(Schema):
+    role: str
+    name: str
+    subject: str
+    body: str
+
+
+class PublicationOut(Schema):
+    id: int
+    status: str
+    progress: int
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+    summary: dict
+    error: str
+
+
+class PublishPreviewOut(Schema):
+    pairs: int
+    kept: int
+    mentees: int
+    mentors: int
+    newcomers: int
+    unmatched: int
+    samples: list[SampleEmailOut]
+    publication: PublicationOut | None
+    emails: dict | None
+
+
+class InvitationOut(Schema):
+    id: int
+    email: str
+    name: str
+    status: str
+    sends: int
+    created_at: dt.datetime
+    last_sent_at: dt.datetime
+
+
+class AtRiskOut(Schema):
+    mentorship_id: int
+    people: list[PersonOut]
+    reasons: list[str]
+
+
+class NudgeOut(Schema):
+    told: int
 
 
 def _programme(request, programme_id: Id) -> Programme:
@@ -262,17 +339,27 @@ def rule_list(request, programme_id: Id):
 
 
 @router.post(
-    "/programmes/{programme_id}/rules", response={201: RuleOut}, summary="Pin or forbid a pair"
+    "/programmes/{programme_id}/rules",
+    response={201: RuleOut, 409: PinQuestionOut},
+    summary="Pin or forbid a pair (a pin over a forbid asks first: 409 unless confirmed)",
 )
 def rule_set(request, programme_id: Id, payload: RuleIn):
     programme = selectors.access_managed_programme(request.auth, programme_id)
-    rule = services.pair_rule_set(
-        programme=programme,
-        actor=request.auth,
-        mentee=selectors.access_applicant(request.auth, programme, payload.mentee_id),
-        mentor=selectors.access_applicant(request.auth, programme, payload.mentor_id),
-        kind=payload.kind,
-    )
+    try:
+        rule = services.pair_rule_set(
+            programme=programme,
+            actor=request.auth,
+            mentee=selectors.access_applicant(request.auth, programme, payload.mentee_id),
+            mentor=selectors.access_applicant(request.auth, programme, payload.mentor_id),
+            kind=payload.kind,
+            reason=payload.reason,
+            confirmed=payload.confirm,
+        )
+    except services.PinOverForbid as question:
+        return Status(
+            409,
+            {"detail": question.messages[0], "code": "pin_over_forbid", "forbid": question.rule},
+        )
     return Status(201, rule)
 
 
@@ -318,15 +405,120 @@ def run_detail(request, programme_id: Id, run_id: Id):
     return selectors.access_run(request.auth, programme, run_id)
 
 
+def _preview_out(run) -> dict:
+    publication = selectors.publication_of(run)
+    out: dict = {
+        "pairs": 0,
+        "kept": 0,
+        "mentees": 0,
+        "mentors": 0,
+        "newcomers": 0,
+        "unmatched": 0,
+        "samples": [],
+        "publication": publication,
+        "emails": None,
+    }
+    if publication is not None and publication.status != "failed":
+        out["emails"] = publishing.delivery_progress(run)
+    elif run.status == MatchRun.Status.DONE:
+        preview = publishing.publication_preview(run)
+        out.update(vars(preview))
+        out["newcomers"] = len(preview.newcomers)
+        out["samples"] = [vars(sample) for sample in preview.samples]
+    return out
+
+
+@router.get(
+    "/programmes/{programme_id}/runs/{run_id}/publish",
+    response=PublishPreviewOut,
+    summary="What publishing a run will do (counts, sample e-mails), or how far it has gone",
+)
+def run_publish_preview(request, programme_id: Id, run_id: Id):
+    programme = selectors.access_managed_programme(request.auth, programme_id)
+    return _preview_out(selectors.access_run(request.auth, programme, run_id))
+
+
 @router.post(
     "/programmes/{programme_id}/runs/{run_id}/publish",
-    response=RunOut,
-    summary="Publish a run's matches",
+    response={202: PublicationOut, 409: RefusedOut},
+    summary="Publish a run's matches in the background (after reading the preview)",
 )
-def run_publish(request, programme_id: Id, run_id: Id):
+def run_publish(request, programme_id: Id, run_id: Id, payload: PublishIn):
     programme = selectors.access_managed_programme(request.auth, programme_id)
     run = selectors.access_run(request.auth, programme, run_id)
-    return services.match_run_publish(run=run, actor=request.auth)
+    if not payload.confirm:
+        raise ValidationError({"confirm": services.PUBLISH_UNCONFIRMED})
+    try:
+        publication = services.match_run_publish_queue(run=run, actor=request.auth)
+    except services.PublishRefused as error:
+        return Status(409, {"detail": error.messages[0]})
+    return Status(202, publication)
+
+
+@router.get(
+    "/programmes/{programme_id}/invitations",
+    response=list[InvitationOut],
+    summary="Invitations with name and status: sent, opened, joined or declined",
+)
+def invitation_list(request, programme_id: Id):
+    programme = selectors.access_managed_programme(request.auth, programme_id)
+    return [
+        {**_invitation_fields(row.invitation), "name": row.name, "status": row.status}
+        for row in selectors.invitations_of(programme)
+    ]
+
+
+def _invitation_fields(invitation) -> dict:
+    return {
+        name: getattr(invitation, name)
+        for name in ("id", "email", "sends", "created_at", "last_sent_at")
+    }
+
+
+@router.post(
+    "/programmes/{programme_id}/invitations/{invitation_id}/resend",
+    response=InvitationOut,
+    summary="Send an invitation again",
+    throttle=[ApiLimit("invitations")],
+)
+def invitation_resend(request, programme_id: Id, invitation_id: Id):
+    programme = selectors.access_managed_programme(request.auth, programme_id)
+    invitation = services.invitation_resend(
+        invitation=selectors.access_invitation(request.auth, programme, invitation_id),
+        actor=request.auth,
+    )
+    row = selectors.invitation_row(invitation)
+    return {**_invitation_fields(row.invitation), "name": row.name, "status": row.status}
+
+
+@router.get(
+    "/programmes/{programme_id}/at-risk",
+    response=list[AtRiskOut],
+    summary="Pairs at risk, each with its reasons in words",
+)
+def at_risk_list(request, programme_id: Id):
+    programme = selectors.access_managed_programme(request.auth, programme_id)
+    return [
+        {
+            "mentorship_id": pair.mentorship.pk,
+            "people": [pair.mentorship.requester, pair.mentorship.recipient],
+            "reasons": list(pair.reasons),
+        }
+        for pair in reports.pairs_at_risk(programme)
+    ]
+
+
+@router.post(
+    "/programmes/{programme_id}/at-risk/{mentorship_id}/nudge",
+    response=NudgeOut,
+    summary="Nudge a pair at risk (both are told, as each chose; once a day)",
+    throttle=[ApiLimit("nudges")],
+)
+def pair_nudge(request, programme_id: Id, mentorship_id: Id):
+    programme = selectors.access_managed_programme(request.auth, programme_id)
+    mentorship = selectors.access_programme_mentorship(request.auth, programme, mentorship_id)
+    told = services.pair_nudge(programme=programme, mentorship=mentorship, actor=request.auth)
+    return {"told": told}
 
 
 @router.get(

@@ -32,6 +32,7 @@ from deskmate.programmes.models import (
     PairRule,
     Programme,
     ProposedPair,
+    Publication,
     Quota,
 )
 
@@ -88,6 +89,9 @@ def _pairs(member: Member) -> list[dict[str, Any]]:
 def _runs_erase(identity: Identity, erasure: Erasure) -> None:
     scrub_text(MatchRun, ["metrics", "warnings", "error"], identity, erasure, kind="match_runs")
     scrub_text(ProposedPair, ["reasons"], identity, erasure, kind="proposed_pairs")
+    # A failed publication's error names the pair that could not be made.
+    scrub_text(Publication, ["error"], identity, erasure, kind="publications")
+    scrub_text(PairRule, ["reason"], identity, erasure, kind="pair_rules")
     scrub_text(
         ApplicationImport, ["summary", "errors"], identity, erasure, kind="application_imports"
     )
@@ -108,6 +112,7 @@ def register() -> None:
                 "programmes.ApplicationImport",
                 "programmes.AttributeRule",
                 "programmes.Quota",
+                "programmes.Publication",
             ),
             _pairs,
             _runs_erase,

@@ -3,7 +3,7 @@ from django import forms
 from deskmate.people.forms import DateInput
 from deskmate.programmes import applications_file
 from deskmate.programmes.models import MAX_CAPACITY, Application, MatchRun, PairRule, Programme
-from deskmate.programmes.services import roles_for
+from deskmate.programmes.services import PUBLISH_UNCONFIRMED, roles_for
 
 TIE_WEIGHTS = [
     ("-1.0", "Strongly prefer strangers"),
@@ -287,9 +287,31 @@ class ImportUploadForm(forms.Form):
 
 
 class MappingForm(forms.Form):
-    def __init__(self, *args, columns: list[str], initial_mapping: dict[str, str], **kwargs):
+    file_role = forms.ChoiceField(
+        choices=list(applications_file.FILE_ROLES.items()),
+        required=False,
+        label="Who is in this file",
+        help_text="A file of mentors only, or of mentees only, needs no role column.",
+    )
+
+    def __init__(
+        self,
+        *args,
+        columns: list[str],
+        initial_mapping: dict[str, str],
+        names: list[str] | None = None,
+        samples: list[list[str]] | None = None,
+        file_role: str = "",
+        peer: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        if peer:
+            del self.fields["file_role"]
+        else:
+            self.fields["file_role"].initial = file_role
         self.columns = []
+        self.rows = []
         for number, label in enumerate(columns):
             name = f"column_{number}"
             self.fields[name] = forms.ChoiceField(
@@ -298,15 +320,45 @@ class MappingForm(forms.Form):
                 initial=initial_mapping.get(label, applications_file.IGNORE),
             )
             self.columns.append((name, label))
+            about = names[number] if names and number < len(names) else label
+            self.rows.append(
+                {
+                    "field": self[name],
+                    "about": about if about != label else "",
+                    "samples": samples[number] if samples and number < len(samples) else [],
+                }
+            )
 
     def mapping(self) -> dict[str, str]:
         return {label: self.cleaned_data[name] for name, label in self.columns}
+
+    def file_role_choice(self) -> str | None:
+        return self.cleaned_data.get("file_role", "") if "file_role" in self.fields else ""
+
+
+class PendingEmailForm(forms.Form):
+    email = forms.EmailField(label="E-mail address", max_length=254)
+
+
+class PendingFileForm(forms.Form):
+    file = forms.FileField(
+        label="Or a file of addresses (.csv or .xlsx)",
+        help_text="An identifier or name column, as in the applications file, and an e-mail column.",
+    )
 
 
 class PairRuleForm(forms.Form):
     mentee = forms.TypedChoiceField(coerce=int, label="Mentee")
     mentor = forms.TypedChoiceField(coerce=int, label="Mentor")
     kind = forms.ChoiceField(choices=PairRule.Kind.choices, label="Rule")
+    reason = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Why (optional)",
+        help_text="For a forbid: the coordinators see it before anyone pins this pair.",
+    )
+    # Set by the question a pin over a forbid asks first.
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, programme: Programme, applicants: dict, **kwargs):
         super().__init__(*args, **kwargs)
@@ -351,3 +403,11 @@ class RunForm(forms.Form):
         else:
             del self.fields["new_round"]
             self.fields["proposing"].initial = programme.proposing
+
+
+class PublishForm(forms.Form):
+    confirm = forms.BooleanField(
+        required=True,
+        label="I have read the counts and the sample e-mails; publish and tell everyone.",
+        error_messages={"required": PUBLISH_UNCONFIRMED},
+    )

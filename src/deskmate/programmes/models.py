@@ -177,6 +177,9 @@ class Application(models.Model):
     mentee_preferences = models.JSONField(default=list, blank=True)
     # Attribute name → value (text, or a number for a number attribute).
     attributes = models.JSONField(default=dict, blank=True)
+    # How an imported file without e-mail addresses named the applicant (its identifier, or the
+    # name in lower case), so that importing the file again finds the same pending applicant.
+    file_key = models.CharField(max_length=200, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -205,6 +208,11 @@ class Invitation(models.Model):
     )
     invited_by = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # How many times it was sent, and when last; opened and declined come from its tracked link.
+    sends = models.PositiveSmallIntegerField(default=1)
+    last_sent_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -223,6 +231,7 @@ class ApplicationImport(models.Model):
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", "Waiting for the column mapping"
+        QUEUED = "queued", "Importing"
         DONE = "done", "Imported"
         FAILED = "failed", "Refused"
 
@@ -231,7 +240,12 @@ class ApplicationImport(models.Model):
     file_name = models.CharField(max_length=255)
     payload = models.BinaryField(null=True, blank=True, editable=False)
     columns = models.JSONField(default=list, blank=True)
+    #: What each column is about (Qualtrics' question text, else the column) and sample values.
+    column_names = models.JSONField(default=list, blank=True)
+    samples = models.JSONField(default=list, blank=True)
     mapping = models.JSONField(default=dict, blank=True)
+    #: "mentor" or "mentee" when everyone in the file has that role, else "" (a column says).
+    file_role = models.CharField(max_length=20, blank=True, default="")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPLOADED)
     summary = models.JSONField(default=dict, blank=True)
     errors = models.JSONField(default=list, blank=True)
@@ -259,6 +273,8 @@ class PairRule(models.Model):
     mentee = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
     mentor = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    # Why the coordinator made the rule, in their words (shown before a pin replaces a forbid).
+    reason = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -272,7 +288,8 @@ class PairRule(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.mentee} and {self.mentor}"
+        # Whom a coordinator keeps apart is the coordinators' own: admin pages name no one.
+        return f"{self.get_kind_display()} pair {self.pk} in programme {self.programme_id}"
 
 
 class AttributeRule(models.Model):
@@ -400,4 +417,31 @@ class ProposedPair(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.mentee} and {self.mentor} ({self.score:.2f})"
+        # Proposals are the coordinators' until published.
+        return f"Proposed pair {self.pk} of run {self.run_id}"
+
+
+class Publication(BackgroundJob):
+    """Publishing a run, done by the task worker: the mentorships, then telling everyone.
+
+    One per run (publishing twice is refused by the table itself); who asked for it is the
+    run's ``published_by``.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting"
+        RUNNING = "running", "Publishing"
+        DONE = "done", "Published"
+        FAILED = "failed", "Failed"
+
+    run = models.OneToOneField(MatchRun, on_delete=models.CASCADE, related_name="publication")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    # What was done: mentorships made, people told, of them newcomers sent a way in.
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Publication of run {self.run_id} ({self.status})"

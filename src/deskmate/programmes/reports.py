@@ -10,12 +10,21 @@ import csv
 import datetime as dt
 import io
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from deskmate.mentoring.models import CheckIn, Mentorship, Milestone, SurveyResponse
+from deskmate.mentoring import rules
+from deskmate.mentoring.models import (
+    Cadence,
+    CheckIn,
+    InfoRequest,
+    Mentorship,
+    Milestone,
+    SurveyResponse,
+)
 from deskmate.mentoring.selectors import mentorship_overview
 from deskmate.mentoring.states import State
 from deskmate.people.models import Member
@@ -160,6 +169,123 @@ def programme_health(programme: Programme) -> dict:
         "satisfaction": satisfaction,
         "min_responses_shown": MIN_RESPONSES_SHOWN,
     }
+
+
+#: A pulse answer at or below this (of 5) puts a pair at risk, when its respondent was told so.
+LOW_PULSE = 2
+#: A request or question in a programme's mentorship waits this long before it puts a pair at risk.
+UNANSWERED_AFTER_DAYS = 7
+
+NO_CHECKIN_YET = "No check-in in the {days} days since they started; they agreed to meet {cadence}."
+NO_CHECKIN_SINCE = (
+    "No check-in since {last:%-d %B %Y} ({days} days); they agreed to meet {cadence}."
+)
+LOW_PULSE_WORDS = "A low score in the latest pulse survey of one of them."
+REQUEST_WAITING = "A request has waited {days} days for an answer."
+QUESTION_WAITING = "A question has waited {days} days for an answer."
+
+
+#: Why a pair is at risk: ``PairAtRisk.kinds`` holds these.
+CHECKIN, LOW_PULSE_KIND, WAITING = "checkin", "pulse", "waiting"
+
+
+@dataclass(frozen=True)
+class PairAtRisk:
+    mentorship: Mentorship
+    reasons: tuple[str, ...]
+    kinds: frozenset[str]
+
+
+def _checkin_reason(mentorship: Mentorship, last: dt.date | None, today: dt.date) -> str | None:
+    cadence_days = rules.CADENCE_DAYS.get(mentorship.cadence, 14)
+    since = last or mentorship.started_on
+    if since is None or (today - since).days <= cadence_days:
+        return None
+    cadence = dict(Cadence.choices)[mentorship.cadence].lower()
+    days = (today - since).days
+    if last is None:
+        return NO_CHECKIN_YET.format(days=days, cadence=cadence)
+    return NO_CHECKIN_SINCE.format(last=last, days=days, cadence=cadence)
+
+
+def _low_pulse(programme: Programme) -> set[int]:
+    """Pairs whose respondent's latest pulse answer is low, counting only answers shared so."""
+    latest: dict[tuple[int, int], tuple[dt.date, int, bool]] = {}
+    for mentorship_id, respondent_id, due_on, satisfaction, shared in (
+        SurveyResponse.objects.filter(
+            mentorship__programme_id=programme.pk,
+            mentorship__state=State.ACTIVE,
+            kind=SurveyResponse.Kind.PULSE,
+        )
+        .order_by("due_on", "id")
+        .values_list("mentorship_id", "respondent_id", "due_on", "satisfaction", "low_score_shared")
+    ):
+        latest[(mentorship_id, respondent_id)] = (due_on, satisfaction, shared)
+    return {
+        mentorship_id
+        for (mentorship_id, _), (_, satisfaction, shared) in latest.items()
+        if shared and satisfaction <= LOW_PULSE
+    }
+
+
+def _waiting(programme: Programme, today: dt.date) -> dict[int, str]:
+    """Requests and questions in the programme's mentorships left unanswered for a week or more."""
+    cutoff = timezone.now() - dt.timedelta(days=UNANSWERED_AFTER_DAYS)
+    waiting: dict[int, str] = {}
+    for mentorship_id, created in Mentorship.objects.filter(
+        programme_id=programme.pk, state=State.REQUESTED, created_at__lte=cutoff
+    ).values_list("pk", "created_at"):
+        days = (today - timezone.localtime(created).date()).days
+        waiting[mentorship_id] = REQUEST_WAITING.format(days=days)
+    for mentorship_id, asked in (
+        InfoRequest.objects.filter(
+            mentorship__programme_id=programme.pk,
+            mentorship__state__in=[State.REQUESTED, State.ACTIVE],
+            answered_at__isnull=True,
+            asked_at__lte=cutoff,
+        )
+        .order_by("asked_at")
+        .values_list("mentorship_id", "asked_at")
+    ):
+        days = (today - timezone.localtime(asked).date()).days
+        waiting.setdefault(mentorship_id, QUESTION_WAITING.format(days=days))
+    return waiting
+
+
+def pairs_at_risk(programme: Programme, *, today: dt.date | None = None) -> list[PairAtRisk]:
+    """The programme's pairs that may need a hand, each with its reasons in words.
+
+    No check-in within the agreed cadence (counted from the start while there is none),
+    a low pulse score that its respondent was told would be shared, or a request or
+    question left unanswered for a week. Only facts about the pair, never what they wrote.
+    """
+    today = today or timezone.localdate()
+    low = _low_pulse(programme)
+    waiting = _waiting(programme, today)
+    mentorships = (
+        Mentorship.objects.filter(
+            programme_id=programme.pk, state__in=[State.ACTIVE, State.REQUESTED]
+        )
+        .select_related("requester", "recipient")
+        .annotate(last_checkin=Max("checkins__held_on"))
+        .order_by("started_on", "id")
+    )
+    found = []
+    for mentorship in mentorships:
+        reasons: dict[str, str] = {}
+        if mentorship.state == State.ACTIVE and (
+            mentorship.started_on is None or mentorship.started_on <= today
+        ):
+            checkin = _checkin_reason(mentorship, mentorship.last_checkin, today)
+            if checkin:
+                reasons[CHECKIN] = checkin
+        if mentorship.pk in low:
+            reasons[LOW_PULSE_KIND] = LOW_PULSE_WORDS
+        if mentorship.pk in waiting:
+            reasons[WAITING] = waiting[mentorship.pk]
+        if reasons:
+            found.append(PairAtRisk(mentorship, tuple(reasons.values()), frozenset(reasons)))
+    return found
 
 
 REPORT_HEADER = [

@@ -6,10 +6,13 @@ or that they applied to, and only their own application; anything else is a
 404, exactly as if it did not exist.
 """
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from deskmate.mentoring.models import Mentorship
 from deskmate.people.models import Member
 from deskmate.people.selectors import members_visible_to
 from deskmate.programmes.models import (
@@ -19,6 +22,7 @@ from deskmate.programmes.models import (
     MatchRun,
     PairRule,
     Programme,
+    Publication,
 )
 
 PROGRAMME_NOT_FOUND = "No such programme."
@@ -105,6 +109,86 @@ def access_applicant(viewer: Member, programme: Programme, member_id) -> Member:
     )
 
 
+def access_programme_mentorship(viewer: Member, programme: Programme, mentorship_id) -> Mentorship:
+    """A mentorship the programme made, for its coordinators (to nudge the pair)."""
+    if not viewer.is_coordinator:
+        raise Http404(NOT_FOUND)
+    return _one(
+        Mentorship.objects.filter(programme_id=programme.pk).select_related(
+            "requester__user", "recipient__user"
+        ),
+        mentorship_id,
+    )
+
+
+def access_invitation(viewer: Member, programme: Programme, invitation_id) -> Invitation:
+    if not viewer.is_coordinator:
+        raise Http404(NOT_FOUND)
+    return _one(programme.invitations.all(), invitation_id)
+
+
+def invitation_by_token(invitation_id: int | None) -> Invitation:
+    """The invitation a tracked link names (checked by its signature); 404 for anything else."""
+    if invitation_id is None:
+        raise Http404(NOT_FOUND)
+    return _one(Invitation.objects.select_related("programme", "invited_by"), invitation_id)
+
+
+def invitee_has_account(invitation: Invitation) -> bool:
+    return Member.objects.filter(user__email__iexact=invitation.email).exists()
+
+
+@dataclass(frozen=True)
+class InvitationRow:
+    invitation: Invitation
+    #: The invitee's name once they are a member, else "".
+    name: str
+    #: "declined", "joined" (applied to the programme), "opened" (followed its link) or "sent".
+    status: str
+
+
+def invitation_status(invitation: Invitation, *, applied: bool) -> str:
+    if invitation.declined_at is not None:
+        return "declined"
+    if applied:
+        return "joined"
+    if invitation.opened_at is not None:
+        return "opened"
+    return "sent"
+
+
+def _invitation_rows(programme: Programme) -> QuerySet[Invitation]:
+    applied = Application.objects.filter(
+        programme=programme, member__user__email__iexact=OuterRef("email")
+    )
+    members = Member.objects.filter(user__email__iexact=OuterRef("email"))
+    return programme.invitations.annotate(
+        applied=Exists(applied),
+        first_name=Subquery(members.values("first_name")[:1]),
+        last_name=Subquery(members.values("last_name")[:1]),
+    )
+
+
+def invitation_row(invitation: Invitation) -> InvitationRow:
+    return _as_rows(_invitation_rows(invitation.programme).filter(pk=invitation.pk))[0]
+
+
+def invitations_of(programme: Programme, *, limit: int = 500) -> list[InvitationRow]:
+    """The programme's invitations, newest first, with the invitee's name and status."""
+    return _as_rows(_invitation_rows(programme).order_by("-created_at", "-id")[:limit])
+
+
+def _as_rows(rows) -> list[InvitationRow]:
+    return [
+        InvitationRow(
+            invitation=invitation,
+            name=" ".join(part for part in (invitation.first_name, invitation.last_name) if part),
+            status=invitation_status(invitation, applied=invitation.applied),
+        )
+        for invitation in rows
+    ]
+
+
 def own_application(member: Member, programme: Programme) -> Application | None:
     return Application.objects.filter(programme=programme, member=member).first()
 
@@ -160,12 +244,16 @@ def applicants_by_role(programme: Programme) -> dict[str, list[Member]]:
     return found
 
 
+def publication_of(run: MatchRun) -> Publication | None:
+    return Publication.objects.filter(run=run).first()
+
+
 def runs_of(programme: Programme) -> QuerySet[MatchRun]:
     return programme.runs.annotate(pair_count=Count("pairs")).order_by("-created_at", "-id")
 
 
 def pairs_of(run: MatchRun):
-    return run.pairs.select_related("mentee", "mentor").order_by("-score", "id")
+    return run.pairs.select_related("mentee__user", "mentor__user").order_by("-score", "id")
 
 
 def pair_rules_of(programme: Programme) -> QuerySet[PairRule]:
@@ -255,3 +343,27 @@ def application_imports_waiting(viewer: Member) -> int:
     if not viewer.is_admin:
         return 0
     return ApplicationImport.objects.filter(status=ApplicationImport.Status.UPLOADED).count()
+
+
+def pending_in_latest_run(programme: Programme) -> set[int]:
+    """Member ids of pending applicants in a pair of the latest run not yet published."""
+    run = programme.runs.filter(status=MatchRun.Status.DONE).order_by("-created_at", "-id").first()
+    if run is None:
+        return set()
+    ids: set[int] = set()
+    for mentee_id, mentor_id, mentee_email, mentor_email in run.pairs.filter(
+        carried=False
+    ).values_list("mentee_id", "mentor_id", "mentee__user__email", "mentor__user__email"):
+        ids.update(
+            m for m, email in ((mentee_id, mentee_email), (mentor_id, mentor_email)) if not email
+        )
+    return ids
+
+
+def pending_applicants(programme: Programme) -> list[Application]:
+    """The programme's applications whose member has no address yet, in the file's order."""
+    return list(
+        programme.applications.filter(member__user__email__isnull=True)
+        .select_related("member__user")
+        .order_by("created_at", "id")
+    )

@@ -12,10 +12,12 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -25,14 +27,23 @@ from deskmate.importing.errors import ErrorCollector, ImportFileError
 from deskmate.importing.names import is_email_address
 from deskmate.mentoring.models import Mentorship
 from deskmate.mentoring.selectors import active_mentee_count
-from deskmate.mentoring.services import MatchStory, mentorship_create_from_match
+from deskmate.mentoring.services import mentorship_create_from_match
 from deskmate.network.services import import_error_from_validation
+from deskmate.notifications.models import Notification
 from deskmate.notifications.services import notify
 from deskmate.people import services as people_services
 from deskmate.people.decorators import COORDINATORS_ONLY
 from deskmate.people.models import Member
 from deskmate.people.selectors import visible_member_ids
-from deskmate.programmes import applications_file, attributes, matching, signals
+from deskmate.programmes import (
+    applications_file,
+    attributes,
+    matching,
+    publishing,
+    reports,
+    selectors,
+    signals,
+)
 from deskmate.programmes.models import (
     MAX_CAPACITY,
     Application,
@@ -43,6 +54,7 @@ from deskmate.programmes.models import (
     PairRule,
     Programme,
     ProposedPair,
+    Publication,
     Quota,
 )
 
@@ -60,6 +72,14 @@ NOT_APPLICANTS = "Both people must have applied to this programme: {who} has not
 WRONG_ROLES = "Choose a mentee and a mentor of this programme."
 SAME_PERSON = "Choose two different people."
 PAIR_NOT_ALLOWED = "{first} and {second} cannot be paired: {reasons}."
+FORBIDDEN_BECAUSE = (
+    "{mentee} and {mentor} are forbidden because {reason} ({who}, {when}); pin anyway?"
+)
+FORBIDDEN_NO_REASON = (
+    "{mentee} and {mentor} are forbidden ({who}, {when}; no reason was given); pin anyway?"
+)
+UNKNOWN_RULE = "Choose to pin or to forbid."
+REASON_TOO_LONG = "Say why in at most {limit} characters."
 ALREADY_PINNED = "{name} is already pinned to {other}; remove that pin first."
 MENTOR_PINS_FULL = "{name} has no place left for another pin."
 UNKNOWN_METHOD = "Choose one of the matching methods offered."
@@ -67,9 +87,21 @@ UNKNOWN_PROPOSING = "Choose which side proposes: mentees or mentors."
 RUN_NOT_READY = "Only a finished proposal can be published."
 RUN_ALREADY_PUBLISHED = "This proposal has already been published."
 RUN_OUT_OF_DATE = "Matches were published after this proposal was made; run the matching again."
+PUBLISH_UNDER_WAY = "This proposal is being published already; its page shows how far it has gone."
+PUBLISH_UNCONFIRMED = "Tick the box to confirm that you want to publish."
+PUBLISHER_GONE = "The coordinator who asked for this publication is no longer a member."
+INVITATION_DECLINED = "{email} said no thanks to this invitation; it is not sent again."
+INVITATION_JOINED = "{name} has applied already; there is nothing to resend."
+NOT_AT_RISK = "{first} and {second} are not at risk; there is nothing to nudge them about."
+NUDGED_TODAY = "{first} and {second} were nudged today already; try again tomorrow."
+NUDGE_CHECKIN = "It has been a while since your last check-in: a short one keeps things going."
+NUDGE_WAITING = "A request or a question between you is waiting for an answer."
+NUDGE_GENERAL = "If something stands in the way, tell your coordinators: they are glad to help."
 INVALID_EMAILS = "These are not e-mail addresses: {emails}."
 NO_EMAILS = "Give at least one e-mail address."
 IMPORT_DONE_ALREADY = "This file has already been dealt with; upload it again to import it again."
+FILE_ROLE_UNKNOWN = 'Say "mentor", "mentee" or nothing (a column says) for the whole file.'
+PENDING_NEEDS_NAME = "a name is needed for an applicant without an e-mail address"
 UNKNOWN_TOPIC = "Choose topics of this programme."
 ATTRIBUTE_EXISTS = 'The programme already has an attribute called "{name}".'
 UNKNOWN_RULE_KIND = "Choose a kind of attribute rule: {kinds}."
@@ -82,6 +114,7 @@ SHARE_REQUIRED = "An at-least quota needs a share from 0 to 1 (0.4 is 40%)."
 VALUE_REQUIRED = "An at-least quota needs the group's value of the attribute."
 
 MAX_PREFERENCES = 5
+PAIR_REASON_MAX = 300
 #: A mentor may rank more people than a mentee: they take several and read many applications.
 MAX_MENTEE_PREFERENCES = 20
 #: Programmes with more applicants than this, or more candidate pairs to score than
@@ -89,6 +122,7 @@ MAX_MENTEE_PREFERENCES = 20
 BACKGROUND_ABOVE = 500
 BACKGROUND_PAIRS_ABOVE = 2_000
 METHODS = ("optimal", "stable", "participation")
+INVITATION_SALT = "deskmate.programmes.invitation"
 
 
 def runs_in_background(programme: Programme) -> bool:
@@ -477,55 +511,137 @@ def invitations_send(*, programme: Programme, actor: Member, emails: list[str]) 
         raise ValidationError({"emails": INVALID_EMAILS.format(emails=", ".join(bad[:10]))})
     already = set(programme.invitations.filter(email__in=emails).values_list("email", flat=True))
     members = {
-        user_email.lower(): member
+        (user_email or "").lower(): member
         for user_email, member in (
             (member.user.email, member)
             for member in Member.objects.select_related("user").filter(user__email__in=emails)
         )
     }
-    link = settings.SITE_URL + _programme_url(programme)
     new = 0
     for email in emails:
         if email in already:
             continue
-        member = members.get(email)
         invitation = Invitation.objects.create(
-            programme=programme, email=email, member=member, invited_by=actor
+            programme=programme, email=email, member=members.get(email), invited_by=actor
         )
         new += 1
-        if member is not None:
-            notify(
-                recipient=member,
-                kind="programme_invitation",
-                title=f"You are invited to {programme.name}",
-                body=f"{actor.name} invites you to apply.",
-                url=_programme_url(programme),
-                key=f"programme_invitation:{programme.pk}",
-            )
-        else:
-            transaction.on_commit(
-                lambda email=email: _send_invitation(programme, actor, email, link)
-            )
+        _deliver_invitation(invitation, actor)
         audit(actor=actor, action=AuditEvent.INVITATION_CREATE, subject=invitation, email=email)
     return new
 
 
-def _send_invitation(programme: Programme, actor: Member, email: str, link: str) -> None:
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps(invitation.pk, salt=INVITATION_SALT)
+
+
+def invitation_from_token(token: str) -> int | None:
+    """The invitation id a tracked link names; None for a forged or mangled link."""
+    try:
+        return int(signing.loads(token, salt=INVITATION_SALT))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+
+
+def invitation_path(invitation: Invitation) -> str:
+    """The tracked link of an invitation: opening it is what marks the invitation opened."""
+    return reverse("programme_invitation_open", args=[invitation_token(invitation)])
+
+
+def _deliver_invitation(invitation: Invitation, actor: Member) -> None:
+    """A member is told in deskmate (and by e-mail as they like); anyone else by e-mail."""
+    programme = invitation.programme
+    if invitation.member is not None:
+        notify(
+            recipient=invitation.member,
+            kind="programme_invitation",
+            title=f"You are invited to {programme.name}",
+            body=_with_way_in(f"{actor.name} invites you to apply.", invitation.member),
+            url=invitation_path(invitation),
+            key=f"programme_invitation:{programme.pk}:{invitation.sends}",
+        )
+        return
+    link = settings.SITE_URL + invitation_path(invitation)
+    programme_link = settings.SITE_URL + _programme_url(programme)
+    email = invitation.email
+    transaction.on_commit(lambda: _send_invitation(programme, actor, email, link, programme_link))
+
+
+def _send_invitation(
+    programme: Programme, actor: Member, email: str, link: str, programme_link: str
+) -> None:
     try:
         send_mail(
             subject=f"You are invited to {programme.name}",
             message=(
                 f"{actor.name} invites you to apply to {programme.name} on deskmate.\n\n"
                 f"{programme.description}\n\n"
-                f"Join deskmate with this address (the link works for {people_services.JOIN_LINK_MAX_AGE.days} days), then apply:\n"
-                f"{people_services.join_link(email=email, next_url=_programme_url(programme))}\n\n"
-                f"Already have an account? Sign in and apply here: {link}\n"
+                f"See the invitation, then join deskmate with this address and apply, "
+                f"or tell us no thanks:\n{link}\n\n"
+                f"Already have an account? Sign in and apply here: {programme_link}\n"
             ),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[email],
         )
     except OSError:
         logger.exception("Could not send the invitation to programme %s", programme.pk)
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, actor: Member) -> Invitation:
+    """Send an invitation again, unless it was declined or the person has applied."""
+    _require_coordinator(actor)
+    invitation = (
+        Invitation.objects.select_for_update().select_related("programme").get(pk=invitation.pk)
+    )
+    if invitation.declined_at is not None:
+        raise ValidationError(INVITATION_DECLINED.format(email=invitation.email))
+    member = (
+        Member.objects.select_related("user").filter(user__email__iexact=invitation.email).first()
+    )
+    if member is not None and invitation.programme.applications.filter(member=member).exists():
+        raise ValidationError(INVITATION_JOINED.format(name=member.name))
+    invitation.member = member
+    invitation.sends += 1
+    invitation.last_sent_at = timezone.now()
+    invitation.save(update_fields=["member", "sends", "last_sent_at"])
+    _deliver_invitation(invitation, actor)
+    audit(
+        actor=actor,
+        action=AuditEvent.INVITATION_RESEND,
+        subject=invitation,
+        email=invitation.email,
+        sends=invitation.sends,
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_open(*, invitation: Invitation) -> Invitation:
+    """Someone followed the invitation's tracked link: the first time marks it opened."""
+    if invitation.opened_at is None:
+        Invitation.objects.filter(pk=invitation.pk, opened_at__isnull=True).update(
+            opened_at=timezone.now()
+        )
+        invitation.refresh_from_db(fields=["opened_at"])
+    return invitation
+
+
+@transaction.atomic
+def invitation_decline(*, invitation: Invitation) -> Invitation:
+    """The invitee says no thanks, through the tracked link; they are not invited again."""
+    if invitation.declined_at is None:
+        now = timezone.now()
+        Invitation.objects.filter(pk=invitation.pk, declined_at__isnull=True).update(
+            declined_at=now, opened_at=invitation.opened_at or now
+        )
+        invitation.refresh_from_db(fields=["declined_at", "opened_at"])
+        audit(
+            actor=invitation.member,
+            action=AuditEvent.INVITATION_DECLINE,
+            subject=invitation,
+            programme=invitation.programme_id,
+        )
+    return invitation
 
 
 # ---------------------------------------------------------------- application imports
@@ -537,63 +653,142 @@ def application_import_create(
 ) -> ApplicationImport:
     """Keep an uploaded file for the mapping step; a file without a readable header is refused at once."""
     _require_coordinator(actor)
-    columns = applications_file.read_header(
+    layout = applications_file.read_layout(
         payload, filename=file_name, max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES
     )
+    mapping = applications_file.guess_mapping(
+        layout.labels,
+        topics=programme.topics or [],
+        questions=programme.question_list,
+        names=layout.names,
+        samples=layout.samples,
+    )
+    file_role = ""
+    if not programme.is_peer and applications_file.ROLE not in mapping.values():
+        file_role = applications_file.guess_file_role(file_name)
     upload = ApplicationImport.objects.create(
         programme=programme,
         owner=actor,
         file_name=file_name[:255],
         payload=payload,
-        columns=columns,
-        mapping=applications_file.guess_mapping(
-            columns, topics=programme.topics or [], questions=programme.question_list
-        ),
+        columns=layout.labels,
+        column_names=layout.names,
+        samples=layout.samples,
+        mapping=mapping,
+        file_role=file_role,
     )
     audit(actor=actor, action=AuditEvent.APPLICATION_IMPORT_CREATE, subject=upload, file=file_name)
     return upload
 
 
+#: Applications files larger than this are imported by the task worker after the mapping step.
+IMPORT_BACKGROUND_ABOVE_BYTES = 512 * 1024
+
+
+def import_runs_in_background(upload: ApplicationImport) -> bool:
+    limit = getattr(settings, "PROGRAMMES_IMPORT_BACKGROUND_ABOVE_BYTES", None)
+    return len(upload.payload or b"") > (IMPORT_BACKGROUND_ABOVE_BYTES if limit is None else limit)
+
+
+def _import_checked(
+    upload: ApplicationImport, mapping: dict[str, str], file_role: str | None
+) -> tuple[ApplicationImport, str]:
+    """The upload, locked, and the file's role, once the mapping can be used; else refused."""
+    upload = ApplicationImport.objects.select_for_update().get(pk=upload.pk)
+    if upload.status in (ApplicationImport.Status.DONE, ApplicationImport.Status.QUEUED):
+        raise ValidationError(IMPORT_DONE_ALREADY)
+    if upload.payload is None:
+        raise ValidationError(IMPORT_DONE_ALREADY)
+    role = upload.file_role if file_role is None else file_role
+    if role not in applications_file.FILE_ROLES:
+        raise ValidationError({"file_role": FILE_ROLE_UNKNOWN})
+    problems = applications_file.mapping_problems(mapping, peer=upload.programme.is_peer, role=role)
+    if problems:
+        raise ValidationError(problems)
+    return upload, role
+
+
 def application_import_apply(
-    *, upload: ApplicationImport, actor: Member, mapping: dict[str, str]
+    *,
+    upload: ApplicationImport,
+    actor: Member,
+    mapping: dict[str, str],
+    file_role: str | None = None,
+    background: bool | None = None,
 ) -> ApplicationImport:
-    """Read the whole file with the coordinator's mapping, then write all of it or nothing."""
+    """Read the whole file with the coordinator's mapping, then write all of it or nothing.
+
+    A large file (or ``background=True``) is queued for the task worker instead.
+    A refused file keeps its bytes, so that it can be mapped again without uploading it again.
+    """
     _require_coordinator(actor)
     with transaction.atomic():
-        upload = ApplicationImport.objects.select_for_update().get(pk=upload.pk)
-        if upload.status != ApplicationImport.Status.UPLOADED:
-            raise ValidationError(IMPORT_DONE_ALREADY)
-        problems = applications_file.mapping_problems(mapping, peer=upload.programme.is_peer)
-        if problems:
-            raise ValidationError(problems)
-        try:
-            with transaction.atomic():
-                applicants = applications_file.parse_applicants(
-                    bytes(upload.payload or b""),
-                    filename=upload.file_name,
-                    mapping=mapping,
-                    peer=upload.programme.is_peer,
-                    max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES,
-                )
-                summary = _applicants_apply(
-                    upload.programme, applicants, actor=actor, file_name=upload.file_name
-                )
-        except ImportFileError as error:
-            upload.status = ApplicationImport.Status.FAILED
-            upload.errors = [str(item) for item in error.errors]
-        else:
-            upload.status = ApplicationImport.Status.DONE
-            upload.summary = summary
+        upload, role = _import_checked(upload, mapping, file_role)
         upload.mapping = mapping
-        upload.payload = None
-        upload.finished_at = timezone.now()
-        upload.save()
+        upload.file_role = role
+        upload.owner = actor
+        if background is None:
+            background = import_runs_in_background(upload)
+        if not background:
+            return _import_run(upload, actor)
+        upload.status = ApplicationImport.Status.QUEUED
+        upload.save(update_fields=["mapping", "file_role", "owner", "status"])
         audit(
-            actor=actor,
-            action=AuditEvent.APPLICATION_IMPORT_APPLY,
-            subject=upload,
-            status=upload.status,
+            actor=actor, action=AuditEvent.APPLICATION_IMPORT_APPLY, subject=upload, status="queued"
         )
+        transaction.on_commit(
+            lambda: signals.application_import_queued.send(
+                sender=ApplicationImport, import_id=upload.pk
+            )
+        )
+    return upload
+
+
+def application_import_execute(upload: ApplicationImport) -> ApplicationImport:
+    """The worker's half: import a queued file as its coordinator mapped it."""
+    with transaction.atomic():
+        upload = (
+            ApplicationImport.objects.select_for_update()
+            .select_related("programme", "owner")
+            .get(pk=upload.pk)
+        )
+        if upload.status != ApplicationImport.Status.QUEUED or upload.owner is None:
+            return upload
+        return _import_run(upload, upload.owner)
+
+
+def _import_run(upload: ApplicationImport, actor: Member) -> ApplicationImport:
+    """Parse and write the locked upload in one savepoint; its status says how it went."""
+    try:
+        with transaction.atomic():
+            applicants = applications_file.parse_applicants(
+                bytes(upload.payload or b""),
+                filename=upload.file_name,
+                mapping=upload.mapping,
+                peer=upload.programme.is_peer,
+                max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES,
+                role=upload.file_role,
+                topics=upload.programme.topics or [],
+            )
+            summary = _applicants_apply(
+                upload.programme, applicants, actor=actor, file_name=upload.file_name
+            )
+    except ImportFileError as error:
+        upload.status = ApplicationImport.Status.FAILED
+        upload.errors = [str(item) for item in error.errors]
+    else:
+        upload.status = ApplicationImport.Status.DONE
+        upload.summary = summary
+        upload.errors = []
+        upload.payload = None
+    upload.finished_at = timezone.now()
+    upload.save()
+    audit(
+        actor=actor,
+        action=AuditEvent.APPLICATION_IMPORT_APPLY,
+        subject=upload,
+        status=upload.status,
+    )
     return upload
 
 
@@ -657,28 +852,70 @@ def _import_new_topics_and_questions(programme: Programme, applicants) -> None:
 
 def _import_member(
     programme: Programme, applicant: applications_file.Applicant, actor: Member
-) -> tuple[Member, bool]:
-    """The applicant's member, created when the address is new; says whether it was."""
+) -> tuple[Member, str]:
+    """The applicant's member and how it was found: "found", "created", "linked" or "pending".
+
+    Without an e-mail address: the programme's applicant the file named so
+    before, else the member with that identifier, else the one member with
+    that name; otherwise a pending applicant. No address is ever made up.
+    """
+    if not applicant.email:
+        return _import_member_without_email(programme, applicant, actor)
     member = (
         Member.objects.select_related("user").filter(user__email__iexact=applicant.email).first()
     )
     if member is not None:
-        return member, False
-    extra: dict[str, Any] = {}
-    if applicant.role == Application.Role.MENTOR:
-        extra = {
-            "open_to_mentoring": True,
-            "mentee_capacity": applicant.capacity or programme.capacity_per_mentor,
-        }
+        return member, "found"
     member = people_services.member_create(
         email=applicant.email,
         password=None,
         first_name=applicant.first_name or applicant.email.split("@")[0],
         last_name=applicant.last_name,
         actor=actor,
-        **extra,
+        **_mentor_profile(programme, applicant),
     )
-    return member, True
+    return member, "created"
+
+
+def _mentor_profile(programme: Programme, applicant: applications_file.Applicant) -> dict:
+    if applicant.role != Application.Role.MENTOR:
+        return {}
+    return {
+        "open_to_mentoring": True,
+        "mentee_capacity": applicant.capacity or programme.capacity_per_mentor,
+    }
+
+
+def _import_member_without_email(
+    programme: Programme, applicant: applications_file.Applicant, actor: Member
+) -> tuple[Member, str]:
+    key = applicant.key.casefold()[:200]
+    before = (
+        programme.applications.filter(file_key=key).select_related("member__user").first()
+        if key
+        else None
+    )
+    if before is not None:
+        return before.member, "found"
+    members = Member.objects.select_related("user").filter(user__email__isnull=False)
+    by_id = members.filter(external_id=applicant.identifier) if applicant.identifier else None
+    if by_id is not None and len(found := list(by_id[:2])) == 1:
+        return found[0], "linked"
+    if applicant.name:
+        named = members.annotate(full_name=Concat("first_name", Value(" "), "last_name")).filter(
+            full_name__iexact=applicant.name
+        )
+        if len(found := list(named[:2])) == 1:
+            return found[0], "linked"
+    if not applicant.first_name:
+        raise ValidationError({"first_name": PENDING_NEEDS_NAME})
+    member = people_services.member_create_pending(
+        first_name=applicant.first_name,
+        last_name=applicant.last_name,
+        actor=actor,
+        **_mentor_profile(programme, applicant),
+    )
+    return member, "pending"
 
 
 def _import_application(
@@ -717,8 +954,9 @@ def _applicant_directory(programme: Programme) -> dict[str, dict[str, list[int]]
     ).values_list(
         "role", "member_id", "member__user__email", "member__first_name", "member__last_name"
     ):
-        for key in {email.casefold(), " ".join(f"{first} {last}".casefold().split())}:
-            directory[role].setdefault(key, []).append(member_id)
+        for key in {(email or "").casefold(), " ".join(f"{first} {last}".casefold().split())}:
+            if key:
+                directory[role].setdefault(key, []).append(member_id)
     return directory
 
 
@@ -768,19 +1006,41 @@ def _import_rankings(
     return outcomes
 
 
+_MEMBER_OUTCOMES = {
+    "created": "members_created",
+    "found": "members_found",
+    "linked": "members_linked",
+    "pending": "pending",
+}
+
+
 def _applicants_apply(programme: Programme, applicants, *, actor: Member, file_name: str) -> dict:
-    summary = {"members_created": 0, "members_found": 0, "created": 0, "updated": 0, "unchanged": 0}
+    summary: dict[str, Any] = {
+        "members_created": 0,
+        "members_found": 0,
+        "members_linked": 0,
+        "pending": 0,
+        "created": 0,
+        "updated": 0,
+        "unchanged": 0,
+        "notes": [],
+    }
     _import_new_topics_and_questions(programme, applicants)
     _import_new_attributes(programme, applicants)
     saved = []
     for applicant in applicants:
         with _about_row(applicant, file_name):
-            member, created = _import_member(programme, applicant, actor)
+            member, how = _import_member(programme, applicant, actor)
             # Rankings wait until everyone in the file has applied: they may name later rows.
             saved.append(
                 (applicant, member, _import_application(programme, applicant, member, actor))
             )
-        summary["members_created" if created else "members_found"] += 1
+            if not applicant.email and applicant.key:
+                Application.objects.filter(programme=programme, member=member).update(
+                    file_key=applicant.key.casefold()[:200]
+                )
+        summary[_MEMBER_OUTCOMES[how]] += 1
+        summary["notes"].extend(applicant.notes)
     for outcome in _import_rankings(programme, saved, actor=actor, file_name=file_name):
         summary[outcome] += 1
     audit(
@@ -791,6 +1051,108 @@ def _applicants_apply(programme: Programme, applicants, *, actor: Member, file_n
         **summary,
     )
     return summary
+
+
+# ---------------------------------------------------------------- pending applicants
+
+PENDING_IN_PAIRS = "Add an e-mail address for {names}, or leave them out, before publishing."
+NOT_PENDING = "{name} is not a pending applicant of this programme."
+ADDRESS_IS_A_MEMBER = (
+    "{email} is the address of {name}, who is already a member: leave the pending applicant "
+    "out and add {name} to the programme instead."
+)
+PENDING_UNKNOWN = '"{value}" is not a pending applicant of this programme'
+PENDING_FILE_COLUMNS = 'no header row with an "email" column and an identifier or name column'
+
+
+def _pending_application(programme: Programme, member: Member) -> Application:
+    application = (
+        programme.applications.filter(member=member, member__user__email__isnull=True)
+        .select_related("member__user")
+        .first()
+    )
+    if application is None:
+        raise ValidationError(NOT_PENDING.format(name=member.name))
+    return application
+
+
+@transaction.atomic
+def pending_applicant_add_email(
+    *, programme: Programme, member: Member, email: str, actor: Member
+) -> Member:
+    """Give a pending applicant the address the coordinator typed (never one made up)."""
+    _require_coordinator(actor)
+    application = _pending_application(programme, member)
+    email = email.strip().lower()
+    if not is_email_address(email):
+        raise ValidationError({"email": INVALID_EMAILS.format(emails=email)})
+    owner = Member.objects.filter(user__email__iexact=email).first()
+    if owner is not None:
+        raise ValidationError({"email": ADDRESS_IS_A_MEMBER.format(email=email, name=owner.name)})
+    # The file's key stays: importing the same file again still finds this applicant.
+    return people_services.member_add_email(member=application.member, email=email, actor=actor)
+
+
+@transaction.atomic
+def pending_applicant_leave_out(*, programme: Programme, member: Member, actor: Member) -> None:
+    """Leave a pending applicant out: withdrawn, so no pair with them is published."""
+    _require_coordinator(actor)
+    application = _pending_application(programme, member)
+    application.status = Application.Status.WITHDRAWN
+    application.save(update_fields=["status", "updated_at"])
+    audit(actor=actor, action=AuditEvent.PENDING_APPLICANT_LEAVE_OUT, subject=application)
+
+
+@transaction.atomic
+def pending_emails_from_file(
+    *, programme: Programme, actor: Member, file_name: str, payload: bytes
+) -> int:
+    """Addresses for pending applicants from a second file (identifier or name, and e-mail).
+
+    Every row must name a pending applicant of the programme; the file is taken whole or not at all.
+    """
+    _require_coordinator(actor)
+    rows = applications_file.parse_pending_emails(
+        payload, filename=file_name, max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES
+    )
+    by_key = {a.file_key: a for a in selectors.pending_applicants(programme) if a.file_key}
+    collector = ErrorCollector()
+    for row, label, key, email in rows:
+        application = by_key.get(key.casefold())
+        if application is None:
+            collector.add(ImportFileError(file_name, row, label, PENDING_UNKNOWN.format(value=key)))
+            continue
+        try:
+            with transaction.atomic():
+                pending_applicant_add_email(
+                    programme=programme, member=application.member, email=email, actor=actor
+                )
+        except ValidationError as error:
+            collector.add(ImportFileError(file_name, row, "email", " ".join(error.messages)))
+    collector.raise_if_any()
+    return len(rows)
+
+
+def _pairs_to_publish(programme: Programme, pairs: list) -> list:
+    """The run's new pairs, without those of a pending applicant left out; refused while one waits."""
+    left_out = set(
+        programme.applications.filter(status=Application.Status.WITHDRAWN).values_list(
+            "member_id", flat=True
+        )
+    )
+    waiting: list[str] = []
+    publish = []
+    for pair in pairs:
+        if pair.carried:
+            continue
+        pending = [m for m in (pair.mentee, pair.mentor) if m.is_pending]
+        if any(m.pk in left_out for m in pending):
+            continue
+        waiting += [m.name for m in pending]
+        publish.append(pair)
+    if waiting:
+        raise ValidationError(PENDING_IN_PAIRS.format(names=", ".join(dict.fromkeys(waiting))))
+    return publish
 
 
 # ---------------------------------------------------------------- pins and forbids
@@ -805,12 +1167,92 @@ def _applicant(programme: Programme, member: Member) -> Application:
     return application
 
 
+class PinOverForbid(ValidationError):
+    """A pin would replace a forbid: the coordinator is asked first; ``rule`` is the forbid."""
+
+    def __init__(self, message: str, *, rule: PairRule):
+        super().__init__(message, code="pin_over_forbid")
+        self.rule = rule
+
+
+def _forbid_words(rule: PairRule) -> str:
+    who = rule.created_by.name if rule.created_by else "a coordinator"
+    when = f"{timezone.localtime(rule.created_at):%-d %B %Y}"
+    if rule.reason:
+        return FORBIDDEN_BECAUSE.format(
+            mentee=rule.mentee.name, mentor=rule.mentor.name, reason=rule.reason, who=who, when=when
+        )
+    return FORBIDDEN_NO_REASON.format(
+        mentee=rule.mentee.name, mentor=rule.mentor.name, who=who, when=when
+    )
+
+
+def _ask_before_unforbidding(
+    programme: Programme, mentee: Member, mentor: Member, confirmed: bool
+) -> PairRule | None:
+    forbid = (
+        programme.pair_rules.filter(mentee=mentee, mentor=mentor, kind=PairRule.Kind.FORBID)
+        .select_related("mentee", "mentor", "created_by")
+        .first()
+    )
+    if forbid is not None and not confirmed:
+        raise PinOverForbid(_forbid_words(forbid), rule=forbid)
+    return forbid
+
+
+def _check_pin(programme: Programme, mentee: Member, mentor: Member, second: Application) -> None:
+    """A pin must be a pair the rules allow, with nobody pinned twice and places left."""
+    refusals = matching.rule_refusals(programme, mentee.pk, mentor.pk)
+    if refusals:
+        raise ValidationError(
+            PAIR_NOT_ALLOWED.format(
+                first=mentee.name, second=mentor.name, reasons="; ".join(refusals)
+            )
+        )
+    pins = (
+        programme.pair_rules.filter(kind=PairRule.Kind.PIN)
+        .exclude(mentee=mentee, mentor=mentor)
+        .select_related("mentee", "mentor")
+    )
+    people = {mentee.pk, mentor.pk} if programme.is_peer else {mentee.pk}
+    for pin in pins:
+        if programme.is_peer:
+            clash = people & {pin.mentee_id, pin.mentor_id}
+        else:
+            clash = people & {pin.mentee_id}
+        if clash:
+            name = mentee.name if mentee.pk in clash else mentor.name
+            other = pin.mentor.name if pin.mentee_id in clash else pin.mentee.name
+            raise ValidationError(ALREADY_PINNED.format(name=name, other=other))
+    if not programme.is_peer:
+        places = matching.capacity_of(programme, [second], {})[0]
+        taken = pins.filter(mentor=mentor).count()
+        if taken >= places:
+            raise ValidationError(MENTOR_PINS_FULL.format(name=mentor.name))
+
+
 @transaction.atomic
 def pair_rule_set(
-    *, programme: Programme, actor: Member, mentee: Member, mentor: Member, kind: str
+    *,
+    programme: Programme,
+    actor: Member,
+    mentee: Member,
+    mentor: Member,
+    kind: str,
+    reason: str = "",
+    confirmed: bool = False,
 ) -> PairRule:
-    """Pin or forbid a pair; an earlier rule for the same pair is replaced."""
+    """Pin or forbid a pair; an earlier rule for the same pair is replaced.
+
+    A pin over a forbid is refused with :class:`PinOverForbid` (the forbid's reason in
+    words) unless ``confirmed``: the coordinator is asked first.
+    """
     _require_coordinator(actor)
+    if kind not in PairRule.Kind.values:
+        raise ValidationError({"kind": UNKNOWN_RULE})
+    reason = " ".join((reason or "").split())
+    if len(reason) > PAIR_REASON_MAX:
+        raise ValidationError({"reason": REASON_TOO_LONG.format(limit=PAIR_REASON_MAX)})
     Programme.objects.select_for_update().filter(pk=programme.pk).first()
     if mentee.pk == mentor.pk:
         raise ValidationError(SAME_PERSON)
@@ -820,39 +1262,16 @@ def pair_rule_set(
             mentee, mentor = mentor, mentee
     elif (first.role, second.role) != (Application.Role.MENTEE, Application.Role.MENTOR):
         raise ValidationError(WRONG_ROLES)
+    replaced = None
     if kind == PairRule.Kind.PIN:
-        refusals = matching.rule_refusals(programme, mentee.pk, mentor.pk)
-        if refusals:
-            raise ValidationError(
-                PAIR_NOT_ALLOWED.format(
-                    first=mentee.name, second=mentor.name, reasons="; ".join(refusals)
-                )
-            )
-        pins = (
-            programme.pair_rules.filter(kind=PairRule.Kind.PIN)
-            .exclude(mentee=mentee, mentor=mentor)
-            .select_related("mentee", "mentor")
-        )
-        people = {mentee.pk, mentor.pk} if programme.is_peer else {mentee.pk}
-        for pin in pins:
-            if programme.is_peer:
-                clash = people & {pin.mentee_id, pin.mentor_id}
-            else:
-                clash = people & {pin.mentee_id}
-            if clash:
-                name = mentee.name if mentee.pk in clash else mentor.name
-                other = pin.mentor.name if pin.mentee_id in clash else pin.mentee.name
-                raise ValidationError(ALREADY_PINNED.format(name=name, other=other))
-        if not programme.is_peer:
-            places = matching.capacity_of(programme, [second], {})[0]
-            taken = pins.filter(mentor=mentor).count()
-            if taken >= places:
-                raise ValidationError(MENTOR_PINS_FULL.format(name=mentor.name))
+        _check_pin(programme, mentee, mentor, second)
+        # Asked last: only a pin that could be made is worth the question.
+        replaced = _ask_before_unforbidding(programme, mentee, mentor, confirmed)
     rule, _ = PairRule.objects.update_or_create(
         programme=programme,
         mentee=mentee,
         mentor=mentor,
-        defaults={"kind": kind, "created_by": actor},
+        defaults={"kind": kind, "created_by": actor, "reason": reason},
     )
     audit(
         actor=actor,
@@ -860,6 +1279,7 @@ def pair_rule_set(
         subject=rule,
         mentee=mentee.pk,
         mentor=mentor.pk,
+        replaced_forbid=replaced is not None,
     )
     return rule
 
@@ -1207,22 +1627,6 @@ def _standing_keys(run: MatchRun) -> set[tuple[int, int]]:
     return set(published)
 
 
-def _story(programme: Programme, pair: ProposedPair, *, goals: str) -> MatchStory:
-    """What the published mentorship says of how it was made."""
-    milestones = tuple(
-        line.strip() for line in programme.milestone_template.splitlines() if line.strip()
-    )
-    return MatchStory(
-        programme_name=programme.name,
-        reasons=tuple(pair.reasons),
-        goals=goals,
-        cadence=programme.default_cadence,
-        milestones=milestones,
-        starts_on=programme.starts_on,
-        ends_on=programme.ends_on,
-    )
-
-
 @transaction.atomic
 def match_run_publish(*, run: MatchRun, actor: Member) -> MatchRun:
     """Create the proposed mentorships, all or none, and tell the people."""
@@ -1241,16 +1645,14 @@ def match_run_publish(*, run: MatchRun, actor: Member) -> MatchRun:
     kind = Mentorship.Kind.COPILOT if programme.is_peer else Mentorship.Kind.MENTORSHIP
     goals = dict(programme.applications.values_list("member_id", "goals"))
     created = 0
-    for pair in pairs:
-        if pair.carried:
-            continue
+    for pair in _pairs_to_publish(programme, pairs):
         try:
             mentorship = mentorship_create_from_match(
                 mentor=pair.mentor,
                 mentee=pair.mentee,
                 kind=kind,
                 programme=programme,
-                story=_story(programme, pair, goals=goals.get(pair.mentee_id, "")),
+                story=publishing.story_for(programme, pair, goals=goals.get(pair.mentee_id, "")),
                 actor=actor,
             )
         except ValidationError as error:
@@ -1264,14 +1666,152 @@ def match_run_publish(*, run: MatchRun, actor: Member) -> MatchRun:
     run.published_at = timezone.now()
     run.published_by = actor
     run.save(update_fields=["status", "published_at", "published_by"])
-    for member in Member.objects.filter(pk__in=run.metrics.get("unmatched", [])):
+    title, body = publishing.unmatched_message(programme)
+    for member in Member.objects.filter(pk__in=run.metrics.get("unmatched", [])).select_related(
+        "user"
+    ):
         notify(
             recipient=member,
             kind="programme_unmatched",
-            title=f"{programme.name}: no match for you this time",
-            body="The coordinators may match latecomers later; your application stays in.",
+            title=title,
+            body=_with_way_in(body, member),
             url=_programme_url(programme),
             key=f"programme_unmatched:{run.pk}",
         )
     audit(actor=actor, action=AuditEvent.MATCH_RUN_PUBLISH, subject=run, mentorships=created)
     return run
+
+
+def _with_way_in(body: str, member: Member) -> str:
+    """Never an e-mail without a way in: a newcomer's carries the link to set a password."""
+    way_in = people_services.way_in_line(member.user)
+    return f"{body}\n{way_in}" if way_in else body
+
+
+class PublishRefused(ValidationError):
+    """Publishing refused because the run is published, or is being published, already."""
+
+
+def _check_publishable(run: MatchRun) -> None:
+    existing = Publication.objects.filter(run=run).first()
+    if run.status == MatchRun.Status.PUBLISHED or (
+        existing is not None and existing.status == Publication.Status.DONE
+    ):
+        raise PublishRefused(RUN_ALREADY_PUBLISHED)
+    if existing is not None and existing.status != Publication.Status.FAILED:
+        raise PublishRefused(PUBLISH_UNDER_WAY)
+    if run.status != MatchRun.Status.DONE:
+        raise ValidationError(RUN_NOT_READY)
+    carried = set(run.pairs.filter(carried=True).values_list("mentee_id", "mentor_id"))
+    if carried != _standing_keys(run):
+        raise ValidationError(RUN_OUT_OF_DATE)
+    # A pending applicant in a pair needs an address (or to be left out) before anyone is told.
+    _pairs_to_publish(run.programme, list(run.pairs.select_related("mentee", "mentor")))
+
+
+@transaction.atomic
+def match_run_publish_queue(*, run: MatchRun, actor: Member) -> Publication:
+    """After the confirmation: the task worker publishes the run and tells everyone.
+
+    A second request (two clicks, two coordinators) is refused while the first is
+    waiting, running or done; after a failure the coordinator may try again.
+    """
+    _require_coordinator(actor)
+    Programme.objects.select_for_update().filter(pk=run.programme_id).first()
+    run = MatchRun.objects.select_for_update().select_related("programme").get(pk=run.pk)
+    _check_publishable(run)
+    Publication.objects.filter(run=run, status=Publication.Status.FAILED).delete()
+    run.published_by = actor
+    run.save(update_fields=["published_by"])
+    publication = Publication.objects.create(run=run)
+    audit(
+        actor=actor,
+        action=AuditEvent.MATCH_RUN_PUBLISH_QUEUE,
+        subject=publication,
+        run=run.pk,
+        pairs=run.pairs.filter(carried=False).count(),
+    )
+    transaction.on_commit(
+        lambda: signals.publication_queued.send(sender=Publication, publication_id=publication.pk)
+    )
+    return publication
+
+
+def publication_execute(publication: Publication) -> Publication:
+    """The worker's part: all the mentorships or none, then the summary of who was told.
+
+    The publication is claimed in one ``UPDATE``, so a task delivered twice publishes once.
+    """
+    claimed = Publication.objects.filter(
+        pk=publication.pk, status=Publication.Status.QUEUED
+    ).update(status=Publication.Status.RUNNING, started_at=timezone.now(), progress=1)
+    if not claimed:
+        return publication
+    run = publication.run
+    actor = run.published_by
+    try:
+        if actor is None:
+            raise ValidationError(PUBLISHER_GONE)
+        run = match_run_publish(run=run, actor=actor)
+    except (ValidationError, PermissionDenied) as error:
+        reason = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        logger.warning("Publishing run %s failed: %s", run.pk, reason)
+        publication.mark_failed(error=reason)
+        return publication
+    publication.mark_done(summary=publishing.publication_summary(run))
+    return publication
+
+
+# ---------------------------------------------------------------- pairs at risk
+
+
+def _nudge_body(actor: Member, programme: Programme, kinds: frozenset[str]) -> str:
+    """What a nudge says: the facts the pair shares, never one person's pulse answer."""
+    lines = [f"{actor.name}, who coordinates {programme.name}, checks in on your pair."]
+    if reports.CHECKIN in kinds:
+        lines.append(NUDGE_CHECKIN)
+    if reports.WAITING in kinds:
+        lines.append(NUDGE_WAITING)
+    lines.append(NUDGE_GENERAL)
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def pair_nudge(*, programme: Programme, mentorship: Mentorship, actor: Member) -> int:
+    """Tell both people of a pair at risk that their coordinator is asking; once a day per pair.
+
+    They are told through notifications (by e-mail only as each of them likes). Returns
+    how many were told.
+    """
+    _require_coordinator(actor)
+    at_risk = {pair.mentorship.pk: pair for pair in reports.pairs_at_risk(programme)}
+    first, second = mentorship.requester, mentorship.recipient
+    if mentorship.programme_id != programme.pk or mentorship.pk not in at_risk:
+        raise ValidationError(NOT_AT_RISK.format(first=first.name, second=second.name))
+    key = f"programme_nudge:{mentorship.pk}:{timezone.localdate().isoformat()}"
+    if Notification.objects.filter(key=key).exists():
+        raise ValidationError(NUDGED_TODAY.format(first=first.name, second=second.name))
+    reasons = at_risk[mentorship.pk].reasons
+    body = _nudge_body(actor, programme, at_risk[mentorship.pk].kinds)
+    told = 0
+    for member in (first, second):
+        told += (
+            notify(
+                recipient=member,
+                kind="programme_nudge",
+                title=f"{programme.name}: how is your mentorship going?",
+                body=_with_way_in(body, member),
+                url=reverse("mentorship_detail", args=[mentorship.pk]),
+                key=key,
+            )
+            is not None
+        )
+    audit(
+        actor=actor,
+        action=AuditEvent.PAIR_NUDGE,
+        subject=mentorship,
+        programme=programme.pk,
+        reasons=" | ".join(reasons),
+        told=told,
+    )
+    return told

@@ -24,11 +24,18 @@ urlpatterns = [
         name="programme_application_withdraw",
     ),
     path(one + "invite/", views.invite, name="programme_invite"),
+    path(
+        one + "invitations/<int:invitation_id>/resend/",
+        views.invitation_resend,
+        name="programme_invitation_resend",
+    ),
+    path("invitations/<str:token>/", views.invitation_open, name="programme_invitation_open"),
     path(one + "import/", views.import_upload, name="programme_import"),
     path(one + "import/<int:import_id>/", views.import_mapping, name="programme_import_mapping"),
     path(
         one + "import/<int:import_id>/result/", views.import_result, name="programme_import_result"
     ),
+    path(one + "pending/", views.pending, name="programme_pending"),
     path(one + "rules/", views.pair_rules, name="programme_rules"),
     path(one + "rules/<int:rule_id>/remove/", views.pair_rule_remove, name="programme_rule_remove"),
     path(one + "runs/", views.run_start, name="programme_run_start"),
@@ -36,5 +43,6 @@ urlpatterns = [
     path(one + "runs/<int:run_id>/rule/", views.pair_rule_quick, name="programme_run_rule"),
     path(one + "runs/<int:run_id>/publish/", views.run_publish, name="programme_run_publish"),
     path(one + "health/", views.health, name="programme_health"),
+    path(one + "health/nudge/<int:mentorship_id>/", views.pair_nudge, name="programme_pair_nudge"),
     path(one + "report.csv", views.report_csv, name="programme_report_csv"),
 ]

@@ -2,14 +2,23 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from deskmate.core.forms import form_errors_from
 from deskmate.importing.errors import ImportFileError
 from deskmate.limits.guards import limited
 from deskmate.network.services import upload_read_bounded
+from deskmate.people import services as people_services
 from deskmate.people.decorators import member_required
-from deskmate.programmes import applications_file, matching, reports, selectors, services
+from deskmate.programmes import (
+    applications_file,
+    matching,
+    publishing,
+    reports,
+    selectors,
+    services,
+)
 from deskmate.programmes.forms import (
     ApplicationForm,
     ImportUploadForm,
@@ -17,10 +26,16 @@ from deskmate.programmes.forms import (
     MappingForm,
     MenteeRankingForm,
     PairRuleForm,
+    PendingEmailForm,
+    PendingFileForm,
     ProgrammeForm,
+    PublishForm,
     RunForm,
 )
 from deskmate.programmes.models import Application, ApplicationImport, MatchRun, PairRule
+
+INVITATION_ANSWER = "Choose to decline, or follow the link to apply."
+PUBLISHING_STARTED = "Publishing has started: this page shows how far it has gone."
 
 
 def _refused(request, error: ValidationError) -> None:
@@ -28,11 +43,12 @@ def _refused(request, error: ValidationError) -> None:
         messages.error(request, message)
 
 
-def _manage(request, programme, template: str, **context):
+def _manage(request, programme, template: str, *, status: int = 200, **context):
     return render(
         request,
         template,
         {"programme": programme, "counts": selectors.programme_counts(programme), **context},
+        status=status,
     )
 
 
@@ -266,7 +282,54 @@ def invite(request, programme_id: int):
         programme,
         "programmes/invite.html",
         form=form,
-        invitations=programme.invitations.all()[:200],
+        invitations=selectors.invitations_of(programme),
+    )
+
+
+@require_POST
+@member_required
+@limited("invitations")
+def invitation_resend(request, programme_id: int, invitation_id: int):
+    programme = selectors.access_managed_programme(request.member, programme_id)
+    invitation = selectors.access_invitation(request.member, programme, invitation_id)
+    try:
+        services.invitation_resend(invitation=invitation, actor=request.member)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, f"The invitation to {invitation.email} is sent again.")
+    return redirect("programme_invite", programme_id=programme.pk)
+
+
+def invitation_open(request, token: str):
+    """The tracked link of an invitation: following it marks it opened; it offers apply or decline.
+
+    No sign-in is needed (most invitees have no account yet); the signed token is the key.
+    """
+    invitation = selectors.invitation_by_token(services.invitation_from_token(token))
+    if request.method == "POST":
+        if request.POST.get("answer") != "decline":
+            return render(
+                request,
+                "programmes/invitation.html",
+                {"invitation": invitation, "error": INVITATION_ANSWER},
+                status=422,
+            )
+        invitation = services.invitation_decline(invitation=invitation)
+    else:
+        invitation = services.invitation_open(invitation=invitation)
+    programme = invitation.programme
+    next_url = reverse("programme_detail", args=[programme.pk])
+    return render(
+        request,
+        "programmes/invitation.html",
+        {
+            "invitation": invitation,
+            "programme": programme,
+            "has_account": selectors.invitee_has_account(invitation),
+            "join": people_services.join_link(email=invitation.email, next_url=next_url),
+            "apply": next_url,
+        },
     )
 
 
@@ -305,13 +368,25 @@ def import_upload(request, programme_id: int):
 def import_mapping(request, programme_id: int, import_id: int):
     programme = selectors.access_managed_programme(request.member, programme_id)
     upload = selectors.access_import(request.member, programme, import_id)
-    if upload.status != ApplicationImport.Status.UPLOADED:
+    finished = upload.status in (ApplicationImport.Status.DONE, ApplicationImport.Status.QUEUED)
+    if finished or upload.payload is None:
         return redirect("programme_import_result", programme_id=programme.pk, import_id=upload.pk)
-    form = MappingForm(request.POST or None, columns=upload.columns, initial_mapping=upload.mapping)
+    form = MappingForm(
+        request.POST or None,
+        columns=upload.columns,
+        initial_mapping=upload.mapping,
+        names=upload.column_names,
+        samples=upload.samples,
+        file_role=upload.file_role,
+        peer=programme.is_peer,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             upload = services.application_import_apply(
-                upload=upload, actor=request.member, mapping=form.mapping()
+                upload=upload,
+                actor=request.member,
+                mapping=form.mapping(),
+                file_role=form.file_role_choice(),
             )
         except ValidationError as error:
             form_errors_from(form, error)
@@ -319,7 +394,14 @@ def import_mapping(request, programme_id: int, import_id: int):
             return redirect(
                 "programme_import_result", programme_id=programme.pk, import_id=upload.pk
             )
-    return _manage(request, programme, "programmes/import_mapping.html", form=form, upload=upload)
+    return _manage(
+        request,
+        programme,
+        "programmes/import_mapping.html",
+        status=422 if request.method == "POST" else 200,
+        form=form,
+        upload=upload,
+    )
 
 
 @member_required
@@ -327,6 +409,66 @@ def import_result(request, programme_id: int, import_id: int):
     programme = selectors.access_managed_programme(request.member, programme_id)
     upload = selectors.access_import(request.member, programme, import_id)
     return _manage(request, programme, "programmes/import_result.html", upload=upload)
+
+
+def _pending_action(request, programme) -> None:
+    """One change on the pending applicants page: an address typed, a file of them, or leaving out."""
+    action = request.POST.get("action", "")
+    if action == "file":
+        file_form = PendingFileForm(request.POST, request.FILES)
+        if not file_form.is_valid():
+            _refused(request, ValidationError(list(file_form.errors.get("file", []))))
+            return
+        upload = file_form.cleaned_data["file"]
+        count = services.pending_emails_from_file(
+            programme=programme,
+            actor=request.member,
+            file_name=upload.name,
+            payload=upload_read_bounded(upload),
+        )
+        messages.success(request, f"{count} address{'' if count == 1 else 'es'} added.")
+        return
+    member = selectors.access_applicant(request.member, programme, request.POST.get("member"))
+    if action == "leave_out":
+        services.pending_applicant_leave_out(
+            programme=programme, member=member, actor=request.member
+        )
+        messages.success(request, f"{member.name} is left out.")
+        return
+    email_form = PendingEmailForm(request.POST)
+    if not email_form.is_valid():
+        _refused(request, ValidationError(list(email_form.errors.get("email", []))))
+        return
+    services.pending_applicant_add_email(
+        programme=programme,
+        member=member,
+        email=email_form.cleaned_data["email"],
+        actor=request.member,
+    )
+    messages.success(request, f"{member.name} now has an address.")
+
+
+@member_required
+def pending(request, programme_id: int):
+    """Pending applicants (named by a file without an address): add their address or leave them out."""
+    programme = selectors.access_managed_programme(request.member, programme_id)
+    if request.method == "POST":
+        try:
+            _pending_action(request, programme)
+        except ImportFileError as error:
+            for item in error.errors:
+                messages.error(request, str(item))
+        except ValidationError as error:
+            _refused(request, error)
+        return redirect("programme_pending", programme_id=programme.pk)
+    return _manage(
+        request,
+        programme,
+        "programmes/pending.html",
+        pending=selectors.pending_applicants(programme),
+        in_pairs=selectors.pending_in_latest_run(programme),
+        file_form=PendingFileForm(),
+    )
 
 
 @member_required
@@ -339,13 +481,21 @@ def pair_rules(request, programme_id: int):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        mentee = selectors.access_applicant(request.member, programme, data["mentee"])
+        mentor = selectors.access_applicant(request.member, programme, data["mentor"])
         try:
             services.pair_rule_set(
                 programme=programme,
                 actor=request.member,
-                mentee=selectors.access_applicant(request.member, programme, data["mentee"]),
-                mentor=selectors.access_applicant(request.member, programme, data["mentor"]),
+                mentee=mentee,
+                mentor=mentor,
                 kind=data["kind"],
+                reason=data.get("reason", ""),
+                confirmed=data.get("confirm", False),
+            )
+        except services.PinOverForbid as question:
+            return _pin_question(
+                request, programme, question, action=reverse("programme_rules", args=[programme.pk])
             )
         except ValidationError as error:
             form_errors_from(form, error)
@@ -358,6 +508,21 @@ def pair_rules(request, programme_id: int):
         "programmes/rules.html",
         form=form,
         rules=selectors.pair_rules_of(programme),
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+def _pin_question(request, programme, question, *, action: str, back: str = ""):
+    """A pin over a forbid asks first: the forbid's reason, then pin anyway or keep it."""
+    return _manage(
+        request,
+        programme,
+        "programmes/pin_question.html",
+        question=question.messages[0],
+        forbid=question.rule,
+        action=action,
+        back=back or reverse("programme_rules", args=[programme.pk]),
+        status=409,
     )
 
 
@@ -375,7 +540,21 @@ def pair_rule_quick(request, programme_id: int, run_id: int):
     mentor = selectors.access_applicant(request.member, programme, request.POST.get("mentor"))
     try:
         services.pair_rule_set(
-            programme=programme, actor=request.member, mentee=mentee, mentor=mentor, kind=kind
+            programme=programme,
+            actor=request.member,
+            mentee=mentee,
+            mentor=mentor,
+            kind=kind,
+            confirmed=request.POST.get("confirm") == "yes",
+        )
+    except services.PinOverForbid as question:
+        here = reverse("programme_run", args=[programme.pk, run.pk])
+        return _pin_question(
+            request,
+            programme,
+            question,
+            action=reverse("programme_run_rule", args=[programme.pk, run.pk]),
+            back=here,
         )
     except ValidationError as error:
         _refused(request, error)
@@ -442,33 +621,79 @@ def run_detail(request, programme_id: int, run_id: int):
         rules=selectors.pair_rules_of(programme),
         stability=matching.stability_words(run.metrics),
         new_pairs=sum(1 for pair in pairs if not pair.carried),
+        publication=selectors.publication_of(run),
+        pending_in_pairs=len(
+            {
+                member.pk
+                for pair in pairs
+                if not pair.carried
+                for member in (pair.mentee, pair.mentor)
+                if member.is_pending
+            }
+        ),
     )
 
 
-@require_POST
 @member_required
 def run_publish(request, programme_id: int, run_id: int):
+    """The confirmation (counts and sample e-mails), then the publication's progress and result."""
     programme = selectors.access_managed_programme(request.member, programme_id)
     run = selectors.access_run(request.member, programme, run_id)
-    try:
-        run = services.match_run_publish(run=run, actor=request.member)
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        created = run.pairs.filter(carried=False).count()
-        messages.success(
-            request,
-            f"Published: {created} new match{'' if created == 1 else 'es'}; everyone has been told.",
-        )
-    return redirect("programme_run", programme_id=programme.pk, run_id=run.pk)
+    form = PublishForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if not form.is_valid():
+            status = 422
+        else:
+            try:
+                services.match_run_publish_queue(run=run, actor=request.member)
+            except services.PublishRefused as error:
+                form.add_error(None, error.messages)
+                status = 409
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+                status = 422
+            else:
+                messages.success(request, PUBLISHING_STARTED)
+                return redirect("programme_run_publish", programme_id=programme.pk, run_id=run.pk)
+    publication = selectors.publication_of(run)
+    run.refresh_from_db()
+    context = {"run": run, "form": form, "publication": publication}
+    if publication is not None and publication.status != "failed":
+        context["deliveries"] = publishing.delivery_progress(run)
+    elif run.status == MatchRun.Status.DONE:
+        context["preview"] = publishing.publication_preview(run)
+    return _manage(request, programme, "programmes/publish.html", status=status, **context)
 
 
 @member_required
 def health(request, programme_id: int):
     programme = selectors.access_managed_programme(request.member, programme_id)
     return _manage(
-        request, programme, "programmes/health.html", health=reports.programme_health(programme)
+        request,
+        programme,
+        "programmes/health.html",
+        health=reports.programme_health(programme),
+        at_risk=reports.pairs_at_risk(programme),
     )
+
+
+@require_POST
+@member_required
+@limited("nudges")
+def pair_nudge(request, programme_id: int, mentorship_id: int):
+    programme = selectors.access_managed_programme(request.member, programme_id)
+    mentorship = selectors.access_programme_mentorship(request.member, programme, mentorship_id)
+    try:
+        services.pair_nudge(programme=programme, mentorship=mentorship, actor=request.member)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(
+            request,
+            f"{mentorship.requester.name} and {mentorship.recipient.name} are nudged.",
+        )
+    return redirect("programme_health", programme_id=programme.pk)
 
 
 @member_required

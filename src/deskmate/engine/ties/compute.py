@@ -35,9 +35,10 @@ interaction
     kind of moment. Each moment counts ``0.5 ** (age_days / half_life)``;
     ``raw = 1 - exp(-decayed_count / interaction_saturation)``.
 mutual contacts
-    Resource allocation (or Adamic–Adar [1]_) over the symmetrised contact
-    graph, see :mod:`deskmate.engine.ties.mutual`. Each member keeps their
-    contacts' and their best ``mutual_top_k`` other partners' evidence;
+    Resource allocation (or Adamic–Adar [1]_) over the people both members
+    imported themselves (a third member's import never counts), see
+    :mod:`deskmate.engine.ties.mutual`. Each member keeps their contacts' and
+    their best ``mutual_top_k`` other partners' evidence;
     :meth:`~deskmate.engine.ties.mutual.MutualContacts.tie_strengths` gives
     any other pair with a common contact its strength on demand.
 

@@ -64,7 +64,7 @@ class Evidence:
     the overlap for overlap kinds (``end`` is ``None`` while ``current``), the
     first and last interaction for interactions, ``None`` otherwise. ``days``
     is the total overlap in days, ``count`` the number of mutual contacts or
-    interactions, ``score`` the kind's raw score before weighting (Adamic–Adar
+    interactions, ``score`` the kind's raw score before weighting (mutual-contact
     score, decayed interaction count, months of overlap). ``private_to`` is
     the only member allowed to see this evidence, ``None`` when both may.
     """
