@@ -353,6 +353,27 @@ class TestMutualContacts:
         alone = compute_ties(Community(10, contacts=own), as_of=AS_OF)
         assert alone.evidence_of(alone.find(0, 1)) == ties.evidence_of(ties.find(0, 1))
 
+    def test_tie_strengths_of_unkept_pairs_ignore_a_third_members_import(self):
+        """Pairs no one kept are scored from the same import graph: 2's and 9's files add nothing."""
+        parameters = TieParameters(mutual_top_k=0)
+        community = self.community()
+        ties = compute_ties(community, as_of=AS_OF, parameters=parameters)
+        assert ties.find(0, 1) is None  # not a contact, and no one keeps a non-contact
+        own = Contacts.from_rows([row for row in self.imports if row[0] not in (2, 9)])
+        alone = compute_ties(Community(10, contacts=own), as_of=AS_OF, parameters=parameters)
+        first, second = np.array([0, 0, 1]), np.array([1, 5, 5])
+        given = MutualContacts(community.contacts, 10, parameters).tie_strengths(
+            ties, first, second
+        )
+        without = MutualContacts(own, 10, parameters).tie_strengths(alone, first, second)
+        _, score = MutualContacts(own, 10, parameters).scores(first[:1], second[:1])
+        assert given[0] == pytest.approx(
+            parameters.mutual_contacts * (1 - math.exp(-score[0] / parameters.mutual_scale))
+        )
+        assert given[0] > 0
+        assert given.tolist() == pytest.approx(without.tolist())
+        assert given[1:].tolist() == [0.0, 0.0]
+
     def test_a_contact_with_only_one_contact_does_not_hide_the_others(self):
         # 0, 1 and 3 know only 2: as intermediaries they add nothing, and that
         # must not drop 2's own contacts from the graph.
