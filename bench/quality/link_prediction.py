@@ -9,7 +9,13 @@ Equal scores are ordered by the same pair hash for every method.
 
 Methods, computed side by side on the same contacts: deskmate's tie strength
 (``compute_ties``, with every pair that has a common contact scored through
-``MutualContacts``), resource allocation, Adamic–Adar and common neighbours.
+``MutualContacts.tie_strengths``), the same restricted to the ties
+``compute_ties`` stores (each member's best ``mutual_top_k`` mutual-contact
+partners besides their contacts and shared history: what suggestions read),
+resource allocation, Adamic–Adar and common neighbours. Each training link
+is a contact both ends imported (``link_contacts``), since deskmate's mutual
+contacts count only the people both members imported themselves. deskmate's
+``TieParameters`` are the defaults, fitted by ``calibrate.py`` on other seeds.
 
 Generated community (``generate``): members hold a current position in a
 unit and, for half of them, an earlier one in another unit (a career move);
@@ -39,7 +45,6 @@ from bench.report import write_section  # noqa: E402
 from deskmate.engine.ties import (  # noqa: E402
     Community,
     Contacts,
-    EvidenceKind,
     Positions,
     TieParameters,
     compute_ties,
@@ -126,45 +131,50 @@ def baseline_scores(train: sp.sparse.csr_array, weights: str) -> sp.sparse.csr_a
     return (train @ sp.sparse.diags_array(weight) @ train).tocsr()
 
 
-def deskmate_scores(
-    n: int, train_edges: np.ndarray, positions: Positions, parameters: TieParameters
-) -> sp.sparse.csr_array:
-    """Tie strength of every pair with a tie or a common contact (contact evidence left out)."""
-    # A link is a connection both hold (as in both members' LinkedIn archives):
-    # each imported the other, so mutual contacts read the whole graph.
-    contacts = Contacts(
+def link_contacts(train_edges: np.ndarray) -> Contacts:
+    """The training links as contacts that each end imported.
+
+    A link is a connection both hold (as in both members' LinkedIn archives):
+    each imported the other, so mutual contacts, which count only what both
+    members imported themselves, read the whole graph.
+    """
+    return Contacts(
         importer=np.concatenate([train_edges[:, 0], train_edges[:, 1]]),
         contact=np.concatenate([train_edges[:, 1], train_edges[:, 0]]),
     )
+
+
+def deskmate_scores(
+    n: int,
+    train_edges: np.ndarray,
+    positions: Positions,
+    parameters: TieParameters,
+    *,
+    stored_only: bool = False,
+) -> sp.sparse.csr_array:
+    """deskmate's tie strength of every pair with a tie or a common contact.
+
+    ``MutualContacts.tie_strengths``: the stored ties' strength, and for pairs
+    whose mutual contacts no member kept, the index's exact mutual-contact
+    strength. With ``stored_only``, only what ``compute_ties`` stores (what a
+    member's suggestions read).
+    """
+    contacts = link_contacts(train_edges)
     ties = compute_ties(
         Community(n, positions=positions, contacts=contacts), as_of=AS_OF, parameters=parameters
     )
-    # Strength from evidence other than the direct contact and the kept
-    # mutual contacts; mutual contacts come from the index for every pair.
-    other = (ties.evidence.kind != EvidenceKind.CONTACT) & (
-        ties.evidence.kind != EvidenceKind.MUTUAL_CONTACTS
-    )
-    log_missing = np.bincount(
-        ties.evidence.tie[other],
-        weights=np.log1p(-np.minimum(ties.evidence.strength[other], 1 - 1e-12)),
-        minlength=len(ties),
-    )
-    table = sp.sparse.csr_array((-np.expm1(log_missing), (ties.first, ties.second)), shape=(n, n))
-    train = _adjacency(train_edges, n)
-    two_steps = (train @ train).tocoo()
-    upper = two_steps.row < two_steps.col
-    union = (
-        table
-        + sp.sparse.csr_array(
-            (np.full(upper.sum(), 1e-300), (two_steps.row[upper], two_steps.col[upper])),
-            shape=(n, n),
+    if stored_only:
+        first, second, strength = ties.first, ties.second, ties.strength
+    else:
+        train = _adjacency(train_edges, n)
+        two_steps = sp.sparse.triu(train @ train, k=1).tocoo()
+        keys = np.union1d(
+            ties.first * n + ties.second,
+            two_steps.row.astype(np.int64) * n + two_steps.col.astype(np.int64),
         )
-    ).tocoo()
-    first, second = union.row.astype(np.int64), union.col.astype(np.int64)
-    mutual = MutualContacts(contacts, n, parameters).strengths(first, second)
-    stored = table[first, second] if len(first) else np.zeros(0)
-    strength = 1 - (1 - np.asarray(stored).ravel()) * (1 - mutual)
-    keep = strength > 1e-12
+        first, second = keys // n, keys % n
+        strength = MutualContacts(contacts, n, parameters).tie_strengths(ties, first, second)
+    keep = strength > 0
     full = sp.sparse.csr_array((strength[keep], (first[keep], second[keep])), shape=(n, n))
     return (full + full.T).tocsr()
 
@@ -212,7 +222,13 @@ def split(edges: np.ndarray, n: int, seed: int):
     return train_edges, hidden, np.array(negatives)
 
 
-METHODS = ["deskmate", "resource allocation", "Adamic–Adar", "common neighbours"]
+METHODS = [
+    "deskmate",
+    "deskmate, stored ties only",
+    "resource allocation",
+    "Adamic–Adar",
+    "common neighbours",
+]
 
 
 def run_case(n, edges, positions, seed, parameters):
@@ -220,8 +236,10 @@ def run_case(n, edges, positions, seed, parameters):
     train = _adjacency(train_edges, n)
     result = {}
     for method in METHODS:
-        if method == "deskmate":
-            scores = deskmate_scores(n, train_edges, positions, parameters)
+        if method.startswith("deskmate"):
+            scores = deskmate_scores(
+                n, train_edges, positions, parameters, stored_only=method != "deskmate"
+            )
         else:
             scores = baseline_scores(train, method)
         result[method] = evaluate(scores, train, hidden, negatives)
@@ -254,9 +272,45 @@ def table(rows: dict[str, list[dict]]) -> str:
     return "\n".join(lines)
 
 
+BASELINES = ["resource allocation", "Adamic–Adar", "common neighbours"]
+
+
+def targets(rows: dict[str, list[dict]]) -> str:
+    """The issue's test on the generated cases: AUC within 0.01 of the best baseline, P@10 at least its."""
+    lines = []
+    for case, results in rows.items():
+        if not case.startswith("generated"):
+            continue
+        mean = {m: np.mean([r[m] for r in results], axis=0) for m in METHODS}
+        for method in ("deskmate", "deskmate, stored ties only"):
+            auc, p10 = mean[method]
+            best_auc = max(BASELINES, key=lambda m: mean[m][0])
+            best_p10 = max(BASELINES, key=lambda m: mean[m][1])
+            met = auc >= mean[best_auc][0] - 0.01 and p10 >= mean[best_p10][1]
+            lines.append(
+                f"- {case}, {method}: AUC {auc:.4f} against {mean[best_auc][0]:.4f} "
+                f"({best_auc}), P@10 {p10:.4f} against {mean[best_p10][1]:.4f} ({best_p10}): "
+                + ("met." if met else "**missed**.")
+            )
+    return "\n".join(lines)
+
+
+READING = """How to read it: *deskmate* is `MutualContacts.tie_strengths`, the stored ties and, \
+for pairs no member kept among their best `mutual_top_k`, the exact mutual-contact strength \
+from the index, so every pair with a common contact is scored. *Stored ties only* is what \
+`compute_ties` stores and suggestions read: every contact, shared history, and each member's \
+25 best other mutual-contact partners. Its AUC is low because a hidden pair outside both \
+members' best 25 scores 0 like a stranger; its precision at 10, each member's best ten, is \
+the highest in the table with unit evidence. Without unit evidence deskmate has only \
+contacts, and its mutual contacts are resource allocation itself (the fit preferred it to \
+Adamic–Adar by a loss of 0.29913 against 0.29935 on the calibration seeds), so it equals \
+that column; on these seeds Adamic–Adar ranks the top ten slightly better, and that target \
+is missed by the difference between the two baselines."""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--members", type=int, default=1500)
+    parser.add_argument("--members", type=int, default=1000)
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
@@ -276,13 +330,14 @@ def main() -> None:
             rows.setdefault(f"networkx {name}", []).append(
                 run_case(n, edges, Positions.empty(), seed, parameters)
             )
-    text = table(rows)
+    text = table(rows) + "\n\nTargets (mean over the seeds, unrounded):\n\n" + targets(rows)
     print(text)
     if not args.no_write:
         write_section(
             "Link prediction (bench/quality/link_prediction.py)",
-            f"Mean over {args.seeds} seeds; 10 % of contact edges hidden; default "
-            "`TieParameters` (not calibrated). The machine was shared with other work.\n\n" + text,
+            f"Mean over {args.seeds} seeds (1–{args.seeds}); 10 % of contact edges hidden; "
+            "default `TieParameters`, fitted by `bench/quality/calibrate.py` on seeds 101–105. "
+            "The machine was shared with other work.\n\n" + text + "\n\n" + READING,
         )
 
 

@@ -112,8 +112,9 @@ def members(suggestions):
 
 class TestMentorSuggestions:
     def test_exact_order(self):
-        # Same experience ranks by visible tie (a shared team over a contact
-        # over nothing), then by availability and load. The current manager
+        # Same experience ranks by visible tie (with the calibrated weights, a
+        # contact over a shared team of three, which is over nothing), then by
+        # availability and load. The current manager
         # has the strongest tie but never made the move the viewer wants;
         # the speaker serves the smaller goal. The stranger and the secret
         # admirer score the same: the viewer's tie-break hash orders them.
@@ -122,8 +123,8 @@ class TestMentorSuggestions:
             key=lambda member: tie_break_keys(VIEWER, [member])[0],
         )
         assert members(suggest()) == [
-            FORMER_MANAGER,
             MY_CONTACT,
+            FORMER_MANAGER,
             CURRENT_MANAGER,
             *equals,
             SPEAKER,
@@ -155,9 +156,15 @@ class TestMentorSuggestions:
 
     def test_goals_served_and_reasons(self):
         suggestions = suggest()
-        first, speaker = suggestions[0], {s.candidate: s for s in suggestions}[SPEAKER]
-        assert first.goals == (LEAD_A_TEAM,)
+        by_member = {s.candidate: s for s in suggestions}
+        first, manager, speaker = suggestions[0], by_member[FORMER_MANAGER], by_member[SPEAKER]
+        assert (first.candidate, first.goals) == (MY_CONTACT, (LEAD_A_TEAM,))
         assert first.reasons == (
+            "In your contacts",
+            "Moved from software engineer to engineering manager in 2018 — one of your goals",
+        )
+        assert manager.goals == (LEAD_A_TEAM,)
+        assert manager.reasons == (
             "You overlapped on the Payments team at Acme, 2019–2021",
             "Moved from software engineer to engineering manager in 2018 — one of your goals",
         )
@@ -179,7 +186,7 @@ class TestMentorSuggestions:
         shown = members(suggestions.suggestions)
         assert PEER not in shown and ALUMNA not in shown
         # Everyone left is well ahead, so the strongest visible ties lead.
-        assert shown == [CURRENT_MANAGER, FORMER_MANAGER, MY_CONTACT]
+        assert shown == [MY_CONTACT, CURRENT_MANAGER, FORMER_MANAGER]
         # Further along but nothing to name: apart, with the honest reason, best first.
         apart = suggestions.open_without_history
         assert {s.candidate for s in apart} == {STRANGER, SECRET_ADMIRER, SPEAKER, OVERLOADED}

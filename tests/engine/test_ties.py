@@ -36,7 +36,8 @@ def days_between(start, end_inclusive):
 
 def overlap_strength(days, size, weight=1.0, months_scale=12.0):
     months = days / (365.25 / 12)
-    return weight * (1 - math.exp(-months / months_scale)) * math.log(3) / math.log(size + 1)
+    size_factor = (math.log(3) / math.log(size + 1)) ** TieParameters().group_size_exponent
+    return weight * (1 - math.exp(-months / months_scale)) * size_factor
 
 
 def tie_pairs(ties):
@@ -115,7 +116,9 @@ class TestWorkedTogether:
         days = days_between(datetime.date(2020, 1, 1), datetime.date(2021, 12, 31))
         assert pair_of_two == pytest.approx(overlap_strength(days, size=2))
         assert pair_of_eight == pytest.approx(overlap_strength(days, size=8))
-        assert pair_of_eight / pair_of_two == pytest.approx(math.log(3) / math.log(9))
+        assert pair_of_eight / pair_of_two == pytest.approx(
+            (math.log(3) / math.log(9)) ** TieParameters().group_size_exponent
+        )
         # Acme is small, so people of different teams are paired by the organisation.
         assert kinds_of(ties, 0, 2) == [EvidenceKind.SAME_ORGANISATION]
         assert len(ties) == 1 + 8 * 7 // 2 + 2 * 8
@@ -325,7 +328,9 @@ class TestMutualContacts:
             assert mutual[pair].private_to is None
         assert mutual[(0, 1)].count == 2
         assert mutual[(0, 1)].strength == pytest.approx(
-            0.5 * (1 - math.exp(-mutual[(0, 1)].score / 3.0)), rel=1e-6
+            parameters.mutual_contacts
+            * (1 - math.exp(-mutual[(0, 1)].score / parameters.mutual_scale)),
+            rel=1e-6,
         )
         index_scores = MutualContacts(self.community().contacts, 10, parameters)
         every_pair = [(a, b) for a in range(10) for b in range(a + 1, 10)]
@@ -347,6 +352,27 @@ class TestMutualContacts:
         own = Contacts.from_rows([row for row in self.imports if row[0] not in (2, 9)])
         alone = compute_ties(Community(10, contacts=own), as_of=AS_OF)
         assert alone.evidence_of(alone.find(0, 1)) == ties.evidence_of(ties.find(0, 1))
+
+    def test_tie_strengths_of_unkept_pairs_ignore_a_third_members_import(self):
+        """Pairs no one kept are scored from the same import graph: 2's and 9's files add nothing."""
+        parameters = TieParameters(mutual_top_k=0)
+        community = self.community()
+        ties = compute_ties(community, as_of=AS_OF, parameters=parameters)
+        assert ties.find(0, 1) is None  # not a contact, and no one keeps a non-contact
+        own = Contacts.from_rows([row for row in self.imports if row[0] not in (2, 9)])
+        alone = compute_ties(Community(10, contacts=own), as_of=AS_OF, parameters=parameters)
+        first, second = np.array([0, 0, 1]), np.array([1, 5, 5])
+        given = MutualContacts(community.contacts, 10, parameters).tie_strengths(
+            ties, first, second
+        )
+        without = MutualContacts(own, 10, parameters).tie_strengths(alone, first, second)
+        _, score = MutualContacts(own, 10, parameters).scores(first[:1], second[:1])
+        assert given[0] == pytest.approx(
+            parameters.mutual_contacts * (1 - math.exp(-score[0] / parameters.mutual_scale))
+        )
+        assert given[0] > 0
+        assert given.tolist() == pytest.approx(without.tolist())
+        assert given[1:].tolist() == [0.0, 0.0]
 
     def test_a_contact_with_only_one_contact_does_not_hide_the_others(self):
         # 0, 1 and 3 know only 2: as intermediaries they add nothing, and that

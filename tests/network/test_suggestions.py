@@ -249,7 +249,8 @@ class TestInteractions:
         )
         refresh()
         reasons = [reason for s in suggestions_for(mentee, as_of=TODAY) for reason in s.reasons]
-        assert reasons == [OVERLAP, "You had lunch 2 weeks ago", TRANSITION]
+        # Reasons come strongest first: a recent lunch says more than a shared team of three.
+        assert reasons == ["You had lunch 2 weeks ago", OVERLAP, TRANSITION]
         # Daniel does not see Maya's private log as a reason.
         assert all(
             "lunch" not in reason

@@ -5,12 +5,15 @@ weight in :class:`TieParameters`):
 
 worked together
     Same organisation *and* unit with overlapping dates.
-    ``raw = (1 - exp(-months / overlap_months_scale)) * log(3) / log(size + 1)``
-    where ``months`` is the total overlap and ``size`` the unit's peak number
-    of members present at the same time. Two people alone in a unit get the
-    full size factor of 1; a team of 8 gets 0.5, a unit of 50 gets 0.28. Units
-    larger than ``max_unit_size`` are not paired at all: their factor would
-    be small, and their pairs many.
+    ``raw = (1 - exp(-months / overlap_months_scale)) * (log(3) / log(size + 1))
+    ** group_size_exponent`` where ``months`` is the total overlap and
+    ``size`` the unit's peak number of members present at the same time. Two
+    people alone in a unit get the full size factor of 1; with the calibrated
+    exponent 3.44 a team of 3 gets 0.45, a team of 8 0.092 and a department
+    of 50 0.012, so that sharing a department is weaker evidence than a contact
+    or a few mutual contacts (``bench/quality/calibrate.py`` fits the exponent
+    to held-out links). Units larger than ``max_unit_size`` are not paired at
+    all: their factor would be small, and their pairs many.
 same organisation
     Overlapping dates at the same organisation without a shared unit, only
     for organisations of at most ``max_organisation_size_for_pairs`` people
@@ -32,9 +35,12 @@ interaction
     kind of moment. Each moment counts ``0.5 ** (age_days / half_life)``;
     ``raw = 1 - exp(-decayed_count / interaction_saturation)``.
 mutual contacts
-    Adamic–Adar [1]_ over the people both members imported themselves (a
-    third member's import never counts), see
-    :mod:`deskmate.engine.ties.mutual`.
+    Resource allocation (or Adamic–Adar [1]_) over the people both members
+    imported themselves (a third member's import never counts), see
+    :mod:`deskmate.engine.ties.mutual`. Each member keeps their contacts' and
+    their best ``mutual_top_k`` other partners' evidence;
+    :meth:`~deskmate.engine.ties.mutual.MutualContacts.tie_strengths` gives
+    any other pair with a common contact its strength on demand.
 
 A tie's strength is the noisy-or of its evidence strengths,
 ``1 - prod(1 - strength_e)``: each piece of evidence independently explains
@@ -127,7 +133,11 @@ def _group_evidence(
     sizes = peak_sizes(merged, n_groups)
     overlaps = overlapping_pairs(merged, sizes <= max_size, touched)
     strength = overlap_strength(
-        overlaps.days, sizes[overlaps.group], weight, parameters.overlap_months_scale
+        overlaps.days,
+        sizes[overlaps.group],
+        weight,
+        parameters.overlap_months_scale,
+        parameters.group_size_exponent,
     )
     overlap_start, overlap_end = overlap_dates(overlaps)
     columns = {

@@ -9,10 +9,11 @@ change what two other members see of each other by uploading a file. With
 common contacts of ``a`` and ``b`` are ``(D W Dᵀ)[a, b]``.
 
 Each common contact ``k`` adds ``1 / degree(k)`` to the pair's score
-(resource allocation [2]_) or ``1 / log(degree(k))`` (Adamic–Adar [1]_, the
-default), ``degree(k)`` being how many members imported ``k``: a contact
-everyone has says little about any one pair. The degree only weighs a
-mutual contact; it never adds one. Both outperform a plain count of common contacts at predicting links
+(resource allocation [2]_, the default, fitted to held-out links) or
+``1 / log(degree(k))`` (Adamic–Adar [1]_), ``degree(k)`` being how many
+members imported ``k``: a contact everyone has says little about any one
+pair. The degree only weighs a mutual contact; it never adds one. Both
+outperform a plain count of common contacts at predicting links
 [3]_. One complex-valued product gives the count of common contacts (real
 part) and the score (imaginary part) at once. Rows are
 computed in blocks of :attr:`TieParameters.mutual_block_rows`, in parallel
@@ -40,7 +41,7 @@ import scipy as sp
 
 from deskmate.engine.ties.arrays import touching, valid_members
 from deskmate.engine.ties.inputs import Contacts, TieParameters
-from deskmate.engine.ties.tables import EvidenceColumns, EvidenceKind
+from deskmate.engine.ties.tables import EvidenceColumns, EvidenceKind, TieTable
 
 __all__ = [
     "MutualContacts",
@@ -58,8 +59,8 @@ __all__ = [
 class MutualPairs:
     """Kept mutual-contact partners: ``member`` ranks ``partner`` among its best.
 
-    ``count`` is the number of common contacts, ``score`` their Adamic–Adar
-    sum.
+    ``count`` is the number of common contacts, ``score`` their sum
+    (resource allocation or Adamic–Adar, as ``mutual_index`` says).
     """
 
     member: np.ndarray
@@ -318,6 +319,44 @@ class MutualContacts:
         """Mutual-contact strength of each pair, as :func:`mutual_evidence` would give it."""
         _, score = self.scores(first, second)
         return mutual_strength(score, self.parameters)
+
+    def tie_strengths(self, ties: TieTable, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        """Tie strength of any pairs: their stored evidence, and mutual contacts where not kept.
+
+        A pair's strength is the noisy-or of the evidence ``ties`` holds for
+        it (none if it is not a tie) and, when that evidence has no mutual
+        contacts because neither member kept the other among their best
+        ``mutual_top_k``, of the mutual-contact strength this index gives, so
+        that every pair with a common contact is scored, not only the kept
+        ones. ``ties`` must be computed from the same contacts and parameters.
+
+        Examples
+        --------
+        Members 0 and 2 both imported 1 (imported by two, so it adds 1 / 2);
+        member 3 imported 0 and 2, which adds nothing to them.
+
+        >>> from deskmate.engine.ties import Community, compute_ties
+        >>> contacts = Contacts.from_rows([(0, 1), (2, 1), (0, 4), (3, 0), (3, 2)])
+        >>> parameters = TieParameters(mutual_top_k=0)
+        >>> ties = compute_ties(Community(5, contacts=contacts), as_of="2024-01-01",
+        ...                     parameters=parameters)
+        >>> ties.find(0, 2) is None  # no one keeps a non-contact
+        True
+        >>> index = MutualContacts(contacts, 5, parameters)
+        >>> index.tie_strengths(ties, np.array([0, 0, 2]), np.array([2, 1, 4])).round(3).tolist()
+        [0.034, 0.5, 0.0]
+        """
+        first, second = np.asarray(first, np.int64), np.asarray(second, np.int64)
+        rows = ties.rows(first, second)
+        stored = np.where(rows >= 0, ties.strength[np.maximum(rows, 0)], 0.0)
+        has_mutual = np.zeros(len(ties) + 1, dtype=bool)
+        has_mutual[ties.evidence.tie[ties.evidence.kind == EvidenceKind.MUTUAL_CONTACTS]] = True
+        missing = ~has_mutual[rows]  # row -1 reads the spare last entry, False
+        missing[rows < 0] = True
+        strength = stored.copy()
+        added = self.strengths(first[missing], second[missing])
+        strength[missing] = 1 - (1 - stored[missing]) * (1 - added)
+        return strength
 
 
 def mutual_strength(score: np.ndarray, parameters: TieParameters) -> np.ndarray:

@@ -238,17 +238,27 @@ def overlapping_pairs(
 
 
 def overlap_strength(
-    days: np.ndarray, sizes: np.ndarray, weight: float, months_scale: float
+    days: np.ndarray,
+    sizes: np.ndarray,
+    weight: float,
+    months_scale: float,
+    size_exponent: float = 1.0,
 ) -> np.ndarray:
-    """``weight * (1 - exp(-months / months_scale)) * log(3) / log(size + 1)``.
+    """``weight * (1 - exp(-months / months_scale)) * (log(3) / log(size + 1)) ** size_exponent``.
+
+    The size factor is 1 for two people; a larger ``size_exponent`` makes a
+    big group's pairs weaker, so that sharing a department says less than
+    sharing a team.
 
     Examples
     --------
     >>> overlap_strength(np.array([730.5]), np.array([8]), 1.0, 12.0).round(3).tolist()
     [0.432]
+    >>> overlap_strength(np.array([730.5]), np.array([8]), 1.0, 12.0, 2.0).round(3).tolist()
+    [0.216]
     """
     time = -np.expm1(-days / DAYS_PER_MONTH / months_scale)
-    size_factor = np.log(3.0) / np.log(np.maximum(sizes, 2) + 1.0)
+    size_factor = (np.log(3.0) / np.log(np.maximum(sizes, 2) + 1.0)) ** size_exponent
     return np.asarray(weight * time * size_factor)
 
 

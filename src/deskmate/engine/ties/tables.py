@@ -64,7 +64,7 @@ class Evidence:
     the overlap for overlap kinds (``end`` is ``None`` while ``current``), the
     first and last interaction for interactions, ``None`` otherwise. ``days``
     is the total overlap in days, ``count`` the number of mutual contacts or
-    interactions, ``score`` the kind's raw score before weighting (Adamic–Adar
+    interactions, ``score`` the kind's raw score before weighting (mutual-contact
     score, decayed interaction count, months of overlap). ``private_to`` is
     the only member allowed to see this evidence, ``None`` when both may.
     """
@@ -196,7 +196,7 @@ class TieTable:
     >>> [item.private_to for item in ties.evidence_of(row)], float(ties.strength[row])
     ([0, 1], 0.75)
     >>> ties.partners(1).tolist(), ties.visible_strengths(2).tolist()
-    ([0, 2], [0.19088611839645347, 0.5, 0.0])
+    ([0, 2], [0.033895003474403544, 0.5, 0.0])
     """
 
     n_members: int
@@ -230,6 +230,23 @@ class TieTable:
         if row < len(self) and self._keys[row] == key:
             return row
         return None
+
+    def rows(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Row of the tie between each ``a[i]`` and ``b[i]``, ``-1`` where there is none.
+
+        Examples
+        --------
+        >>> from deskmate.engine.ties import Community, Contacts, compute_ties
+        >>> ties = compute_ties(Community(3, contacts=Contacts.from_rows([(0, 1)])),
+        ...                     as_of="2024-01-01")
+        >>> ties.rows(np.array([1, 0]), np.array([0, 2])).tolist()
+        [0, -1]
+        """
+        a, b = np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64)
+        keys = np.minimum(a, b) * self.n_members + np.maximum(a, b)
+        found = np.minimum(np.searchsorted(self._keys, keys), max(len(self) - 1, 0))
+        hit = self._keys[found] == keys if len(self) else np.zeros(len(keys), dtype=bool)
+        return np.where(hit, found, -1)
 
     def ties_of(self, member: int) -> np.ndarray:
         """Rows of all ties ``member`` is part of, in ascending order."""
