@@ -97,6 +97,11 @@ def tie_reasons(
     return found
 
 
+def reasons_for_profile(viewer: Member, member: Member) -> tuple[str, ...]:
+    """What a member's profile tells the viewer of how they know each other."""
+    return tie_reasons(viewer, [member.pk])[member.pk]
+
+
 def shared_history_labels(first: Member, second: Member) -> list[str]:
     """How two members know each other, told to someone else: shared workplace and school only."""
     items = sorted(_shared_items(_tie_evidence(first.pk, second.pk)), key=lambda i: -i["strength"])
