@@ -200,3 +200,16 @@ def test_introductions_are_in_the_navigation_and_on_the_home_page(circle):
     home = client_for(lee).get(reverse("home")).content.decode()
     assert f'<a href="{reverse("introductions")}">Introductions</a>' in home
     assert "Maya Patel asks you to introduce them to Daniel Okafor" in home
+
+
+def test_ranking_reads_the_same_few_statements_whatever_the_number_of_introducers(circle):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    maya, daniel, lee, kim = circle["maya"], circle["daniel"], circle["lee"], circle["kim"]
+    counts = []
+    for introducers in ([lee], [lee, kim]):
+        with CaptureQueriesContext(connection) as queries:
+            introducers_ranked(maya, daniel, introducers)
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 
 from deskmate.engine.reasons import Names, explain
@@ -47,15 +48,21 @@ def shared_history_strength(evidence: list[dict]) -> float:
     return 1.0 - missing
 
 
-def _tie_evidence(first: int, second: int) -> list[dict]:
-    low, high = sorted((first, second))
-    row = Tie.objects.filter(member_low_id=low, member_high_id=high).values_list(
-        "evidence", flat=True
+def _tie_rows(member: Member, others: set[int]) -> list[tuple[int, int, list[dict]]]:
+    """The stored ties between one member and each of ``others``: (member_low, member_high, evidence)."""
+    if not others:
+        return []
+    ties = Tie.objects.filter(
+        Q(member_low=member, member_high__in=others) | Q(member_high=member, member_low__in=others)
     )
-    return list(row.first() or [])
+    return list(ties.values_list("member_low", "member_high", "evidence"))
 
 
-def _names_for(records) -> Names:
+def _other(member_id: int, low: int, high: int) -> int:
+    return high if low == member_id else low
+
+
+def _names_for(records, programme_ids: dict[str, int]) -> Names:
     organisations, units, schools = neighbourhood.names(
         [
             (Organisation, {r.organisation for r in records if r.organisation is not None}),
@@ -63,49 +70,49 @@ def _names_for(records) -> Names:
             (School, {r.school for r in records if r.school is not None}),
         ]
     )
-    return Names(organisations=organisations, units=units, schools=schools)
-
-
-def _explain_pair(
-    viewer_id: int, other_id: int, evidence: list[dict], as_of: dt.date
-) -> tuple[str, ...]:
-    programme_ids: dict[str, int] = {}
-    records = evidence_records(
-        [(viewer_id, other_id, evidence)], {viewer_id: 0, other_id: 1}, programme_ids
-    )
-    names = _names_for(records)
-    names = Names(
-        organisations=names.organisations,
-        units=names.units,
-        schools=names.schools,
+    return Names(
+        organisations=organisations,
+        units=units,
+        schools=schools,
         programmes={index: name for name, index in programme_ids.items()},
     )
-    return explain(0, 1, evidence=records, names=names, as_of=as_of)
 
 
 def tie_reasons(
     viewer: Member, member_ids: Iterable[int], *, as_of: dt.date | None = None
 ) -> dict[int, tuple[str, ...]]:
-    """For each member id, how the viewer knows them, strongest evidence first; empty if not at all."""
+    """For each member id, how the viewer knows them, strongest evidence first; empty if not at all.
+
+    The sentences are the suggestions page's (``engine.reasons.explain``); evidence private to
+    anyone but the viewer is dropped there. One read of the ties and one of the names, whatever
+    the number of members.
+    """
     as_of = as_of or timezone.localdate()
-    wanted = set(member_ids) - {viewer.pk}
-    found: dict[int, tuple[str, ...]] = dict.fromkeys(wanted, ())
-    for low, high, evidence in neighbourhood.viewer_ties(viewer.pk):
-        other = high if low == viewer.pk else low
-        if other in wanted:
-            found[other] = _explain_pair(viewer.pk, other, evidence, as_of)
-    return found
+    wanted = sorted(set(member_ids) - {viewer.pk})
+    index_of = {viewer.pk: 0} | {member_id: i + 1 for i, member_id in enumerate(wanted)}
+    programme_ids: dict[str, int] = {}
+    records = evidence_records(_tie_rows(viewer, set(wanted)), index_of, programme_ids)
+    names = _names_for(records, programme_ids)
+    return {
+        member_id: explain(0, index_of[member_id], evidence=records, names=names, as_of=as_of)
+        for member_id in wanted
+    }
 
 
 def reasons_for_profile(viewer: Member, member: Member) -> tuple[str, ...]:
     """What a member's profile tells the viewer of how they know each other."""
-    return tie_reasons(viewer, [member.pk])[member.pk]
+    return tie_reasons(viewer, [member.pk]).get(member.pk, ())
+
+
+def _labels(evidence: list[dict]) -> list[str]:
+    items = sorted(_shared_items(evidence), key=lambda item: -item["strength"])
+    return list(dict.fromkeys(KIND_LABELS[evidence_kind(item)] for item in items))
 
 
 def shared_history_labels(first: Member, second: Member) -> list[str]:
     """How two members know each other, told to someone else: shared workplace and school only."""
-    items = sorted(_shared_items(_tie_evidence(first.pk, second.pk)), key=lambda i: -i["strength"])
-    return list(dict.fromkeys(KIND_LABELS[evidence_kind(item)] for item in items))
+    rows = _tie_rows(first, {second.pk})
+    return _labels(rows[0][2]) if rows else []
 
 
 @dataclass(frozen=True)
@@ -122,22 +129,20 @@ def introducers_ranked(requester: Member, target: Member, introducers) -> list[R
     introducers = list(introducers)
     ids = {member.pk for member in introducers}
     requester_side = {
-        (high if low == requester.pk else low): visible_strength(evidence, requester.pk)
-        for low, high, evidence in neighbourhood.viewer_ties(requester.pk)
-        if (high if low == requester.pk else low) in ids
+        _other(requester.pk, low, high): visible_strength(evidence, requester.pk)
+        for low, high, evidence in _tie_rows(requester, ids)
     }
-    target_side = {
-        (high if low == target.pk else low): shared_history_strength(evidence)
-        for low, high, evidence in neighbourhood.viewer_ties(target.pk)
-        if (high if low == target.pk else low) in ids
+    target_evidence = {
+        _other(target.pk, low, high): evidence for low, high, evidence in _tie_rows(target, ids)
     }
     reasons = tie_reasons(requester, ids)
     ranked = []
     for member in introducers:
-        strength = min(requester_side.get(member.pk, 0.0), target_side.get(member.pk, 0.0))
+        theirs = target_evidence.get(member.pk, [])
+        strength = min(requester_side.get(member.pk, 0.0), shared_history_strength(theirs))
         yours = reasons.get(member.pk) or (NO_SHARED_HISTORY,)
-        theirs = shared_history_labels(member, target) or [NO_SHARED_HISTORY]
-        reason = f"{yours[0]} · {member.first_name} and {target.first_name}: {', '.join(theirs)}"
+        how = ", ".join(_labels(theirs)) or NO_SHARED_HISTORY
+        reason = f"{yours[0]} · {member.first_name} and {target.first_name}: {how}"
         ranked.append(RankedIntroducer(member=member, strength=strength, reason=reason))
     ranked.sort(
         key=lambda item: (
