@@ -16,6 +16,7 @@ BENCHMARKS = [
     ["bench_refresh.py", "--members", "20000"],
     ["bench_assignment.py"],
     ["bench_peer_pairing.py"],
+    ["bench_quotas.py"],
     ["quality/planted_mentor.py"],
 ]
 

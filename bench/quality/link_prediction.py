@@ -130,7 +130,12 @@ def deskmate_scores(
     n: int, train_edges: np.ndarray, positions: Positions, parameters: TieParameters
 ) -> sp.sparse.csr_array:
     """Tie strength of every pair with a tie or a common contact (contact evidence left out)."""
-    contacts = Contacts(importer=train_edges[:, 0], contact=train_edges[:, 1])
+    # A link is a connection both hold (as in both members' LinkedIn archives):
+    # each imported the other, so mutual contacts read the whole graph.
+    contacts = Contacts(
+        importer=np.concatenate([train_edges[:, 0], train_edges[:, 1]]),
+        contact=np.concatenate([train_edges[:, 1], train_edges[:, 0]]),
+    )
     ties = compute_ties(
         Community(n, positions=positions, contacts=contacts), as_of=AS_OF, parameters=parameters
     )

@@ -90,6 +90,7 @@ TEMPLATES = [
                 "deskmate.people.context_processors.current_member",
                 "deskmate.people.context_processors.sign_on",
                 "deskmate.notifications.context_processors.unread_notifications",
+                "deskmate.mentoring.context_processors.unread_messages",
             ],
         },
     },
@@ -195,6 +196,9 @@ PROGRAMMES_BACKGROUND_ABOVE = config.env_int("DESKMATE_PROGRAMMES_BACKGROUND_ABO
 PROGRAMMES_BACKGROUND_PAIRS_ABOVE = config.env_int(
     "DESKMATE_PROGRAMMES_BACKGROUND_PAIRS_ABOVE", 2000, minimum=0
 )
+# Seconds the integer-programme solver may spend on each solve of a run with quotas
+# (one solve for the answer, one more per quota to price it).
+PROGRAMMES_QUOTA_TIME_LIMIT = config.env_int("DESKMATE_PROGRAMMES_QUOTA_TIME_LIMIT", 60, minimum=1)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION

@@ -484,3 +484,29 @@ def test_the_smallest_demo_still_loads_its_history():
 
     _run(members=MEMBERS_MINIMUM, seed=1)
     assert Mentorship.objects.filter(state="active").count() == 2
+
+
+@pytest.mark.django_db
+def test_the_demo_has_conversations_with_messages_waiting_and_a_check_in_at_a_time():
+    from deskmate.mentoring import selectors
+    from deskmate.mentoring.models import Message, PlannedCheckIn
+
+    _run(members=MEMBERS_MINIMUM, seed=1)
+    maya = Member.objects.get(user__email="mentee@deskmate.demo")
+    daniel = Member.objects.get(user__email="mentor@deskmate.demo")
+    assert Message.objects.count() == 8
+    assert selectors.unread_message_count(maya) == 1
+    # Aisha's question, Lukas's request and Chloé's message in the introduction wait for Daniel.
+    assert selectors.unread_message_count(daniel) == 3
+    titles = {item.title: item.unread for item in selectors.threads_of(daniel)}
+    assert titles["Request with Lukas Weber"] == 1
+    assert titles["Introduction: Chloé Martin and Aisha Khan"] == 1
+    (planned,) = PlannedCheckIn.objects.all()
+    assert (planned.status, planned.mentorship.requester, planned.mentorship.recipient) == (
+        "accepted",
+        maya,
+        daniel,
+    )
+    assert timezone.localdate(planned.starts_at) == timezone.localdate() + dt.timedelta(days=5)
+    for thread in selectors.threads_of(maya):
+        assert maya in thread.thread.participants

@@ -279,12 +279,12 @@ class TestInteractions:
 
 
 class TestMutualContacts:
-    edges = [(0, 2), (1, 2), (0, 3), (1, 3), (3, 4), (4, 5), (0, 6), (6, 7), (7, 8), (5, 8)]
+    # (importer, contact): who imported whom.
+    imports = [(0, 2), (1, 2), (0, 3), (1, 3), (3, 4), (5, 4), (0, 6), (7, 6), (7, 8), (5, 8)]
+    imports += [(2, 0), (2, 1), (9, 0), (9, 1), (9, 5)]
 
     def community(self):
-        # Half the edges imported by one end, half by the other.
-        rows = [(a, b) if index % 2 else (b, a) for index, (a, b) in enumerate(self.edges)]
-        return Community(9, contacts=Contacts.from_rows(rows))
+        return Community(10, contacts=Contacts.from_rows(self.imports))
 
     @pytest.mark.parametrize(
         ("index", "expected_of"),
@@ -293,35 +293,60 @@ class TestMutualContacts:
             ("resource_allocation", nx.resource_allocation_index),
         ],
     )
-    def test_matches_networkx(self, index, expected_of):
+    def test_matches_networkx_on_the_import_graph(self, index, expected_of):
+        """Two members' common contacts are the people both imported, weighed by how many did.
+
+        In the bipartite graph of importers and the people they imported, that
+        is networkx's index between two importers.
+        """
         parameters = TieParameters(mutual_index=index)
         ties = compute_ties(self.community(), as_of=AS_OF, parameters=parameters)
-        graph = nx.Graph(self.edges)
+        graph = nx.Graph([(("importer", a), ("imported", b)) for a, b in self.imports])
+        importers = sorted({a for a, _ in self.imports})
+        pairs = [(a, b) for a in importers for b in importers if a < b]
+        expected = {
+            (a[1], b[1]): score
+            for a, b, score in expected_of(
+                graph, [(("importer", a), ("importer", b)) for a, b in pairs]
+            )
+            if score > 0
+        }
         mutual = {
             (item.first, item.second): item
             for tie in range(len(ties))
             for item in ties.evidence_of(tie)
             if item.kind is EvidenceKind.MUTUAL_CONTACTS
         }
-        expected = {
-            (min(a, b), max(a, b)): score for a, b, score in expected_of(graph) if score > 0
-        }
-        assert set(mutual) == set(expected)
+        assert set(mutual) == set(expected) == {(0, 1), (0, 7), (2, 9), (3, 5), (5, 7)}
+        imported = {a: {b for x, b in self.imports if x == a} for a in range(10)}
         for pair, score in expected.items():
             assert mutual[pair].score == pytest.approx(score, rel=1e-6)
-            common = len(set(graph[pair[0]]) & set(graph[pair[1]]))
-            assert mutual[pair].count == common
+            assert mutual[pair].count == len(imported[pair[0]] & imported[pair[1]])
             assert mutual[pair].private_to is None
         assert mutual[(0, 1)].count == 2
         assert mutual[(0, 1)].strength == pytest.approx(
             0.5 * (1 - math.exp(-mutual[(0, 1)].score / 3.0)), rel=1e-6
         )
-        index_scores = MutualContacts(self.community().contacts, 9, parameters)
-        pairs = [(a, b) for a in range(9) for b in range(a + 1, 9)]
-        count, score = index_scores.scores(*np.array(pairs).T)
-        for (a, b), found_count, found_score in zip(pairs, count, score, strict=True):
+        index_scores = MutualContacts(self.community().contacts, 10, parameters)
+        every_pair = [(a, b) for a in range(10) for b in range(a + 1, 10)]
+        count, score = index_scores.scores(*np.array(every_pair).T)
+        for (a, b), found_count, found_score in zip(every_pair, count, score, strict=True):
             assert found_score == pytest.approx(expected.get((a, b), 0.0), rel=1e-6)
-            assert found_count == len(set(graph[a]) & set(graph[b]))
+            assert found_count == len(imported[a] & imported[b])
+
+    def test_a_third_members_import_makes_no_one_mutual_contacts(self):
+        """9 imported 0, 1 and 5; 2 imported 0 and 1: neither makes 0, 1 and 5 mutual contacts."""
+        ties = compute_ties(self.community(), as_of=AS_OF)
+        for a, b in [(0, 5), (1, 5)]:
+            assert ties.find(a, b) is None
+        assert {item.kind for item in ties.evidence_of(ties.find(0, 9))} == {EvidenceKind.CONTACT}
+        assert [item.kind for item in ties.evidence_of(ties.find(0, 1))] == [
+            EvidenceKind.MUTUAL_CONTACTS
+        ]
+        # Without 2's and 9's files, 0 and 1 see exactly the same of each other.
+        own = Contacts.from_rows([row for row in self.imports if row[0] not in (2, 9)])
+        alone = compute_ties(Community(10, contacts=own), as_of=AS_OF)
+        assert alone.evidence_of(alone.find(0, 1)) == ties.evidence_of(ties.find(0, 1))
 
     def test_a_contact_with_only_one_contact_does_not_hide_the_others(self):
         # 0, 1 and 3 know only 2: as intermediaries they add nothing, and that
@@ -333,10 +358,11 @@ class TestMutualContacts:
         assert pairs == {(0, 1), (0, 3), (1, 3)}
 
     def test_top_k_bounds_partners_of_a_hub(self):
-        # Member 0 knows everyone; everyone else shares member 0 with all others.
-        rows = [(0, m) for m in range(1, 40)] + [(m, m + 1) for m in range(1, 39)]
+        # Everyone imported member 0, so everyone shares member 0 with all others.
+        rows = [(m, 0) for m in range(1, 40)] + [(m, m + 1) for m in range(1, 39)]
         community = Community(40, contacts=Contacts.from_rows(rows))
-        contacts = {(min(a, b), max(a, b)) for a, b in rows}
+        # Neighbours on the chain are contacts who share member 0.
+        contacts = {(m, m + 1) for m in range(1, 39)}
         parameters = TieParameters(mutual_top_k=3)
 
         def mutual_pairs(ties):
@@ -355,7 +381,7 @@ class TestMutualContacts:
 
     def test_equal_scores_are_not_kept_by_member_number(self):
         # Member 0 shares exactly one contact (the hub 1) with each of 2..41.
-        rows = [(1, m) for m in range(2, 42)] + [(0, 1)]
+        rows = [(m, 1) for m in range(2, 42)] + [(0, 1)]
         community = Community(42, contacts=Contacts.from_rows(rows))
         ties = compute_ties(community, as_of=AS_OF, parameters=TieParameters(mutual_top_k=5))
         kept = {int(partner) for partner in ties.partners(0)} - {1}

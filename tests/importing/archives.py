@@ -199,6 +199,7 @@ PEOPLE_COLUMNS = (
     "headline",
     "location",
     "manager_external_id",
+    "manager_email",
 )
 
 PEOPLE_ROWS: tuple[dict[str, str], ...] = (

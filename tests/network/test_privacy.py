@@ -6,7 +6,9 @@ Lee sees both profiles and may ask either for an introduction to the other.
 Sam is a stranger, Claire a coordinator, Adam an admin. For every kind of
 evidence and every viewer the matrix checks whose "people I have a tie with"
 profile opens, which reasons suggestions give, and who is offered as an
-introducer.
+introducer. One kind is not between Maya and Daniel at all: Rae, a member
+none of them knows, uploads an address book naming both, which must change
+nothing any of them sees.
 """
 
 import datetime as dt
@@ -28,7 +30,14 @@ from tests.conftest import client_for, make_member
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2024, 3, 1)
-KINDS = ["worked_together", "studied_together", "contact", "interaction", "mentorship"]
+KINDS = [
+    "worked_together",
+    "studied_together",
+    "contact",
+    "interaction",
+    "mentorship",
+    "third_members_import",
+]
 VIEWERS = ["person", "other", "third", "stranger", "coordinator", "admin"]
 #: Only a shared workplace or school is evidence both members can see and neither made alone.
 SHARED = {"worked_together", "studied_together"}
@@ -39,6 +48,7 @@ PHRASE = {
     "contact": "In your contacts",
     "interaction": "lunch",
     "mentorship": None,
+    "third_members_import": None,
 }
 
 #: What the person's network map shows of the other party, per kind.
@@ -48,7 +58,10 @@ MAP_KINDS = {
     "contact": ["In your contacts"],
     "interaction": ["You met recently"],
     "mentorship": None,
+    "third_members_import": None,
 }
+#: Kinds that give the person no tie with the other party.
+NO_TIE = {"mentorship", "third_members_import"}
 THIRD_AND_PERSON = "You work together on the Design team at Globex since 2022"
 THIRD_AND_OTHER = "You overlapped on the Research team at Initech, 2022–2023"
 #: Words that name the evidence between the person and the other party.
@@ -98,6 +111,9 @@ def add_evidence(kind: str, person: Member, other: Member) -> None:
         study(other, dt.date(2012, 9, 1), dt.date(2015, 6, 30))
     elif kind == "contact":
         importers.run("vcard", owner=person, payload=vcard(other.user.email))
+    elif kind == "third_members_import":
+        rae = make_member("rae@example.org", "Rae", "Quinn")
+        importers.run("vcard", owner=rae, payload=vcard(person.user.email, other.user.email))
     elif kind == "interaction":
         network_services.interaction_log(
             logged_by=person, other=other, kind="lunch", happened_on=TODAY - dt.timedelta(days=7)
@@ -245,7 +261,7 @@ def test_introducers(everyone, kind):
     assert offered(third, other) == (["Maya"] if shared else [])
     assert offered(third, person) == (["Daniel"] if shared else [])
     # Maya may use her own contacts and lunches to reach Lee through Daniel; Daniel may not use them.
-    assert offered(person, third) == ([] if kind == "mentorship" else ["Daniel"])
+    assert offered(person, third) == ([] if kind in NO_TIE else ["Daniel"])
     assert offered(other, third) == (["Maya"] if shared else [])
     for viewer in ("stranger", "coordinator", "admin"):
         assert offered(people[viewer], person) == []
@@ -288,10 +304,10 @@ class TestImportsOpenNothing:
         assert visible_member_ids(stranger, [mentee.pk]) == set()
 
     def test_mutual_contacts_made_by_imports_do_not_open_a_profile(self, mentee, stranger):
-        """Sam uploads Lee's and Maya's e-mails; Lee already has Maya: Sam and Maya now share a contact."""
+        """Sam uploads Lee's e-mail; Maya did too: Sam and Maya now share a contact."""
         lee = make_member("lee@example.org", "Lee", "Chen")
         ties_only(mentee)
-        importers.run("vcard", owner=lee, payload=vcard("maya@example.org"))
+        importers.run("vcard", owner=mentee, payload=vcard("lee@example.org"))
         importers.run("vcard", owner=stranger, payload=vcard("lee@example.org"))
         ties_refresh_all(as_of=TODAY)
         kinds = {
@@ -354,3 +370,31 @@ class TestContactsNameOnlyVisibleMembers:
         assert reverse("member_profile", args=[mentee.pk]) in page
         assert reverse("member_profile", args=[mentor.pk]) not in page
         assert book["daniel@example.org"].member == mentor
+
+
+def test_a_third_members_address_book_makes_no_one_mutual_contacts(mentee, mentor, stranger):
+    """Sam uploads Maya's and Daniel's e-mails: Maya and Daniel are still no one to each other."""
+    from tests.people.test_api import bearer
+
+    importers.run("vcard", owner=stranger, payload=vcard("maya@example.org", "daniel@example.org"))
+    ties_refresh_all(as_of=TODAY)
+    assert {row["other"] for row in selectors.tie_rows_of(mentee)} == {stranger.pk}
+    assert {row["other"] for row in selectors.tie_rows_of(mentor)} == {stranger.pk}
+    for viewer, other in ((mentee, mentor), (mentor, mentee)):
+        nodes = bearer(viewer).get("/api/v1/me/ties").json()["nodes"]
+        assert [node["id"] for node in nodes if node["id"] != f"m{viewer.pk}"] == []
+        assert selectors.how_known(viewer, [other.pk]) == {other.pk: selectors.NOT_KNOWN}
+        assert selectors.tie_partner_ids(viewer) == set()
+        assert reasons_about(viewer, other) == []
+    # Sam's own book still says whom Sam knows, to Sam alone.
+    assert selectors.tie_partner_ids(stranger) == {mentee.pk, mentor.pk}
+
+
+def test_two_members_own_imports_of_one_person_make_them_mutual_contacts(mentee, mentor, stranger):
+    """Maya and Daniel both uploaded Sam: each of them sees one mutual contact, never Sam's name."""
+    for owner in (mentee, mentor):
+        importers.run("vcard", owner=owner, payload=vcard("sam@example.org"))
+    ties_refresh_all(as_of=TODAY)
+    (row,) = [row for row in selectors.tie_rows_of(mentee) if row["other"] == mentor.pk]
+    assert [(item["kind"], item["count"]) for item in row["evidence"]] == [(7, 1)]
+    assert selectors.how_known(mentee, [mentor.pk]) == {mentor.pk: "Mutual contacts"}

@@ -6,6 +6,7 @@ Maya's inbox, a session, failed sign-ins and rate-limit counters. After his eras
 any table names him, and Maya keeps her side of everything.
 """
 
+import datetime as dt
 import io
 import json
 import zipfile
@@ -20,8 +21,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deskmate.core.models import AuditEntry
+from deskmate.mentoring import selectors as mentoring_selectors
 from deskmate.mentoring import services as mentoring
-from deskmate.mentoring.models import CheckIn, Feedback, Mentorship, Milestone, SurveyResponse
+from deskmate.mentoring.models import (
+    CalendarFeed,
+    CheckIn,
+    Feedback,
+    Mentorship,
+    Message,
+    MessageReceipt,
+    Milestone,
+    PlannedCheckIn,
+    SurveyResponse,
+)
 from deskmate.network.models import Contact, ImportJob, Interaction, Tie
 from deskmate.network.services import interaction_log
 from deskmate.notifications.models import Notification
@@ -78,6 +90,17 @@ def lived_in(mentee, mentor, coordinator):
         mentorship=active, actor=mentor, held_on=timezone.localdate(), notes="Daniel's notes"
     )
     mentoring.feedback_give(mentorship=active, actor=mentor, text="Keep going, Maya")
+    thread = mentoring_selectors.thread_of_mentorship(active)
+    mentoring.message_post(thread=thread, author=mentor, text="Daniel here: my number is 0123")
+    mentoring.message_post(thread=thread, author=mentee, text="Thanks, Daniel Okafor!")
+    mentoring.checkin_propose(
+        mentorship=active,
+        actor=mentor,
+        day=timezone.localdate() + dt.timedelta(days=7),
+        time=dt.time(12, 30),
+        time_zone="Europe/London",
+    )
+    mentoring.calendar_feed_create(member=mentor, actor=mentor)
     SurveyResponse.objects.create(
         mentorship=active, respondent=mentor, kind="pulse", due_on=timezone.localdate(),
         satisfaction=4, comment="Good",
@@ -203,6 +226,32 @@ def test_erasure_leaves_no_row_that_names_him_and_keeps_mayas_history(lived_in, 
     assert MatchRun.objects.count() == 1
     page = client_for(mentee).get(reverse("mentorship_detail", args=[lived_in.pk]))
     assert "A former member" in page.content.decode()
+
+
+def test_his_messages_are_exported_and_on_erasure_keep_their_place_without_their_text(
+    lived_in, mentor, mentee
+):
+    archive = _export(client_for(mentor))
+    (messages,) = json.loads(archive.read("messages.json"))
+    assert [m["text"] for m in messages["written"]] == ["Daniel here: my number is 0123"]
+    assert len(messages["received"]) == 1
+    (feed,) = json.loads(archive.read("calendar_feed.json"))
+    assert "token_hash" not in feed
+    (mentorship,) = json.loads(archive.read("mentorships.json"))
+    assert [p["time_zone"] for p in mentorship["planned_checkins"]] == ["Europe/London"]
+
+    data_rights.member_erase(member=mentor, actor=mentor)
+
+    his, hers = Message.objects.order_by("id")
+    assert (his.author_id, his.text, his.removed_at is not None) == (mentor.pk, "", True)
+    assert (hers.text, hers.removed_at) == ("Thanks, a former member!", None)
+    assert not MessageReceipt.objects.filter(recipient=mentor).exists()
+    assert not CalendarFeed.objects.exists()
+    assert PlannedCheckIn.objects.get().status == "cancelled"
+    page = client_for(mentee).get(reverse("mentorship_messages", args=[lived_in.pk]))
+    body = page.content.decode()
+    assert "A former member</strong>" in body and "(message removed)" in body
+    assert "0123" not in body
 
 
 def test_deleting_my_account_needs_my_password(lived_in, mentor):

@@ -59,6 +59,9 @@ def test_a_good_file_creates_members_and_applications(programme, coordinator, me
         "created": 3,
         "updated": 0,
         "unchanged": 0,
+        "members_linked": 0,
+        "pending": 0,
+        "notes": [],
     }
     assert upload.payload is None
     lena = Member.objects.get(user__email="lena@example.org")
@@ -98,6 +101,9 @@ def test_reimporting_the_same_file_changes_nothing(programme, coordinator):
         "created": 0,
         "updated": 0,
         "unchanged": 3,
+        "members_linked": 0,
+        "pending": 0,
+        "notes": [],
     }
     assert (Member.objects.count(), Application.objects.count()) == (members, applications)
 
@@ -153,7 +159,7 @@ def test_a_mapping_without_email_or_role_is_refused(programme, coordinator):
     upload = services.application_import_create(
         programme=programme, actor=coordinator, file_name="responses.csv", payload=GOOD.encode()
     )
-    mapping = {**MAPPING, "Email address": "ignore", "I join as": "ignore"}
+    mapping = {**MAPPING, "Email address": "ignore", "Full name": "ignore", "I join as": "ignore"}
     with pytest.raises(ValidationError) as refused:
         services.application_import_apply(upload=upload, actor=coordinator, mapping=mapping)
     assert refused.value.messages == [applications_file.MAP_EMAIL, applications_file.MAP_ROLE]

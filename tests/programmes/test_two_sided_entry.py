@@ -122,6 +122,9 @@ def test_importing_the_same_file_again_changes_nothing(game_programme, coordinat
         "created": 0,
         "updated": 0,
         "unchanged": 8,
+        "members_linked": 0,
+        "pending": 0,
+        "notes": [],
     }
     after = list(
         Application.objects.order_by("id").values_list("mentor_preferences", "mentee_preferences")

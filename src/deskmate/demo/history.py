@@ -15,6 +15,11 @@ have work waiting:
 - Claire (coordinator@) runs two programmes: one finished with its pairs
   published, one with enrolment open and applications waiting to be matched.
 - Adam (admin@) has a report waiting.
+- Conversations: Maya and Daniel write to each other in their mentorship (his
+  last message waits for her) and have their next check-in accepted at 12:30;
+  Aisha asks Daniel about her overdue check-in, Lukas and Daniel talk about his
+  request before Daniel decides, and Chloe, Aisha and Daniel talk in their
+  introduction.
 
 Other members who take part are the first mentors and members of the
 generated community, so the same --members and --seed give the same history.
@@ -25,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils import timezone
 
@@ -37,7 +43,10 @@ from deskmate.mentoring.models import (
     Feedback,
     InfoRequest,
     Mentorship,
+    Message,
+    MessageReceipt,
     Milestone,
+    PlannedCheckIn,
     Report,
 )
 from deskmate.mentoring.rules import REQUEST_EXPIRY_DAYS
@@ -103,6 +112,7 @@ class _History:
             i: f"{people[i].first_name} {people[i].last_name}" for i in range(len(people))
         }
         self.counts: dict[str, int] = {}
+        self.forwarded_introduction: Introduction | None = None
 
     def day(self, offset: int) -> dt.date:
         return self.today + dt.timedelta(days=offset)
@@ -335,6 +345,77 @@ class _History:
 
     # Introductions, programmes and a report.
 
+    # Conversations and a check-in at a time.
+
+    def conversations(self, mentorships: Sequence[Mentorship]) -> None:
+        """A few threads, in the same order as ``plans``: the last message of each waits unread."""
+        maya_daniel, aisha_daniel, lukas_daniel = mentorships[0], mentorships[1], mentorships[2]
+        threads: list[tuple[dict[str, Any], tuple[int, ...], list[tuple[int, int, str]]]] = [
+            (
+                {"mentorship": maya_daniel},
+                (MAYA, DANIEL),
+                [
+                    (MAYA, -6, "I sent the onboarding plan draft; could you look before we meet?"),
+                    (DANIEL, -6, "Got it. I will bring comments to our check-in."),
+                    (MAYA, -2, "Would Tuesday 12:30 suit you for the next one?"),
+                    (DANIEL, -1, "Tuesday 12:30 works. I accepted it in deskmate."),
+                ],
+            ),
+            (
+                {"mentorship": aisha_daniel},
+                (AISHA, DANIEL),
+                [(AISHA, -8, "Sorry I missed our check-in; can we find a new date?")],
+            ),
+            (
+                {"mentorship": lukas_daniel},
+                (LUKAS, DANIEL),
+                [(LUKAS, -1, "Happy to tell you more about the support work I do now.")],
+            ),
+            (
+                {"introduction": self.forwarded_introduction},
+                (CHLOE, AISHA, DANIEL),
+                [
+                    (AISHA, -3, "Daniel, Chloe is preparing for manager interviews."),
+                    (CHLOE, -2, "Thank you both. Daniel, would a short call suit you?"),
+                ],
+            ),
+        ]
+        messages: list[Message] = []
+        receipts: list[MessageReceipt] = []
+        for subject, people, said in threads:
+            for number, (author, day, text) in enumerate(said, start=1):
+                message = Message(
+                    author_id=self.ids[author],
+                    text=text,
+                    created_at=self.at(day, 9 + number),
+                    **subject,
+                )
+                # Everything before the last message of a thread was read an hour after it came.
+                read_at = (
+                    None if number == len(said) else message.created_at + dt.timedelta(hours=1)
+                )
+                messages.append(message)
+                receipts += [
+                    MessageReceipt(message=message, recipient_id=self.ids[other], read_at=read_at)
+                    for other in people
+                    if other != author
+                ]
+        Message.objects.bulk_create(messages)
+        MessageReceipt.objects.bulk_create(receipts)
+        self.counts["messages"] = len(messages)
+        starts = timezone.make_aware(dt.datetime.combine(self.day(5), dt.time(12, 30)))
+        PlannedCheckIn.objects.create(
+            mentorship=maya_daniel,
+            starts_at=starts,
+            time_zone=timezone.get_current_timezone_name(),
+            status=PlannedCheckIn.Status.ACCEPTED,
+            proposed_by_id=self.ids[MAYA],
+            uid=f"demo-{maya_daniel.pk}-{self.day(5).isoformat()}",
+            sequence=1,
+            created_at=self.at(-2),
+            updated_at=self.at(-1),
+        )
+
     def introductions(self) -> None:
         made = [
             (
@@ -362,7 +443,7 @@ class _History:
                 "Could you introduce me to someone who speaks at conferences?",
             ),
         ]
-        Introduction.objects.bulk_create(
+        created = Introduction.objects.bulk_create(
             [
                 Introduction(
                     requester_id=self.ids[requester],
@@ -376,6 +457,7 @@ class _History:
             ]
         )
         self.counts["introductions"] = len(made)
+        self.forwarded_introduction = created[1]
 
     def programmes(self) -> None:
         coordinator = self.ids[CLAIRE]
@@ -492,8 +574,9 @@ def demo_history_load(
 ) -> dict[str, int]:
     """Writes the demo's history for the community just loaded; returns rows made per kind."""
     history = _History(community, member_ids, today or timezone.localdate())
-    history.build(history.plans())
+    rows = history.build(history.plans())
     history.introductions()
+    history.conversations(rows.mentorships)
     history.programmes()
     history.report()
     return history.counts

@@ -6,9 +6,10 @@ one person.  The columns are documented in docs/imports.md.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -40,6 +41,8 @@ __all__ = [
     "parse_people_csv",
     "parse_people_file",
     "parse_people_xlsx",
+    "people_from_rows",
+    "people_records",
 ]
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -65,7 +68,15 @@ EMPTY_WORKBOOK = "the workbook has no sheet"
 _POSITION_FIELDS = ("organisation", "unit", "title")
 _EDUCATION_FIELDS = ("school", "degree", "field")
 _REQUIRED_FOR = {POSITION: ("organisation", "title", "start"), EDUCATION: ("school",)}
-_PERSON_FIELDS = ("email", "first_name", "last_name", "headline", "location", "manager_external_id")
+_PERSON_FIELDS = (
+    "email",
+    "first_name",
+    "last_name",
+    "headline",
+    "location",
+    "manager_external_id",
+    "manager_email",
+)
 
 COLUMNS = (
     Column("external_id", required=True),
@@ -84,7 +95,11 @@ COLUMNS = (
     Column("headline"),
     Column("location"),
     Column("manager_external_id"),
+    Column("manager_email"),
 )
+
+#: Reads one date cell; the mapped path passes one that knows the file's day/month order.
+DateParser = Callable[[str], "PartialDate | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +135,8 @@ class Person:
     educations: tuple[PersonEducation, ...]
     #: The first row the person appears on.
     row: int
+    #: The manager's e-mail address, for reporting lines from exports without manager ids.
+    manager_email: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +145,8 @@ class PeopleImport:
     people: tuple[Person, ...]
     #: Header labels that are not deskmate columns; their cells were not read.
     ignored_columns: tuple[str, ...]
+    #: Column name → the file's own label, to name the column in later errors.
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 def parse_people_file(
@@ -203,6 +222,33 @@ def parse_people_xlsx(
     return _people(table, collector)
 
 
+@contextlib.contextmanager
+def people_records(
+    raw: bytes, *, filename: str, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Iterator[tuple[int, list[str]]]]:
+    """The records of a people export, CSV or workbook, numbered as a spreadsheet shows them.
+
+    A workbook stays open while the records are read, and is closed after.
+    """
+    if not raw.startswith(b"PK\x03\x04"):
+        text = decode_text(raw, file=filename, allow_utf16=True)
+        yield csv_records(text, file=filename, delimiter=sniff_delimiter(text))
+        return
+    import openpyxl  # only needed for workbooks, and slow to import
+
+    open_zip(raw, file=filename, limits=ZipLimits(max_bytes=max_bytes, max_ratio=XLSX_MAX_RATIO))
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
+        raise ImportFileError(filename, None, None, NOT_A_WORKBOOK.format(detail=error)) from None
+    try:
+        if not workbook.worksheets:
+            raise ImportFileError(filename, None, None, EMPTY_WORKBOOK)
+        yield _sheet_records(workbook.worksheets[0])
+    finally:
+        workbook.close()
+
+
 def _sheet_records(sheet: Any) -> Iterator[tuple[int, list[str]]]:
     for cells in sheet.iter_rows():
         values = [_cell_text(cell) for cell in cells]
@@ -248,6 +294,7 @@ class _PersonDraft:
             headline=value("headline"),
             location=value("location"),
             manager_external_id=value("manager_external_id"),
+            manager_email=value("manager_email"),
             positions=tuple(self.positions),
             educations=tuple(self.educations),
             row=self.row,
@@ -255,26 +302,60 @@ class _PersonDraft:
 
 
 def _people(table: Table, collector: ErrorCollector) -> PeopleImport:
-    drafts: dict[str, _PersonDraft] = {}
-    email_owners: dict[str, tuple[str, int]] = {}
-    for row in table.rows:
-        _read_row(table, row, drafts, email_owners, collector)
-    collector.raise_if_any()
-    return PeopleImport(
-        people=tuple(draft.build() for draft in drafts.values()),
+    return people_from_rows(
+        table.rows,
+        file=table.file,
+        label=table.label,
         ignored_columns=table.unknown_labels,
+        collector=collector,
     )
 
 
-def _read_row(
-    table: Table,
-    row: Row,
-    drafts: dict[str, _PersonDraft],
-    email_owners: dict[str, tuple[str, int]],
+def people_from_rows(
+    rows: Iterable[Row],
+    *,
+    file: str,
+    label: Callable[[str], str],
+    ignored_columns: tuple[str, ...],
     collector: ErrorCollector,
-) -> None:
+    parse_date: DateParser = parse_partial_date,
+    labels: dict[str, str] | None = None,
+) -> PeopleImport:
+    """People from rows addressed by this module's column names (see ``COLUMNS``).
+
+    ``label`` names a column as the file spells it, for errors.  Several rows
+    may share a spreadsheet row number (a mapped row holding a position and an
+    education).
+    """
+    reader = _RowReader(file, label, collector, parse_date)
+    for row in rows:
+        reader.read(row)
+    collector.raise_if_any()
+    return PeopleImport(
+        people=tuple(draft.build() for draft in reader.drafts.values()),
+        ignored_columns=ignored_columns,
+        labels=dict(labels or {}),
+    )
+
+
+@dataclass
+class _RowReader:
+    file: str
+    label: Callable[[str], str]
+    collector: ErrorCollector
+    parse_date: DateParser
+    drafts: dict[str, _PersonDraft] = field(default_factory=dict)
+    email_owners: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    def read(self, row: Row) -> None:
+        _read_row(self, row)
+
+
+def _read_row(reader: _RowReader, row: Row) -> None:
+    drafts, email_owners, collector = reader.drafts, reader.email_owners, reader.collector
+
     def report(column: str, message: str) -> None:
-        collector.add(ImportFileError(table.file, row.number, table.label(column), message))
+        collector.add(ImportFileError(reader.file, row.number, reader.label(column), message))
 
     external_id = row["external_id"]
     if not external_id:
@@ -287,7 +368,7 @@ def _read_row(
     if len(collector.errors) == errors_before:
         _agree_with_earlier_rows(row, draft, report)
 
-    stint = _read_stint(row, report)
+    stint = _read_stint(row, report, reader.parse_date)
     if stint is None or len(collector.errors) > errors_before:
         return
     if isinstance(stint, PersonPosition):
@@ -312,6 +393,11 @@ def _check_identity(
             report("email", EMAIL_TAKEN.format(value=email, other=owner[0], row=owner[1]))
     if row["manager_external_id"] == external_id:
         report("manager_external_id", OWN_MANAGER)
+    manager_email = row["manager_email"]
+    if manager_email and not is_email_address(manager_email):
+        report("manager_email", INVALID_EMAIL.format(value=manager_email))
+    elif manager_email and email and manager_email.casefold() == email.casefold():
+        report("manager_email", OWN_MANAGER)
 
 
 def _agree_with_earlier_rows(
@@ -351,13 +437,13 @@ def _stint_cells_valid(row: Row, kind: str, report: Callable[[str, str], None]) 
 
 
 def _stint_dates(
-    row: Row, report: Callable[[str, str], None]
+    row: Row, report: Callable[[str, str], None], parse_date: DateParser
 ) -> tuple[PartialDate | None, PartialDate | None] | None:
     """Start and end, or ``None`` after reporting each one that is not a date."""
     dates: dict[str, PartialDate | None] = {}
     for name in ("start", "end"):
         try:
-            dates[name] = parse_partial_date(row[name])
+            dates[name] = parse_date(row[name])
         except InvalidDate:
             report(name, NOT_A_DATE.format(value=row[name]))
     if len(dates) < 2:
@@ -366,7 +452,7 @@ def _stint_dates(
 
 
 def _read_stint(
-    row: Row, report: Callable[[str, str], None]
+    row: Row, report: Callable[[str, str], None], parse_date: DateParser
 ) -> PersonPosition | PersonEducation | None:
     kind = row["kind"].casefold()
     stint_fields = (*_POSITION_FIELDS, *_EDUCATION_FIELDS, "start", "end")
@@ -379,7 +465,7 @@ def _read_stint(
         return None
 
     cells_valid = _stint_cells_valid(row, kind, report)
-    dates = _stint_dates(row, report)
+    dates = _stint_dates(row, report, parse_date)
     if not cells_valid or dates is None:
         return None
     start, end = dates

@@ -4,11 +4,12 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
+from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 
 from deskmate.core.api_types import Id, IdList, Limit, Offset
 from deskmate.mentoring import rules, selectors, services
-from deskmate.mentoring.calendar import next_checkin_ics
+from deskmate.mentoring.calendar import next_checkin_ics, planned_checkin_ics, planned_checkin_uid
 from deskmate.mentoring.models import Cadence, Mentorship, Report
 from deskmate.mentoring.views import NO_CHECKIN_PLANNED
 from deskmate.people import selectors as people_selectors
@@ -504,11 +505,14 @@ def checkin_record(request, mentorship_id: Id, payload: CheckInIn):
 @router.get(
     "/mentorships/{mentorship_id}/checkins/next.ics",
     response={200: str},
-    summary="Calendar invitation (.ics) for the next check-in",
+    summary="Calendar invitation (.ics) for the next check-in: timed once a time is accepted",
     openapi_extra={"responses": {200: {"content": {"text/calendar": {}}}}},
 )
 def checkin_calendar(request, mentorship_id: Id):
     mentorship = selectors.access_mentorship(request.auth, mentorship_id)
+    timed = selectors.next_accepted_checkin(mentorship) if mentorship.is_active else None
+    if timed is not None:
+        return planned_checkin_calendar(request, mentorship_id, timed.pk)
     if mentorship.next_checkin_on is None or not mentorship.is_active:
         raise Http404(NO_CHECKIN_PLANNED)
     response = HttpResponse(
@@ -554,3 +558,213 @@ def survey_answer(request, mentorship_id: Id, payload: SurveyIn):
     return Status(
         201, services.survey_answer(mentorship=mentorship, actor=request.auth, **payload.dict())
     )
+
+
+# ---------------------------------------------------------------- conversations
+
+
+class MessageOut(Schema):
+    id: int
+    author: PersonOut
+    text: str
+    created_at: dt.datetime
+    removed: bool
+
+    @staticmethod
+    def resolve_removed(message):
+        return message.removed_at is not None
+
+
+class MessageIn(Schema):
+    text: str = Field(..., max_length=services.MESSAGE_MAX_LENGTH)
+
+
+class ThreadOut(Schema):
+    kind: str
+    id: int
+    title: str
+    unread: int
+    message_count: int
+    last_message_at: dt.datetime | None
+    url: str
+
+
+class UnreadOut(Schema):
+    unread: int
+
+
+class MarkedOut(Schema):
+    marked: int
+
+
+@router.get("/messages", response=list[ThreadOut], summary="Your conversations, unread first")
+def thread_list(request):
+    return [
+        {
+            "kind": item.thread.kind,
+            "id": item.thread.subject.pk,
+            "title": item.title,
+            "unread": item.unread,
+            "message_count": item.message_count,
+            "last_message_at": item.last_message_at,
+            "url": item.thread.url,
+        }
+        for item in selectors.threads_of(request.auth)
+    ]
+
+
+@router.get("/messages/unread", response=UnreadOut, summary="How many messages wait for you")
+def unread_messages(request):
+    return {"unread": selectors.unread_message_count(request.auth)}
+
+
+def _thread(request, kind: str, subject_id: int) -> selectors.Thread:
+    if kind == "mentorship":
+        return selectors.access_mentorship_thread(request.auth, subject_id)
+    return selectors.access_introduction_thread(request.auth, subject_id)
+
+
+def _thread_endpoints(kind: str, prefix: str) -> None:
+    """List, post and mark read, the same for a mentorship's and an introduction's conversation."""
+
+    @router.get(f"{prefix}/messages", response=list[MessageOut], operation_id=f"{kind}_messages")
+    def message_list(request, subject_id: Id, limit: Limit = 200, offset: Offset = 0):
+        messages = selectors.messages_in(_thread(request, kind, subject_id))
+        return list(messages[offset : offset + min(max(limit, 1), 500)])
+
+    @router.post(
+        f"{prefix}/messages", response={201: MessageOut}, operation_id=f"{kind}_message_post"
+    )
+    def message_post(request, subject_id: Id, payload: MessageIn):
+        thread = _thread(request, kind, subject_id)
+        return Status(
+            201, services.message_post(thread=thread, author=request.auth, text=payload.text)
+        )
+
+    @router.post(
+        f"{prefix}/messages/read", response=MarkedOut, operation_id=f"{kind}_messages_read"
+    )
+    def messages_read(request, subject_id: Id):
+        thread = _thread(request, kind, subject_id)
+        return {"marked": services.thread_mark_read(thread=thread, reader=request.auth)}
+
+
+_thread_endpoints("mentorship", "/mentorships/{subject_id}")
+_thread_endpoints("introduction", "/introductions/{subject_id}")
+
+
+# ---------------------------------------------------------------- scheduling
+
+
+class PlannedCheckInOut(Schema):
+    id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    duration_minutes: int
+    time_zone: str
+    status: str
+    proposed_by: PersonOut
+    sequence: int
+    uid: str
+
+    @staticmethod
+    def resolve_uid(planned):
+        return planned_checkin_uid(planned)
+
+
+class CheckInTimeIn(Schema):
+    day: dt.date
+    time: dt.time
+    #: An IANA zone name ("Europe/Berlin"); "" means your own zone.
+    time_zone: str = ""
+
+
+def _zone_or_own(request, payload: CheckInTimeIn) -> dict:
+    data = payload.dict()
+    data["time_zone"] = data["time_zone"] or request.auth.zone.key
+    return data
+
+
+@router.get("/mentorships/{mentorship_id}/planned-checkins", response=list[PlannedCheckInOut])
+def planned_checkin_list(request, mentorship_id: Id):
+    mentorship = selectors.access_mentorship(request.auth, mentorship_id)
+    return list(selectors.upcoming_planned_checkins(mentorship))
+
+
+@router.post("/mentorships/{mentorship_id}/planned-checkins", response={201: PlannedCheckInOut})
+def planned_checkin_propose(request, mentorship_id: Id, payload: CheckInTimeIn):
+    mentorship = selectors.access_mentorship(request.auth, mentorship_id)
+    return Status(
+        201,
+        services.checkin_propose(
+            mentorship=mentorship, actor=request.auth, **_zone_or_own(request, payload)
+        ),
+    )
+
+
+@router.post(
+    "/mentorships/{mentorship_id}/planned-checkins/{planned_id}/accept",
+    response=PlannedCheckInOut,
+)
+def planned_checkin_accept(request, mentorship_id: Id, planned_id: Id):
+    mentorship = selectors.access_mentorship(request.auth, mentorship_id)
+    planned = selectors.access_planned_checkin(mentorship, planned_id)
+    return services.checkin_accept(planned=planned, actor=request.auth)
+
+
+@router.post(
+    "/mentorships/{mentorship_id}/planned-checkins/{planned_id}/move",
+    response=PlannedCheckInOut,
+)
+def planned_checkin_move(request, mentorship_id: Id, planned_id: Id, payload: CheckInTimeIn):
+    mentorship = selectors.access_mentorship(request.auth, mentorship_id)
+    planned = selectors.access_planned_checkin(mentorship, planned_id)
+    return services.checkin_move(
+        planned=planned, actor=request.auth, **_zone_or_own(request, payload)
+    )
+
+
+@router.post(
+    "/mentorships/{mentorship_id}/planned-checkins/{planned_id}/cancel",
+    response=PlannedCheckInOut,
+)
+def planned_checkin_cancel(request, mentorship_id: Id, planned_id: Id):
+    mentorship = selectors.access_mentorship(request.auth, mentorship_id)
+    planned = selectors.access_planned_checkin(mentorship, planned_id)
+    return services.checkin_cancel(planned=planned, actor=request.auth)
+
+
+@router.get(
+    "/mentorships/{mentorship_id}/planned-checkins/{planned_id}/invitation.ics",
+    response={200: str},
+    summary="Calendar invitation (.ics): REQUEST with its sequence, or CANCEL",
+    openapi_extra={"responses": {200: {"content": {"text/calendar": {}}}}},
+)
+def planned_checkin_calendar(request, mentorship_id: Id, planned_id: Id):
+    mentorship = selectors.access_mentorship(request.auth, mentorship_id)
+    planned = selectors.access_planned_checkin(mentorship, planned_id)
+    response = HttpResponse(
+        planned_checkin_ics(planned), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="check-in-{planned.pk}.ics"'
+    return response
+
+
+class CalendarFeedOut(Schema):
+    url: str
+
+
+@router.post(
+    "/me/calendar-feed",
+    response={201: CalendarFeedOut},
+    summary="A new private calendar address (any earlier one stops working)",
+)
+def calendar_feed_create(request):
+    _, token = services.calendar_feed_create(member=request.auth, actor=request.auth)
+    return Status(201, {"url": request.build_absolute_uri(reverse("calendar_feed", args=[token]))})
+
+
+@router.delete("/me/calendar-feed", response={204: None}, summary="Turn your calendar address off")
+def calendar_feed_revoke(request):
+    services.calendar_feed_revoke(member=request.auth, actor=request.auth)
+    return Status(204, None)

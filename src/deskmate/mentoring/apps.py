@@ -12,6 +12,8 @@ class MentoringConfig(AppConfig):
 
         from deskmate.core.periodic import register_periodic
         from deskmate.mentoring import data_rights, home, receivers, tasks
+        from deskmate.mentoring.calendar import INVITATION_KINDS, invitation_attachment
+        from deskmate.notifications.services import register_attachment
 
         user_logged_in.connect(
             receivers.member_signed_in, dispatch_uid="mentoring_member_signed_in"
@@ -19,3 +21,5 @@ class MentoringConfig(AppConfig):
         register_periodic(tasks.mentoring_periodic)
         data_rights.register()
         home.register()
+        for kind in INVITATION_KINDS:
+            register_attachment(kind, invitation_attachment)

@@ -4,7 +4,11 @@ A mentorship belongs to both people, so erasure keeps it for the other one: the
 erased member becomes "A former member" at the other end, an open request is
 withdrawn and an active mentorship is ended early, and what the two wrote
 together stays. What was the member's alone (their availability, blocks,
-pulse-survey answers) is deleted. Reports *about* the member are the
+pulse-survey answers, calendar address) is deleted. Their messages stay in
+their place in each conversation, but their text is removed: a message is the
+writer's own words, not a shared record like a check-in note, so the other
+person reads "A former member · (message removed)". The other people's
+messages that name the member are anonymised like every other text. Reports *about* the member are the
 reporter's and stay with the coordinators; the member's own reports keep their
 text for the safety record with the reporter anonymised.
 """
@@ -20,12 +24,16 @@ from deskmate.mentoring.models import (
     AgreementVersion,
     Availability,
     Block,
+    CalendarFeed,
     CheckIn,
     Event,
     Feedback,
     InfoRequest,
     Mentorship,
+    Message,
+    MessageReceipt,
     Milestone,
+    PlannedCheckIn,
     Report,
     SurveyResponse,
 )
@@ -48,6 +56,7 @@ _SHARED = (
     ("feedback", Feedback),
     ("info_requests", InfoRequest),
     ("events", Event),
+    ("planned_checkins", PlannedCheckIn),
 )
 
 
@@ -77,6 +86,10 @@ def _mentorships_erase(identity: Identity, erasure: Erasure) -> None:
     )
     erasure.count("mentorships", anonymised=withdrawn + ended)
     ids = list(involving.values_list("id", flat=True))
+    cancelled = PlannedCheckIn.objects.filter(
+        mentorship_id__in=ids, starts_at__gte=now, status__in=["proposed", "accepted"]
+    ).update(status=PlannedCheckIn.Status.CANCELLED, updated_at=now)
+    erasure.count("planned_checkins", anonymised=cancelled)
     deleted, _ = SurveyResponse.objects.filter(respondent=identity.member).delete()
     erasure.count("survey_responses", deleted=deleted)
     scrub_text(
@@ -134,6 +147,39 @@ def _reports_erase(identity: Identity, erasure: Erasure) -> None:
     scrub_text(Report, ["text", "outcome"], identity, erasure, kind="reports")
 
 
+def _messages(member: Member) -> list[dict[str, Any]]:
+    """The messages the member wrote, and which messages they were sent and when they read them.
+
+    Other people's words are theirs: the member reads them in deskmate, not in this download.
+    """
+    return [
+        {
+            "written": rows_as_dicts(Message.objects.filter(author=member)),
+            "received": rows_as_dicts(MessageReceipt.objects.filter(recipient=member)),
+        }
+    ]
+
+
+def _messages_erase(identity: Identity, erasure: Erasure) -> None:
+    member = identity.member
+    removed = Message.objects.filter(author=member, removed_at__isnull=True).update(
+        text="", removed_at=timezone.now()
+    )
+    erasure.count("messages", anonymised=removed)
+    deleted, _ = MessageReceipt.objects.filter(recipient=member).delete()
+    erasure.count("message_receipts", deleted=deleted)
+    scrub_text(Message, ["text"], identity, erasure, kind="messages")
+
+
+def _calendar_feed(member: Member) -> list[dict[str, Any]]:
+    return rows_as_dicts(CalendarFeed.objects.filter(member=member), exclude=("token_hash",))
+
+
+def _calendar_feed_erase(identity: Identity, erasure: Erasure) -> None:
+    deleted, _ = CalendarFeed.objects.filter(member=identity.member).delete()
+    erasure.count("calendar_feed", deleted=deleted)
+
+
 def register() -> None:
     """The mentoring app's kinds (called from its ``AppConfig.ready``)."""
     shared = tuple(model._meta.label for _, model in _SHARED)
@@ -148,5 +194,19 @@ def register() -> None:
         Holding("availability", ("mentoring.Availability",), _availability, _availability_erase),
         Holding("blocks", ("mentoring.Block",), _blocks, _blocks_erase, order=30),
         Holding("reports", ("mentoring.Report",), _reports, _reports_erase, order=30),
+        Holding(
+            "messages",
+            ("mentoring.Message", "mentoring.MessageReceipt"),
+            _messages,
+            _messages_erase,
+            order=30,
+        ),
+        Holding(
+            "calendar_feed",
+            ("mentoring.CalendarFeed",),
+            _calendar_feed,
+            _calendar_feed_erase,
+            order=30,
+        ),
     ):
         register_holding(holding)

@@ -3,6 +3,7 @@ from django import forms
 from deskmate.mentoring import rules
 from deskmate.mentoring.models import Cadence, Mentorship
 from deskmate.people.forms import DateInput
+from deskmate.people.models import time_zone_names
 
 
 def _text(
@@ -120,3 +121,30 @@ class ReportForm(forms.Form):
 class ResolveForm(forms.Form):
     outcome = _text("Outcome, as the reporter will read it", rows=4, max_length=2000)
     dismissed = forms.BooleanField(required=False, label="No action needed (dismiss)")
+
+
+class MessageForm(forms.Form):
+    text = _text("Your message", rows=3, max_length=5000)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+def _time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in time_zone_names()]
+
+
+class CheckInTimeForm(forms.Form):
+    """A check-in's date, time and time zone (the member's own zone unless they choose another)."""
+
+    day = forms.DateField(widget=DateInput(), label="Date")
+    time = forms.TimeField(widget=TimeInput(), label="Time")
+    time_zone = forms.ChoiceField(label="Time zone", choices=_time_zone_choices)
+
+    def __init__(self, *args, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].initial = member.zone.key

@@ -16,6 +16,8 @@ from deskmate.people.models import Member
 
 def _rows(mentorships: list[Mentorship], viewer: Member, today: dt.date) -> list[dict[str, Any]]:
     milestones = selectors.open_milestones_by_mentorship([m.pk for m in mentorships])
+    unread = selectors.unread_by_mentorship(viewer)
+    times = selectors.next_times_by_mentorship([m.pk for m in mentorships])
     rows = []
     for mentorship in mentorships:
         other = (
@@ -27,6 +29,8 @@ def _rows(mentorships: list[Mentorship], viewer: Member, today: dt.date) -> list
                 "mentorship": mentorship,
                 "other": other,
                 "next_checkin_on": due,
+                "next_checkin_at": times.get(mentorship.pk),
+                "unread_messages": unread.get(mentorship.pk, 0),
                 "checkin_overdue": due is not None and due < today,
                 "milestones": [
                     {"milestone": m, "overdue_since": selectors.milestone_overdue_since(m, today)}

@@ -1,5 +1,7 @@
 """Mentorships and everything inside them, plus the safety records around them."""
 
+import datetime as dt
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -286,6 +288,10 @@ class Event(models.Model):
         MILESTONE_ADDED = "milestone_added", "Milestone added"
         MILESTONE_DONE = "milestone_done", "Milestone reached"
         CHECKIN = "checkin", "Check-in"
+        CHECKIN_PROPOSED = "checkin_proposed", "Check-in proposed"
+        CHECKIN_ACCEPTED = "checkin_accepted", "Check-in time accepted"
+        CHECKIN_MOVED = "checkin_moved", "Check-in moved"
+        CHECKIN_CANCELLED = "checkin_cancelled", "Check-in cancelled"
         FEEDBACK = "feedback", "Feedback"
         SURVEY = "survey", "Survey answered"
         COMPLETED = "completed", "Completed"
@@ -383,3 +389,127 @@ class Report(models.Model):
 
     def __str__(self):
         return f"Report {self.pk} ({self.status})"
+
+
+class Message(models.Model):
+    """One message in a thread: a mentorship's (from its request on) or an introduction's.
+
+    The text is its participants' alone: no admin page, coordinator view or
+    notification shows it. An introduction's thread is kept here rather than in
+    the network app because mentoring sits above network and may point at an
+    introduction, while network never needs to read a message.
+    """
+
+    mentorship = models.ForeignKey(
+        Mentorship, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
+    introduction = models.ForeignKey(
+        "network.Introduction",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    author = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set when the author's account was erased: the text is gone, the place in the thread stays.
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(mentorship__isnull=False, introduction__isnull=True)
+                | Q(mentorship__isnull=True, introduction__isnull=False),
+                name="message_in_one_thread",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["mentorship", "created_at"]),
+            models.Index(fields=["introduction", "created_at"]),
+        ]
+
+    def __str__(self):
+        # The text is the participants' own: admin pages (a delete page, say) show this instead.
+        return f"Message {self.pk}"
+
+
+class MessageReceipt(models.Model):
+    """A message as one of its readers has it: unread until they open the thread."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="receipts")
+    recipient = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["message", "recipient"], name="message_receipt_once")
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return f"Receipt of message {self.message_id}"
+
+
+class PlannedCheckIn(models.Model):
+    """A check-in one person proposed for a time; the other accepts it or moves it.
+
+    ``uid`` and ``sequence`` make its calendar invitation one event that calendar
+    clients update: every change the two can see raises the sequence.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        ACCEPTED = "accepted", "Accepted"
+        CANCELLED = "cancelled", "Cancelled"
+
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="planned_checkins"
+    )
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=45, validators=[MinValueValidator(10), MaxValueValidator(240)]
+    )
+    # The zone the time was given in, so that both read "12:30 Europe/Berlin" as it was meant.
+    time_zone = models.CharField(max_length=64)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    # Who set the current time: the other person is the one to accept it.
+    proposed_by = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    uid = models.CharField(max_length=64, unique=True)
+    sequence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["mentorship", "status", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=10) & Q(duration_minutes__lte=240),
+                name="planned_checkin_duration_range",
+            )
+        ]
+
+    def __str__(self):
+        return f"Planned check-in {self.pk} of mentorship {self.mentorship_id}"
+
+    @property
+    def ends_at(self):
+        return self.starts_at + dt.timedelta(minutes=self.duration_minutes)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.CANCELLED
+
+
+class CalendarFeed(models.Model):
+    """A member's private calendar subscription; the secret in its address is kept only hashed."""
+
+    member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="calendar_feed")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Calendar feed of member {self.member_id}"

@@ -48,3 +48,9 @@ def pulse_due_dates(started_on: dt.date, until: dt.date) -> list[dt.date]:
         dates.append(due)
         due += dt.timedelta(days=PULSE_EVERY_DAYS)
     return dates
+
+
+#: An accepted check-in is announced to both people this many hours before it starts.
+PLANNED_CHECKIN_REMINDER_HOURS = 24
+#: A check-in can be planned at most this many days ahead.
+PLAN_CHECKIN_WITHIN_DAYS = 366

@@ -7,9 +7,13 @@ Coordinators see counts and dates through `mentorship_overview`.
 """
 
 import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from deskmate.mentoring import rules
@@ -17,16 +21,22 @@ from deskmate.mentoring.models import (
     AgreementVersion,
     Availability,
     Block,
+    CalendarFeed,
     CheckIn,
     Event,
     Feedback,
     InfoRequest,
     Mentorship,
+    Message,
+    MessageReceipt,
     Milestone,
+    PlannedCheckIn,
     Report,
     SurveyResponse,
 )
 from deskmate.mentoring.states import OPEN_STATES, State
+from deskmate.network import selectors as network_selectors
+from deskmate.network.models import Introduction
 from deskmate.people.models import Member
 
 MENTORSHIP_NOT_FOUND = "No such mentorship, or it is not yours."
@@ -294,3 +304,289 @@ def requests_to_answer(member: Member) -> QuerySet[Mentorship]:
 def questions_to_answer(member: Member) -> QuerySet[Mentorship]:
     """The member's own requests on which the other person asked for more information."""
     return mentorships_of(member).filter(requester=member, state=State.INFO_REQUESTED)
+
+
+# ---------------------------------------------------------------- conversations
+
+THREAD_NOT_FOUND = "No such conversation, or it is not yours."
+
+
+@dataclass(frozen=True)
+class Thread:
+    """A conversation: a mentorship's (from its request on) or an introduction's.
+
+    ``participants`` are the only people who may read it; coordinators and
+    admins are never among them unless they are one of the people.
+    """
+
+    kind: str  # "mentorship" or "introduction"
+    subject: Mentorship | Introduction
+    participants: tuple[Member, ...]
+
+    @property
+    def key(self) -> dict[str, Any]:
+        return {self.kind: self.subject}
+
+    @property
+    def url(self) -> str:
+        return reverse(f"{self.kind}_messages", args=[self.subject.pk])
+
+    @property
+    def fragment_url(self) -> str:
+        return reverse(f"{self.kind}_messages_fragment", args=[self.subject.pk])
+
+    def others(self, member: Member) -> list[Member]:
+        return [person for person in self.participants if person.pk != member.pk]
+
+    def title_for(self, member: Member) -> str:
+        names = " and ".join(person.name for person in self.others(member))
+        if isinstance(self.subject, Mentorship):
+            if self.subject.state in OPEN_STATES:
+                return f"Request with {names}"
+            return f"{self.subject.get_kind_display()} with {names}"
+        return f"Introduction: {names}"
+
+
+def introduction_participants(introduction: Introduction) -> tuple[Member, ...]:
+    """The requester and the introducer; the person introduced to once it is passed on to them."""
+    people = [introduction.requester, introduction.introducer]
+    if introduction.status in TARGET_READS_THREAD:
+        people.append(introduction.target)
+    return tuple(people)
+
+
+TARGET_READS_THREAD = frozenset({Introduction.Status.FORWARDED, Introduction.Status.MADE})
+
+
+def thread_of_mentorship(mentorship: Mentorship) -> Thread:
+    return Thread("mentorship", mentorship, (mentorship.requester, mentorship.recipient))
+
+
+def thread_of_introduction(introduction: Introduction) -> Thread:
+    return Thread("introduction", introduction, introduction_participants(introduction))
+
+
+def access_mentorship_thread(viewer: Member, mentorship_id: int) -> Thread:
+    """A mentorship's conversation, for its two people only; 404 for everyone else."""
+    return thread_of_mentorship(access_mentorship(viewer, mentorship_id))
+
+
+def access_introduction_thread(viewer: Member, introduction_id: int) -> Thread:
+    """An introduction's conversation, for its participants only; 404 for everyone else."""
+    try:
+        introduction = network_selectors.access_introduction(viewer, introduction_id)
+    except Http404:
+        raise Http404(THREAD_NOT_FOUND) from None
+    thread = thread_of_introduction(introduction)
+    if viewer.pk not in {person.pk for person in thread.participants}:
+        raise Http404(THREAD_NOT_FOUND)
+    return thread
+
+
+def messages_in(thread: Thread) -> QuerySet[Message]:
+    return (
+        Message.objects.filter(**thread.key).select_related("author").order_by("created_at", "id")
+    )
+
+
+def unread_in(thread: Thread, member: Member) -> int:
+    return MessageReceipt.objects.filter(
+        recipient=member, read_at__isnull=True, **{f"message__{thread.kind}": thread.subject}
+    ).count()
+
+
+def unread_message_count(member: Member | None) -> int:
+    """Messages waiting for the member across all their conversations (shown in the navigation)."""
+    if member is None:
+        return 0
+    return MessageReceipt.objects.filter(recipient=member, read_at__isnull=True).count()
+
+
+@dataclass(frozen=True)
+class ThreadSummary:
+    thread: Thread
+    title: str
+    unread: int
+    message_count: int
+    last_message_at: dt.datetime | None
+
+
+def threads_of(member: Member, *, limit: int = 100) -> list[ThreadSummary]:
+    """The member's conversations: every open or active mentorship and introduction, and any
+    other with messages, the most recent first."""
+    unread_by_mentorship = _unread_by(member, "mentorship")
+    unread_by_introduction = _unread_by(member, "introduction")
+    mentorships = (
+        mentorships_of(member)
+        .annotate(message_count=Count("messages"), last_message_at=Max("messages__created_at"))
+        .filter(Q(state__in=sorted({*OPEN_STATES, State.ACTIVE})) | Q(message_count__gt=0))
+    )
+    introductions = network_selectors.introductions_involving(member).filter(
+        Q(status__in=[Introduction.Status.ASKED, Introduction.Status.FORWARDED])
+        | Q(pk__in=_introductions_with_messages())
+    )
+    summaries: list[ThreadSummary] = []
+    for mentorship in mentorships[:limit]:
+        thread = thread_of_mentorship(mentorship)
+        summaries.append(
+            ThreadSummary(
+                thread,
+                thread.title_for(member),
+                unread_by_mentorship.get(mentorship.pk, 0),
+                mentorship.message_count,
+                mentorship.last_message_at,
+            )
+        )
+    last_by_introduction = dict(
+        Message.objects.filter(introduction__isnull=False)
+        .values("introduction_id")
+        .annotate(last=Max("created_at"))
+        .values_list("introduction_id", "last")
+    )
+    for introduction in introductions[:limit]:
+        thread = thread_of_introduction(introduction)
+        if member.pk not in {person.pk for person in thread.participants}:
+            continue
+        summaries.append(
+            ThreadSummary(
+                thread,
+                thread.title_for(member),
+                unread_by_introduction.get(introduction.pk, 0),
+                Message.objects.filter(introduction=introduction).count(),
+                last_by_introduction.get(introduction.pk),
+            )
+        )
+    far_past = dt.datetime.min.replace(tzinfo=dt.UTC)
+    summaries.sort(
+        key=lambda item: (item.unread > 0, item.last_message_at or far_past), reverse=True
+    )
+    return summaries[:limit]
+
+
+def _introductions_with_messages():
+    return Message.objects.filter(introduction__isnull=False).values("introduction_id")
+
+
+def unread_by_mentorship(member: Member) -> dict[int, int]:
+    """Unread messages per mentorship, for the member."""
+    return _unread_by(member, "mentorship")
+
+
+def next_times_by_mentorship(
+    mentorship_ids, now: dt.datetime | None = None
+) -> dict[int, dt.datetime]:
+    """The start of the soonest accepted check-in still to come, per mentorship."""
+    now = now or timezone.now()
+    rows = (
+        PlannedCheckIn.objects.filter(
+            mentorship_id__in=list(mentorship_ids),
+            status=PlannedCheckIn.Status.ACCEPTED,
+            starts_at__gte=now - dt.timedelta(hours=1),
+        )
+        .values("mentorship_id")
+        .annotate(first=Min("starts_at"))
+        .values_list("mentorship_id", "first")
+    )
+    return dict(rows)
+
+
+def _unread_by(member: Member, kind: str) -> dict[int, int]:
+    rows = (
+        MessageReceipt.objects.filter(
+            recipient=member, read_at__isnull=True, **{f"message__{kind}__isnull": False}
+        )
+        .values(f"message__{kind}_id")
+        .annotate(unread=Count("id"))
+        .values_list(f"message__{kind}_id", "unread")
+    )
+    return dict(rows)
+
+
+# ---------------------------------------------------------------- scheduling
+
+PLANNED_CHECKIN_NOT_FOUND = "No such planned check-in in this mentorship."
+FEED_NOT_FOUND = "No such calendar feed: it may have been turned off or replaced."
+#: How far back a calendar feed still shows a check-in or a milestone.
+FEED_LOOKBACK_DAYS = 7
+
+
+def planned_checkins_of(mentorship: Mentorship) -> QuerySet[PlannedCheckIn]:
+    return mentorship.planned_checkins.select_related("proposed_by")
+
+
+def upcoming_planned_checkins(
+    mentorship: Mentorship, now: dt.datetime | None = None
+) -> QuerySet[PlannedCheckIn]:
+    now = now or timezone.now()
+    return planned_checkins_of(mentorship).filter(
+        status__in=[PlannedCheckIn.Status.PROPOSED, PlannedCheckIn.Status.ACCEPTED],
+        starts_at__gte=now - dt.timedelta(hours=1),
+    )
+
+
+def next_accepted_checkin(
+    mentorship: Mentorship, now: dt.datetime | None = None
+) -> PlannedCheckIn | None:
+    """The soonest accepted check-in still to come: the next check-in has a time."""
+    return (
+        upcoming_planned_checkins(mentorship, now)
+        .filter(status=PlannedCheckIn.Status.ACCEPTED)
+        .first()
+    )
+
+
+def access_planned_checkin(mentorship: Mentorship, planned_id: int) -> PlannedCheckIn:
+    try:
+        return planned_checkins_of(mentorship).get(pk=planned_id)
+    except (PlannedCheckIn.DoesNotExist, ValueError, TypeError):
+        raise Http404(PLANNED_CHECKIN_NOT_FOUND) from None
+
+
+def feed_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def access_calendar_feed(token: str) -> CalendarFeed:
+    """The feed whose secret is ``token``; 404 for a wrong, replaced or turned-off one."""
+    if not token or len(token) > 100:
+        raise Http404(FEED_NOT_FOUND)
+    try:
+        return CalendarFeed.objects.select_related("member__user").get(
+            token_hash=feed_token_hash(token), member__user__is_active=True
+        )
+    except CalendarFeed.DoesNotExist:
+        raise Http404(FEED_NOT_FOUND) from None
+
+
+def calendar_feed_of(member: Member) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(member=member).first()
+
+
+def feed_checkins(member: Member, now: dt.datetime | None = None) -> QuerySet[PlannedCheckIn]:
+    """The member's planned check-ins from a week ago on, in active mentorships."""
+    now = now or timezone.now()
+    return (
+        PlannedCheckIn.objects.filter(
+            Q(mentorship__requester=member) | Q(mentorship__recipient=member),
+            mentorship__state=State.ACTIVE,
+            starts_at__gte=now - dt.timedelta(days=FEED_LOOKBACK_DAYS),
+        )
+        .exclude(status=PlannedCheckIn.Status.CANCELLED)
+        .select_related("mentorship__requester", "mentorship__recipient", "proposed_by")
+        .order_by("starts_at", "id")
+    )
+
+
+def feed_milestones(member: Member, today: dt.date | None = None) -> QuerySet[Milestone]:
+    """Milestones not done, due from a week ago on, in the member's active mentorships."""
+    today = today or timezone.localdate()
+    return (
+        Milestone.objects.filter(
+            Q(mentorship__requester=member) | Q(mentorship__recipient=member),
+            mentorship__state=State.ACTIVE,
+            done_at__isnull=True,
+            due_on__gte=today - dt.timedelta(days=FEED_LOOKBACK_DAYS),
+        )
+        .select_related("mentorship__requester", "mentorship__recipient")
+        .order_by("due_on", "id")
+    )

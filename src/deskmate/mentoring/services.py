@@ -8,9 +8,13 @@ SQLite every transaction is IMMEDIATE, so writers are serialised anyway.
 """
 
 import datetime as dt
+import secrets
+import uuid
+import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -18,23 +22,30 @@ from django.utils import timezone
 
 from deskmate.core.audit import AuditEvent, audit
 from deskmate.mentoring import rules, selectors
+from deskmate.mentoring.calendar import invitation_key
 from deskmate.mentoring.models import (
     AgreementVersion,
     Availability,
     Block,
     Cadence,
+    CalendarFeed,
     CheckIn,
     Event,
     Feedback,
     InfoRequest,
     Mentorship,
+    Message,
+    MessageReceipt,
     Milestone,
+    PlannedCheckIn,
     Report,
     SurveyResponse,
 )
 from deskmate.mentoring.states import OPEN_STATES, Action, State, next_state
+from deskmate.network.models import Introduction
+from deskmate.notifications.models import Notification
 from deskmate.notifications.services import notify
-from deskmate.people.models import Goal, Member
+from deskmate.people.models import UNKNOWN_TIME_ZONE, Goal, Member, validate_time_zone
 from deskmate.people.services import way_in_line
 
 UNAVAILABLE = "This person is not taking requests at the moment."
@@ -925,7 +936,7 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
                     )
                     is not None
                 )
-    return told
+    return told + planned_checkin_reminders(now=now)
 
 
 # ---------------------------------------------------------------- safety
@@ -1016,3 +1027,341 @@ def report_resolve(
         url=reverse("my_reports"),
     )
     return report
+
+
+# ---------------------------------------------------------------- conversations
+
+THREAD_CLOSED = "This conversation is closed: the request or mentorship has ended."
+MESSAGE_TOO_LONG = "Keep a message under {limit} characters."
+MESSAGE_MAX_LENGTH = 5000
+MESSAGE_NUL = "A message cannot contain a null character."
+
+#: Introductions whose people may still write to each other.
+_INTRODUCTION_OPEN = frozenset(
+    {Introduction.Status.ASKED, Introduction.Status.FORWARDED, Introduction.Status.MADE}
+)
+
+
+def _thread_open(thread: selectors.Thread) -> bool:
+    if isinstance(thread.subject, Mentorship):
+        return thread.subject.state in {*OPEN_STATES, State.ACTIVE}
+    return thread.subject.status in _INTRODUCTION_OPEN
+
+
+def thread_is_open(thread: selectors.Thread) -> bool:
+    """Whether its people may still write in it (reading stays possible for ever)."""
+    return _thread_open(thread) and not _blocked_within(thread)
+
+
+def _blocked_within(thread: selectors.Thread) -> bool:
+    ids = [person.pk for person in thread.participants]
+    return Block.objects.filter(blocker_id__in=ids, blocked_id__in=ids).exists()
+
+
+def _require_participant(thread: selectors.Thread, actor: Member) -> None:
+    if actor.pk not in {person.pk for person in thread.participants}:
+        raise PermissionDenied(selectors.THREAD_NOT_FOUND)
+
+
+@transaction.atomic
+def message_post(*, thread: selectors.Thread, author: Member, text: str) -> Message:
+    """Write in a conversation; each other participant is told once until they read it.
+
+    The notification names the writer and the conversation, never the text, so
+    that an e-mail or a digest carries nothing private.
+    """
+    _require_participant(thread, author)
+    if not thread_is_open(thread):
+        raise ValidationError(THREAD_CLOSED)
+    text = _require_text(text, "text")
+    if "\x00" in text:
+        raise ValidationError({"text": MESSAGE_NUL})
+    if len(text) > MESSAGE_MAX_LENGTH:
+        raise ValidationError({"text": MESSAGE_TOO_LONG.format(limit=MESSAGE_MAX_LENGTH)})
+    message = Message(author=author, text=text, **thread.key)
+    message.full_clean()
+    message.save()
+    for reader in thread.others(author):
+        already_waiting = MessageReceipt.objects.filter(
+            recipient=reader, read_at__isnull=True, **{f"message__{thread.kind}": thread.subject}
+        ).exists()
+        MessageReceipt.objects.create(message=message, recipient=reader)
+        if not already_waiting:
+            notify(
+                recipient=reader,
+                kind="message",
+                title=f"{author.name} wrote to you ({thread.title_for(reader)})",
+                url=thread.url,
+            )
+    audit(actor=author, action=AuditEvent.MESSAGE_POST, subject=message, thread=thread.kind)
+    return message
+
+
+@transaction.atomic
+def thread_mark_read(*, thread: selectors.Thread, reader: Member) -> int:
+    """Mark every message of the conversation read for the reader, and its notices with them."""
+    _require_participant(thread, reader)
+    now = timezone.now()
+    marked = MessageReceipt.objects.filter(
+        recipient=reader, read_at__isnull=True, **{f"message__{thread.kind}": thread.subject}
+    ).update(read_at=now)
+    if marked:
+        Notification.objects.filter(
+            recipient=reader, kind="message", url=thread.url, read_at__isnull=True
+        ).update(read_at=now)
+    return marked
+
+
+# ---------------------------------------------------------------- scheduling
+
+CHECKIN_IN_PAST = "Choose a time that is still to come."
+ALREADY_CANCELLED = "This check-in was cancelled; propose a new one."
+NOT_YOURS_TO_ACCEPT = "You proposed this time: the other person accepts it or moves it."
+ALREADY_ACCEPTED = "This time is already accepted."
+DEFAULT_DURATION_MINUTES = 45
+
+
+def _local_start(day: dt.date, at: dt.time, time_zone: str) -> dt.datetime:
+    """The moment ``day`` at ``at`` in ``time_zone``; a wall time skipped or repeated by a clock
+    change is refused rather than guessed."""
+    try:
+        validate_time_zone(time_zone)
+    except ValidationError:
+        raise ValidationError({"time_zone": UNKNOWN_TIME_ZONE}) from None
+    zone = zoneinfo.ZoneInfo(time_zone or settings.TIME_ZONE)
+    if abs(day - timezone.localdate()) > dt.timedelta(days=rules.PLAN_CHECKIN_WITHIN_DAYS):
+        raise ValidationError({"day": CHECKIN_TOO_FAR.format(days=rules.PLAN_CHECKIN_WITHIN_DAYS)})
+    naive = dt.datetime.combine(day, at.replace(tzinfo=None))
+    first, second = naive.replace(tzinfo=zone, fold=0), naive.replace(tzinfo=zone, fold=1)
+    if first.utcoffset() != second.utcoffset():
+        raise ValidationError({"time": CLOCK_CHANGE})
+    return first.astimezone(dt.UTC)
+
+
+CHECKIN_TOO_FAR = "Choose a date within {days} days from today."
+CLOCK_CHANGE = "The clocks change at that time in this time zone; choose another time."
+
+
+def _planned_text(planned: PlannedCheckIn, member: Member) -> str:
+    """The check-in's time in the member's own zone, e.g. "Tuesday 10 March at 12:30 (Europe/Berlin)"."""
+    local = planned.starts_at.astimezone(member.zone)
+    return f"{local:%A} {local.day} {local:%B} at {local:%H:%M} ({member.zone.key})"
+
+
+def _planned_saved(
+    planned: PlannedCheckIn, actor: Member, *, kind: str, text: str, audit_as
+) -> None:
+    planned.updated_at = timezone.now()
+    planned.full_clean()
+    planned.save()
+    _event(planned.mentorship, kind, text, actor)
+    audit(actor=actor, action=audit_as, subject=planned, sequence=planned.sequence)
+
+
+@transaction.atomic
+def checkin_propose(
+    *,
+    mentorship: Mentorship,
+    actor: Member,
+    day: dt.date,
+    time: dt.time,
+    time_zone: str,
+    duration_minutes: int = DEFAULT_DURATION_MINUTES,
+    now: dt.datetime | None = None,
+) -> PlannedCheckIn:
+    """Propose a check-in at a time in a zone; the other person accepts it or moves it."""
+    _require_party(mentorship, actor)
+    mentorship = _locked(mentorship)
+    _require_active(mentorship)
+    starts_at = _local_start(day, time, time_zone)
+    if starts_at <= (now or timezone.now()):
+        raise ValidationError({"day": CHECKIN_IN_PAST})
+    planned = PlannedCheckIn(
+        mentorship=mentorship,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        time_zone=time_zone or settings.TIME_ZONE,
+        proposed_by=actor,
+        uid=uuid.uuid4().hex,
+    )
+    other = mentorship.other(actor)
+    _planned_saved(
+        planned,
+        actor,
+        kind=Event.Kind.CHECKIN_PROPOSED,
+        text=f"{actor.name} proposed a check-in on {_planned_text(planned, actor)}.",
+        audit_as=AuditEvent.CHECKIN_PROPOSE,
+    )
+    _tell(
+        other,
+        mentorship,
+        "checkin_proposed",
+        f"{actor.name} proposed a check-in on {_planned_text(planned, other)}",
+        name="mentorship_checkins",
+        key=invitation_key(planned),
+    )
+    return planned
+
+
+def _locked_planned(planned: PlannedCheckIn, actor: Member) -> PlannedCheckIn:
+    _require_party(planned.mentorship, actor)
+    locked = PlannedCheckIn.objects.select_for_update().select_related(
+        "mentorship__requester", "mentorship__recipient"
+    )
+    planned = locked.get(pk=planned.pk)
+    _require_active(planned.mentorship)
+    if planned.status == PlannedCheckIn.Status.CANCELLED:
+        raise ValidationError(ALREADY_CANCELLED)
+    return planned
+
+
+@transaction.atomic
+def checkin_accept(*, planned: PlannedCheckIn, actor: Member) -> PlannedCheckIn:
+    """The other person accepts the proposed time; it becomes the mentorship's next check-in."""
+    planned = _locked_planned(planned, actor)
+    if planned.status == PlannedCheckIn.Status.ACCEPTED:
+        raise ValidationError(ALREADY_ACCEPTED)
+    if planned.proposed_by_id == actor.pk:
+        raise ValidationError(NOT_YOURS_TO_ACCEPT)
+    planned.status = PlannedCheckIn.Status.ACCEPTED
+    planned.sequence += 1
+    mentorship = planned.mentorship
+    _planned_saved(
+        planned,
+        actor,
+        kind=Event.Kind.CHECKIN_ACCEPTED,
+        text=f"{actor.name} accepted the check-in on {_planned_text(planned, actor)}.",
+        audit_as=AuditEvent.CHECKIN_ACCEPT,
+    )
+    mentorship.next_checkin_on = timezone.localdate(planned.starts_at)
+    mentorship.save(update_fields=["next_checkin_on"])
+    proposer = mentorship.other(actor)
+    _tell(
+        proposer,
+        mentorship,
+        "checkin_accepted",
+        f"{actor.name} accepted the check-in on {_planned_text(planned, proposer)}",
+        name="mentorship_checkins",
+        key=invitation_key(planned),
+    )
+    return planned
+
+
+@transaction.atomic
+def checkin_move(
+    *,
+    planned: PlannedCheckIn,
+    actor: Member,
+    day: dt.date,
+    time: dt.time,
+    time_zone: str,
+    now: dt.datetime | None = None,
+) -> PlannedCheckIn:
+    """Either person moves the check-in to another time, which the other then accepts."""
+    planned = _locked_planned(planned, actor)
+    starts_at = _local_start(day, time, time_zone)
+    if starts_at <= (now or timezone.now()):
+        raise ValidationError({"day": CHECKIN_IN_PAST})
+    planned.starts_at = starts_at
+    planned.time_zone = time_zone or settings.TIME_ZONE
+    planned.status = PlannedCheckIn.Status.PROPOSED
+    planned.proposed_by = actor
+    planned.sequence += 1
+    mentorship = planned.mentorship
+    _planned_saved(
+        planned,
+        actor,
+        kind=Event.Kind.CHECKIN_MOVED,
+        text=f"{actor.name} moved the check-in to {_planned_text(planned, actor)}.",
+        audit_as=AuditEvent.CHECKIN_MOVE,
+    )
+    other = mentorship.other(actor)
+    _tell(
+        other,
+        mentorship,
+        "checkin_moved",
+        f"{actor.name} moved the check-in to {_planned_text(planned, other)}",
+        name="mentorship_checkins",
+        key=invitation_key(planned),
+    )
+    return planned
+
+
+@transaction.atomic
+def checkin_cancel(*, planned: PlannedCheckIn, actor: Member) -> PlannedCheckIn:
+    planned = _locked_planned(planned, actor)
+    planned.status = PlannedCheckIn.Status.CANCELLED
+    planned.sequence += 1
+    mentorship = planned.mentorship
+    _planned_saved(
+        planned,
+        actor,
+        kind=Event.Kind.CHECKIN_CANCELLED,
+        text=f"{actor.name} cancelled the check-in of {_planned_text(planned, actor)}.",
+        audit_as=AuditEvent.CHECKIN_CANCEL,
+    )
+    other = mentorship.other(actor)
+    _tell(
+        other,
+        mentorship,
+        "checkin_cancelled",
+        f"{actor.name} cancelled the check-in of {_planned_text(planned, other)}",
+        name="mentorship_checkins",
+        key=invitation_key(planned),
+    )
+    return planned
+
+
+def planned_checkin_reminders(*, now: dt.datetime) -> int:
+    """Tell both people the day before an accepted check-in, each at its time in their own zone."""
+    told = 0
+    soon = PlannedCheckIn.objects.filter(
+        status=PlannedCheckIn.Status.ACCEPTED,
+        mentorship__state=State.ACTIVE,
+        starts_at__gt=now,
+        starts_at__lte=now + dt.timedelta(hours=rules.PLANNED_CHECKIN_REMINDER_HOURS),
+    ).select_related("mentorship__requester", "mentorship__recipient")
+    for planned in soon:
+        mentorship = planned.mentorship
+        with transaction.atomic():
+            for member in (mentorship.requester, mentorship.recipient):
+                told += (
+                    notify(
+                        recipient=member,
+                        kind="checkin_soon",
+                        title=f"Check-in with {mentorship.other(member).name}: "
+                        f"{_planned_text(planned, member)}",
+                        url=_url(mentorship, "mentorship_checkins"),
+                        key=f"checkin_soon:{planned.pk}:{planned.starts_at.isoformat()}",
+                    )
+                    is not None
+                )
+    return told
+
+
+# ---------------------------------------------------------------- calendar feed
+
+
+@transaction.atomic
+def calendar_feed_create(*, member: Member, actor: Member) -> tuple[CalendarFeed, str]:
+    """A new secret feed address for the member; any earlier address stops working at once."""
+    token = secrets.token_urlsafe(32)
+    CalendarFeed.objects.filter(member=member).delete()
+    feed = CalendarFeed(member=member, token_hash=selectors.feed_token_hash(token))
+    feed.full_clean()
+    feed.save()
+    audit(actor=actor, action=AuditEvent.CALENDAR_FEED_CREATE, subject=feed)
+    return feed, token
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, member: Member, actor: Member) -> int:
+    deleted, _ = CalendarFeed.objects.filter(member=member).delete()
+    if deleted:
+        audit(actor=actor, action=AuditEvent.CALENDAR_FEED_REVOKE, subject=member)
+    return deleted
+
+
+def calendar_feed_used(*, feed: CalendarFeed, now: dt.datetime | None = None) -> None:
+    """Note when a calendar last fetched the feed (one UPDATE, no lock held)."""
+    CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now or timezone.now())

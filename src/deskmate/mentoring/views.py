@@ -2,12 +2,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
 from deskmate.core.forms import form_errors_from
 from deskmate.mentoring import forms, rules, selectors, services
-from deskmate.mentoring.calendar import next_checkin_ics
+from deskmate.mentoring.calendar import member_feed_ics, next_checkin_ics, planned_checkin_ics
 from deskmate.mentoring.states import State, allowed_actions
+from deskmate.network.models import Introduction
 from deskmate.people import selectors as people_selectors
 from deskmate.people.decorators import coordinator_required, member_required
 
@@ -272,7 +274,11 @@ def mentorship_checkins(request, mentorship_id: int):
         request,
         "mentoring/checkins.html",
         _mentorship_context(
-            request.member, mentorship, checkins=selectors.checkins_of(mentorship), form=form
+            request.member,
+            mentorship,
+            checkins=selectors.checkins_of(mentorship),
+            form=form,
+            **_schedule_context(request, mentorship),
         ),
     )
 
@@ -280,7 +286,12 @@ def mentorship_checkins(request, mentorship_id: int):
 @member_required
 def mentorship_calendar(request, mentorship_id: int):
     mentorship = selectors.access_mentorship(request.member, mentorship_id)
-    if mentorship.next_checkin_on is None or not mentorship.is_active:
+    if not mentorship.is_active:
+        raise Http404(NO_CHECKIN_PLANNED)
+    timed = selectors.next_accepted_checkin(mentorship)
+    if timed is not None:
+        return _ics_response(planned_checkin_ics(timed), f"check-in-{timed.pk}.ics")
+    if mentorship.next_checkin_on is None:
         raise Http404(NO_CHECKIN_PLANNED)
     response = HttpResponse(
         next_checkin_ics(mentorship), content_type="text/calendar; charset=utf-8"
@@ -452,3 +463,220 @@ def report_detail(request, report_id: int):
     ):
         return redirect("reports")
     return render(request, "mentoring/report_detail.html", {"report": report, "form": form})
+
+
+# ---------------------------------------------------------------- conversations
+
+
+@member_required
+def threads(request):
+    return render(
+        request,
+        "mentoring/threads.html",
+        {"threads": selectors.threads_of(request.member)},
+    )
+
+
+def _thread_page(request, thread):
+    """A conversation: reading it marks it read; a POST writes in it (then back to the page)."""
+    form = forms.MessageForm(request.POST or None)
+    if _saved(
+        request,
+        form,
+        lambda data: services.message_post(thread=thread, author=request.member, **data),
+        "Sent.",
+    ):
+        return redirect(thread.url + "#message-form")
+    services.thread_mark_read(thread=thread, reader=request.member)
+    around = (
+        _mentorship_context(request.member, thread.subject)
+        if thread.kind == "mentorship"
+        else {"other": thread.others(request.member)[0]}
+    )
+    return render(
+        request,
+        "mentoring/thread.html",
+        {
+            **around,
+            "thread": thread,
+            "title": thread.title_for(request.member),
+            "others": thread.others(request.member),
+            "messages_list": selectors.messages_in(thread),
+            "form": form,
+            "can_write": services.thread_is_open(thread),
+            "target_joins_later": isinstance(thread.subject, Introduction)
+            and thread.subject.status not in selectors.TARGET_READS_THREAD,
+        },
+    )
+
+
+def _thread_fragment(request, thread):
+    """The messages alone, for the page to poll; read while the page shows them."""
+    services.thread_mark_read(thread=thread, reader=request.member)
+    return render(
+        request,
+        "mentoring/_messages.html",
+        {"thread": thread, "messages_list": selectors.messages_in(thread)},
+    )
+
+
+@member_required
+def mentorship_messages(request, mentorship_id: int):
+    return _thread_page(request, selectors.access_mentorship_thread(request.member, mentorship_id))
+
+
+@member_required
+def mentorship_messages_fragment(request, mentorship_id: int):
+    return _thread_fragment(
+        request, selectors.access_mentorship_thread(request.member, mentorship_id)
+    )
+
+
+@member_required
+def introduction_messages(request, introduction_id: int):
+    return _thread_page(
+        request, selectors.access_introduction_thread(request.member, introduction_id)
+    )
+
+
+@member_required
+def introduction_messages_fragment(request, introduction_id: int):
+    return _thread_fragment(
+        request, selectors.access_introduction_thread(request.member, introduction_id)
+    )
+
+
+# ---------------------------------------------------------------- scheduling
+
+
+def _schedule_context(request, mentorship, **extra) -> dict:
+    viewer = request.member
+    planned = list(selectors.upcoming_planned_checkins(mentorship))
+    for item in planned:
+        item.waits_for_me = (  # type: ignore[attr-defined]
+            item.status == item.Status.PROPOSED and item.proposed_by_id != viewer.pk
+        )
+    return {"planned_checkins": planned, "my_zone": viewer.zone.key, **extra}
+
+
+@member_required
+def checkin_propose(request, mentorship_id: int):
+    mentorship = selectors.access_mentorship(request.member, mentorship_id)
+    form = forms.CheckInTimeForm(request.POST or None, member=request.member)
+    if _saved(
+        request,
+        form,
+        lambda data: services.checkin_propose(mentorship=mentorship, actor=request.member, **data),
+        "Proposed. The other person can accept the time or move it.",
+    ):
+        return redirect("mentorship_checkins", mentorship_id=mentorship.pk)
+    return render(
+        request,
+        "mentoring/checkin_time.html",
+        _mentorship_context(
+            request.member,
+            mentorship,
+            form=form,
+            title="Propose a check-in",
+            submit="Propose this time",
+        ),
+    )
+
+
+@member_required
+def checkin_move(request, mentorship_id: int, planned_id: int):
+    mentorship = selectors.access_mentorship(request.member, mentorship_id)
+    planned = selectors.access_planned_checkin(mentorship, planned_id)
+    local = planned.starts_at.astimezone(request.member.zone)
+    form = forms.CheckInTimeForm(
+        request.POST or None,
+        member=request.member,
+        initial={"day": local.date(), "time": local.time().replace(second=0)},
+    )
+    if _saved(
+        request,
+        form,
+        lambda data: services.checkin_move(planned=planned, actor=request.member, **data),
+        "Moved. The other person can accept the new time or move it again.",
+    ):
+        return redirect("mentorship_checkins", mentorship_id=mentorship.pk)
+    return render(
+        request,
+        "mentoring/checkin_time.html",
+        _mentorship_context(
+            request.member,
+            mentorship,
+            form=form,
+            title="Move the check-in",
+            submit="Move to this time",
+        ),
+    )
+
+
+def _planned_action(service, success: str):
+    @require_POST
+    @member_required
+    def view(request, mentorship_id: int, planned_id: int):
+        mentorship = selectors.access_mentorship(request.member, mentorship_id)
+        planned = selectors.access_planned_checkin(mentorship, planned_id)
+        try:
+            service(planned=planned, actor=request.member)
+        except ValidationError as error:
+            _refusal_message(request, error)
+        else:
+            messages.success(request, success)
+        return redirect("mentorship_checkins", mentorship_id=mentorship.pk)
+
+    return view
+
+
+checkin_accept = _planned_action(services.checkin_accept, "Accepted: it is in both calendars.")
+checkin_cancel = _planned_action(services.checkin_cancel, "The check-in is cancelled.")
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@member_required
+def planned_checkin_calendar(request, mentorship_id: int, planned_id: int):
+    mentorship = selectors.access_mentorship(request.member, mentorship_id)
+    planned = selectors.access_planned_checkin(mentorship, planned_id)
+    return _ics_response(planned_checkin_ics(planned), f"check-in-{planned.pk}.ics")
+
+
+@member_required
+def calendar_feed_settings(request):
+    """The member's private calendar address: shown once when made, replaced or turned off here."""
+    new_url = None
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.calendar_feed_revoke(member=request.member, actor=request.member)
+            messages.success(request, CALENDAR_FEED_OFF)
+            return redirect("calendar_feed_settings")
+        _, token = services.calendar_feed_create(member=request.member, actor=request.member)
+        new_url = request.build_absolute_uri(reverse("calendar_feed", args=[token]))
+    return render(
+        request,
+        "mentoring/calendar_feed.html",
+        {"feed": selectors.calendar_feed_of(request.member), "new_url": new_url},
+    )
+
+
+CALENDAR_FEED_OFF = "Your calendar address is turned off; calendars using it get nothing more."
+
+
+@require_GET
+def calendar_feed(request, token: str):
+    """The subscription itself: no sign-in (calendar apps cannot), the secret in the address."""
+    feed = selectors.access_calendar_feed(token)
+    member = feed.member
+    services.calendar_feed_used(feed=feed)
+    content = member_feed_ics(
+        member, selectors.feed_checkins(member), selectors.feed_milestones(member)
+    )
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -5,35 +5,53 @@ from deskmate.network.models import Contact, ImportJob, Tie
 
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
-    list_display = ["file_name", "kind", "status", "owner", "created_at", "finished_at"]
+    """How the worker fared with an upload; the file, its name and what it said stay the owner's."""
+
+    list_display = ["id", "kind", "status", "owner", "file_size", "created_at", "finished_at"]
     list_filter = ["kind", "status"]
-    exclude = ["payload"]
-    readonly_fields = [
+    fields = readonly_fields = (
         "owner",
         "kind",
         "status",
-        "file_name",
         "file_size",
         "progress",
-        "summary",
-        "errors",
         "created_at",
         "started_at",
         "finished_at",
-    ]
+    )
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Tie)
 class TieAdmin(admin.ModelAdmin):
-    list_display = ["member_low", "member_high", "strength", "updated_at"]
-    raw_id_fields = ["member_low", "member_high"]
+    """Who shares a tie, never why: the evidence, strength and digest count private contacts and interactions."""
+
+    list_display = ["id", "member_low", "member_high", "shared_history", "updated_at"]
+    fields = readonly_fields = ("member_low", "member_high", "shared_history", "updated_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
-    """Contacts are private to their owners; admins see them only to answer data requests."""
+    """Contacts are private to their owners: the admin site counts them, never names them.
 
-    list_display = ["owner", "first_name", "last_name", "source", "member"]
+    A member's contacts reach an admin only in the member's data download.
+    """
+
+    list_display = ["id", "owner", "source", "member", "created_at"]
     list_filter = ["source"]
-    raw_id_fields = ["owner", "member"]
+    fields = readonly_fields = ("owner", "source", "member", "created_at")
     search_fields = ["owner__user__email"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

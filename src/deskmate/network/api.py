@@ -8,6 +8,8 @@ from ninja.files import UploadedFile
 
 from deskmate.core.api_types import Id, Limit, Offset
 from deskmate.engine.ranking import SuggestionFilter
+from deskmate.importing import people_mapping
+from deskmate.importing.people_mapping import PeopleMapping as ColumnMapping
 from deskmate.limits.guards import ApiLimit
 from deskmate.network import selectors, services
 from deskmate.network.models import ImportJob, Interaction
@@ -48,6 +50,49 @@ class ImportJobOut(Schema):
     errors: list[str]
     created_at: dt.datetime
     finished_at: dt.datetime | None
+    #: A people file's header, first rows and guessed fields (the mapping step).
+    preview: dict
+    #: The mapping it is read through, once confirmed (or taken from a saved one).
+    mapping: dict
+    saved_mapping_id: int | None
+
+
+class MappingIn(Schema):
+    #: File column → field (see ``GET /people-mappings/fields``); columns left out are ignored.
+    columns: dict[str, str]
+    organisation: str = ""
+    school: str = ""
+    date_order: str = ""
+
+
+class ImportMappingIn(MappingIn):
+    #: Keep the mapping under this name for the next file with the same columns.
+    save_as: str = ""
+
+
+class PeopleMappingIn(MappingIn):
+    name: str
+
+
+class PeopleMappingOut(Schema):
+    id: int
+    name: str
+    columns: list[str]
+    fields: dict[str, str]
+    organisation: str
+    school: str
+    date_order: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+def _column_mapping(body: MappingIn) -> ColumnMapping:
+    return ColumnMapping(
+        columns=dict(body.columns),
+        organisation=body.organisation,
+        school=body.school,
+        date_order=body.date_order,
+    )
 
 
 @router.get("/me/contacts", response=list[ContactOut], summary="Your contacts (private to you)")
@@ -86,6 +131,63 @@ def import_create(request, kind: Form[ImportJob.Kind], file: File[UploadedFile])
         payload=services.upload_read_bounded(file),
     )
     return Status(202, job)
+
+
+@router.post(
+    "/imports/{job_id}/mapping",
+    response={202: ImportJobOut},
+    summary="Confirm the columns of a people file waiting for its mapping; the import is queued",
+)
+def import_map(request, job_id: Id, body: ImportMappingIn):
+    job = selectors.access_people_import_job(request.auth, job_id)
+    job = services.people_import_map(
+        job=job, actor=request.auth, mapping=_column_mapping(body), save_as=body.save_as
+    )
+    return Status(202, job)
+
+
+@router.get(
+    "/people-mappings/fields",
+    response=dict[str, str],
+    summary="The fields a people file's column can be mapped to",
+)
+def people_mapping_fields(request):
+    return dict(people_mapping.FIELDS)
+
+
+@router.get(
+    "/people-mappings",
+    response=list[PeopleMappingOut],
+    summary="Saved people-file mappings (admins only)",
+)
+def people_mapping_list(request):
+    if not request.auth.is_admin:
+        raise PermissionDenied(ADMINS_ONLY)
+    return list(selectors.people_mappings_for(request.auth))
+
+
+@router.get("/people-mappings/{mapping_id}", response=PeopleMappingOut, summary="A saved mapping")
+def people_mapping_detail(request, mapping_id: Id):
+    return selectors.access_people_mapping(request.auth, mapping_id)
+
+
+@router.put(
+    "/people-mappings/{mapping_id}",
+    response=PeopleMappingOut,
+    summary="Rename a saved mapping or change its fields",
+)
+def people_mapping_put(request, mapping_id: Id, body: PeopleMappingIn):
+    saved = selectors.access_people_mapping(request.auth, mapping_id)
+    return services.people_mapping_update(
+        saved=saved, actor=request.auth, name=body.name, mapping=_column_mapping(body)
+    )
+
+
+@router.delete("/people-mappings/{mapping_id}", response={204: None}, summary="Delete a mapping")
+def people_mapping_remove(request, mapping_id: Id):
+    saved = selectors.access_people_mapping(request.auth, mapping_id)
+    services.people_mapping_delete(saved=saved, actor=request.auth)
+    return Status(204, None)
 
 
 class SuggestionOut(Schema):

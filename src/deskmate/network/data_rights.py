@@ -11,7 +11,14 @@ from typing import Any
 
 from django.db.models import Q
 
-from deskmate.network.models import Contact, ImportJob, Interaction, Introduction, Tie
+from deskmate.network.models import (
+    Contact,
+    ImportJob,
+    Interaction,
+    Introduction,
+    PeopleMapping,
+    Tie,
+)
 from deskmate.network.tie_store import visible_strength
 from deskmate.people.data_rights import (
     Erasure,
@@ -72,6 +79,17 @@ def _imports_erase(identity: Identity, erasure: Erasure) -> None:
     erasure.count("imports", deleted=deleted)
 
 
+def _people_mappings(member: Member) -> list[dict[str, Any]]:
+    """People-file mappings the member saved (as an admin, for the organisation)."""
+    return rows_as_dicts(PeopleMapping.objects.filter(created_by=member))
+
+
+def _people_mappings_erase(identity: Identity, erasure: Erasure) -> None:
+    # The mapping is the organisation's and stays; only who saved it is forgotten.
+    unlinked = PeopleMapping.objects.filter(created_by=identity.member).update(created_by=None)
+    erasure.count("people_mappings", anonymised=unlinked)
+
+
 def _interactions(member: Member) -> list[dict[str, Any]]:
     """Interactions the member logged (each is private to the one who logged it)."""
     return rows_as_dicts(Interaction.objects.filter(logged_by=member))
@@ -114,6 +132,13 @@ def register() -> None:
             _imports,
             _imports_erase,
             files=_import_files,
+            order=20,
+        ),
+        Holding(
+            "people_mappings",
+            ("network.PeopleMapping",),
+            _people_mappings,
+            _people_mappings_erase,
             order=20,
         ),
         Holding(

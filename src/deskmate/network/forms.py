@@ -1,5 +1,8 @@
+from collections.abc import Sequence
+
 from django import forms
 
+from deskmate.importing import people_mapping
 from deskmate.network.models import Interaction
 
 
@@ -55,3 +58,90 @@ class IntroductionAnswerForm(forms.Form):
         required=False,
         label="A word for the person introduced to (optional)",
     )
+
+
+class PeopleMappingForm(forms.Form):
+    """Each column of a people file, its sample values and the field it holds; and the file's options.
+
+    ``columns`` are the file's labels; ``samples`` the first rows, as long as the header.
+    """
+
+    organisation = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Everyone in this file works at",
+        help_text="For a file without an organisation column, such as an HR export of one company.",
+    )
+    school = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Everyone in this file studied at",
+        help_text="For an alumni export without a school column.",
+    )
+    date_order = forms.ChoiceField(
+        choices=list(people_mapping.DATE_ORDERS.items()),
+        required=False,
+        label="Dates such as 03/04/2024 are written",
+    )
+
+    def __init__(
+        self,
+        *args,
+        columns: list[str],
+        samples: Sequence[Sequence[str]] = (),
+        initial_mapping: dict[str, str],
+        name_field: str = "save_as",
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.columns: list[tuple[str, str]] = []
+        self.samples = {}
+        for number, label in enumerate(columns):
+            name = f"column_{number}"
+            self.fields[name] = forms.ChoiceField(
+                label=label,
+                choices=list(people_mapping.FIELDS.items()),
+                initial=initial_mapping.get(label, people_mapping.IGNORE),
+            )
+            self.columns.append((name, label))
+            self.samples[name] = [row[number] for row in samples if number < len(row)]
+        self.name_field = name_field
+        if name_field == "save_as":
+            self.fields["save_as"] = forms.CharField(
+                max_length=100,
+                required=False,
+                label="Keep this mapping for next time, named",
+                help_text="The next file with the same columns then imports without questions.",
+            )
+        else:
+            self.fields["name"] = forms.CharField(max_length=100, label="Name")
+            self.order_fields(["name"])
+
+    def column_rows(self):
+        """(field, samples) per column, for the table of the mapping page."""
+        return [(self[name], self.samples[name]) for name, _ in self.columns]
+
+    def option_fields(self):
+        names = ["organisation", "school", "date_order"]
+        if self.name_field == "save_as":
+            names.append("save_as")
+        return [self[name] for name in names]
+
+    def mapping(self) -> people_mapping.PeopleMapping:
+        data = self.cleaned_data
+        return people_mapping.PeopleMapping(
+            columns={label: data[name] for name, label in self.columns},
+            organisation=data.get("organisation", ""),
+            school=data.get("school", ""),
+            date_order=data.get("date_order", ""),
+        )
+
+    def add_service_errors(self, error) -> None:
+        """A service's refusal, keyed by column label or option, on the matching field."""
+        by_label = {label: name for name, label in self.columns}
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error.messages)
+            return
+        for key, messages in error.message_dict.items():
+            name = by_label.get(key) or ({"name": self.name_field}.get(key, key))
+            self.add_error(name if name in self.fields else None, messages)

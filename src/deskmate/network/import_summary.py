@@ -15,10 +15,19 @@ NOUNS = {
     "members": ("member", "members"),
     "positions": ("position", "positions"),
     "profile": ("profile field", "profile fields"),
+    "reporting_lines": ("reporting line", "reporting lines"),
     "skills": ("skill", "skills"),
 }
 #: The order kinds are reported in.
-KIND_ORDER = ("members", "profile", "positions", "education", "skills", "contacts")
+KIND_ORDER = (
+    "members",
+    "reporting_lines",
+    "profile",
+    "positions",
+    "education",
+    "skills",
+    "contacts",
+)
 ITEMS_KEPT = 200
 UP_TO_DATE = "already up to date"
 

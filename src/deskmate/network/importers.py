@@ -8,6 +8,7 @@ from deskmate.core.audit import AuditEvent, audit
 from deskmate.importing.errors import ImportFileError
 from deskmate.importing.linkedin import parse_linkedin_archive
 from deskmate.importing.people_csv import parse_people_file
+from deskmate.importing.people_mapping import PeopleMapping, parse_people_mapped
 from deskmate.importing.vcard import parse_vcards
 from deskmate.network.history_merge import (
     History,
@@ -46,6 +47,7 @@ def run(
     payload: bytes,
     file_name: str = "",
     progress: Progress = no_progress,
+    mapping: PeopleMapping | None = None,
 ) -> ImportSummary:
     limit = settings.IMPORT_MAX_UPLOAD_BYTES
     if kind == ImportJob.Kind.LINKEDIN:
@@ -57,12 +59,17 @@ def run(
         cards = parse_vcards(payload, filename=file_name or "contacts.vcf", max_bytes=limit)
         return vcard_apply(member=owner, cards=cards, progress=progress)
     if kind == ImportJob.Kind.PEOPLE:
-        people = parse_people_file(payload, filename=file_name or "people.csv", max_bytes=limit)
+        name = file_name or "people.csv"
+        if mapping is None:
+            people = parse_people_file(payload, filename=name, max_bytes=limit)
+        else:
+            people = parse_people_mapped(payload, filename=name, mapping=mapping, max_bytes=limit)
         return people_file_apply(
             people=people.people,
             actor=owner,
-            file_name=file_name or "people.csv",
+            file_name=name,
             progress=progress,
+            labels=people.labels,
         )
     raise ValueError(f"Unknown import kind {kind!r}")
 
@@ -113,7 +120,7 @@ def _member_for_person(person, actor: Member | None, summary: ImportSummary) -> 
     if member.external_id != person.external_id:
         member.external_id = person.external_id
         member.save(update_fields=["external_id"])
-    if person.email and member.user.email.lower() != person.email.lower():
+    if person.email and (member.user.email or "").lower() != person.email.lower():
         if User.objects.filter(email__iexact=person.email).exclude(pk=member.user_id).exists():
             raise ImportFileError(
                 "", person.row, "email", f'"{person.email}" is already another member\'s address'
@@ -126,11 +133,14 @@ def _member_for_person(person, actor: Member | None, summary: ImportSummary) -> 
     return member
 
 
-def _person_member(person, actor: Member | None, file_name: str, summary) -> Member:
+def _person_member(
+    person, actor: Member | None, file_name: str, summary, labels: dict[str, str]
+) -> Member:
     try:
         return _member_for_person(person, actor, summary)
     except ImportFileError as error:
-        raise ImportFileError(file_name, error.row, error.field, error.message) from None
+        field = labels.get(error.field or "", error.field)
+        raise ImportFileError(file_name, error.row, field, error.message) from None
     except ValidationError as error:
         raise import_error_from_validation(
             error, file=file_name, row=person.row, fields={}
@@ -138,12 +148,13 @@ def _person_member(person, actor: Member | None, file_name: str, summary) -> Mem
 
 
 def _person_history_merge(
-    person, member: Member, actor: Member | None, file_name: str, summary
+    person, member: Member, actor: Member | None, file_name: str, summary, labels: dict[str, str]
 ) -> None:
     history = History(member)
     for position in person.positions:
         if position.start is None:
-            raise ImportFileError(file_name, position.row, "start", START_REQUIRED)
+            label = labels.get("start", "start")
+            raise ImportFileError(file_name, position.row, label, START_REQUIRED)
         incoming = IncomingPosition(
             organisation=position.organisation,
             unit=position.unit,
@@ -160,8 +171,9 @@ def _person_history_merge(
                 summary=summary,
             )
         except ValidationError as error:
+            columns = {name: labels.get(name, name) for name in PEOPLE_POSITION_COLUMNS}
             raise import_error_from_validation(
-                error, file=file_name, row=position.row, fields=PEOPLE_POSITION_COLUMNS
+                error, file=file_name, row=position.row, fields=columns
             ) from None
     for education in person.educations:
         incoming_education = IncomingEducation(
@@ -180,46 +192,82 @@ def _person_history_merge(
                 summary=summary,
             )
         except ValidationError as error:
-            columns = {name: name for name in EDUCATION_COLUMNS}
+            columns = {name: labels.get(name, name) for name in EDUCATION_COLUMNS}
             raise import_error_from_validation(
                 error, file=file_name, row=education.row, fields=columns
             ) from None
 
 
-def _managers_link(people, members: dict[str, Member], file_name: str) -> None:
-    for person in people:
-        if not person.manager_external_id:
-            continue
-        manager = (
+MANAGER_UNKNOWN = '"{value}" is nobody in this file or on deskmate'
+OWN_MANAGER = "a person cannot be their own manager"
+
+
+def _manager_of(person, members: dict[str, Member], by_email: dict[str, str]) -> Member | None:
+    """The person's manager by id, else by e-mail: someone in the file, or a member already."""
+    if person.manager_external_id:
+        return (
             members.get(person.manager_external_id)
             or Member.objects.filter(external_id=person.manager_external_id).first()
         )
+    in_file = by_email.get(person.manager_email.casefold())
+    if in_file is not None:
+        return members[in_file]
+    return Member.objects.filter(user__email__iexact=person.manager_email).first()
+
+
+def _managers_link(
+    people, members: dict[str, Member], file_name: str, labels: dict[str, str], summary
+) -> None:
+    """Each person's manager becomes their reporting line (``Member.manager``)."""
+    by_email = {person.email.casefold(): person.external_id for person in people if person.email}
+    for person in people:
+        if not (person.manager_external_id or person.manager_email):
+            continue
+        column = "manager_external_id" if person.manager_external_id else "manager_email"
+        label = labels.get(column, column)
+        manager = _manager_of(person, members, by_email)
         if manager is None:
-            raise ImportFileError(
-                file_name,
-                person.row,
-                "manager_external_id",
-                f'"{person.manager_external_id}" is nobody in this file or on deskmate',
-            )
+            value = person.manager_external_id or person.manager_email
+            raise ImportFileError(file_name, person.row, label, MANAGER_UNKNOWN.format(value=value))
         member = members[person.external_id]
-        if member.manager_id != manager.pk:
-            member.manager = manager
-            member.save(update_fields=["manager"])
+        if manager.pk == member.pk:
+            raise ImportFileError(file_name, person.row, label, OWN_MANAGER)
+        item = f"{person.external_id} reports to {manager.external_id or manager.name}"
+        if member.manager_id == manager.pk:
+            summary.left_alone("reporting_lines", item)
+            continue
+        if member.manager_id is None:
+            summary.added("reporting_lines", item)
+        else:
+            summary.updated("reporting_lines", item, ["the manager changed"])
+        member.manager = manager
+        member.save(update_fields=["manager"])
 
 
 @transaction.atomic
 def people_file_apply(
-    *, people, actor: Member | None, file_name: str, progress: Progress = no_progress
+    *,
+    people,
+    actor: Member | None,
+    file_name: str,
+    progress: Progress = no_progress,
+    labels: dict[str, str] | None = None,
 ) -> ImportSummary:
-    """Create or update members, and merge their positions and education, from an export."""
+    """Create or update members, and merge their positions and education, from an export.
+
+    ``labels`` names each column as the file spells it, for errors.
+    """
+    labels = labels or {}
     summary = ImportSummary()
     members: dict[str, Member] = {}
     total = len(people)
     for index, person in enumerate(people, start=1):
-        member = members[person.external_id] = _person_member(person, actor, file_name, summary)
-        _person_history_merge(person, member, actor, file_name, summary)
+        member = members[person.external_id] = _person_member(
+            person, actor, file_name, summary, labels
+        )
+        _person_history_merge(person, member, actor, file_name, summary, labels)
         progress(index, total)
-    _managers_link(people, members, file_name)
+    _managers_link(people, members, file_name, labels, summary)
     audit(actor=actor, action=AuditEvent.PEOPLE_IMPORT, file=file_name, **summary.counts())
     return summary
 
@@ -234,10 +282,12 @@ def import_job_execute(job: ImportJob, *, progress: Progress = no_progress) -> I
             payload=bytes(job.payload or b""),
             file_name=job.file_name,
             progress=progress,
+            mapping=PeopleMapping.from_dict(job.mapping) if job.mapping else None,
         )
     except ImportFileError as error:
         errors = [str(item) for item in getattr(error, "errors", [error])] or [str(error)]
-        job.mark_failed(errors=errors, payload=None)
+        # The file and its first rows (other people's data) go once the job is over.
+        job.mark_failed(errors=errors, payload=None, preview={})
     else:
-        job.mark_done(summary=summary.as_dict(), payload=None)
+        job.mark_done(summary=summary.as_dict(), payload=None, preview={})
     return job

@@ -52,11 +52,12 @@ class Contact(models.Model):
         indexes = [models.Index(fields=["owner", "member"])]
 
     def __str__(self):
-        return f"{self.first_name} {self.last_name}".strip() or self.email or self.profile_url
+        # Private to the one who imported it: an admin page names no one from an address book.
+        return f"Contact {self.pk} of member {self.owner_id}"
 
     @property
     def name(self) -> str:
-        return str(self)
+        return f"{self.first_name} {self.last_name}".strip() or self.email or self.profile_url
 
 
 class Tie(models.Model):
@@ -89,7 +90,8 @@ class Tie(models.Model):
         ]
 
     def __str__(self):
-        return f"tie {self.member_low_id}–{self.member_high_id} ({self.strength:.2f})"
+        # The strength counts either member's private contacts and interactions.
+        return f"Tie {self.pk} between members {self.member_low_id} and {self.member_high_id}"
 
     def save(self, *args, **kwargs):
         self.shared_history = has_shared_history(self.evidence)
@@ -124,6 +126,7 @@ class ImportJob(BackgroundJob):
         PEOPLE = "people", "Organisation people file"
 
     class Status(models.TextChoices):
+        MAPPING = "mapping", "Waiting for its columns to be mapped"
         QUEUED = "queued", "Waiting"
         RUNNING = "running", "Importing"
         DONE = "done", "Imported"
@@ -137,12 +140,58 @@ class ImportJob(BackgroundJob):
     payload = models.BinaryField(null=True, blank=True, editable=False)
     summary = models.JSONField(default=dict, blank=True)
     errors = models.JSONField(default=list, blank=True)
+    #: A people file in its source's own columns: its header, first rows and guesses.
+    preview = models.JSONField(default=dict, blank=True)
+    #: The column mapping the file is read through (``PeopleMapping.as_dict``); empty for
+    #: files in deskmate's own columns.
+    mapping = models.JSONField(default=dict, blank=True)
+    #: The saved mapping that mapped it without questions, if one did.
+    saved_mapping = models.ForeignKey(
+        "PeopleMapping", on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.file_name} ({self.get_status_display()})"
+        # An upload is its owner's: the file's name stays on their own pages.
+        return f"Import {self.pk} ({self.get_kind_display()}, {self.get_status_display()})"
+
+
+class PeopleMapping(models.Model):
+    """How one source's people exports map to deskmate, kept so the next export needs no questions.
+
+    A source is known by the set of its normalised headers (``source_key``): next
+    month's export from the same report has the same headers.
+    """
+
+    class DateOrder(models.TextChoices):
+        AS_WRITTEN = "", "As written"
+        DAY_FIRST = "day_first", "Day first"
+        MONTH_FIRST = "month_first", "Month first"
+
+    name = models.CharField(max_length=100)
+    source_key = models.CharField(max_length=64, unique=True)
+    #: The headers, as the file the mapping was made for spells them, in file order.
+    columns = models.JSONField(default=list)
+    #: Header → field.
+    fields = models.JSONField(default=dict)
+    organisation = models.CharField(max_length=200, blank=True)
+    school = models.CharField(max_length=200, blank=True)
+    date_order = models.CharField(
+        max_length=20, choices=DateOrder.choices, blank=True, default=DateOrder.AS_WRITTEN
+    )
+    created_by = models.ForeignKey(
+        Member, on_delete=models.SET_NULL, null=True, blank=True, related_name="people_mappings"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
 
 
 class Interaction(models.Model):

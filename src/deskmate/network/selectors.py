@@ -8,6 +8,7 @@ from deskmate.network.models import (
     ImportJob,
     Interaction,
     Introduction,
+    PeopleMapping,
     Tie,
     Vocabulary,
 )
@@ -16,6 +17,7 @@ from deskmate.people.models import Member
 from deskmate.people.selectors import visible_member_ids
 
 IMPORT_NOT_FOUND = "No such import, or it is not yours."
+MAPPING_NOT_FOUND = "No such saved mapping, or you may not see it."
 
 
 def contacts_of(viewer: Member) -> QuerySet[Contact]:
@@ -45,6 +47,28 @@ def access_import_job(viewer: Member, job_id: int) -> ImportJob:
         return import_jobs_of(viewer).get(pk=job_id)
     except (ImportJob.DoesNotExist, ValueError, TypeError):
         raise Http404(IMPORT_NOT_FOUND) from None
+
+
+def access_people_import_job(viewer: Member, job_id: int) -> ImportJob:
+    """One of the viewer's people imports, while the viewer is an admin (404 otherwise)."""
+    job = access_import_job(viewer, job_id)
+    if job.kind != ImportJob.Kind.PEOPLE or not viewer.is_admin:
+        raise Http404(IMPORT_NOT_FOUND)
+    return job
+
+
+def people_mappings_for(viewer: Member) -> QuerySet[PeopleMapping]:
+    """Saved people-file mappings belong to the organisation: every admin sees them all."""
+    if not viewer.is_admin:
+        return PeopleMapping.objects.none()
+    return PeopleMapping.objects.select_related("created_by")
+
+
+def access_people_mapping(viewer: Member, mapping_id: int) -> PeopleMapping:
+    try:
+        return people_mappings_for(viewer).get(pk=mapping_id)
+    except (PeopleMapping.DoesNotExist, ValueError, TypeError):
+        raise Http404(MAPPING_NOT_FOUND) from None
 
 
 def tie_rows_of(member: Member) -> list[dict]:

@@ -10,14 +10,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from deskmate.core.audit import AuditEvent, audit
+from deskmate.importing import people_mapping
 from deskmate.importing.errors import ImportFileError
+from deskmate.importing.people_csv import COLUMNS as PEOPLE_COLUMNS
+from deskmate.importing.people_mapping import PeopleMapping as ColumnMapping
 from deskmate.importing.safety import format_size
+from deskmate.importing.tables import header_key
 from deskmate.network import signals
 from deskmate.network.acquaintance import NO_SHARED_HISTORY, shared_history_labels, tie_reasons
 from deskmate.network.history_merge import (
@@ -29,7 +33,7 @@ from deskmate.network.history_merge import (
     quoted,
 )
 from deskmate.network.import_summary import ImportSummary
-from deskmate.network.models import Contact, ImportJob, Interaction, Introduction
+from deskmate.network.models import Contact, ImportJob, Interaction, Introduction, PeopleMapping
 from deskmate.network.selectors import mutual_contact_ids
 from deskmate.notifications.services import notify
 from deskmate.people import services as people_services
@@ -80,7 +84,7 @@ def _members_by_email(emails: Iterable[str]) -> dict[str, int]:
         for email, member_id in User.objects.filter(
             email__in=chunk, member__isnull=False
         ).values_list("email", "member__id"):
-            found[email.lower()] = member_id
+            found[(email or "").lower()] = member_id
     return found
 
 
@@ -384,17 +388,222 @@ def upload_read_bounded(upload) -> bytes:
 
 
 def import_job_create(*, owner: Member, kind: str, file_name: str, payload: bytes) -> ImportJob:
+    """Keep an uploaded file for the worker; a people file may first wait for its mapping."""
     limit = settings.IMPORT_MAX_UPLOAD_BYTES
     if len(payload) > limit:
         raise ValidationError(UPLOAD_TOO_LARGE.format(name=file_name, limit=format_size(limit)))
     if not payload:
         raise ValidationError(UPLOAD_EMPTY.format(name=file_name))
+    if kind == ImportJob.Kind.PEOPLE and not owner.is_admin:
+        raise PermissionDenied(ADMINS_ONLY)
+    routed = people_file_route(payload, file_name) if kind == ImportJob.Kind.PEOPLE else {}
     job = ImportJob.objects.create(
-        owner=owner, kind=kind, file_name=file_name[:255], file_size=len(payload), payload=payload
+        owner=owner,
+        kind=kind,
+        file_name=file_name[:255],
+        file_size=len(payload),
+        payload=payload,
+        **routed,
     )
-    audit(actor=owner, action=AuditEvent.IMPORT_JOB_CREATE, subject=job, kind=kind, file=file_name)
-    transaction.on_commit(lambda: signals.import_job_queued.send(sender=ImportJob, job_id=job.pk))
+    audit(
+        actor=owner,
+        action=AuditEvent.IMPORT_JOB_CREATE,
+        subject=job,
+        kind=kind,
+        file=file_name,
+        status=job.status,
+    )
+    if job.status == ImportJob.Status.QUEUED:
+        _import_job_queue(job)
     return job
+
+
+def _import_job_queue(job: ImportJob) -> None:
+    transaction.on_commit(lambda: signals.import_job_queued.send(sender=ImportJob, job_id=job.pk))
+
+
+ADMINS_ONLY = "Only admins may import an organisation's people."
+IMPORT_NOT_WAITING = "This import is not waiting for its columns to be mapped."
+MAPPING_NAME_REQUIRED = "Name the mapping, such as “Workday monthly report”."
+
+#: Header spellings of deskmate's own people-file columns.
+_OWN_COLUMNS = {
+    header_key(spelling) for column in PEOPLE_COLUMNS for spelling in (column.name, *column.aliases)
+}
+
+
+def _in_own_columns(preview: people_mapping.PeoplePreview) -> bool:
+    """A file with an external_id column whose other columns are deskmate's or look like nothing.
+
+    Such a file needs no mapping: it is read as documented, as it always was.
+    """
+    keys = [header_key(label) for label in preview.labels]
+    if "external id" not in keys:
+        return False
+    guesses = people_mapping.guess_people_mapping(preview.labels)
+    return all(
+        key in _OWN_COLUMNS or guesses[label] == people_mapping.IGNORE
+        for key, label in zip(keys, preview.labels, strict=True)
+    )
+
+
+def _preview_json(preview: people_mapping.PeoplePreview) -> dict:
+    return {
+        "labels": list(preview.labels),
+        "header_row": preview.header_row,
+        "samples": [list(row) for row in preview.samples],
+        "guess": people_mapping.guess_people_mapping(preview.labels),
+        "date_order": preview.date_order,
+    }
+
+
+def saved_mapping_for(saved: PeopleMapping, labels: list[str]) -> ColumnMapping:
+    """A saved mapping applied to a file whose headers match it (whatever their case or order)."""
+    by_key = {header_key(label): field for label, field in saved.fields.items()}
+    return ColumnMapping(
+        columns={label: by_key.get(header_key(label), people_mapping.IGNORE) for label in labels},
+        organisation=saved.organisation,
+        school=saved.school,
+        date_order=saved.date_order,
+    )
+
+
+def people_file_route(payload: bytes, file_name: str) -> dict:
+    """How a people file goes on: at once (own columns, or a saved mapping knows its headers),
+    or to the mapping page. A file without a readable header is refused here."""
+    try:
+        preview = people_mapping.read_people_preview(
+            payload, filename=file_name, max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES
+        )
+    except ImportFileError as error:
+        raise ValidationError({"file": [str(item) for item in error.errors]}) from None
+    shown = _preview_json(preview)
+    saved = PeopleMapping.objects.filter(
+        source_key=people_mapping.source_key(preview.labels)
+    ).first()
+    if saved is not None:
+        mapping = saved_mapping_for(saved, list(preview.labels))
+        return {
+            "status": ImportJob.Status.QUEUED,
+            "preview": shown,
+            "mapping": mapping.as_dict(),
+            "saved_mapping": saved,
+        }
+    if _in_own_columns(preview):
+        return {"status": ImportJob.Status.QUEUED, "preview": shown}
+    return {"status": ImportJob.Status.MAPPING, "preview": shown}
+
+
+def _require_admin(actor: Member) -> None:
+    if not actor.is_admin:
+        raise PermissionDenied(ADMINS_ONLY)
+
+
+def _mapping_check(mapping: ColumnMapping, labels: list[str]) -> None:
+    unknown = {
+        label: [f"“{field}” is not a field a column can be mapped to."]
+        for label, field in mapping.columns.items()
+        if field not in people_mapping.FIELDS
+    }
+    if mapping.date_order not in people_mapping.DATE_ORDERS:
+        unknown["date_order"] = [f"“{mapping.date_order}” is not a date order."]
+    problems = unknown or people_mapping.mapping_problems(mapping, labels)
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def people_import_map(
+    *, job: ImportJob, actor: Member, mapping: ColumnMapping, save_as: str = ""
+) -> ImportJob:
+    """The admin's confirmed mapping: the file goes to the worker, and the mapping is kept if named."""
+    _require_admin(actor)
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != ImportJob.Status.MAPPING:
+        raise ValidationError(IMPORT_NOT_WAITING)
+    labels = list(job.preview.get("labels") or [])
+    columns = {label: mapping.columns.get(label, people_mapping.IGNORE) for label in labels}
+    mapping = ColumnMapping(
+        columns=columns,
+        organisation=mapping.organisation.strip(),
+        school=mapping.school.strip(),
+        date_order=mapping.date_order,
+    )
+    _mapping_check(mapping, labels)
+    saved = None
+    if save_as.strip():
+        saved = people_mapping_save(actor=actor, name=save_as, labels=labels, mapping=mapping)
+    job.mapping = mapping.as_dict()
+    job.saved_mapping = saved
+    job.status = ImportJob.Status.QUEUED
+    job.save(update_fields=["mapping", "saved_mapping", "status"])
+    audit(
+        actor=actor,
+        action=AuditEvent.IMPORT_JOB_MAP,
+        subject=job,
+        saved_mapping=saved.pk if saved else None,
+        fields=sorted({f for f in columns.values() if f != people_mapping.IGNORE}),
+    )
+    _import_job_queue(job)
+    return job
+
+
+def _mapping_fill(saved: PeopleMapping, *, name: str, mapping: ColumnMapping) -> None:
+    saved.name = " ".join(name.split())
+    saved.fields = {
+        label: mapping.columns.get(label, people_mapping.IGNORE) for label in saved.columns
+    }
+    saved.organisation = mapping.organisation.strip()
+    saved.school = mapping.school.strip()
+    saved.date_order = mapping.date_order
+    if not saved.name:
+        raise ValidationError({"name": MAPPING_NAME_REQUIRED})
+    saved.full_clean()
+    saved.save()
+
+
+@transaction.atomic
+def people_mapping_save(
+    *, actor: Member, name: str, labels: list[str], mapping: ColumnMapping
+) -> PeopleMapping:
+    """Keep a mapping for every later file with these headers; replaces one kept for them."""
+    _require_admin(actor)
+    _mapping_check(mapping, labels)
+    key = people_mapping.source_key(labels)
+    saved = PeopleMapping.objects.select_for_update().filter(source_key=key).first()
+    if saved is None:
+        saved = PeopleMapping(source_key=key, created_by=actor)
+    saved.columns = list(labels)
+    _mapping_fill(saved, name=name, mapping=mapping)
+    audit(actor=actor, action=AuditEvent.PEOPLE_MAPPING_SAVE, subject=saved, name=saved.name)
+    return saved
+
+
+@transaction.atomic
+def people_mapping_update(
+    *, saved: PeopleMapping, actor: Member, name: str, mapping: ColumnMapping
+) -> PeopleMapping:
+    _require_admin(actor)
+    saved = PeopleMapping.objects.select_for_update().get(pk=saved.pk)
+    _mapping_check(mapping, list(saved.columns))
+    before = saved.fields
+    _mapping_fill(saved, name=name, mapping=mapping)
+    changed = sorted(label for label in saved.columns if before.get(label) != saved.fields[label])
+    audit(
+        actor=actor,
+        action=AuditEvent.PEOPLE_MAPPING_UPDATE,
+        subject=saved,
+        name=saved.name,
+        changed=", ".join(changed),
+    )
+    return saved
+
+
+@transaction.atomic
+def people_mapping_delete(*, saved: PeopleMapping, actor: Member) -> None:
+    _require_admin(actor)
+    audit(actor=actor, action=AuditEvent.PEOPLE_MAPPING_DELETE, subject=saved, name=saved.name)
+    saved.delete()
 
 
 INTERACTION_WITH_SELF = "You cannot log an interaction with yourself."

@@ -5,6 +5,16 @@ from deskmate.network import views
 urlpatterns = [
     path("imports/", views.imports, name="imports"),
     path("imports/<int:job_id>/", views.import_detail, name="import_detail"),
+    path("imports/<int:job_id>/columns/", views.import_mapping, name="import_mapping"),
+    path("imports/mappings/", views.people_mappings, name="people_mappings"),
+    path(
+        "imports/mappings/<int:mapping_id>/", views.people_mapping_edit, name="people_mapping_edit"
+    ),
+    path(
+        "imports/mappings/<int:mapping_id>/delete/",
+        views.people_mapping_delete,
+        name="people_mapping_delete",
+    ),
     path("contacts/", views.contacts, name="contacts"),
     path("suggestions/mentors/", views.mentor_suggestions, name="mentor_suggestions"),
     path("suggestions/copilots/", views.copilot_suggestions, name="copilot_suggestions"),

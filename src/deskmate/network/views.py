@@ -15,6 +15,7 @@ from deskmate.network.forms import (
     InteractionForm,
     IntroductionAnswerForm,
     IntroductionForm,
+    PeopleMappingForm,
     SuggestionFilterForm,
 )
 from deskmate.network.models import ImportJob
@@ -29,7 +30,7 @@ FORMS = {
     ImportJob.Kind.VCARD: (VCardUploadForm, "vcard"),
     ImportJob.Kind.PEOPLE: (PeopleUploadForm, "people"),
 }
-ADMINS_ONLY = "Only admins may import an organisation's people."
+ADMINS_ONLY = services.ADMINS_ONLY
 
 
 @member_required
@@ -54,6 +55,8 @@ def imports(request):
             except ValidationError as error:
                 form_errors_from(form, error)
             else:
+                if job.status == ImportJob.Status.MAPPING:
+                    return redirect("import_mapping", job_id=job.pk)
                 return redirect("import_detail", job_id=job.pk)
     return render(
         request,
@@ -66,6 +69,86 @@ def imports(request):
 def import_detail(request, job_id: int):
     job = selectors.access_import_job(request.member, job_id)
     return render(request, "network/import_detail.html", {"job": job})
+
+
+@member_required
+def import_mapping(request, job_id: int):
+    """Confirm or correct the guessed field of each column of a people file, then import it."""
+    job = selectors.access_people_import_job(request.member, job_id)
+    if job.status != ImportJob.Status.MAPPING:
+        return redirect("import_detail", job_id=job.pk)
+    preview = job.preview
+    form = PeopleMappingForm(
+        request.POST or None,
+        columns=preview["labels"],
+        samples=preview["samples"],
+        initial_mapping=preview["guess"],
+        initial={"date_order": preview.get("date_order", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.people_import_map(
+                job=job,
+                actor=request.member,
+                mapping=form.mapping(),
+                save_as=form.cleaned_data["save_as"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            return redirect("import_detail", job_id=job.pk)
+    return render(request, "network/import_mapping.html", {"job": job, "form": form})
+
+
+@member_required
+def people_mappings(request):
+    if not request.member.is_admin:
+        raise PermissionDenied(ADMINS_ONLY)
+    return render(
+        request,
+        "network/people_mappings.html",
+        {"mappings": selectors.people_mappings_for(request.member)},
+    )
+
+
+@member_required
+def people_mapping_edit(request, mapping_id: int):
+    saved = selectors.access_people_mapping(request.member, mapping_id)
+    form = PeopleMappingForm(
+        request.POST or None,
+        columns=saved.columns,
+        initial_mapping=saved.fields,
+        name_field="name",
+        initial={
+            "name": saved.name,
+            "organisation": saved.organisation,
+            "school": saved.school,
+            "date_order": saved.date_order,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.people_mapping_update(
+                saved=saved,
+                actor=request.member,
+                name=form.cleaned_data["name"],
+                mapping=form.mapping(),
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"Saved the mapping “{form.cleaned_data['name']}”.")
+            return redirect("people_mappings")
+    return render(request, "network/people_mapping_edit.html", {"saved": saved, "form": form})
+
+
+@require_POST
+@member_required
+def people_mapping_delete(request, mapping_id: int):
+    saved = selectors.access_people_mapping(request.member, mapping_id)
+    services.people_mapping_delete(saved=saved, actor=request.member)
+    messages.success(request, f"Deleted the mapping “{saved.name}”.")
+    return redirect("people_mappings")
 
 
 @member_required

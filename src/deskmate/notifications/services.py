@@ -8,6 +8,7 @@ after that commit.
 import datetime as dt
 import logging
 from collections.abc import Callable
+from email.mime.base import MIMEBase
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,6 +30,16 @@ logger = logging.getLogger(__name__)
 EMAIL_MAX_ATTEMPTS = 5
 EMAIL_RETRY_SECONDS = 60
 LOCAL_URL_ONLY = "A notification can only link inside deskmate."
+
+
+#: Per notification kind, what an app attaches to its single e-mail (a calendar invitation, say).
+_ATTACHMENTS: dict[str, Callable[[Notification], MIMEBase | None]] = {}
+
+
+def register_attachment(kind: str, make: Callable[[Notification], MIMEBase | None]) -> None:
+    """Attach ``make(notification)`` to the e-mail of each notification of ``kind`` (an app's
+    ``AppConfig.ready`` calls this, so the notifications app imports no app above it)."""
+    _ATTACHMENTS[kind] = make
 
 
 def email_max_attempts() -> int:
@@ -148,9 +159,16 @@ def _email_for(delivery: EmailDelivery) -> EmailMessage | None:
         return None
     if delivery.kind == EmailDelivery.Kind.IMMEDIATE:
         notification = delivery.notification
-        return email_preview(
+        if notification is None:  # the check constraint makes this impossible
+            return None
+        message = email_preview(
             to=to, title=notification.title, body=notification.body, url=notification.url
         )
+        make = _ATTACHMENTS.get(notification.kind)
+        part = make(notification) if make is not None else None
+        if part is not None:
+            message.attach(part)
+        return message
     start, end = _day_bounds(delivery.digest_date)
     told = delivery.recipient.notifications.filter(created_at__gte=start, created_at__lt=end)
     told = list(told.order_by("created_at", "id"))

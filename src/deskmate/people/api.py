@@ -97,6 +97,7 @@ class ProfileOut(MemberSummary):
     last_name: str
     pronouns: str
     industry: str
+    time_zone: str
     about: str
     visibility: str
     mentee_capacity: int
@@ -146,6 +147,8 @@ class ProfilePatch(Schema):
     industry: str = LEFT_OUT
     about: str = LEFT_OUT
     pronouns: str = LEFT_OUT
+    #: An IANA zone name, or "" for the site's zone.
+    time_zone: str = LEFT_OUT
     visibility: Member.Visibility = LEFT_OUT
     open_to_mentoring: bool = LEFT_OUT
     # The column's range: a small positive integer.

@@ -162,7 +162,7 @@ def member_erase(*, member: Member, actor: Member) -> Erasure:
     people's mentorships, check-ins and programme history keep their other end.
     """
     member = Member.objects.select_for_update().select_related("user").get(pk=member.pk)
-    identity = Identity(member=member, name=member.name, email=member.user.email)
+    identity = Identity(member=member, name=member.name, email=member.user.email or "")
     erasure = Erasure()
     for holding in holdings():
         if holding.erase is not None:
@@ -185,7 +185,15 @@ def _tombstone(identity: Identity, erasure: Erasure) -> None:
         erasure.count("sessions", deleted=1)
     Member.objects.filter(manager=member).update(manager=None)
     member.first_name, member.last_name = FORMER_MEMBER, ""
-    for name in ("headline", "location", "industry", "about", "pronouns", "profile_url"):
+    for name in (
+        "headline",
+        "location",
+        "industry",
+        "about",
+        "pronouns",
+        "profile_url",
+        "time_zone",
+    ):
         setattr(member, name, "")
     member.external_id = None
     member.manager = None

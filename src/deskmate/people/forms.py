@@ -1,9 +1,10 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
 from django.utils import timezone
 
-from deskmate.people.models import Member
+from deskmate.people.models import Member, time_zone_names
 
 
 class DateInput(forms.DateInput):
@@ -23,6 +24,7 @@ class ProfileForm(forms.ModelForm):
             "headline",
             "location",
             "industry",
+            "time_zone",
             "about",
             "visibility",
             "open_to_mentoring",
@@ -35,7 +37,17 @@ class ProfileForm(forms.ModelForm):
             "mentee_capacity": "How many mentees I can take",
             "wants_copilot": "I would like a copilot (a peer at my stage)",
             "visibility": "Who can see my profile",
+            "time_zone": "My time zone",
         }
+        help_texts = {"time_zone": "Check-in times and reminders are shown in it."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        site = settings.TIME_ZONE
+        self.fields["time_zone"].widget = forms.Select(
+            choices=[("", f"The site's time zone ({site})")]
+            + [(name, name.replace("_", " ")) for name in time_zone_names()]
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -1,5 +1,9 @@
 """Members, their career histories, skills, goals and offers."""
 
+import zoneinfo
+from functools import cache
+
+from django.conf import settings
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -16,6 +20,19 @@ from deskmate.people import signals
 
 END_BEFORE_START = "The end date is before the start date."
 DATE_IN_FUTURE = "The date is in the future."
+UNKNOWN_TIME_ZONE = "Choose a time zone from the list (for example Europe/London)."
+
+
+@cache
+def time_zone_names() -> tuple[str, ...]:
+    """Every IANA zone this machine knows, sorted (without the legacy and POSIX aliases)."""
+    names = zoneinfo.available_timezones() - {"localtime", "Factory"}
+    return tuple(sorted(name for name in names if not name.startswith(("posix/", "right/"))))
+
+
+def validate_time_zone(value: str) -> None:
+    if value and value not in time_zone_names():
+        raise ValidationError(UNKNOWN_TIME_ZONE, code="time_zone")
 
 
 class UserManager(BaseUserManager):
@@ -43,7 +60,11 @@ class User(AbstractUser):
     """A sign-in: the e-mail address is the user name."""
 
     username = None
-    email = models.EmailField("e-mail address", unique=True)
+    #: Empty only for a pending applicant: someone a programme's file named without an address,
+    #: who has no sign-in until a coordinator adds one.
+    email = models.EmailField(  # type: ignore[assignment]  # AbstractUser's is never empty
+        "e-mail address", unique=True, null=True, blank=True
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -51,7 +72,7 @@ class User(AbstractUser):
     objects = UserManager()
 
     def __str__(self):
-        return self.email
+        return self.email or "(no e-mail address yet)"
 
     def save(self, *args, **kwargs):
         # set_password() leaves the new password in _password until the save; a hash upgrade on
@@ -82,6 +103,8 @@ class Member(models.Model):
     industry = models.CharField(max_length=120, blank=True)
     about = models.TextField(blank=True, max_length=5000)
     pronouns = models.CharField(max_length=40, blank=True)
+    #: An IANA zone ("Europe/Berlin"); blank follows the site's zone (DESKMATE_TIME_ZONE).
+    time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
     visibility = models.CharField(
         max_length=20, choices=Visibility.choices, default=Visibility.COMMUNITY
     )
@@ -111,6 +134,16 @@ class Member(models.Model):
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_pending(self) -> bool:
+        """A pending applicant: known from a programme's file, without an address or a sign-in."""
+        return not self.user.email
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The member's time zone: their own choice, else the site's."""
+        return zoneinfo.ZoneInfo(self.time_zone or settings.TIME_ZONE)
 
     @property
     def is_coordinator(self) -> bool:

@@ -35,6 +35,7 @@ from deskmate.people.models import (
 )
 
 EMAIL_TAKEN = "A member with this e-mail address already exists."
+HAS_EMAIL = "This member already has an e-mail address."
 NAME_REQUIRED = "This name cannot be empty."
 PROFILE_FIELDS = frozenset(
     {
@@ -43,6 +44,7 @@ PROFILE_FIELDS = frozenset(
         "headline",
         "location",
         "industry",
+        "time_zone",
         "about",
         "pronouns",
         "visibility",
@@ -123,6 +125,50 @@ def member_create(
     member.full_clean()
     member.save()
     audit(actor=actor or member, action=AuditEvent.MEMBER_CREATE, subject=member, role=role)
+    return member
+
+
+def member_create_pending(
+    *, first_name: str, last_name: str = "", actor: Member, **profile
+) -> Member:
+    """A pending applicant: a member a programme's file named without an e-mail address.
+
+    No address is made up: the sign-in has none and no password, so nobody can
+    sign in as them, and only coordinators see them, until a coordinator adds
+    their real address (:func:`member_add_email`).
+    """
+    user = User(email=None, first_name=first_name, last_name=last_name)
+    user.set_unusable_password()
+    user.full_clean(exclude=["email"])
+    user.email = None  # clean() normalises a missing address to "", which only one user may have
+    user.save()
+    member = Member(
+        user=user,
+        first_name=first_name,
+        last_name=last_name,
+        visibility=Member.Visibility.COORDINATORS,
+        **profile,
+    )
+    member.full_clean()
+    member.save()
+    audit(actor=actor, action=AuditEvent.MEMBER_CREATE, subject=member, role="pending")
+    return member
+
+
+def member_add_email(*, member: Member, email: str, actor: Member) -> Member:
+    """Give a pending applicant their address; they are then a member like one an import created."""
+    email = User.objects.normalize_email(email).strip().lower()
+    user = member.user
+    if user.email:
+        raise ValidationError({"email": HAS_EMAIL})
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": EMAIL_TAKEN})
+    user.email = email
+    user.full_clean()
+    user.save(update_fields=["email"])
+    member.visibility = Member.Visibility.COMMUNITY
+    member.save(update_fields=["visibility", "updated_at"])
+    audit(actor=actor, action=AuditEvent.MEMBER_ADD_EMAIL, subject=member, email=email)
     return member
 
 

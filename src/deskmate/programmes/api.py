@@ -15,7 +15,7 @@ from ninja import Field, Router, Schema, Status
 from deskmate.core.api_types import Id, IdList
 from deskmate.limits.guards import ApiLimit
 from deskmate.mentoring.models import Cadence
-from deskmate.programmes import publishing, reports, selectors, services
+from deskmate.programmes import attributes, publishing, reports, selectors, services
 from deskmate.programmes.models import MAX_CAPACITY, MatchRun, PairRule, Programme
 
 router = Router(tags=["programmes"])
@@ -157,10 +157,28 @@ class RunOut(RunSummary):
     warnings: list[str]
     error: str
     pairs: list[PairOut]
+    #: Each quota of an optimal run: what it says, where it binds, its cost and the words.
+    quotas: list[dict]
+    #: Each rule with the pairs it rules out, each preference with the pairs it raises.
+    rules: list[dict]
+    #: The integer programme's relative optimality gap (null without quotas).
+    optimality_gap: float | None
 
     @staticmethod
     def resolve_pairs(run):
         return list(selectors.pairs_of(run))
+
+    @staticmethod
+    def resolve_quotas(run):
+        return run.metrics.get("quotas", [])
+
+    @staticmethod
+    def resolve_rules(run):
+        return run.metrics.get("rules", [])
+
+    @staticmethod
+    def resolve_optimality_gap(run):
+        return run.metrics.get("optimality_gap")
 
 
 class RuleIn(Schema):
@@ -249,6 +267,68 @@ class AtRiskOut(Schema):
 
 class NudgeOut(Schema):
     told: int
+
+
+class AttributeIn(Schema):
+    name: str
+    #: "text", "number" or "category".
+    kind: str = attributes.TEXT
+    #: "application", or a profile field: "organisation", "unit", "school", "location".
+    source: str = attributes.APPLICATION
+
+
+class AttributeOut(Schema):
+    name: str
+    kind: str
+    source: str
+
+
+class AttributeRuleIn(Schema):
+    attribute: str
+    #: must_share, must_not_share, minimum, prefer_same or prefer_different.
+    kind: str
+    #: A minimum's lowest value let in.
+    threshold: float | None = None
+    #: A preference's weight, 0 to 1.
+    weight: float | None = None
+
+
+class AttributeRuleOut(Schema):
+    id: int
+    attribute: str
+    kind: str
+    threshold: float | None
+    weight: float | None
+    words: str
+
+    @staticmethod
+    def resolve_words(rule):
+        return attributes.rule_title(rule)
+
+
+class QuotaIn(Schema):
+    attribute: str
+    #: at_most, at_least_share or min_distinct.
+    kind: str
+    #: at_most: the most matched mentees per value; min_distinct: K, 2 or more.
+    limit: int | None = None
+    #: at_least_share: the group's value and its least share of the matched mentees, 0 to 1.
+    value: str = ""
+    share: float | None = None
+
+
+class QuotaOut(Schema):
+    id: int
+    attribute: str
+    kind: str
+    limit: int | None
+    value: str
+    share: float | None
+    words: str
+
+    @staticmethod
+    def resolve_words(quota):
+        return attributes.quota_words(quota)
 
 
 def _programme(request, programme_id: Id) -> Programme:
@@ -368,6 +448,85 @@ def rule_remove(request, programme_id: Id, rule_id: Id):
     programme = selectors.access_managed_programme(request.auth, programme_id)
     services.pair_rule_remove(
         rule=selectors.access_pair_rule(request.auth, programme, rule_id), actor=request.auth
+    )
+    return Status(204, None)
+
+
+@router.get(
+    "/programmes/{programme_id}/attributes",
+    response=list[AttributeOut],
+    summary="Attributes applications carry (coordinators)",
+)
+def attribute_list(request, programme_id: Id):
+    programme = selectors.access_managed_programme(request.auth, programme_id)
+    return [vars(item) for item in attributes.declared(programme).values()]
+
+
+@router.post(
+    "/programmes/{programme_id}/attributes",
+    response={201: AttributeOut},
+    summary="Declare an attribute",
+)
+def attribute_declare(request, programme_id: Id, payload: AttributeIn):
+    programme = selectors.access_managed_programme(request.auth, programme_id)
+    attribute = services.attribute_declare(
+        programme=programme, actor=request.auth, **payload.dict()
+    )
+    return Status(201, vars(attribute))
+
+
+@router.get(
+    "/programmes/{programme_id}/attribute-rules",
+    response=list[AttributeRuleOut],
+    summary="Rules and preferences on attributes",
+)
+def attribute_rule_list(request, programme_id: Id):
+    programme = selectors.access_managed_programme(request.auth, programme_id)
+    return list(selectors.attribute_rules_of(programme))
+
+
+@router.post(
+    "/programmes/{programme_id}/attribute-rules",
+    response={201: AttributeRuleOut},
+    summary="Add a rule or a weighted preference on an attribute",
+)
+def attribute_rule_add(request, programme_id: Id, payload: AttributeRuleIn):
+    programme = selectors.access_managed_programme(request.auth, programme_id)
+    rule = services.attribute_rule_add(programme=programme, actor=request.auth, **payload.dict())
+    return Status(201, rule)
+
+
+@router.delete("/programmes/{programme_id}/attribute-rules/{rule_id}", response={204: None})
+def attribute_rule_remove(request, programme_id: Id, rule_id: Id):
+    programme = selectors.access_managed_programme(request.auth, programme_id)
+    services.attribute_rule_remove(
+        rule=selectors.access_attribute_rule(request.auth, programme, rule_id), actor=request.auth
+    )
+    return Status(204, None)
+
+
+@router.get("/programmes/{programme_id}/quotas", response=list[QuotaOut], summary="Quotas")
+def quota_list(request, programme_id: Id):
+    programme = selectors.access_managed_programme(request.auth, programme_id)
+    return list(selectors.quotas_of(programme))
+
+
+@router.post(
+    "/programmes/{programme_id}/quotas",
+    response={201: QuotaOut},
+    summary="Add a quota over the matched mentees of optimal runs",
+)
+def quota_add(request, programme_id: Id, payload: QuotaIn):
+    programme = selectors.access_managed_programme(request.auth, programme_id)
+    quota = services.quota_add(programme=programme, actor=request.auth, **payload.dict())
+    return Status(201, quota)
+
+
+@router.delete("/programmes/{programme_id}/quotas/{quota_id}", response={204: None})
+def quota_remove(request, programme_id: Id, quota_id: Id):
+    programme = selectors.access_managed_programme(request.auth, programme_id)
+    services.quota_remove(
+        quota=selectors.access_quota(request.auth, programme, quota_id), actor=request.auth
     )
     return Status(204, None)
 

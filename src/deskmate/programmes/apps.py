@@ -14,5 +14,8 @@ class ProgrammesConfig(AppConfig):
         signals.publication_queued.connect(
             tasks.publication_queued_received, dispatch_uid="publication"
         )
+        signals.application_import_queued.connect(
+            tasks.application_import_queued_received, dispatch_uid="application_import"
+        )
         data_rights.register()
         home.register()

@@ -18,11 +18,11 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from deskmate.engine.quotas import AT_LEAST_SHARE, AT_MOST, Quota
+from deskmate.engine.quotas import AT_LEAST_SHARE, AT_MOST, MIN_DISTINCT, Quota
 from deskmate.people.models import Education, Member, Position
 from deskmate.programmes.applications_file import parse_number
 from deskmate.programmes.models import Application, AttributeRule, Programme
@@ -199,11 +199,27 @@ def rule_words(rule: AttributeRule) -> str:
     return f"prefer pairs with a different {name} (weight {rule.weight:g})"
 
 
+def rule_title(rule: AttributeRule) -> str:
+    """What a rule asks, in words, as a run reports it."""
+    name = rule.attribute
+    if rule.kind == AttributeRule.Kind.MUST_SHARE:
+        return f"mentee and mentor must share {name}"
+    if rule.kind == AttributeRule.Kind.MUST_NOT_SHARE:
+        return f"mentee and mentor must not share {name}"
+    if rule.kind == AttributeRule.Kind.MINIMUM:
+        return f"mentees need {name} of at least {rule.threshold:g}"
+    return rule_words(rule)
+
+
 @dataclass
 class RuleEffects:
     masks: dict[str, np.ndarray]
     words: dict[str, str]
     adjustment: np.ndarray
+    #: Each hard rule's title, by mask name.
+    titles: dict[str, str] = field(default_factory=dict)
+    #: Each soft rule's title and how many pairs it raises.
+    raised: list[tuple[str, int]] = field(default_factory=list)
 
 
 def _hard_mask(
@@ -239,12 +255,14 @@ def rule_effects(
             name = f"attribute:{rule.pk}"
             effects.masks[name] = _hard_mask(rule, mentees, mentors, shape)
             effects.words[name] = rule_words(rule)
+            effects.titles[name] = rule_title(rule)
             continue
         shared = share_matrix(mentees.keys, mentors.keys)
         if rule.kind == AttributeRule.Kind.PREFER_DIFFERENT:
             both = np.outer(has_value(mentees.keys), has_value(mentors.keys))
             shared = both & ~shared
         effects.adjustment += float(rule.weight or 0.0) * shared
+        effects.raised.append((rule_title(rule), int(shared.sum())))
     return effects
 
 
@@ -255,7 +273,17 @@ def quota_words(quota: QuotaRow) -> str:
     if quota.kind == QuotaRow.Kind.AT_MOST:
         mentees = "mentee" if quota.limit == 1 else "mentees"
         return f"at most {quota.limit or 0} matched {mentees} per {quota.attribute}"
+    if quota.kind == QuotaRow.Kind.MIN_DISTINCT:
+        return (
+            f"each mentor's mentees from at least {quota.limit or 0} different "
+            f"values of {quota.attribute}"
+        )
     return f"at least {(quota.share or 0.0) * 100:g}% of matched mentees with {quota.attribute} {quota.value}"
+
+
+NOBODY_IN_GROUP = (
+    'No mentee has {attribute} "{value}", so the quota "{words}" was left out of this run.'
+)
 
 
 @dataclass
@@ -264,9 +292,10 @@ class QuotaPlan:
 
     quotas: list[Quota]
     words: list[str]
-    #: Each quota's group number → the value in words.
+    #: Each quota's group number → the value in words (mentors are named by the run).
     group_names: list[list[str]]
     kinds: list[str]
+    warnings: list[str] = field(default_factory=list)
 
 
 def quota_plan(
@@ -287,8 +316,17 @@ def quota_plan(
         )
         if row.kind == QuotaRow.Kind.AT_MOST:
             quota = Quota(groups=groups, kind=AT_MOST, limit=int(row.limit or 0))
+        elif row.kind == QuotaRow.Kind.MIN_DISTINCT:
+            quota = Quota(groups=groups, kind=MIN_DISTINCT, limit=int(row.limit or 0))
         else:
             group = number.get(key(row.value), -1)
+            if group < 0:
+                plan.warnings.append(
+                    NOBODY_IN_GROUP.format(
+                        attribute=row.attribute, value=row.value, words=quota_words(row)
+                    )
+                )
+                continue
             quota = Quota(
                 groups=groups, kind=AT_LEAST_SHARE, group=group, share=float(row.share or 0)
             )

@@ -1,8 +1,18 @@
+from typing import cast
+
 from django import forms
 
 from deskmate.people.forms import DateInput
-from deskmate.programmes import applications_file
-from deskmate.programmes.models import MAX_CAPACITY, Application, MatchRun, PairRule, Programme
+from deskmate.programmes import applications_file, attributes
+from deskmate.programmes.models import (
+    MAX_CAPACITY,
+    Application,
+    AttributeRule,
+    MatchRun,
+    PairRule,
+    Programme,
+    Quota,
+)
 from deskmate.programmes.services import PUBLISH_UNCONFIRMED, roles_for
 
 TIE_WEIGHTS = [
@@ -287,9 +297,31 @@ class ImportUploadForm(forms.Form):
 
 
 class MappingForm(forms.Form):
-    def __init__(self, *args, columns: list[str], initial_mapping: dict[str, str], **kwargs):
+    file_role = forms.ChoiceField(
+        choices=list(applications_file.FILE_ROLES.items()),
+        required=False,
+        label="Who is in this file",
+        help_text="A file of mentors only, or of mentees only, needs no role column.",
+    )
+
+    def __init__(
+        self,
+        *args,
+        columns: list[str],
+        initial_mapping: dict[str, str],
+        names: list[str] | None = None,
+        samples: list[list[str]] | None = None,
+        file_role: str = "",
+        peer: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        if peer:
+            del self.fields["file_role"]
+        else:
+            self.fields["file_role"].initial = file_role
         self.columns = []
+        self.rows = []
         for number, label in enumerate(columns):
             name = f"column_{number}"
             self.fields[name] = forms.ChoiceField(
@@ -298,9 +330,31 @@ class MappingForm(forms.Form):
                 initial=initial_mapping.get(label, applications_file.IGNORE),
             )
             self.columns.append((name, label))
+            about = names[number] if names and number < len(names) else label
+            self.rows.append(
+                {
+                    "field": self[name],
+                    "about": about if about != label else "",
+                    "samples": samples[number] if samples and number < len(samples) else [],
+                }
+            )
 
     def mapping(self) -> dict[str, str]:
         return {label: self.cleaned_data[name] for name, label in self.columns}
+
+    def file_role_choice(self) -> str | None:
+        return self.cleaned_data.get("file_role", "") if "file_role" in self.fields else ""
+
+
+class PendingEmailForm(forms.Form):
+    email = forms.EmailField(label="E-mail address", max_length=254)
+
+
+class PendingFileForm(forms.Form):
+    file = forms.FileField(
+        label="Or a file of addresses (.csv or .xlsx)",
+        help_text="An identifier or name column, as in the applications file, and an e-mail column.",
+    )
 
 
 class PairRuleForm(forms.Form):
@@ -367,3 +421,83 @@ class PublishForm(forms.Form):
         label="I have read the counts and the sample e-mails; publish and tell everyone.",
         error_messages={"required": PUBLISH_UNCONFIRMED},
     )
+
+
+class AttributeForm(forms.Form):
+    """Declare an attribute: a column applications carry, or a field of the members' profiles."""
+
+    name = forms.CharField(max_length=attributes.MAX_NAME, label="Name")
+    kind = forms.ChoiceField(choices=list(attributes.KINDS.items()), label="Kind")
+    source = forms.ChoiceField(
+        choices=list(attributes.SOURCES.items()), label="Where it comes from"
+    )
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    def service_fields(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+def _attribute_choices(programme: Programme) -> list[tuple[str, str]]:
+    return [(name, name) for name in attributes.declared(programme)]
+
+
+class AttributeRuleForm(forms.Form):
+    """A hard rule or a weighted preference on one attribute."""
+
+    attribute = forms.ChoiceField(label="Attribute")
+    kind = forms.ChoiceField(choices=AttributeRule.Kind.choices, label="Rule")
+    threshold = forms.FloatField(
+        required=False, label="Minimum", help_text="Only for a minimum: the lowest value let in."
+    )
+    weight = forms.FloatField(
+        required=False,
+        min_value=0.0,
+        max_value=1.0,
+        label="Weight",
+        help_text="Only for a preference: from 0 to 1, added to a pair's score.",
+    )
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["attribute"]).choices = _attribute_choices(programme)
+
+    def service_fields(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class QuotaForm(forms.Form):
+    """A quota over the matched mentees of optimal runs."""
+
+    attribute = forms.ChoiceField(label="Attribute")
+    kind = forms.ChoiceField(choices=Quota.Kind.choices, label="Quota")
+    limit = forms.IntegerField(
+        required=False,
+        min_value=1,
+        label="Number",
+        help_text="At most N: the most matched mentees per value. Different values: K, 2 or more.",
+    )
+    value = forms.CharField(
+        required=False,
+        max_length=attributes.MAX_VALUE,
+        label="Group",
+        help_text="At least a share: the value the group's mentees have.",
+    )
+    share = forms.FloatField(
+        required=False,
+        min_value=0.0,
+        max_value=100.0,
+        label="Share (%)",
+        help_text="At least a share: the least share of matched mentees from the group.",
+    )
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["attribute"]).choices = _attribute_choices(programme)
+
+    def service_fields(self) -> dict:
+        fields = dict(self.cleaned_data)
+        if fields["share"] is not None:
+            fields["share"] = fields["share"] / 100
+        return fields

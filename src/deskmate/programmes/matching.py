@@ -27,12 +27,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.conf import settings
 from django.utils import timezone
 
 from deskmate.engine.assignment import AssignmentResult, assign, evaluate_assignment
 from deskmate.engine.fit import CareerProfile, Fit, Goal, Mode, Role, fit_candidates
 from deskmate.engine.peer_pairing import pair_peers
-from deskmate.engine.quotas import assign_with_quotas
+from deskmate.engine.quotas import MIN_DISTINCT, assign_with_quotas
 from deskmate.engine.reasons import Names, explain
 from deskmate.engine.stable import fair_keys, mentor_proposing, rank_matrix, strict_orders
 from deskmate.engine.text import Lexicon
@@ -65,6 +66,17 @@ RULE_WORDS = {
     "forbidden": "a coordinator forbade this pair",
     "together": "they are already in an active mentorship together",
     "ended": "their mentorship from this programme ended early",
+}
+#: Each hard rule as a run reports it ("… rules out 12 of 400 pairs").
+RULE_TITLES = {
+    "reporting_line": "never in the same reporting line",
+    "unit": "never in the same unit",
+    "organisation_same": "mentee and mentor must share a current organisation",
+    "organisation_different": "mentee and mentor must not share a current organisation",
+    "blocked": "never someone either of them blocked",
+    "forbidden": "pairs a coordinator forbade",
+    "together": "not already in an active mentorship together",
+    "ended": "not again after their mentorship from this programme ended early",
 }
 ORDINALS = {1: "first", 2: "second", 3: "third"}
 Progress = Callable[[int], None]
@@ -114,6 +126,10 @@ class ScoreMatrix:
     rule_words: dict[str, str] = field(default_factory=dict)
     #: The programme's quotas over the matched mentees.
     quota_plan: QuotaPlan | None = None
+    #: Titles of the programme's attribute rules, by mask name (see RULE_TITLES).
+    rule_titles: dict[str, str] = field(default_factory=dict)
+    #: Each soft preference's title and how many pairs it raises.
+    preferences_raised: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def is_peer(self) -> bool:
@@ -487,7 +503,11 @@ def build_matrix(
         mentor_rankings=mentor_rankings,
         rule_words=effects.words,
         quota_plan=None if programme.is_peer else quota_plan(programme, mentee_ids, by_member),
+        rule_titles=effects.titles,
+        preferences_raised=effects.raised,
     )
+    if matrix.quota_plan is not None:
+        matrix.warnings.extend(matrix.quota_plan.warnings)
     matrix.evidence = dict(evidence)
     matrix.index_of = index_of
     _add_pins(matrix, mentors, round_)
@@ -760,14 +780,71 @@ def solve(
     metrics = _metrics(matrix, result)
     metrics.update(blocking_counts(matrix, result.mentor_of, ranks=(mentee_ranks, mentor_ranks)))
     metrics.update(quota_metrics)
+    metrics["rules"] = rule_report(matrix)
+    if matrix.quota_plan and matrix.quota_plan.quotas and method != "optimal":
+        metrics["quota_note"] = QUOTAS_OPTIMAL_ONLY
     if method == "stable":
         metrics["proposing"] = proposing
     metrics["mentor_weight"] = float(matrix.programme.mentor_weight)
     return MatchResult(pairs, metrics)
 
 
-#: Seconds HiGHS may spend on each solve of a run with quotas.
-QUOTA_TIME_LIMIT = 60.0
+#: Seconds HiGHS may spend on each solve of a run with quotas, unless the settings say.
+QUOTA_TIME_LIMIT = 60
+QUOTAS_OPTIMAL_ONLY = "The programme's quotas apply to optimal runs; this run does not keep them."
+
+
+APPROXIMATE_COST = " (about: the solver's time limit stopped it before it proved the best total)"
+
+
+def quota_time_limit() -> int:
+    return int(getattr(settings, "PROGRAMMES_QUOTA_TIME_LIMIT", QUOTA_TIME_LIMIT))
+
+
+def _excluded_words(title: str, excluded: int, pairs: int) -> str:
+    if excluded == 0:
+        return f"{title}: rules out no pair"
+    noun = "pair" if pairs == 1 else "pairs"
+    return f"{title}: rules out {excluded:,} of {pairs:,} {noun}"
+
+
+def rule_report(matrix: ScoreMatrix) -> list[dict]:
+    """Each rule that rules pairs out (the programme's own even when none), and each preference.
+
+    A pair two rules forbid counts for both.
+    """
+    titles = {**RULE_TITLES, **matrix.rule_titles}
+    rows, cols = matrix.scores.shape
+    pairs = rows * (rows - 1) // 2 if matrix.is_peer else rows * cols
+    report = []
+    for name, mask in matrix.rules.items():
+        if name not in titles:
+            continue
+        excluded = int(np.triu(mask | mask.T, 1).sum()) if matrix.is_peer else int(mask.sum())
+        if excluded == 0 and name not in matrix.rule_titles:
+            continue
+        report.append(
+            {
+                "rule": titles[name],
+                "excluded_pairs": excluded,
+                "words": _excluded_words(titles[name], excluded, pairs),
+            }
+        )
+    for title, raised in matrix.preferences_raised:
+        noun = "pair" if raised == 1 else "pairs"
+        report.append(
+            {"rule": title, "raised_pairs": raised, "words": f"{title}: raises {raised:,} {noun}"}
+        )
+    return report
+
+
+def _binding_names(
+    matrix: ScoreMatrix, kind: str, names: list[str], groups: list[int]
+) -> list[str]:
+    if kind == MIN_DISTINCT:
+        # Its binding groups are mentors.
+        return [matrix.members[matrix.mentor_ids[col]].name for col in groups]
+    return [names[group] for group in groups if 0 <= group < len(names)]
 
 
 def _solve_with_quotas(matrix: ScoreMatrix) -> tuple[AssignmentResult, dict]:
@@ -778,8 +855,9 @@ def _solve_with_quotas(matrix: ScoreMatrix) -> tuple[AssignmentResult, dict]:
     """
     plan = matrix.quota_plan
     assert plan is not None
+    time_limit = quota_time_limit()
     solution = assign_with_quotas(
-        matrix.scores, matrix.capacity, plan.quotas, pins=matrix.pins, time_limit=QUOTA_TIME_LIMIT
+        matrix.scores, matrix.capacity, plan.quotas, pins=matrix.pins, time_limit=time_limit
     )
     result = evaluate_assignment(
         matrix.scores,
@@ -790,15 +868,20 @@ def _solve_with_quotas(matrix: ScoreMatrix) -> tuple[AssignmentResult, dict]:
         preferences=matrix.preferences,
     )
     quotas = []
-    for words, names, outcome in zip(plan.words, plan.group_names, solution.outcomes, strict=True):
-        binding = [names[group] for group in outcome.binding_groups if 0 <= group < len(names)]
+    for words, names, kind, outcome in zip(
+        plan.words, plan.group_names, plan.kinds, solution.outcomes, strict=True
+    ):
+        binding = _binding_names(matrix, kind, names, outcome.binding_groups)
         quotas.append(
             {
                 "quota": words,
+                "kind": kind,
                 "binds_for": binding,
                 "cost": round(outcome.cost, 4),
                 "cost_share": round(outcome.cost_share, 6),
-                "words": outcome_words(words, binding, outcome.cost_share),
+                "cost_exact": outcome.cost_exact,
+                "words": outcome_words(words, binding, outcome.cost_share)
+                + ("" if outcome.cost_exact else APPROXIMATE_COST),
             }
         )
     return result, {
@@ -806,7 +889,22 @@ def _solve_with_quotas(matrix: ScoreMatrix) -> tuple[AssignmentResult, dict]:
         "solver": "HiGHS (scipy.optimize.milp)",
         "optimality_gap": round(solution.gap, 6),
         "time_limited": solution.time_limited,
+        "time_limit": time_limit,
+        "solver_words": solver_words(solution.gap, solution.time_limited, time_limit),
     }
+
+
+def solver_words(gap: float, time_limited: bool, time_limit: float) -> str:
+    """How sure the answer is, in words."""
+    within = f"within {gap * 100:.2g}% of the best possible total"
+    if time_limited:
+        return (
+            f"HiGHS (scipy.optimize.milp) stopped at its time limit of {time_limit:g} s "
+            f"with an answer {within}."
+        )
+    if gap <= 1e-6:
+        return "Solved exactly by HiGHS (scipy.optimize.milp): proven optimal."
+    return f"Solved by HiGHS (scipy.optimize.milp): {within}."
 
 
 def side_ranks(matrix: ScoreMatrix, seed: int | str) -> tuple[np.ndarray, np.ndarray]:

@@ -177,6 +177,9 @@ class Application(models.Model):
     mentee_preferences = models.JSONField(default=list, blank=True)
     # Attribute name → value (text, or a number for a number attribute).
     attributes = models.JSONField(default=dict, blank=True)
+    # How an imported file without e-mail addresses named the applicant (its identifier, or the
+    # name in lower case), so that importing the file again finds the same pending applicant.
+    file_key = models.CharField(max_length=200, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -228,6 +231,7 @@ class ApplicationImport(models.Model):
 
     class Status(models.TextChoices):
         UPLOADED = "uploaded", "Waiting for the column mapping"
+        QUEUED = "queued", "Importing"
         DONE = "done", "Imported"
         FAILED = "failed", "Refused"
 
@@ -236,7 +240,12 @@ class ApplicationImport(models.Model):
     file_name = models.CharField(max_length=255)
     payload = models.BinaryField(null=True, blank=True, editable=False)
     columns = models.JSONField(default=list, blank=True)
+    #: What each column is about (Qualtrics' question text, else the column) and sample values.
+    column_names = models.JSONField(default=list, blank=True)
+    samples = models.JSONField(default=list, blank=True)
     mapping = models.JSONField(default=dict, blank=True)
+    #: "mentor" or "mentee" when everyone in the file has that role, else "" (a column says).
+    file_role = models.CharField(max_length=20, blank=True, default="")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.UPLOADED)
     summary = models.JSONField(default=dict, blank=True)
     errors = models.JSONField(default=list, blank=True)
@@ -279,7 +288,8 @@ class PairRule(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}: {self.mentee} and {self.mentor}"
+        # Whom a coordinator keeps apart is the coordinators' own: admin pages name no one.
+        return f"{self.get_kind_display()} pair {self.pk} in programme {self.programme_id}"
 
 
 class AttributeRule(models.Model):
@@ -321,11 +331,12 @@ class Quota(models.Model):
     class Kind(models.TextChoices):
         AT_MOST = "at_most", "At most N matched mentees per value"
         AT_LEAST_SHARE = "at_least_share", "At least a share of matched mentees from a group"
+        MIN_DISTINCT = "min_distinct", "Each mentor's mentees from at least K different values"
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="quotas")
     attribute = models.CharField(max_length=100)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    # At most: the number per value.
+    # At most: the number per value; at least K different values: K.
     limit = models.PositiveIntegerField(null=True, blank=True)
     # At least a share: the group's value and the share (0 to 1).
     value = models.CharField(max_length=200, blank=True)
@@ -407,7 +418,8 @@ class ProposedPair(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.mentee} and {self.mentor} ({self.score:.2f})"
+        # Proposals are the coordinators' until published.
+        return f"Proposed pair {self.pk} of run {self.run_id}"
 
 
 class Publication(BackgroundJob):

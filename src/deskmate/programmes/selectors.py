@@ -18,11 +18,13 @@ from deskmate.people.selectors import members_visible_to
 from deskmate.programmes.models import (
     Application,
     ApplicationImport,
+    AttributeRule,
     Invitation,
     MatchRun,
     PairRule,
     Programme,
     Publication,
+    Quota,
 )
 
 PROGRAMME_NOT_FOUND = "No such programme."
@@ -91,6 +93,26 @@ def access_pair_rule(viewer: Member, programme: Programme, rule_id) -> PairRule:
     if not viewer.is_coordinator:
         raise Http404(NOT_FOUND)
     return _one(programme.pair_rules.all(), rule_id)
+
+
+def access_attribute_rule(viewer: Member, programme: Programme, rule_id) -> AttributeRule:
+    if not viewer.is_coordinator:
+        raise Http404(NOT_FOUND)
+    return _one(programme.attribute_rules.all(), rule_id)
+
+
+def access_quota(viewer: Member, programme: Programme, quota_id) -> Quota:
+    if not viewer.is_coordinator:
+        raise Http404(NOT_FOUND)
+    return _one(programme.quotas.all(), quota_id)
+
+
+def attribute_rules_of(programme: Programme) -> QuerySet[AttributeRule]:
+    return programme.attribute_rules.order_by("created_at", "id")
+
+
+def quotas_of(programme: Programme) -> QuerySet[Quota]:
+    return programme.quotas.order_by("created_at", "id")
 
 
 def access_import(viewer: Member, programme: Programme, import_id) -> ApplicationImport:
@@ -253,7 +275,7 @@ def runs_of(programme: Programme) -> QuerySet[MatchRun]:
 
 
 def pairs_of(run: MatchRun):
-    return run.pairs.select_related("mentee", "mentor").order_by("-score", "id")
+    return run.pairs.select_related("mentee__user", "mentor__user").order_by("-score", "id")
 
 
 def pair_rules_of(programme: Programme) -> QuerySet[PairRule]:
@@ -343,3 +365,27 @@ def application_imports_waiting(viewer: Member) -> int:
     if not viewer.is_admin:
         return 0
     return ApplicationImport.objects.filter(status=ApplicationImport.Status.UPLOADED).count()
+
+
+def pending_in_latest_run(programme: Programme) -> set[int]:
+    """Member ids of pending applicants in a pair of the latest run not yet published."""
+    run = programme.runs.filter(status=MatchRun.Status.DONE).order_by("-created_at", "-id").first()
+    if run is None:
+        return set()
+    ids: set[int] = set()
+    for mentee_id, mentor_id, mentee_email, mentor_email in run.pairs.filter(
+        carried=False
+    ).values_list("mentee_id", "mentor_id", "mentee__user__email", "mentor__user__email"):
+        ids.update(
+            m for m, email in ((mentee_id, mentee_email), (mentor_id, mentor_email)) if not email
+        )
+    return ids
+
+
+def pending_applicants(programme: Programme) -> list[Application]:
+    """The programme's applications whose member has no address yet, in the file's order."""
+    return list(
+        programme.applications.filter(member__user__email__isnull=True)
+        .select_related("member__user")
+        .order_by("created_at", "id")
+    )

@@ -16,7 +16,8 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -40,6 +41,7 @@ from deskmate.programmes import (
     matching,
     publishing,
     reports,
+    selectors,
     signals,
 )
 from deskmate.programmes.models import (
@@ -98,6 +100,8 @@ NUDGE_GENERAL = "If something stands in the way, tell your coordinators: they ar
 INVALID_EMAILS = "These are not e-mail addresses: {emails}."
 NO_EMAILS = "Give at least one e-mail address."
 IMPORT_DONE_ALREADY = "This file has already been dealt with; upload it again to import it again."
+FILE_ROLE_UNKNOWN = 'Say "mentor", "mentee" or nothing (a column says) for the whole file.'
+PENDING_NEEDS_NAME = "a name is needed for an applicant without an e-mail address"
 UNKNOWN_TOPIC = "Choose topics of this programme."
 ATTRIBUTE_EXISTS = 'The programme already has an attribute called "{name}".'
 UNKNOWN_RULE_KIND = "Choose a kind of attribute rule: {kinds}."
@@ -108,6 +112,10 @@ WEIGHT_REQUIRED = "A preference needs a weight from 0 to 1."
 LIMIT_REQUIRED = "An at-most quota needs a limit: a whole number of mentees, 1 or more."
 SHARE_REQUIRED = "An at-least quota needs a share from 0 to 1 (0.4 is 40%)."
 VALUE_REQUIRED = "An at-least quota needs the group's value of the attribute."
+DISTINCT_REQUIRED = (
+    "A different-values quota needs how many different values each mentor's mentees "
+    "come from: a whole number, 2 or more."
+)
 
 MAX_PREFERENCES = 5
 PAIR_REASON_MAX = 300
@@ -507,7 +515,7 @@ def invitations_send(*, programme: Programme, actor: Member, emails: list[str]) 
         raise ValidationError({"emails": INVALID_EMAILS.format(emails=", ".join(bad[:10]))})
     already = set(programme.invitations.filter(email__in=emails).values_list("email", flat=True))
     members = {
-        user_email.lower(): member
+        (user_email or "").lower(): member
         for user_email, member in (
             (member.user.email, member)
             for member in Member.objects.select_related("user").filter(user__email__in=emails)
@@ -649,63 +657,142 @@ def application_import_create(
 ) -> ApplicationImport:
     """Keep an uploaded file for the mapping step; a file without a readable header is refused at once."""
     _require_coordinator(actor)
-    columns = applications_file.read_header(
+    layout = applications_file.read_layout(
         payload, filename=file_name, max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES
     )
+    mapping = applications_file.guess_mapping(
+        layout.labels,
+        topics=programme.topics or [],
+        questions=programme.question_list,
+        names=layout.names,
+        samples=layout.samples,
+    )
+    file_role = ""
+    if not programme.is_peer and applications_file.ROLE not in mapping.values():
+        file_role = applications_file.guess_file_role(file_name)
     upload = ApplicationImport.objects.create(
         programme=programme,
         owner=actor,
         file_name=file_name[:255],
         payload=payload,
-        columns=columns,
-        mapping=applications_file.guess_mapping(
-            columns, topics=programme.topics or [], questions=programme.question_list
-        ),
+        columns=layout.labels,
+        column_names=layout.names,
+        samples=layout.samples,
+        mapping=mapping,
+        file_role=file_role,
     )
     audit(actor=actor, action=AuditEvent.APPLICATION_IMPORT_CREATE, subject=upload, file=file_name)
     return upload
 
 
+#: Applications files larger than this are imported by the task worker after the mapping step.
+IMPORT_BACKGROUND_ABOVE_BYTES = 512 * 1024
+
+
+def import_runs_in_background(upload: ApplicationImport) -> bool:
+    limit = getattr(settings, "PROGRAMMES_IMPORT_BACKGROUND_ABOVE_BYTES", None)
+    return len(upload.payload or b"") > (IMPORT_BACKGROUND_ABOVE_BYTES if limit is None else limit)
+
+
+def _import_checked(
+    upload: ApplicationImport, mapping: dict[str, str], file_role: str | None
+) -> tuple[ApplicationImport, str]:
+    """The upload, locked, and the file's role, once the mapping can be used; else refused."""
+    upload = ApplicationImport.objects.select_for_update().get(pk=upload.pk)
+    if upload.status in (ApplicationImport.Status.DONE, ApplicationImport.Status.QUEUED):
+        raise ValidationError(IMPORT_DONE_ALREADY)
+    if upload.payload is None:
+        raise ValidationError(IMPORT_DONE_ALREADY)
+    role = upload.file_role if file_role is None else file_role
+    if role not in applications_file.FILE_ROLES:
+        raise ValidationError({"file_role": FILE_ROLE_UNKNOWN})
+    problems = applications_file.mapping_problems(mapping, peer=upload.programme.is_peer, role=role)
+    if problems:
+        raise ValidationError(problems)
+    return upload, role
+
+
 def application_import_apply(
-    *, upload: ApplicationImport, actor: Member, mapping: dict[str, str]
+    *,
+    upload: ApplicationImport,
+    actor: Member,
+    mapping: dict[str, str],
+    file_role: str | None = None,
+    background: bool | None = None,
 ) -> ApplicationImport:
-    """Read the whole file with the coordinator's mapping, then write all of it or nothing."""
+    """Read the whole file with the coordinator's mapping, then write all of it or nothing.
+
+    A large file (or ``background=True``) is queued for the task worker instead.
+    A refused file keeps its bytes, so that it can be mapped again without uploading it again.
+    """
     _require_coordinator(actor)
     with transaction.atomic():
-        upload = ApplicationImport.objects.select_for_update().get(pk=upload.pk)
-        if upload.status != ApplicationImport.Status.UPLOADED:
-            raise ValidationError(IMPORT_DONE_ALREADY)
-        problems = applications_file.mapping_problems(mapping, peer=upload.programme.is_peer)
-        if problems:
-            raise ValidationError(problems)
-        try:
-            with transaction.atomic():
-                applicants = applications_file.parse_applicants(
-                    bytes(upload.payload or b""),
-                    filename=upload.file_name,
-                    mapping=mapping,
-                    peer=upload.programme.is_peer,
-                    max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES,
-                )
-                summary = _applicants_apply(
-                    upload.programme, applicants, actor=actor, file_name=upload.file_name
-                )
-        except ImportFileError as error:
-            upload.status = ApplicationImport.Status.FAILED
-            upload.errors = [str(item) for item in error.errors]
-        else:
-            upload.status = ApplicationImport.Status.DONE
-            upload.summary = summary
+        upload, role = _import_checked(upload, mapping, file_role)
         upload.mapping = mapping
-        upload.payload = None
-        upload.finished_at = timezone.now()
-        upload.save()
+        upload.file_role = role
+        upload.owner = actor
+        if background is None:
+            background = import_runs_in_background(upload)
+        if not background:
+            return _import_run(upload, actor)
+        upload.status = ApplicationImport.Status.QUEUED
+        upload.save(update_fields=["mapping", "file_role", "owner", "status"])
         audit(
-            actor=actor,
-            action=AuditEvent.APPLICATION_IMPORT_APPLY,
-            subject=upload,
-            status=upload.status,
+            actor=actor, action=AuditEvent.APPLICATION_IMPORT_APPLY, subject=upload, status="queued"
         )
+        transaction.on_commit(
+            lambda: signals.application_import_queued.send(
+                sender=ApplicationImport, import_id=upload.pk
+            )
+        )
+    return upload
+
+
+def application_import_execute(upload: ApplicationImport) -> ApplicationImport:
+    """The worker's half: import a queued file as its coordinator mapped it."""
+    with transaction.atomic():
+        upload = (
+            ApplicationImport.objects.select_for_update()
+            .select_related("programme", "owner")
+            .get(pk=upload.pk)
+        )
+        if upload.status != ApplicationImport.Status.QUEUED or upload.owner is None:
+            return upload
+        return _import_run(upload, upload.owner)
+
+
+def _import_run(upload: ApplicationImport, actor: Member) -> ApplicationImport:
+    """Parse and write the locked upload in one savepoint; its status says how it went."""
+    try:
+        with transaction.atomic():
+            applicants = applications_file.parse_applicants(
+                bytes(upload.payload or b""),
+                filename=upload.file_name,
+                mapping=upload.mapping,
+                peer=upload.programme.is_peer,
+                max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES,
+                role=upload.file_role,
+                topics=upload.programme.topics or [],
+            )
+            summary = _applicants_apply(
+                upload.programme, applicants, actor=actor, file_name=upload.file_name
+            )
+    except ImportFileError as error:
+        upload.status = ApplicationImport.Status.FAILED
+        upload.errors = [str(item) for item in error.errors]
+    else:
+        upload.status = ApplicationImport.Status.DONE
+        upload.summary = summary
+        upload.errors = []
+        upload.payload = None
+    upload.finished_at = timezone.now()
+    upload.save()
+    audit(
+        actor=actor,
+        action=AuditEvent.APPLICATION_IMPORT_APPLY,
+        subject=upload,
+        status=upload.status,
+    )
     return upload
 
 
@@ -769,28 +856,70 @@ def _import_new_topics_and_questions(programme: Programme, applicants) -> None:
 
 def _import_member(
     programme: Programme, applicant: applications_file.Applicant, actor: Member
-) -> tuple[Member, bool]:
-    """The applicant's member, created when the address is new; says whether it was."""
+) -> tuple[Member, str]:
+    """The applicant's member and how it was found: "found", "created", "linked" or "pending".
+
+    Without an e-mail address: the programme's applicant the file named so
+    before, else the member with that identifier, else the one member with
+    that name; otherwise a pending applicant. No address is ever made up.
+    """
+    if not applicant.email:
+        return _import_member_without_email(programme, applicant, actor)
     member = (
         Member.objects.select_related("user").filter(user__email__iexact=applicant.email).first()
     )
     if member is not None:
-        return member, False
-    extra: dict[str, Any] = {}
-    if applicant.role == Application.Role.MENTOR:
-        extra = {
-            "open_to_mentoring": True,
-            "mentee_capacity": applicant.capacity or programme.capacity_per_mentor,
-        }
+        return member, "found"
     member = people_services.member_create(
         email=applicant.email,
         password=None,
         first_name=applicant.first_name or applicant.email.split("@")[0],
         last_name=applicant.last_name,
         actor=actor,
-        **extra,
+        **_mentor_profile(programme, applicant),
     )
-    return member, True
+    return member, "created"
+
+
+def _mentor_profile(programme: Programme, applicant: applications_file.Applicant) -> dict:
+    if applicant.role != Application.Role.MENTOR:
+        return {}
+    return {
+        "open_to_mentoring": True,
+        "mentee_capacity": applicant.capacity or programme.capacity_per_mentor,
+    }
+
+
+def _import_member_without_email(
+    programme: Programme, applicant: applications_file.Applicant, actor: Member
+) -> tuple[Member, str]:
+    key = applicant.key.casefold()[:200]
+    before = (
+        programme.applications.filter(file_key=key).select_related("member__user").first()
+        if key
+        else None
+    )
+    if before is not None:
+        return before.member, "found"
+    members = Member.objects.select_related("user").filter(user__email__isnull=False)
+    by_id = members.filter(external_id=applicant.identifier) if applicant.identifier else None
+    if by_id is not None and len(found := list(by_id[:2])) == 1:
+        return found[0], "linked"
+    if applicant.name:
+        named = members.annotate(full_name=Concat("first_name", Value(" "), "last_name")).filter(
+            full_name__iexact=applicant.name
+        )
+        if len(found := list(named[:2])) == 1:
+            return found[0], "linked"
+    if not applicant.first_name:
+        raise ValidationError({"first_name": PENDING_NEEDS_NAME})
+    member = people_services.member_create_pending(
+        first_name=applicant.first_name,
+        last_name=applicant.last_name,
+        actor=actor,
+        **_mentor_profile(programme, applicant),
+    )
+    return member, "pending"
 
 
 def _import_application(
@@ -829,8 +958,9 @@ def _applicant_directory(programme: Programme) -> dict[str, dict[str, list[int]]
     ).values_list(
         "role", "member_id", "member__user__email", "member__first_name", "member__last_name"
     ):
-        for key in {email.casefold(), " ".join(f"{first} {last}".casefold().split())}:
-            directory[role].setdefault(key, []).append(member_id)
+        for key in {(email or "").casefold(), " ".join(f"{first} {last}".casefold().split())}:
+            if key:
+                directory[role].setdefault(key, []).append(member_id)
     return directory
 
 
@@ -880,19 +1010,41 @@ def _import_rankings(
     return outcomes
 
 
+_MEMBER_OUTCOMES = {
+    "created": "members_created",
+    "found": "members_found",
+    "linked": "members_linked",
+    "pending": "pending",
+}
+
+
 def _applicants_apply(programme: Programme, applicants, *, actor: Member, file_name: str) -> dict:
-    summary = {"members_created": 0, "members_found": 0, "created": 0, "updated": 0, "unchanged": 0}
+    summary: dict[str, Any] = {
+        "members_created": 0,
+        "members_found": 0,
+        "members_linked": 0,
+        "pending": 0,
+        "created": 0,
+        "updated": 0,
+        "unchanged": 0,
+        "notes": [],
+    }
     _import_new_topics_and_questions(programme, applicants)
     _import_new_attributes(programme, applicants)
     saved = []
     for applicant in applicants:
         with _about_row(applicant, file_name):
-            member, created = _import_member(programme, applicant, actor)
+            member, how = _import_member(programme, applicant, actor)
             # Rankings wait until everyone in the file has applied: they may name later rows.
             saved.append(
                 (applicant, member, _import_application(programme, applicant, member, actor))
             )
-        summary["members_created" if created else "members_found"] += 1
+            if not applicant.email and applicant.key:
+                Application.objects.filter(programme=programme, member=member).update(
+                    file_key=applicant.key.casefold()[:200]
+                )
+        summary[_MEMBER_OUTCOMES[how]] += 1
+        summary["notes"].extend(applicant.notes)
     for outcome in _import_rankings(programme, saved, actor=actor, file_name=file_name):
         summary[outcome] += 1
     audit(
@@ -903,6 +1055,108 @@ def _applicants_apply(programme: Programme, applicants, *, actor: Member, file_n
         **summary,
     )
     return summary
+
+
+# ---------------------------------------------------------------- pending applicants
+
+PENDING_IN_PAIRS = "Add an e-mail address for {names}, or leave them out, before publishing."
+NOT_PENDING = "{name} is not a pending applicant of this programme."
+ADDRESS_IS_A_MEMBER = (
+    "{email} is the address of {name}, who is already a member: leave the pending applicant "
+    "out and add {name} to the programme instead."
+)
+PENDING_UNKNOWN = '"{value}" is not a pending applicant of this programme'
+PENDING_FILE_COLUMNS = 'no header row with an "email" column and an identifier or name column'
+
+
+def _pending_application(programme: Programme, member: Member) -> Application:
+    application = (
+        programme.applications.filter(member=member, member__user__email__isnull=True)
+        .select_related("member__user")
+        .first()
+    )
+    if application is None:
+        raise ValidationError(NOT_PENDING.format(name=member.name))
+    return application
+
+
+@transaction.atomic
+def pending_applicant_add_email(
+    *, programme: Programme, member: Member, email: str, actor: Member
+) -> Member:
+    """Give a pending applicant the address the coordinator typed (never one made up)."""
+    _require_coordinator(actor)
+    application = _pending_application(programme, member)
+    email = email.strip().lower()
+    if not is_email_address(email):
+        raise ValidationError({"email": INVALID_EMAILS.format(emails=email)})
+    owner = Member.objects.filter(user__email__iexact=email).first()
+    if owner is not None:
+        raise ValidationError({"email": ADDRESS_IS_A_MEMBER.format(email=email, name=owner.name)})
+    # The file's key stays: importing the same file again still finds this applicant.
+    return people_services.member_add_email(member=application.member, email=email, actor=actor)
+
+
+@transaction.atomic
+def pending_applicant_leave_out(*, programme: Programme, member: Member, actor: Member) -> None:
+    """Leave a pending applicant out: withdrawn, so no pair with them is published."""
+    _require_coordinator(actor)
+    application = _pending_application(programme, member)
+    application.status = Application.Status.WITHDRAWN
+    application.save(update_fields=["status", "updated_at"])
+    audit(actor=actor, action=AuditEvent.PENDING_APPLICANT_LEAVE_OUT, subject=application)
+
+
+@transaction.atomic
+def pending_emails_from_file(
+    *, programme: Programme, actor: Member, file_name: str, payload: bytes
+) -> int:
+    """Addresses for pending applicants from a second file (identifier or name, and e-mail).
+
+    Every row must name a pending applicant of the programme; the file is taken whole or not at all.
+    """
+    _require_coordinator(actor)
+    rows = applications_file.parse_pending_emails(
+        payload, filename=file_name, max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES
+    )
+    by_key = {a.file_key: a for a in selectors.pending_applicants(programme) if a.file_key}
+    collector = ErrorCollector()
+    for row, label, key, email in rows:
+        application = by_key.get(key.casefold())
+        if application is None:
+            collector.add(ImportFileError(file_name, row, label, PENDING_UNKNOWN.format(value=key)))
+            continue
+        try:
+            with transaction.atomic():
+                pending_applicant_add_email(
+                    programme=programme, member=application.member, email=email, actor=actor
+                )
+        except ValidationError as error:
+            collector.add(ImportFileError(file_name, row, "email", " ".join(error.messages)))
+    collector.raise_if_any()
+    return len(rows)
+
+
+def _pairs_to_publish(programme: Programme, pairs: list) -> list:
+    """The run's new pairs, without those of a pending applicant left out; refused while one waits."""
+    left_out = set(
+        programme.applications.filter(status=Application.Status.WITHDRAWN).values_list(
+            "member_id", flat=True
+        )
+    )
+    waiting: list[str] = []
+    publish = []
+    for pair in pairs:
+        if pair.carried:
+            continue
+        pending = [m for m in (pair.mentee, pair.mentor) if m.is_pending]
+        if any(m.pk in left_out for m in pending):
+            continue
+        waiting += [m.name for m in pending]
+        publish.append(pair)
+    if waiting:
+        raise ValidationError(PENDING_IN_PAIRS.format(names=", ".join(dict.fromkeys(waiting))))
+    return publish
 
 
 # ---------------------------------------------------------------- pins and forbids
@@ -1192,11 +1446,20 @@ def attribute_rule_remove(*, rule: AttributeRule, actor: Member) -> None:
     rule.delete()
 
 
+def _whole_number(value, minimum: int, message: str) -> int:
+    if isinstance(value, bool) or not str(value or "").strip().isdigit():
+        raise ValidationError({"limit": message})
+    number = int(str(value).strip())
+    if number < minimum:
+        raise ValidationError({"limit": message})
+    return number
+
+
 def _quota_fields(kind: str, limit, value, share) -> dict:
     if kind == Quota.Kind.AT_MOST:
-        if isinstance(limit, bool) or not str(limit or "").strip().isdigit() or int(limit) < 1:
-            raise ValidationError({"limit": LIMIT_REQUIRED})
-        return {"limit": int(limit), "value": "", "share": None}
+        return {"limit": _whole_number(limit, 1, LIMIT_REQUIRED), "value": "", "share": None}
+    if kind == Quota.Kind.MIN_DISTINCT:
+        return {"limit": _whole_number(limit, 2, DISTINCT_REQUIRED), "value": "", "share": None}
     if kind == Quota.Kind.AT_LEAST_SHARE:
         if not str(value or "").strip():
             raise ValidationError({"value": VALUE_REQUIRED})
@@ -1310,6 +1573,7 @@ def match_run_start(
                 attributes.rule_words(rule) for rule in programme.attribute_rules.all()
             ],
             "quotas": [attributes.quota_words(quota) for quota in programme.quotas.all()],
+            "quota_time_limit": matching.quota_time_limit(),
         },
     )
     audit(
@@ -1395,9 +1659,7 @@ def match_run_publish(*, run: MatchRun, actor: Member) -> MatchRun:
     kind = Mentorship.Kind.COPILOT if programme.is_peer else Mentorship.Kind.MENTORSHIP
     goals = dict(programme.applications.values_list("member_id", "goals"))
     created = 0
-    for pair in pairs:
-        if pair.carried:
-            continue
+    for pair in _pairs_to_publish(programme, pairs):
         try:
             mentorship = mentorship_create_from_match(
                 mentor=pair.mentor,
@@ -1457,6 +1719,8 @@ def _check_publishable(run: MatchRun) -> None:
     carried = set(run.pairs.filter(carried=True).values_list("mentee_id", "mentor_id"))
     if carried != _standing_keys(run):
         raise ValidationError(RUN_OUT_OF_DATE)
+    # A pending applicant in a pair needs an address (or to be left out) before anyone is told.
+    _pairs_to_publish(run.programme, list(run.pairs.select_related("mentee", "mentor")))
 
 
 @transaction.atomic

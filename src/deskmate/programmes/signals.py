@@ -7,3 +7,5 @@ match_run_queued = Signal()
 
 #: A run is to be published by the task worker, its transaction committed: ``publication_id``.
 publication_queued = Signal()
+#: A mapped applications file is to be imported in the background: ``import_id``.
+application_import_queued = Signal()

@@ -1,9 +1,13 @@
-"""Background work for programmes: match runs over large programmes run here, in the task worker."""
+"""Background work for programmes: match runs over large programmes and large applications files."""
 
 from django_tasks import task
 
-from deskmate.programmes.models import MatchRun, Publication
-from deskmate.programmes.services import match_run_execute, publication_execute
+from deskmate.programmes.models import ApplicationImport, MatchRun, Publication
+from deskmate.programmes.services import (
+    application_import_execute,
+    match_run_execute,
+    publication_execute,
+)
 
 
 @task()
@@ -36,3 +40,16 @@ def publication_run(publication_id: int) -> str:
 
 def publication_queued_received(sender: object, *, publication_id: int, **kwargs: object) -> None:
     publication_run.enqueue(publication_id)
+
+
+@task(queue_name="imports")
+def application_import_run(import_id: int) -> str:
+    upload = ApplicationImport.objects.filter(pk=import_id).first()
+    if upload is None or upload.status != ApplicationImport.Status.QUEUED:
+        # Already handled: a retried task must never import a file twice.
+        return "skipped"
+    return application_import_execute(upload).status
+
+
+def application_import_queued_received(sender: object, *, import_id: int, **kwargs: object) -> None:
+    application_import_run.enqueue(import_id)

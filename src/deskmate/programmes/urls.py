@@ -35,8 +35,20 @@ urlpatterns = [
     path(
         one + "import/<int:import_id>/result/", views.import_result, name="programme_import_result"
     ),
+    path(one + "pending/", views.pending, name="programme_pending"),
     path(one + "rules/", views.pair_rules, name="programme_rules"),
     path(one + "rules/<int:rule_id>/remove/", views.pair_rule_remove, name="programme_rule_remove"),
+    path(one + "attributes/", views.programme_attributes, name="programme_attributes"),
+    path(
+        one + "attributes/rules/<int:rule_id>/remove/",
+        views.attribute_rule_remove,
+        name="programme_attribute_rule_remove",
+    ),
+    path(
+        one + "attributes/quotas/<int:quota_id>/remove/",
+        views.quota_remove,
+        name="programme_quota_remove",
+    ),
     path(one + "runs/", views.run_start, name="programme_run_start"),
     path(one + "runs/<int:run_id>/", views.run_detail, name="programme_run"),
     path(one + "runs/<int:run_id>/rule/", views.pair_rule_quick, name="programme_run_rule"),

@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -13,6 +15,7 @@ from deskmate.people import services as people_services
 from deskmate.people.decorators import member_required
 from deskmate.programmes import (
     applications_file,
+    attributes,
     matching,
     publishing,
     reports,
@@ -21,13 +24,18 @@ from deskmate.programmes import (
 )
 from deskmate.programmes.forms import (
     ApplicationForm,
+    AttributeForm,
+    AttributeRuleForm,
     ImportUploadForm,
     InviteForm,
     MappingForm,
     MenteeRankingForm,
     PairRuleForm,
+    PendingEmailForm,
+    PendingFileForm,
     ProgrammeForm,
     PublishForm,
+    QuotaForm,
     RunForm,
 )
 from deskmate.programmes.models import Application, ApplicationImport, MatchRun, PairRule
@@ -39,6 +47,13 @@ PUBLISHING_STARTED = "Publishing has started: this page shows how far it has gon
 def _refused(request, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
+
+
+RULE_SAVED = "The rule is saved; run the matching again to apply it."
+RULE_REMOVED = "The rule is removed."
+QUOTA_SAVED = "The quota is saved; it applies to the next optimal run."
+QUOTA_REMOVED = "The quota is removed."
+UNKNOWN_ACTION = "Choose what to add: an attribute, a rule or a quota."
 
 
 def _manage(request, programme, template: str, *, status: int = 200, **context):
@@ -366,13 +381,25 @@ def import_upload(request, programme_id: int):
 def import_mapping(request, programme_id: int, import_id: int):
     programme = selectors.access_managed_programme(request.member, programme_id)
     upload = selectors.access_import(request.member, programme, import_id)
-    if upload.status != ApplicationImport.Status.UPLOADED:
+    finished = upload.status in (ApplicationImport.Status.DONE, ApplicationImport.Status.QUEUED)
+    if finished or upload.payload is None:
         return redirect("programme_import_result", programme_id=programme.pk, import_id=upload.pk)
-    form = MappingForm(request.POST or None, columns=upload.columns, initial_mapping=upload.mapping)
+    form = MappingForm(
+        request.POST or None,
+        columns=upload.columns,
+        initial_mapping=upload.mapping,
+        names=upload.column_names,
+        samples=upload.samples,
+        file_role=upload.file_role,
+        peer=programme.is_peer,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             upload = services.application_import_apply(
-                upload=upload, actor=request.member, mapping=form.mapping()
+                upload=upload,
+                actor=request.member,
+                mapping=form.mapping(),
+                file_role=form.file_role_choice(),
             )
         except ValidationError as error:
             form_errors_from(form, error)
@@ -380,7 +407,14 @@ def import_mapping(request, programme_id: int, import_id: int):
             return redirect(
                 "programme_import_result", programme_id=programme.pk, import_id=upload.pk
             )
-    return _manage(request, programme, "programmes/import_mapping.html", form=form, upload=upload)
+    return _manage(
+        request,
+        programme,
+        "programmes/import_mapping.html",
+        status=422 if request.method == "POST" else 200,
+        form=form,
+        upload=upload,
+    )
 
 
 @member_required
@@ -388,6 +422,66 @@ def import_result(request, programme_id: int, import_id: int):
     programme = selectors.access_managed_programme(request.member, programme_id)
     upload = selectors.access_import(request.member, programme, import_id)
     return _manage(request, programme, "programmes/import_result.html", upload=upload)
+
+
+def _pending_action(request, programme) -> None:
+    """One change on the pending applicants page: an address typed, a file of them, or leaving out."""
+    action = request.POST.get("action", "")
+    if action == "file":
+        file_form = PendingFileForm(request.POST, request.FILES)
+        if not file_form.is_valid():
+            _refused(request, ValidationError(list(file_form.errors.get("file", []))))
+            return
+        upload = file_form.cleaned_data["file"]
+        count = services.pending_emails_from_file(
+            programme=programme,
+            actor=request.member,
+            file_name=upload.name,
+            payload=upload_read_bounded(upload),
+        )
+        messages.success(request, f"{count} address{'' if count == 1 else 'es'} added.")
+        return
+    member = selectors.access_applicant(request.member, programme, request.POST.get("member"))
+    if action == "leave_out":
+        services.pending_applicant_leave_out(
+            programme=programme, member=member, actor=request.member
+        )
+        messages.success(request, f"{member.name} is left out.")
+        return
+    email_form = PendingEmailForm(request.POST)
+    if not email_form.is_valid():
+        _refused(request, ValidationError(list(email_form.errors.get("email", []))))
+        return
+    services.pending_applicant_add_email(
+        programme=programme,
+        member=member,
+        email=email_form.cleaned_data["email"],
+        actor=request.member,
+    )
+    messages.success(request, f"{member.name} now has an address.")
+
+
+@member_required
+def pending(request, programme_id: int):
+    """Pending applicants (named by a file without an address): add their address or leave them out."""
+    programme = selectors.access_managed_programme(request.member, programme_id)
+    if request.method == "POST":
+        try:
+            _pending_action(request, programme)
+        except ImportFileError as error:
+            for item in error.errors:
+                messages.error(request, str(item))
+        except ValidationError as error:
+            _refused(request, error)
+        return redirect("programme_pending", programme_id=programme.pk)
+    return _manage(
+        request,
+        programme,
+        "programmes/pending.html",
+        pending=selectors.pending_applicants(programme),
+        in_pairs=selectors.pending_in_latest_run(programme),
+        file_form=PendingFileForm(),
+    )
 
 
 @member_required
@@ -419,7 +513,7 @@ def pair_rules(request, programme_id: int):
         except ValidationError as error:
             form_errors_from(form, error)
         else:
-            messages.success(request, "The rule is saved; run the matching again to apply it.")
+            messages.success(request, RULE_SAVED)
             return redirect("programme_rules", programme_id=programme.pk)
     return _manage(
         request,
@@ -491,8 +585,72 @@ def pair_rule_remove(request, programme_id: int, rule_id: int):
     programme = selectors.access_managed_programme(request.member, programme_id)
     rule = selectors.access_pair_rule(request.member, programme, rule_id)
     services.pair_rule_remove(rule=rule, actor=request.member)
-    messages.success(request, "The rule is removed.")
+    messages.success(request, RULE_REMOVED)
     return redirect("programme_rules", programme_id=programme.pk)
+
+
+#: The attributes page's three forms: what each is, the service it calls, what it says when done.
+AttributePageForm = AttributeForm | AttributeRuleForm | QuotaForm
+ATTRIBUTE_ACTIONS: dict[str, tuple[type[AttributePageForm], Callable[..., object], str]] = {
+    "attribute": (AttributeForm, services.attribute_declare, "The attribute is declared."),
+    "rule": (AttributeRuleForm, services.attribute_rule_add, RULE_SAVED),
+    "quota": (QuotaForm, services.quota_add, QUOTA_SAVED),
+}
+
+
+@member_required
+def programme_attributes(request, programme_id: int):
+    """Attributes, attribute rules and preferences, and quotas: one page, one form each."""
+    programme = selectors.access_managed_programme(request.member, programme_id)
+    action = request.POST.get("action") if request.method == "POST" else None
+    forms: dict[str, AttributePageForm] = {
+        name: form_class(request.POST if name == action else None, programme=programme, prefix=name)
+        for name, (form_class, _, _) in ATTRIBUTE_ACTIONS.items()
+    }
+    if action is not None and action not in forms:
+        messages.error(request, UNKNOWN_ACTION)
+    elif action is not None and forms[action].is_valid():
+        _, service, done = ATTRIBUTE_ACTIONS[action]
+        try:
+            service(programme=programme, actor=request.member, **forms[action].service_fields())
+        except ValidationError as error:
+            form_errors_from(forms[action], error)
+        else:
+            messages.success(request, done)
+            return redirect("programme_attributes", programme_id=programme.pk)
+    return _manage(
+        request,
+        programme,
+        "programmes/attributes.html",
+        forms=forms,
+        declared=list(attributes.declared(programme).values()),
+        sources=attributes.SOURCES,
+        rules=[
+            (rule, attributes.rule_title(rule)) for rule in selectors.attribute_rules_of(programme)
+        ],
+        quotas=[(quota, attributes.quota_words(quota)) for quota in selectors.quotas_of(programme)],
+        status=422 if action is not None else 200,
+    )
+
+
+@require_POST
+@member_required
+def attribute_rule_remove(request, programme_id: int, rule_id: int):
+    programme = selectors.access_managed_programme(request.member, programme_id)
+    rule = selectors.access_attribute_rule(request.member, programme, rule_id)
+    services.attribute_rule_remove(rule=rule, actor=request.member)
+    messages.success(request, RULE_REMOVED)
+    return redirect("programme_attributes", programme_id=programme.pk)
+
+
+@require_POST
+@member_required
+def quota_remove(request, programme_id: int, quota_id: int):
+    programme = selectors.access_managed_programme(request.member, programme_id)
+    quota = selectors.access_quota(request.member, programme, quota_id)
+    services.quota_remove(quota=quota, actor=request.member)
+    messages.success(request, QUOTA_REMOVED)
+    return redirect("programme_attributes", programme_id=programme.pk)
 
 
 @require_POST
@@ -541,6 +699,15 @@ def run_detail(request, programme_id: int, run_id: int):
         stability=matching.stability_words(run.metrics),
         new_pairs=sum(1 for pair in pairs if not pair.carried),
         publication=selectors.publication_of(run),
+        pending_in_pairs=len(
+            {
+                member.pk
+                for pair in pairs
+                if not pair.carried
+                for member in (pair.mentee, pair.mentor)
+                if member.is_pending
+            }
+        ),
     )
 
 

@@ -27,9 +27,10 @@ community of 100,000 members with about 3 positions, 1.5 education stints and
 mutual contacts) and 2.8 GB at peak, giving 8.6 million ties and 13.8 million
 pieces of evidence.
 
-Mutual contacts are public to both members as a count, never as names. A
+Mutual contacts are the people both members imported themselves, shown to
+both as a count, never as names; nobody else's address book adds one. A
 member with very few contacts of their own can still guess from "1 mutual
-contact" who the other knows.
+contact" which of them the other imported.
 
 Examples
 --------

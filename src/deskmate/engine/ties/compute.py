@@ -32,7 +32,8 @@ interaction
     kind of moment. Each moment counts ``0.5 ** (age_days / half_life)``;
     ``raw = 1 - exp(-decayed_count / interaction_saturation)``.
 mutual contacts
-    Adamic–Adar [1]_ over the symmetrised contact graph, see
+    Adamic–Adar [1]_ over the people both members imported themselves (a
+    third member's import never counts), see
     :mod:`deskmate.engine.ties.mutual`.
 
 A tie's strength is the noisy-or of its evidence strengths,

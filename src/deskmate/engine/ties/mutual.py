@@ -1,9 +1,18 @@
-"""Mutual contacts: common neighbours in the contact graph, by sparse products in row blocks.
+"""Mutual contacts: people two members both imported, by sparse products in row blocks.
 
-Each common contact ``k`` of two members adds ``1 / degree(k)`` to their
-score (resource allocation [2]_) or ``1 / log(degree(k))`` (Adamic–Adar
-[1]_, the default): a contact who knows everyone says little about any one
-pair. Both outperform a plain count of common contacts at predicting links
+A mutual contact of two members is someone each of them has among the
+contacts they imported themselves. Only the two members' own imports count:
+a third member's address book that names both of them (or names one of them
+and is named by the other) never makes them mutual contacts, so no one can
+change what two other members see of each other by uploading a file. With
+``D`` the import graph (``D[i, k] = 1`` when ``i`` imported ``k``), the
+common contacts of ``a`` and ``b`` are ``(D W Dᵀ)[a, b]``.
+
+Each common contact ``k`` adds ``1 / degree(k)`` to the pair's score
+(resource allocation [2]_) or ``1 / log(degree(k))`` (Adamic–Adar [1]_, the
+default), ``degree(k)`` being how many members imported ``k``: a contact
+everyone has says little about any one pair. The degree only weighs a
+mutual contact; it never adds one. Both outperform a plain count of common contacts at predicting links
 [3]_. One complex-valued product gives the count of common contacts (real
 part) and the score (imaginary part) at once. Rows are
 computed in blocks of :attr:`TieParameters.mutual_block_rows`, in parallel
@@ -37,6 +46,7 @@ __all__ = [
     "MutualContacts",
     "MutualPairs",
     "contact_graph",
+    "import_graph",
     "intermediary_weights",
     "mutual_evidence",
     "mutual_strength",
@@ -82,6 +92,31 @@ def contact_graph(contacts: Contacts, n_members: int) -> sp.sparse.csr_array:
     cols = np.concatenate([contacts.contact[valid], contacts.importer[valid]])
     graph = sp.sparse.csr_array(
         (np.ones(len(rows), dtype=np.complex64), (rows, cols)), shape=(n_members, n_members)
+    )
+    graph.sum_duplicates()
+    graph.data[:] = 1
+    graph.sort_indices()
+    return graph
+
+
+def import_graph(contacts: Contacts, n_members: int) -> sp.sparse.csr_array:
+    """Directed 0/1 import graph, ``[importer, contact]``, with sorted indices.
+
+    Examples
+    --------
+    >>> import_graph(Contacts.from_rows([(0, 2), (1, 2), (1, 2), (2, 2)]), 3).toarray().real
+    array([[0., 0., 1.],
+           [0., 0., 1.],
+           [0., 0., 0.]], dtype=float32)
+    """
+    valid = valid_members(n_members, contacts.importer, contacts.contact)
+    valid &= contacts.importer != contacts.contact
+    graph = sp.sparse.csr_array(
+        (
+            np.ones(int(valid.sum()), dtype=np.complex64),
+            (contacts.importer[valid], contacts.contact[valid]),
+        ),
+        shape=(n_members, n_members),
     )
     graph.sum_duplicates()
     graph.data[:] = 1
@@ -153,12 +188,10 @@ def _pairs_of(block: np.ndarray, product: sp.sparse.csr_array, entries: np.ndarr
     )
 
 
-def _mutual_block(
-    graph: sp.sparse.csr_array, weighted: sp.sparse.csr_array, block: np.ndarray, k: int
-) -> MutualPairs:
+def _mutual_block(graphs: _Graphs, block: np.ndarray, k: int) -> MutualPairs:
     """Mutual contacts of ``block``'s members: with every contact, and the ``k`` best others."""
-    direct = graph[block]
-    product = direct @ weighted
+    direct = graphs.contacts[block]
+    product = graphs.imports[block] @ graphs.weighted
     # Contacts are tied already: they keep their mutual evidence whatever its
     # rank, and the top-k budget goes to people who are not contacts yet.
     with_contacts = product.multiply(direct).tocsr()
@@ -186,12 +219,7 @@ def _mutual_block(
     )
 
 
-def _mutual_rows(
-    graph: sp.sparse.csr_array,
-    weighted: sp.sparse.csr_array,
-    members: np.ndarray,
-    parameters: TieParameters,
-) -> MutualPairs:
+def _mutual_rows(graphs: _Graphs, members: np.ndarray, parameters: TieParameters) -> MutualPairs:
     """Each of ``members``' kept mutual-contact partners."""
     size = parameters.mutual_block_rows
     blocks = [members[start : start + size] for start in range(0, len(members), size)]
@@ -201,21 +229,22 @@ def _mutual_rows(
     if parameters.threads > 1 and len(blocks) > 1:
         # Sparse products release the GIL, so blocks run in parallel threads.
         with ThreadPoolExecutor(max_workers=parameters.threads) as pool:
-            found = list(pool.map(lambda block: _mutual_block(graph, weighted, block, k), blocks))
+            found = list(pool.map(lambda block: _mutual_block(graphs, block, k), blocks))
     else:
-        found = [_mutual_block(graph, weighted, block, k) for block in blocks]
+        found = [_mutual_block(graphs, block, k) for block in blocks]
     return MutualPairs.concatenate(found)
 
 
-def intermediary_weights(graph: sp.sparse.csr_array, parameters: TieParameters) -> np.ndarray:
-    """What each member adds, as a common contact, to the pairs they connect.
+def intermediary_weights(imports: sp.sparse.csr_array, parameters: TieParameters) -> np.ndarray:
+    """What each member adds, as a common contact, to the pairs of members who imported them.
 
     ``1 + 1j * w``: the real part counts common contacts, the imaginary part
     is the score, ``w = 1 / degree`` for resource allocation [2]_ or
-    ``1 / log(degree)`` for Adamic–Adar [1]_. Members with fewer than two or
-    more than ``max_common_contact_degree`` contacts add nothing.
+    ``1 / log(degree)`` for Adamic–Adar [1]_, ``degree`` being how many
+    members imported them. Members imported by fewer than two or more than
+    ``max_common_contact_degree`` members add nothing.
     """
-    degree = np.diff(graph.indptr)
+    degree = np.bincount(imports.indices, minlength=imports.shape[1])
     usable = (degree >= 2) & (degree <= parameters.max_common_contact_degree)
     safe = np.maximum(degree, 2)
     if parameters.mutual_index == "adamic_adar":
@@ -227,19 +256,29 @@ def intermediary_weights(graph: sp.sparse.csr_array, parameters: TieParameters) 
     return np.where(usable, 1 + 1j * score, 0).astype(np.complex64)
 
 
-def _weighted(graph: sp.sparse.csr_array, weight: np.ndarray) -> sp.sparse.csr_array:
-    # Copies of the index arrays: eliminate_zeros rewrites them in place, and
-    # they must not be the contact graph's own.
-    degree = np.diff(graph.indptr)
-    weighted = sp.sparse.csr_array(
-        (np.repeat(weight, degree), graph.indices.copy(), graph.indptr.copy()), shape=graph.shape
-    )
-    weighted.eliminate_zeros()
-    return weighted
+@dataclass(frozen=True, eq=False)
+class _Graphs:
+    """The contact graph (either direction), the import graph, and ``W Dᵀ`` to multiply by."""
+
+    contacts: sp.sparse.csr_array
+    imports: sp.sparse.csr_array
+    weighted: sp.sparse.csr_array
+
+    @classmethod
+    def of(cls, contacts: Contacts, n_members: int, parameters: TieParameters) -> _Graphs:
+        imports = import_graph(contacts, n_members)
+        weight = intermediary_weights(imports, parameters)
+        # weighted[k, j] = w_k when j imported k; a copy, so that eliminate_zeros
+        # never rewrites the import graph's own index arrays.
+        weighted = imports.T.tocsr().copy()
+        weighted.data *= np.repeat(weight, np.diff(weighted.indptr))
+        weighted.eliminate_zeros()
+        weighted.sort_indices()
+        return cls(contact_graph(contacts, n_members), imports, weighted)
 
 
 class MutualContacts:
-    """Mutual contacts of any pairs, read on demand from the contact graph.
+    """Mutual contacts of any pairs, read on demand from the import graph.
 
     :func:`mutual_evidence` keeps, for each member, the evidence with their
     contacts and with their best ``mutual_top_k`` other partners. Every
@@ -249,17 +288,17 @@ class MutualContacts:
 
     Examples
     --------
-    >>> contacts = Contacts.from_rows([(0, 1), (1, 2), (2, 3), (3, 0)])
-    >>> index = MutualContacts(contacts, 4, TieParameters(mutual_index="adamic_adar"))
-    >>> count, score = index.scores(np.array([0, 0]), np.array([2, 1]))
-    >>> count.tolist(), score.round(4).tolist()
+    >>> contacts = Contacts.from_rows([(0, 2), (1, 2), (0, 3), (1, 3), (4, 0), (4, 1)])
+    >>> index = MutualContacts(contacts, 5, TieParameters(mutual_index="adamic_adar"))
+    >>> count, score = index.scores(np.array([0, 2]), np.array([1, 3]))
+    >>> count.tolist(), score.round(4).tolist()  # 4 imported 2 and 3: not theirs
     ([2, 0], [2.8854, 0.0])
     """
 
     def __init__(self, contacts: Contacts, n_members: int, parameters: TieParameters) -> None:
         self.parameters = parameters
-        self.graph = contact_graph(contacts, n_members)
-        self.weight = intermediary_weights(self.graph, parameters)
+        self.imports = import_graph(contacts, n_members)
+        self.weight = intermediary_weights(self.imports, parameters)
 
     def scores(
         self, first: np.ndarray, second: np.ndarray, *, chunk: int = 65536
@@ -269,7 +308,7 @@ class MutualContacts:
         count, score = np.zeros(len(first), np.int64), np.zeros(len(first))
         for start in range(0, len(first), chunk):
             rows = slice(start, start + chunk)
-            common = self.graph[first[rows]].multiply(self.graph[second[rows]])
+            common = self.imports[first[rows]].multiply(self.imports[second[rows]])
             total = common @ self.weight
             count[rows] = np.rint(total.real).astype(np.int64)
             score[rows] = total.imag
@@ -291,33 +330,35 @@ def mutual_evidence(
 ) -> EvidenceColumns:
     """Mutual-contact evidence of each member (of ``touched`` ones if given).
 
-    Each member keeps the evidence with every contact they share a contact
-    with, and with their ``mutual_top_k`` best partners among everyone else;
-    a pair is kept when either end keeps it. ``raw = 1 - exp(-score /
-    mutual_scale)``.
+    Each member keeps the evidence with every contact (either way) they
+    share an imported contact with, and with their ``mutual_top_k`` best
+    partners among everyone else; a pair is kept when either end keeps it.
+    ``raw = 1 - exp(-score / mutual_scale)``.
 
     Examples
     --------
-    >>> contacts = Contacts.from_rows([(0, 1), (1, 2), (2, 3), (3, 0)])
-    >>> rows = mutual_evidence(contacts, 4, TieParameters(mutual_index="adamic_adar"), None)
+    Members 0 and 1 both imported 2 and 3; member 4 imported 0 and 1, which
+    makes 4 their contact but not a mutual contact of theirs.
+
+    >>> contacts = Contacts.from_rows([(0, 2), (1, 2), (0, 3), (1, 3), (4, 0), (4, 1)])
+    >>> rows = mutual_evidence(contacts, 5, TieParameters(mutual_index="adamic_adar"), None)
     >>> list(zip(rows.first.tolist(), rows.second.tolist())), rows.count.tolist()
-    ([(0, 2), (1, 3)], [2, 2])
-    >>> round(float(rows.score[0]), 4)  # 2 / log(2): both common contacts have two
+    ([(0, 1)], [2])
+    >>> round(float(rows.score[0]), 4)  # 2 / log(2): both common contacts were imported twice
     2.8854
     """
-    graph = contact_graph(contacts, n_members)
-    degree = np.diff(graph.indptr)
+    graphs = _Graphs.of(contacts, n_members, parameters)
     # One product gives both numbers: through each common contact the real
     # part adds 1 (the count) and the imaginary part adds its weight.
-    weighted = _weighted(graph, intermediary_weights(graph, parameters))
+    importers = np.diff(graphs.imports.indptr) > 0
     if touched is None:
-        members = np.flatnonzero(degree > 0)
+        members = np.flatnonzero(importers)
     else:
         # A pair (t, j) is kept when either end keeps the other, so the rows
         # of every member two steps from t are needed too.
-        reach = graph[np.flatnonzero(touched)] @ weighted
-        members = np.union1d(np.flatnonzero(touched & (degree > 0)), reach.tocoo().coords[1])
-    kept = _mutual_rows(graph, weighted, members, parameters)
+        reach = graphs.imports[np.flatnonzero(touched)] @ graphs.weighted
+        members = np.union1d(np.flatnonzero(touched & importers), reach.tocoo().coords[1])
+    kept = _mutual_rows(graphs, members, parameters)
     first, second = np.minimum(kept.member, kept.partner), np.maximum(kept.member, kept.partner)
     count, score = kept.count, kept.score
     keep = touching(first, second, touched)

@@ -1,5 +1,7 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
+from deskmate.network import services
 from deskmate.network.management.commands._import_command import ImportCommand
 from deskmate.network.models import ImportJob
 from deskmate.people.models import Member
@@ -8,7 +10,8 @@ from deskmate.people.models import Member
 class Command(ImportCommand):
     help = (
         "Import an organisation's people file (HR or alumni export, CSV or XLSX, one row per "
-        "position or education stint; columns in docs/imports.md). Creates or updates members."
+        "position or education stint; columns in docs/imports.md). Creates or updates members. "
+        "A file in its source's own columns is read through the saved mapping for its headers."
     )
     kind = ImportJob.Kind.PEOPLE
     needs_owner = False
@@ -31,3 +34,20 @@ class Command(ImportCommand):
         if admin is None:
             raise CommandError(f"No admin member has the e-mail address {options['actor']}.")
         return admin
+
+    def mapping(self, payload: bytes, file_name: str):
+        try:
+            routed = services.people_file_route(payload, file_name)
+        except ValidationError as error:
+            raise CommandError("Nothing was imported:\n  " + "\n  ".join(error.messages)) from None
+        if routed["status"] == ImportJob.Status.MAPPING:
+            raise CommandError(NEEDS_MAPPING.format(name=file_name))
+        return (
+            services.ColumnMapping.from_dict(routed["mapping"]) if routed.get("mapping") else None
+        )
+
+
+NEEDS_MAPPING = (
+    "{name}: no saved mapping knows these columns. Upload the file once on the imports page, "
+    "map its columns and keep the mapping; this command then uses it."
+)

@@ -84,6 +84,12 @@ class Command(BaseCommand):
         )
         for sentence in matching.stability_words(metrics).values():
             self.stdout.write(sentence)
+        for quota in metrics.get("quotas", []):
+            self.stdout.write(f"Quota: {quota['words']}")
+        if metrics.get("solver_words"):
+            self.stdout.write(metrics["solver_words"])
+        for rule in metrics.get("rules", []):
+            self.stdout.write(f"Rule: {rule['words']}")
         for warning in run.warnings:
             self.stdout.write(f"! {warning}")
         for pair in pairs:
