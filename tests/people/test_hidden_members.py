@@ -153,7 +153,7 @@ def test_an_introduction_through_a_hidden_member_reads_like_one_through_an_unkno
     bodies = []
     for introducer in (hidden.pk, unknown_id):
         response = browser.post(url, {"introducer": introducer, "message": "Hello"})
-        assert response.status_code == 200
+        assert response.status_code == 422
         errors = json.dumps(response.context["form"].errors, sort_keys=True)
         bodies.append(errors.replace(str(introducer), "ID"))
     assert counts() == before

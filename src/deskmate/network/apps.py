@@ -9,7 +9,8 @@ class NetworkConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: tasks need the app registry, which is ready only now.
         from deskmate.core.periodic import register_periodic
-        from deskmate.network import data_rights, home, signals, tasks
+        from deskmate.network import acquaintance, data_rights, home, signals, tasks
+        from deskmate.people.acquaintance import register_how_known
         from deskmate.people.signals import history_changed
 
         history_changed.connect(tasks.history_changed_received, dispatch_uid="network_history")
@@ -19,3 +20,4 @@ class NetworkConfig(AppConfig):
         register_periodic(tasks.ties_refresh_nightly)
         data_rights.register()
         home.register()
+        register_how_known(acquaintance.reasons_for_profile)

@@ -44,8 +44,11 @@ class IntroductionForm(forms.Form):
     )
 
     def __init__(self, *args, introducers=(), **kwargs):
+        """``introducers`` are ranked (``acquaintance.introducers_ranked``): best first, with a reason."""
         super().__init__(*args, **kwargs)
-        self.fields["introducer"].choices = [(member.pk, member.name) for member in introducers]
+        self.fields["introducer"].choices = [
+            (item.member.pk, f"{item.member.name} — {item.reason}") for item in introducers
+        ]
 
 
 class IntroductionAnswerForm(forms.Form):

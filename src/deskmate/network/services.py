@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from deskmate.core.audit import AuditEvent, audit
@@ -22,6 +23,7 @@ from deskmate.importing.people_mapping import PeopleMapping as ColumnMapping
 from deskmate.importing.safety import format_size
 from deskmate.importing.tables import header_key
 from deskmate.network import signals
+from deskmate.network.acquaintance import NO_SHARED_HISTORY, shared_history_labels, tie_reasons
 from deskmate.network.history_merge import (
     History,
     IncomingEducation,
@@ -33,6 +35,7 @@ from deskmate.network.history_merge import (
 from deskmate.network.import_summary import ImportSummary
 from deskmate.network.models import Contact, ImportJob, Interaction, Introduction, PeopleMapping
 from deskmate.network.selectors import mutual_contact_ids
+from deskmate.notifications.services import notify
 from deskmate.people import services as people_services
 from deskmate.people.models import Member, MemberSkill, Source, User
 
@@ -609,6 +612,11 @@ INTRODUCTION_NOT_MUTUAL = "Choose someone you both know to introduce you."
 INTRODUCTION_ALREADY_OPEN = "You have already asked for an introduction to this person."
 INTRODUCTION_NOT_YOURS = "Only the person asked can answer this introduction."
 INTRODUCTION_CLOSED = "This introduction is no longer waiting for an answer."
+INTRODUCTION_ASKED = "{requester} asks you to introduce them to {target}"
+INTRODUCTION_FORWARDED = "{introducer} would like to introduce {requester} to you"
+INTRODUCTION_MADE = "{target} accepted your introduction"
+HOW_YOU_KNOW = "How you know {name}: {how}"
+HOW_THEY_KNOW = "How {name} knows {other}: {how}"
 
 
 @transaction.atomic
@@ -664,11 +672,71 @@ def introduction_request(*, requester: Member, introducer: Member, target: Membe
     introduction.full_clean()
     introduction.save()
     audit(actor=requester, action=AuditEvent.INTRODUCTION_REQUEST, subject=introduction)
+    notify(
+        recipient=introducer,
+        kind="introduction_asked",
+        title=INTRODUCTION_ASKED.format(requester=requester.name, target=target.name),
+        body=introduction.message,
+        url=reverse("introductions"),
+        key=f"introduction_asked:{introduction.pk}",
+    )
     return introduction
 
 
+def _introduction_forwarded_body(introduction) -> str:
+    """What the person introduced to reads: the message, the note, and how each knows the other.
+
+    Their own tie with the introducer is told as the suggestions page tells it (what they may see
+    of it); the introducer's tie with the requester is not theirs, so only a shared workplace or
+    school is named.
+    """
+    introducer, requester, target = (
+        introduction.introducer,
+        introduction.requester,
+        introduction.target,
+    )
+    yours = tie_reasons(target, [introducer.pk])[introducer.pk] or (NO_SHARED_HISTORY,)
+    theirs = shared_history_labels(introducer, requester) or [NO_SHARED_HISTORY]
+    lines = [f"{requester.first_name} wrote: {introduction.message}"]
+    if introduction.introducer_note:
+        lines.append(f"{introducer.first_name} adds: {introduction.introducer_note}")
+    lines.append(HOW_YOU_KNOW.format(name=introducer.first_name, how="; ".join(yours)))
+    lines.append(
+        HOW_THEY_KNOW.format(
+            name=introducer.first_name, other=requester.first_name, how=", ".join(theirs)
+        )
+    )
+    return "\n".join(lines)
+
+
+def _introduction_notify(introduction) -> None:
+    if introduction.status == Introduction.Status.FORWARDED:
+        notify(
+            recipient=introduction.target,
+            kind="introduction_forwarded",
+            title=INTRODUCTION_FORWARDED.format(
+                introducer=introduction.introducer.name, requester=introduction.requester.name
+            ),
+            body=_introduction_forwarded_body(introduction),
+            url=reverse("introductions"),
+            key=f"introduction_forwarded:{introduction.pk}",
+        )
+    elif introduction.status == Introduction.Status.MADE:
+        notify(
+            recipient=introduction.requester,
+            kind="introduction_made",
+            title=INTRODUCTION_MADE.format(target=introduction.target.name),
+            url=reverse("member_profile", args=[introduction.target_id]),
+            key=f"introduction_made:{introduction.pk}",
+        )
+
+
 def _locked_introduction(introduction):
-    return Introduction.objects.select_for_update().get(pk=introduction.pk)
+    return (
+        Introduction.objects.select_for_update(of=("self",))
+        .select_related("requester", "introducer", "target")
+        .get(pk=introduction.pk)
+    )
 
 
 @transaction.atomic
@@ -697,6 +765,7 @@ def introduction_answer(*, introduction, actor: Member, agree: bool, note: str =
         subject=introduction,
         status=introduction.status,
     )
+    _introduction_notify(introduction)
     return introduction
 
 

@@ -10,6 +10,7 @@ from deskmate.core.forms import form_errors_from
 from deskmate.engine.ranking import SuggestionFilter
 from deskmate.limits.guards import limited
 from deskmate.network import selectors, services
+from deskmate.network.acquaintance import introducers_ranked
 from deskmate.network.forms import (
     InteractionForm,
     IntroductionAnswerForm,
@@ -261,7 +262,9 @@ def introductions(request):
 def introduction_ask(request, member_id: int):
     target = access_member(request.member, member_id)
     mutual_ids = selectors.mutual_contact_ids(request.member, target)
-    introducers = list(members_visible_to(request.member).filter(pk__in=mutual_ids))
+    introducers = introducers_ranked(
+        request.member, target, members_visible_to(request.member).filter(pk__in=mutual_ids)
+    )
     form = IntroductionForm(request.POST or None, introducers=introducers)
     if request.method == "POST" and form.is_valid():
         introducer = access_member(request.member, form.cleaned_data["introducer"])
@@ -283,6 +286,7 @@ def introduction_ask(request, member_id: int):
         request,
         "network/introduction_form.html",
         {"form": form, "target": target, "introducers": introducers},
+        status=422 if form.errors else 200,
     )
 
 

@@ -223,3 +223,18 @@ class AccountDeleteForm(forms.Form):
         if confirm != self.CONFIRMATION:
             raise forms.ValidationError("Type DELETE, in capitals, to delete your account.")
         return confirm
+
+
+class DirectoryForm(forms.Form):
+    """The People page's search: every field optional, each narrowing the list."""
+
+    q = forms.CharField(required=False, max_length=100, label="Name")
+    skill = forms.CharField(required=False, max_length=100, label="Skill")
+    organisation = forms.CharField(required=False, max_length=100, label="Organisation")
+    unit = forms.CharField(required=False, max_length=100, label="Team or department")
+    school = forms.CharField(required=False, max_length=100, label="School")
+    graduation_year = forms.IntegerField(
+        required=False, min_value=1900, max_value=2100, label="Graduation year"
+    )
+    open_to_mentoring = forms.BooleanField(required=False, label="Open to mentoring")
+    wants_copilot = forms.BooleanField(required=False, label="Looking for a copilot")

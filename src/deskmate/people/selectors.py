@@ -157,6 +157,44 @@ def offers_of(member: Member) -> QuerySet[Offer]:
     return member.offers.all()
 
 
+#: How many members one page of the People directory lists.
+DIRECTORY_PAGE_SIZE = 25
+
+
+def _has(model, **lookups) -> Exists:
+    return Exists(model.objects.filter(member=OuterRef("pk"), **lookups))
+
+
+def member_directory(viewer: Member, filters: dict) -> QuerySet[Member]:
+    """Members the viewer may open, narrowed by the People page's filters (``DirectoryForm``).
+
+    Each filter on a member's history is an ``EXISTS``, so a member with two
+    matching positions is listed once and counted once.
+    """
+    members = members_visible_to(viewer)
+    for word in (filters.get("q") or "").split()[:5]:
+        members = members.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    if filters.get("skill"):
+        members = members.filter(_has(MemberSkill, skill__name__icontains=filters["skill"]))
+    if filters.get("organisation"):
+        members = members.filter(
+            _has(Position, organisation__name__icontains=filters["organisation"])
+        )
+    if filters.get("unit"):
+        members = members.filter(_has(Position, unit__name__icontains=filters["unit"]))
+    school, year = filters.get("school"), filters.get("graduation_year")
+    if school or year:
+        studied = {"school__name__icontains": school} if school else {}
+        if year:
+            studied["end__year"] = year
+        members = members.filter(_has(Education, **studied))
+    if filters.get("open_to_mentoring"):
+        members = members.filter(open_to_mentoring=True)
+    if filters.get("wants_copilot"):
+        members = members.filter(wants_copilot=True)
+    return members.order_by("last_name", "first_name", "id")
+
+
 def member_search(viewer: Member, text: str = "", limit: int = 50) -> QuerySet[Member]:
     members = members_visible_to(viewer)
     for word in text.split()[:5]:

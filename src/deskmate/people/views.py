@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,9 +15,11 @@ from deskmate.core.forms import form_errors_from
 from deskmate.limits.guards import limited
 from deskmate.people import data_rights, selectors, services
 from deskmate.people import home as home_panels
+from deskmate.people.acquaintance import how_viewer_knows
 from deskmate.people.decorators import member_required
 from deskmate.people.forms import (
     AccountDeleteForm,
+    DirectoryForm,
     EducationForm,
     GoalForm,
     JoinForm,
@@ -46,6 +49,7 @@ def home(request):
 def _profile_context(viewer, member) -> dict:
     return {
         "member": member,
+        "how_known": how_viewer_knows(viewer, member),
         "is_own": viewer.pk == member.pk,
         "positions": selectors.positions_of(member),
         "education": selectors.education_of(member),
@@ -68,11 +72,18 @@ def member_profile(request, member_id: int):
 
 @member_required
 def member_list(request):
-    query = request.GET.get("q", "")[:100]
+    """The People directory: search and filters over the members the viewer may open, 25 a page."""
+    form = DirectoryForm(request.GET)
+    if not form.is_valid():
+        return render(request, "people/member_list.html", {"form": form, "page": None}, status=422)
+    members = selectors.member_directory(request.member, form.cleaned_data)
+    # A page number past the end shows the last page; one that is not a number, the first.
+    page = Paginator(members, selectors.DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    kept = {key: value for key, value in request.GET.items() if key != "page" and value}
     return render(
         request,
         "people/member_list.html",
-        {"members": selectors.member_search(request.member, query), "q": query},
+        {"form": form, "page": page, "query": urlencode(kept)},
     )
 
 
