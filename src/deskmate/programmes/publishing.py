@@ -94,7 +94,7 @@ def _samples(run: MatchRun, pair: ProposedPair) -> list[SampleEmail]:
     ):
         title, body = match_message(member, other, story, password_link=SAMPLE_PASSWORD_LINK)
         message = email_preview(
-            to=member.user.email, title=title, body=body, url=SAMPLE_MENTORSHIP_PATH
+            to=member.user.email or "", title=title, body=body, url=SAMPLE_MENTORSHIP_PATH
         )
         samples.append(SampleEmail(role, member.name, str(message.subject), str(message.body)))
     return samples
