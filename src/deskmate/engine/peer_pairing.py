@@ -236,7 +236,7 @@ def pair_peers(
     number_paired = 2 * len(pairs)
     weakest = min(pairs, key=lambda pair: pair.score) if pairs else None
     total = float(sum(pair.score for pair in pairs))
-    bound = total if bound is None else max(bound, total)
+    bound = total if bound is None or solved_by != "rounded odd cycles" else max(bound, total)
     return PeerPairingResult(
         partner_of=partner_of,
         pairs=tuple(pairs),
