@@ -1071,7 +1071,7 @@ def _solve_peers(matrix: ScoreMatrix) -> MatchResult:
     if pairs:
         position = int(np.argmin(scores))
         weakest = _pair_summary(matrix, *pairs[position], scores[position])
-    metrics = {
+    metrics: dict = {
         "peers": n,
         "total_score": round(sum(scores), 4),
         "number_matched": paired,
