@@ -339,12 +339,21 @@ def _matching_from_relaxation(
     matching, odd_cycles, relaxed_total = _double_cover(n_members, first, second, weights)
     if odd_cycles:
         return None, odd_cycles, relaxed_total / 2
-    pair_keys = first * n_members + second
-    matched_total = _total(pair_keys, n_members, weights, matching)
-    tolerance = 1e-9 * max(1.0, abs(relaxed_total))
-    if abs(2 * matched_total - relaxed_total) > tolerance:
+    if not _worth_half(first * n_members + second, n_members, weights, matching, relaxed_total):
         return None, [], relaxed_total / 2
     return matching, [], relaxed_total / 2
+
+
+def _worth_half(
+    pair_keys: np.ndarray,
+    n_members: int,
+    weights: np.ndarray,
+    matching: list[tuple[int, int]],
+    relaxed_total: float,
+) -> bool:
+    """Whether the matching is worth half the double cover's optimum (so is optimal)."""
+    matched_total = _total(pair_keys, n_members, weights, matching)
+    return abs(2 * matched_total - relaxed_total) <= 1e-9 * max(1.0, abs(relaxed_total))
 
 
 def _total(
@@ -428,11 +437,10 @@ def _rounded_matching(
     See :func:`pair_peers`: each odd cycle loses its cheapest member, then
     unpaired members are paired greedily and improved by short augmenting moves.
     """
-    matching, odd_cycles, bound = _matching_from_relaxation(n_members, first, second, weights)
-    if matching is not None:
-        return matching, "double cover", bound
-    matching, odd_cycles, _ = _double_cover(n_members, first, second, weights)
+    matching, odd_cycles, relaxed_total = _double_cover(n_members, first, second, weights)
     pair_keys = first * n_members + second
+    if not odd_cycles and _worth_half(pair_keys, n_members, weights, matching, relaxed_total):
+        return matching, "double cover", relaxed_total / 2
     for cycle in odd_cycles:
         matching.extend(_round_cycle(cycle, pair_keys, n_members, weights))
     partner = [-1] * n_members
@@ -442,7 +450,7 @@ def _rounded_matching(
     _pair_unpaired(partner, first, second, weights)
     _augment(partner, neighbours)
     improved = sorted((one, other) for one, other in enumerate(partner) if one < other)
-    return improved, "rounded odd cycles", bound
+    return improved, "rounded odd cycles", relaxed_total / 2
 
 
 def _round_cycle(
