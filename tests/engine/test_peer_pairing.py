@@ -185,6 +185,7 @@ def test_rounded_round_is_within_its_reported_gap_of_networkx(group):
     assert result.bound >= optimum - 1e-9
     assert result.total_score >= (1 - result.gap) * optimum - 1e-9
     assert result.total_score <= optimum + 1e-9
+    assert result.gap <= 1 / 3 + 1e-9
     members = [member for pair in result.pairs for member in (pair.first, pair.second)]
     assert len(members) == len(set(members))
     for pair in result.pairs:
