@@ -1050,6 +1050,7 @@ def _solve_peers(matrix: ScoreMatrix) -> MatchResult:
     fixed = {member for pair in matrix.pins for member in pair}
     pool = [index for index in range(n) if index not in fixed]
     pairs = list(matrix.pins)
+    round_gap = 0.0
     if len(pool) > 1:
         sub = matrix.scores[np.ix_(pool, pool)].copy()
         np.fill_diagonal(sub, np.nan)
@@ -1061,14 +1062,16 @@ def _solve_peers(matrix: ScoreMatrix) -> MatchResult:
         ]
         result = pair_peers(sub, previous_pairs=previous)
         pairs += [(pool[pair.first], pool[pair.second]) for pair in result.pairs]
+        round_gap = result.bound - result.total_score
     scores = [float(matrix.scores[a, b]) for a, b in pairs]
+    bound = sum(scores) + round_gap
     paired = 2 * len(pairs)
     within_tie = sum(1 for a, b in pairs if matrix.tie[a, b] > 0)
     weakest = None
     if pairs:
         position = int(np.argmin(scores))
         weakest = _pair_summary(matrix, *pairs[position], scores[position])
-    metrics = {
+    metrics: dict = {
         "peers": n,
         "total_score": round(sum(scores), 4),
         "number_matched": paired,
@@ -1079,8 +1082,22 @@ def _solve_peers(matrix: ScoreMatrix) -> MatchResult:
         "unmatched": [
             matrix.mentee_ids[i] for i in range(n) if all(i not in pair for pair in pairs)
         ],
+        "bound": round(bound, 4),
+        "gap": round(round_gap / bound, 6) if bound > 0 else 0.0,
     }
+    if round_gap > 1e-9:
+        metrics["peer_gap_words"] = peer_gap_words(sum(scores), bound)
     return MatchResult(pairs, metrics)
+
+
+def peer_gap_words(total: float, bound: float) -> str:
+    """How far a rounded peer round may be from the best possible total, in words."""
+    share = (bound - total) / bound
+    return (
+        f"A large round is paired by rounding rather than proved optimal: its total of "
+        f"{total:.2f} is within {share * 100:.2g}% of the best possible total "
+        f"(no round can exceed {bound:.2f})."
+    )
 
 
 def _empty_metrics(matrix: ScoreMatrix) -> dict:

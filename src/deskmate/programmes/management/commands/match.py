@@ -88,6 +88,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Quota: {quota['words']}")
         if metrics.get("solver_words"):
             self.stdout.write(metrics["solver_words"])
+        if metrics.get("peer_gap_words"):
+            self.stdout.write(metrics["peer_gap_words"])
         for rule in metrics.get("rules", []):
             self.stdout.write(f"Rule: {rule['words']}")
         for warning in run.warnings:
