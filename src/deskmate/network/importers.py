@@ -356,16 +356,7 @@ class PeopleWrite:
     def write(self) -> None:
         users = [member.user for member in self.new_members]
         User.objects.bulk_create(users, batch_size=BULK_BATCH)
-        for member in self.new_members:
-            member.user_id = member.user.pk
-        # Managers are set after every member has an id.
-        managers = {id(m): m.manager for m in self.new_members if m.manager is not None}
-        for member in self.new_members:
-            member.manager = None
-        Member.objects.bulk_create(self.new_members, batch_size=BULK_BATCH)
-        for member in self.new_members:
-            if id(member) in managers:
-                member.manager = managers[id(member)]
+        self._members_create()
         audit_many(
             actor=self.actor,
             action=AuditEvent.MEMBER_CREATE,
@@ -380,6 +371,27 @@ class PeopleWrite:
         )
         self.writer.flush()
         people_services.histories_changed(self.writer.member_ids)
+
+    def _members_create(self) -> None:
+        """Insert the new members in file order, batch by batch.
+
+        A manager inserted in an earlier batch (or stored already) is set on the insert; the
+        others wait for the update after every member has an id.
+        """
+        for chunk in chunked(self.new_members):
+            for member in chunk:
+                member.user_id = member.user.pk
+                manager = member.manager
+                if manager is not None and manager.pk is None:
+                    member.manager = None
+                    member._manager_waiting = manager  # type: ignore[attr-defined]
+                else:
+                    self.new_managers.pop(id(member), None)
+            Member.objects.bulk_create(chunk, batch_size=BULK_BATCH)
+        for member in self.new_members:
+            waiting = member.__dict__.pop("_manager_waiting", None)
+            if waiting is not None:
+                member.manager = waiting
 
     def _members_update(self) -> None:
         now = timezone.now()
