@@ -226,7 +226,8 @@ def writes_main(args) -> None:
     sizes = [int(size) for size in args.writes.split(",")]
     old_sizes = [int(size) for size in args.old_rows.split(",")] if args.old_src else []
     rows = []
-    for database in [None, *([args.postgres] if args.postgres else [])]:
+    databases = [None, *([args.postgres] if args.postgres else [])]
+    for database in databases[1:] if args.postgres_only else databases:
         for _code, source, counts in (("new", None, sizes), ("old", args.old_src, old_sizes)):
             for count in counts:
                 with tempfile.TemporaryDirectory() as folder:
@@ -369,6 +370,7 @@ def main():
     parser.add_argument("--writes", default="", help="row counts to import twice, e.g. 1000,10000")
     parser.add_argument("--old-src", default="", help="the src folder of the code to compare")
     parser.add_argument("--old-rows", default="1000", help="row counts for the old code")
+    parser.add_argument("--postgres-only", action="store_true", help="writes on PostgreSQL only")
     args = parser.parse_args()
     if args.writes:
         writes_main(args)

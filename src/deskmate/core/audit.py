@@ -6,6 +6,7 @@ records is in one place (and a typo is a type error, not a new kind of entry).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -121,7 +122,7 @@ def audit_many(
     *,
     actor: Member | None,
     action: AuditEvent,
-    subjects: list[models.Model],
+    subjects: Sequence[models.Model],
     **details: object,
 ) -> int:
     """Record one write per subject in a few inserts: what a bulk service does, row by row."""
@@ -129,7 +130,7 @@ def audit_many(
         AuditEntry(
             actor=actor,
             action=AuditEvent(action),
-            subject_type=subject._meta.model_name,
+            subject_type=str(subject._meta.model_name),
             subject_id=subject.pk,
             details={key: str(value) for key, value in details.items()},
         )

@@ -13,6 +13,7 @@ edited since follows the file.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 
@@ -281,10 +282,9 @@ def education_merge(
 
 #: Rows per query and per insert or update when an import writes in bulk.
 BULK_BATCH = 1000
-#: What a stint is checked against before a bulk write: its own fields and ``clean``; the
-#: foreign keys are the records this import just resolved, and the check constraints are what
-#: ``clean`` already enforces.
-STINT_CHECK = {"validate_unique": False, "validate_constraints": False}
+# A stint is checked before a bulk write on its own fields and ``clean``: the foreign keys
+# are the records this import just resolved, and the check constraints are what ``clean``
+# already enforces (checking them would cost a query each).
 
 
 def chunked(items: list, size: int = BULK_BATCH):
@@ -352,30 +352,22 @@ class HistoryWriter:
 
     def flush(self) -> None:
         """Write the stints; members created by the import must be saved before."""
-        for model, created, changed, fields, created_event, changed_event in (
-            (
-                Position,
-                self.new_positions,
-                self.changed_positions,
-                POSITION_FIELDS,
-                AuditEvent.POSITION_CREATE,
-                AuditEvent.POSITION_UPDATE,
-            ),
-            (
-                Education,
-                self.new_education,
-                self.changed_education,
-                EDUCATION_FIELDS,
-                AuditEvent.EDUCATION_CREATE,
-                AuditEvent.EDUCATION_UPDATE,
-            ),
-        ):
-            for stint in created:
-                stint.member_id = stint.member.pk
-            model.objects.bulk_create(created, batch_size=BULK_BATCH)
-            model.objects.bulk_update(list(changed.values()), fields, batch_size=BULK_BATCH)
-            audit_many(actor=self.actor, action=created_event, subjects=created)
-            audit_many(actor=self.actor, action=changed_event, subjects=list(changed.values()))
+        _stints_write(self.actor, Position, self.new_positions, self.changed_positions)
+        _stints_write(self.actor, Education, self.new_education, self.changed_education)
+
+
+def _stints_write(actor: Member | None, model: Any, created: list, changed: dict) -> None:
+    events = {
+        Position: (AuditEvent.POSITION_CREATE, AuditEvent.POSITION_UPDATE, POSITION_FIELDS),
+        Education: (AuditEvent.EDUCATION_CREATE, AuditEvent.EDUCATION_UPDATE, EDUCATION_FIELDS),
+    }
+    created_event, changed_event, fields = events[model]
+    for stint in created:
+        stint.member_id = stint.member.pk
+    model.objects.bulk_create(created, batch_size=BULK_BATCH)
+    model.objects.bulk_update(list(changed.values()), fields, batch_size=BULK_BATCH)
+    audit_many(actor=actor, action=created_event, subjects=created)
+    audit_many(actor=actor, action=changed_event, subjects=list(changed.values()))
 
 
 POSITION_FIELDS = ["organisation", "unit", "title", "start", "end", "description", "location"]
@@ -418,7 +410,11 @@ def position_merge_pending(
             description=incoming.description or "",
             location=incoming.location or "",
         )
-        created.full_clean(exclude=["member", "organisation", "unit"], **STINT_CHECK)
+        created.full_clean(
+            exclude=["member", "organisation", "unit"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
         history.positions.append(created)
         writer.new_positions.append(created)
         summary.added("positions", _position_label(created))
@@ -430,7 +426,11 @@ def position_merge_pending(
             values["unit"] = writer.unit(same.organisation, values["unit"])
         for name, value in values.items():
             setattr(same, name, value)
-        same.full_clean(exclude=["member", "organisation", "unit"], **STINT_CHECK)
+        same.full_clean(
+            exclude=["member", "organisation", "unit"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
         if same.pk is not None:
             writer.changed_positions[same.pk] = same
     _report(summary, "positions", _position_label(same), merge)
@@ -456,7 +456,9 @@ def education_merge_pending(
             start=incoming.start.first_day if incoming.start else None,
             end=incoming.end.first_day if incoming.end else None,
         )
-        created.full_clean(exclude=["member", "school"], **STINT_CHECK)
+        created.full_clean(
+            exclude=["member", "school"], validate_unique=False, validate_constraints=False
+        )
         history.education.append(created)
         writer.new_education.append(created)
         summary.added("education", str(created))
@@ -465,7 +467,9 @@ def education_merge_pending(
     if merge.values:
         for name, value in merge.values.items():
             setattr(same, name, value)
-        same.full_clean(exclude=["member", "school"], **STINT_CHECK)
+        same.full_clean(
+            exclude=["member", "school"], validate_unique=False, validate_constraints=False
+        )
         if same.pk is not None:
             writer.changed_education[same.pk] = same
     _report(summary, "education", str(same), merge)

@@ -43,10 +43,9 @@ PEOPLE_POSITION_COLUMNS = {
     "end": "end",
 }
 START_REQUIRED = "is required for a position"
-#: A member or user checked before a bulk write: their own fields; uniqueness is checked
-#: against what the import read and holds in memory, and the one check constraint (a mentee
-#: capacity of at most 50) cannot fail, as an import leaves the capacity at its default.
-MEMBER_CHECK = {"validate_unique": False, "validate_constraints": False}
+# A member or user is checked before a bulk write on their own fields: uniqueness against
+# what the import read and holds in memory, and the one check constraint (a mentee capacity
+# of at most 50) cannot fail, as an import leaves the capacity at its default.
 
 
 def run(
@@ -188,7 +187,7 @@ class PeopleWrite:
         first_name = person.first_name or person.email.split("@")[0]
         user = User(email=email, first_name=first_name, last_name=person.last_name)
         user.set_unusable_password()
-        user.full_clean(**MEMBER_CHECK)
+        user.full_clean(validate_unique=False, validate_constraints=False)
         member = Member(
             user=user,
             first_name=first_name,
@@ -197,7 +196,9 @@ class PeopleWrite:
             location=person.location,
             external_id=person.external_id,
         )
-        member.full_clean(exclude=["user", "manager"], **MEMBER_CHECK)
+        member.full_clean(
+            exclude=["user", "manager"], validate_unique=False, validate_constraints=False
+        )
         self.by_external_id[person.external_id] = self.by_email[email.casefold()] = member
         self.new_members.append(member)
         self.summary.added("members", person.external_id)
@@ -219,7 +220,9 @@ class PeopleWrite:
         for name, value in changes.items():
             setattr(member, name, value)
         if changes:
-            member.full_clean(exclude=["user", "manager"], **MEMBER_CHECK)
+            member.full_clean(
+                exclude=["user", "manager"], validate_unique=False, validate_constraints=False
+            )
         fields = sorted(changes)
         if member.external_id != person.external_id:
             member.external_id = person.external_id
@@ -239,7 +242,9 @@ class PeopleWrite:
         """The same person twice in one file: the second row fills the member being created."""
         for name, value in changes.items():
             setattr(member, name, value)
-        member.full_clean(exclude=["user", "manager"], **MEMBER_CHECK)
+        member.full_clean(
+            exclude=["user", "manager"], validate_unique=False, validate_constraints=False
+        )
         self.summary.left_alone("members", person.external_id)
 
     def _email_update(self, person, member: Member) -> None:
@@ -365,7 +370,9 @@ class PeopleWrite:
         )
         self._members_update()
         for member in self.new_managers.values():
-            member.manager_id = member.manager.pk
+            manager = member.manager
+            assert manager is not None
+            member.manager_id = manager.pk
         Member.objects.bulk_update(
             list(self.new_managers.values()), ["manager"], batch_size=BULK_BATCH
         )
@@ -384,7 +391,7 @@ class PeopleWrite:
                 manager = member.manager
                 if manager is not None and manager.pk is None:
                     member.manager = None
-                    member._manager_waiting = manager  # type: ignore[attr-defined]
+                    member.__dict__["_manager_waiting"] = manager
                 else:
                     self.new_managers.pop(id(member), None)
             Member.objects.bulk_create(chunk, batch_size=BULK_BATCH)
@@ -396,9 +403,9 @@ class PeopleWrite:
     def _members_update(self) -> None:
         now = timezone.now()
         by_fields: dict[tuple[str, ...], list[Member]] = {}
-        for member, fields in self.changed_members.values():
+        for member, changed in self.changed_members.values():
             member.updated_at = now
-            by_fields.setdefault(tuple(fields), []).append(member)
+            by_fields.setdefault(tuple(changed), []).append(member)
         for fields, members in by_fields.items():
             Member.objects.bulk_update(members, [*fields, "updated_at"], batch_size=BULK_BATCH)
             profile = sorted(set(fields) - {"external_id"})
