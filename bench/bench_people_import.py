@@ -15,6 +15,11 @@ process on a fresh database, and writes the table under "## People import (HR ex
 docs/benchmarks.md.
 
     .venv/bin/python bench/bench_people_import.py [--rows 200000] [--postgres URL] [--no-write]
+
+With ``--writes 1000,10000,200000`` it measures writing instead: a first import and a re-import
+of the file in deskmate's own columns, each size on a fresh database, with the code of this
+checkout ("new") and, with ``--old-src DIR``, the code under ``DIR`` (a ``git archive`` of an
+older revision's ``src``: "old"), and writes the section "People import: writing".
 """
 
 import argparse
@@ -152,6 +157,116 @@ except ImportFileError as error:
 """
 
 
+#: Run in the child: a first import and a re-import of the same file, as the worker runs them.
+WRITES = r"""
+import json, sys, time
+from deskmate.network import services
+from deskmate.network.importers import import_job_execute
+from deskmate.people.models import Member, Position
+from deskmate.people.services import member_create
+
+path = sys.argv[1]
+admin = member_create(email="admin@example.org", password=None, first_name="Ada",
+                      role=Member.Role.ADMIN)
+payload = open(path, "rb").read()
+result = {}
+for run in ("first", "again"):
+    job = services.import_job_create(owner=admin, kind="people", file_name="people.csv",
+                                     payload=payload)
+    started = time.perf_counter()
+    job = import_job_execute(job)
+    result[run + "_s"] = time.perf_counter() - started
+    assert job.status == "done", job.errors[:3]
+    result[run + "_lines"] = job.summary["lines"]
+result["members"] = Member.objects.filter(manager__isnull=False).count() + 1
+result["positions"] = Position.objects.count()
+print(json.dumps(result))
+"""
+
+
+def measure_writes(path: Path, database_url: str | None, source: str | None) -> dict:
+    with tempfile.TemporaryDirectory() as data_dir:
+        env = {
+            **os.environ,
+            "DESKMATE_DATA_DIR": data_dir,
+            "DJANGO_SETTINGS_MODULE": "deskmate.settings",
+        }
+        env.pop("DATABASE_URL", None)
+        if source:
+            env["PYTHONPATH"] = source
+        if database_url:
+            env["DATABASE_URL"] = database_url
+            fresh_postgres_database(database_url)
+        subprocess.run(
+            [sys.executable, "-m", "deskmate", "migrate", "--no-input"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        script = Path(data_dir) / "child.py"
+        script.write_text("import django; django.setup()\n" + WRITES)
+        process = subprocess.run(
+            ["/usr/bin/time", "-f", "%M", sys.executable, str(script), str(path)],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        result = json.loads(process.stdout.strip().splitlines()[-1])
+        result.update(
+            peak_mb=int(process.stderr.strip().splitlines()[-1]) / 1024,
+            database="PostgreSQL" if database_url else "SQLite",
+            code="old" if source else "new",
+        )
+        return result
+
+
+def writes_main(args) -> None:
+    header = load()
+    sizes = [int(size) for size in args.writes.split(",")]
+    old_sizes = [int(size) for size in args.old_rows.split(",")] if args.old_src else []
+    rows = []
+    databases = [None, *([args.postgres] if args.postgres else [])]
+    for database in databases[1:] if args.postgres_only else databases:
+        for _code, source, counts in (("new", None, sizes), ("old", args.old_src, old_sizes)):
+            for count in counts:
+                with tempfile.TemporaryDirectory() as folder:
+                    _hr, own = write_files(count, Path(folder))
+                    result = measure_writes(own, database, source)
+                result.update(rows=count)
+                rows.append(result)
+                print(json.dumps(result), flush=True)
+    lines = writes_table(rows, header)
+    print("\n".join(lines))
+    if not args.no_write:
+        write_section("People import: writing", "\n".join(lines))
+
+
+def writes_table(rows: list[dict], header: str) -> list[str]:
+    """The table of ``measure_writes`` results (also for results gathered by separate runs)."""
+    lines = [
+        header,
+        "",
+        "A people file in deskmate's own columns (one current position and a reporting line "
+        "a person, every eighth person managing the next seven), imported as the worker does "
+        "(`import_job_execute`) on a fresh database, then the same file again. Time is the "
+        "import alone (reading and writing, one transaction); peak memory is the process's "
+        'maximum resident set size over both imports. "Old" is the code that wrote one person '
+        'at a time; "new" reads in chunks, checks in memory and writes in batches.',
+        "",
+        "| database | code | rows | first import | per person | re-import | peak memory | "
+        "first result |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['database']} | {row['code']} | {row['rows']:,} | {row['first_s']:.1f} s | "
+            f"{row['first_s'] / row['rows'] * 1000:.1f} ms | {row['again_s']:.1f} s | "
+            f"{row['peak_mb']:.0f} MB | {'; '.join(row['first_lines'])} |"
+        )
+    return lines
+
+
 def fresh_postgres_database(url: str) -> None:
     name = url.rsplit("/", 1)[1]
     server = url.rsplit("/", 1)[0] + "/postgres"
@@ -252,7 +367,14 @@ def main():
     )
     parser.add_argument("--postgres", default="", help="a scratch PostgreSQL database URL too")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--writes", default="", help="row counts to import twice, e.g. 1000,10000")
+    parser.add_argument("--old-src", default="", help="the src folder of the code to compare")
+    parser.add_argument("--old-rows", default="1000", help="row counts for the old code")
+    parser.add_argument("--postgres-only", action="store_true", help="writes on PostgreSQL only")
     args = parser.parse_args()
+    if args.writes:
+        writes_main(args)
+        return
     header = load()
     with tempfile.TemporaryDirectory() as folder:
         hr, own = write_files(args.rows, Path(folder))

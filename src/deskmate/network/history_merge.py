@@ -13,13 +13,17 @@ edited since follows the file.
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.core.exceptions import ValidationError
+
+from deskmate.core.audit import AuditEvent, audit_many
 from deskmate.importing.dates import PartialDate, Precision
 from deskmate.importing.merge import date_within, span_of_dates, span_of_partials, spans_compatible
 from deskmate.importing.names import normalise_title
 from deskmate.network.import_summary import ImportSummary
 from deskmate.people import services as people_services
-from deskmate.people.models import Education, Member, Position
+from deskmate.people.models import Education, Member, Organisation, Position, School, Unit
 
 UNTITLED = "(untitled)"
 QUOTED_AT_MOST = 60
@@ -48,12 +52,21 @@ class IncomingEducation:
 class History:
     """A member's stints, read once per import and kept current as the import adds to them."""
 
-    def __init__(self, member: Member):
+    def __init__(
+        self,
+        member: Member,
+        positions: list[Position] | None = None,
+        education: list[Education] | None = None,
+    ):
+        """Read the member's stints, unless the caller read them already."""
         self.member = member
-        self.positions = list(
-            Position.objects.filter(member=member).select_related("organisation", "unit")
-        )
-        self.education = list(Education.objects.filter(member=member).select_related("school"))
+        if positions is None:
+            positions = list(
+                Position.objects.filter(member=member).select_related("organisation", "unit")
+            )
+        if education is None:
+            education = list(Education.objects.filter(member=member).select_related("school"))
+        self.positions, self.education = positions, education
 
 
 def format_date(day: dt.date) -> str:
@@ -145,6 +158,16 @@ def _matching_position(history: History, organisation_id: int, incoming: Incomin
     return next((p for p in candidates if normalise_title(p.title) == title), None)
 
 
+def _position_fields_merge(same: Position, source: str, incoming: IncomingPosition) -> FieldMerge:
+    merge = FieldMerge(owned=same.source == source)
+    merge.text("unit", "the unit", same.unit.name if same.unit else "", incoming.unit)
+    merge.text("description", "the description", same.description, incoming.description)
+    merge.text("location", "the location", same.location, incoming.location)
+    merge.date("start", "the start date", same.start, incoming.start)
+    merge.date("end", "the end date", same.end, incoming.end)
+    return merge
+
+
 def position_merge(
     *,
     history: History,
@@ -172,12 +195,7 @@ def position_merge(
         history.positions.append(created)
         summary.added("positions", _position_label(created))
         return
-    merge = FieldMerge(owned=same.source == source)
-    merge.text("unit", "the unit", same.unit.name if same.unit else "", incoming.unit)
-    merge.text("description", "the description", same.description, incoming.description)
-    merge.text("location", "the location", same.location, incoming.location)
-    merge.date("start", "the start date", same.start, incoming.start)
-    merge.date("end", "the end date", same.end, incoming.end)
+    merge = _position_fields_merge(same, source, incoming)
     if merge.values:
         current = {
             "organisation": same.organisation.name,
@@ -209,6 +227,17 @@ def _matching_education(history: History, school_id: int, incoming: IncomingEduc
     return chosen[0] if chosen else None
 
 
+def _education_fields_merge(
+    same: Education, source: str, incoming: IncomingEducation
+) -> FieldMerge:
+    merge = FieldMerge(owned=same.source == source)
+    merge.text("degree", "the degree", same.degree, incoming.degree)
+    merge.text("field", "the field", same.field, incoming.field)
+    merge.date("start", "the start date", same.start, incoming.start)
+    merge.date("end", "the end date", same.end, incoming.end)
+    return merge
+
+
 def education_merge(
     *,
     history: History,
@@ -234,11 +263,7 @@ def education_merge(
         history.education.append(created)
         summary.added("education", str(created))
         return
-    merge = FieldMerge(owned=same.source == source)
-    merge.text("degree", "the degree", same.degree, incoming.degree)
-    merge.text("field", "the field", same.field, incoming.field)
-    merge.date("start", "the start date", same.start, incoming.start)
-    merge.date("end", "the end date", same.end, incoming.end)
+    merge = _education_fields_merge(same, source, incoming)
     if merge.values:
         current = {
             "school": same.school.name,
@@ -250,4 +275,201 @@ def education_merge(
         people_services.education_update(
             education=same, actor=actor, keep_source=True, **{**current, **merge.values}
         )
+    _report(summary, "education", str(same), merge)
+
+
+# Set-based merging, for exports of many people: the same rules, written in batches.
+
+#: Rows per query and per insert or update when an import writes in bulk.
+BULK_BATCH = 1000
+# A stint is checked before a bulk write on its own fields and ``clean``: the foreign keys
+# are the records this import just resolved, and the check constraints are what ``clean``
+# already enforces (checking them would cost a query each).
+
+
+def chunked(items: list, size: int = BULK_BATCH):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class HistoryWriter:
+    """Shared names resolved once, and the stints an import adds or changes, written at the end.
+
+    A bulk import builds a :class:`History` per member without a query (``histories_read``
+    reads them all first), merges into it as :func:`position_merge` would, and ``flush``
+    writes what changed in a few inserts and updates, with one audit entry per record as the
+    services write them one by one.
+    """
+
+    def __init__(self, *, actor: Member | None, source: str):
+        self.actor = actor
+        self.source = source
+        self._named: dict[tuple, object] = {}
+        self.new_positions: list[Position] = []
+        self.changed_positions: dict[int, Position] = {}
+        self.new_education: list[Education] = []
+        self.changed_education: dict[int, Education] = {}
+
+    def preload(self, *, organisations=(), schools=()) -> None:
+        """Read the organisations and schools named in the file in a few queries."""
+        for model, names in ((Organisation, organisations), (School, schools)):
+            normalised = sorted({model.normalise(" ".join(n.split())) for n in names} - {""})
+            for chunk in chunked(normalised):
+                for record in model.objects.filter(normalised_name__in=chunk):
+                    self._named[(model, record.normalised_name)] = record
+
+    def _get(self, model, name: str, get_or_create, **extra):
+        key = (model, model.normalise(" ".join((name or "").split())), *extra.values())
+        found = self._named.get(key)
+        if found is None:
+            found = self._named[key] = get_or_create(name=name, **extra)
+        return found
+
+    def organisation(self, name: str) -> Organisation:
+        return self._get(Organisation, name, people_services.organisation_get_or_create)
+
+    def unit(self, organisation: Organisation, name: str) -> Unit | None:
+        if not (name or "").strip():
+            return None
+        return self._get(Unit, name, people_services.unit_get_or_create, organisation=organisation)
+
+    def school(self, name: str) -> School:
+        try:
+            return self._get(School, name, people_services.school_get_or_create)
+        except ValidationError:
+            raise ValidationError({"school": "Name the school."}) from None
+
+    @property
+    def member_ids(self) -> set[int]:
+        """Every member whose history this import changes."""
+        stints = [
+            *self.new_positions,
+            *self.changed_positions.values(),
+            *self.new_education,
+            *self.changed_education.values(),
+        ]
+        return {stint.member_id for stint in stints}
+
+    def flush(self) -> None:
+        """Write the stints; members created by the import must be saved before."""
+        _stints_write(self.actor, Position, self.new_positions, self.changed_positions)
+        _stints_write(self.actor, Education, self.new_education, self.changed_education)
+
+
+def _stints_write(actor: Member | None, model: Any, created: list, changed: dict) -> None:
+    events = {
+        Position: (AuditEvent.POSITION_CREATE, AuditEvent.POSITION_UPDATE, POSITION_FIELDS),
+        Education: (AuditEvent.EDUCATION_CREATE, AuditEvent.EDUCATION_UPDATE, EDUCATION_FIELDS),
+    }
+    created_event, changed_event, fields = events[model]
+    for stint in created:
+        stint.member_id = stint.member.pk
+    model.objects.bulk_create(created, batch_size=BULK_BATCH)
+    model.objects.bulk_update(list(changed.values()), fields, batch_size=BULK_BATCH)
+    audit_many(actor=actor, action=created_event, subjects=created)
+    audit_many(actor=actor, action=changed_event, subjects=list(changed.values()))
+
+
+POSITION_FIELDS = ["organisation", "unit", "title", "start", "end", "description", "location"]
+EDUCATION_FIELDS = ["school", "degree", "field", "start", "end"]
+
+
+def histories_read(members: list[Member]) -> dict[int, History]:
+    """The histories of members already stored, in a few queries: member id → history."""
+    histories = {member.pk: History(member, [], []) for member in members}
+    ids = sorted(histories)
+    for chunk in chunked(ids):
+        for position in Position.objects.filter(member_id__in=chunk).select_related(
+            "organisation", "unit"
+        ):
+            histories[position.member_id].positions.append(position)
+        for education in Education.objects.filter(member_id__in=chunk).select_related("school"):
+            histories[education.member_id].education.append(education)
+    return histories
+
+
+def position_merge_pending(
+    *,
+    history: History,
+    writer: HistoryWriter,
+    incoming: IncomingPosition,
+    summary: ImportSummary,
+) -> None:
+    """:func:`position_merge` without writing: what changes waits in ``writer``."""
+    organisation = writer.organisation(incoming.organisation)
+    same = _matching_position(history, organisation.pk, incoming)
+    if same is None:
+        created = Position(
+            member=history.member,
+            source=writer.source,
+            organisation=organisation,
+            unit=writer.unit(organisation, incoming.unit),
+            title=(incoming.title.strip() or UNTITLED).strip(),
+            start=incoming.start.first_day,
+            end=incoming.end.first_day if incoming.end else None,
+            description=incoming.description or "",
+            location=incoming.location or "",
+        )
+        created.full_clean(
+            exclude=["member", "organisation", "unit"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        history.positions.append(created)
+        writer.new_positions.append(created)
+        summary.added("positions", _position_label(created))
+        return
+    merge = _position_fields_merge(same, writer.source, incoming)
+    if merge.values:
+        values = dict(merge.values)
+        if "unit" in values:
+            values["unit"] = writer.unit(same.organisation, values["unit"])
+        for name, value in values.items():
+            setattr(same, name, value)
+        same.full_clean(
+            exclude=["member", "organisation", "unit"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        if same.pk is not None:
+            writer.changed_positions[same.pk] = same
+    _report(summary, "positions", _position_label(same), merge)
+
+
+def education_merge_pending(
+    *,
+    history: History,
+    writer: HistoryWriter,
+    incoming: IncomingEducation,
+    summary: ImportSummary,
+) -> None:
+    """:func:`education_merge` without writing: what changes waits in ``writer``."""
+    school = writer.school(incoming.school)
+    same = _matching_education(history, school.pk, incoming)
+    if same is None:
+        created = Education(
+            member=history.member,
+            source=writer.source,
+            school=school,
+            degree=(incoming.degree or "").strip(),
+            field=(incoming.field or "").strip(),
+            start=incoming.start.first_day if incoming.start else None,
+            end=incoming.end.first_day if incoming.end else None,
+        )
+        created.full_clean(
+            exclude=["member", "school"], validate_unique=False, validate_constraints=False
+        )
+        history.education.append(created)
+        writer.new_education.append(created)
+        summary.added("education", str(created))
+        return
+    merge = _education_fields_merge(same, writer.source, incoming)
+    if merge.values:
+        for name, value in merge.values.items():
+            setattr(same, name, value)
+        same.full_clean(
+            exclude=["member", "school"], validate_unique=False, validate_constraints=False
+        )
+        if same.pk is not None:
+            writer.changed_education[same.pk] = same
     _report(summary, "education", str(same), merge)

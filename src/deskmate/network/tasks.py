@@ -5,6 +5,7 @@ an import is created; :class:`deskmate.network.apps.NetworkConfig` connects them
 """
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.utils import timezone
 from django_tasks import task
@@ -51,9 +52,12 @@ def ties_refresh_nightly() -> str:
     return f"{count} ties"
 
 
-def history_changed_received(sender: object, *, member_id: int, **kwargs: object) -> None:
+def history_changed_received(
+    sender: object, *, member_id: int | None, member_ids: Iterable[int] = (), **kwargs: object
+) -> None:
     """One refresh task per transaction, for every member whose history it changed."""
-    batch_on_commit("ties_refresh_members", {member_id}, ties_refresh_members.enqueue)
+    ids = {*member_ids, *([member_id] if member_id is not None else [])}
+    batch_on_commit("ties_refresh_members", ids, ties_refresh_members.enqueue)
 
 
 def import_job_queued_received(sender: object, *, job_id: int, **kwargs: object) -> None:

@@ -560,3 +560,10 @@ def first_password_link(user: User) -> str:
     token = default_token_generator.make_token(user)
     path = reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
     return settings.SITE_URL + path
+
+
+def histories_changed(member_ids) -> None:
+    """Announce many members' history changes at once (one refresh task, one on-commit hook)."""
+    ids = sorted({int(member_id) for member_id in member_ids})
+    if ids:
+        signals.history_changed.send(sender=Member, member_id=None, member_ids=ids)

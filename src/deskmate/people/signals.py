@@ -2,7 +2,8 @@
 
 from django.dispatch import Signal
 
-#: A member's career history (positions, education) or contacts changed: ``member_id``.
+#: A member's career history (positions, education) or contacts changed: ``member_id``, or
+#: ``member_ids`` (with ``member_id=None``) when one write changed many.
 history_changed = Signal()
 
 #: A user's password was changed and saved: ``user``.
