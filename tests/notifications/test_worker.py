@@ -14,7 +14,7 @@ from deskmate.core.periodic import periodic_tasks
 from deskmate.mentoring import services
 from deskmate.mentoring.models import Mentorship
 from deskmate.notifications import services as notification_services
-from deskmate.notifications.models import EmailDelivery, Preference
+from deskmate.notifications.models import EmailDelivery, Notification, Preference
 from deskmate.notifications.tasks import digests_send, email_delivery_send
 from tests.conftest import make_member
 from tests.notifications import helpers
@@ -178,3 +178,46 @@ def test_a_member_without_email_preference_gets_no_email(run_tasks, mentee):
     make_member("x@example.org", "X", "Y")
     run_tasks()
     assert mail.outbox == []
+
+
+def test_an_overdue_milestone_is_told_to_both_once_and_reaches_the_digest(
+    run_tasks, mentee, mentor
+):
+    active = services.mentorship_accept(
+        mentorship=services.mentorship_request(requester=mentee, recipient=mentor), actor=mentor
+    )
+    today = timezone.localdate()
+    due = today - dt.timedelta(days=3)
+    late = services.milestone_create(
+        mentorship=active, actor=mentee, title="Give the conference talk", due_on=due
+    )
+    services.milestone_create(
+        mentorship=active, actor=mentee, title="Later", due_on=today + dt.timedelta(days=9)
+    )
+    finished = services.milestone_create(
+        mentorship=active, actor=mentee, title="Done already", due_on=due
+    )
+    services.milestone_complete(milestone=finished, actor=mentee)
+    notification_services.preference_update(member=mentor, email="daily", actor=mentor)
+    run_tasks()
+    mail.outbox.clear()
+
+    services.reminders_send()
+    services.reminders_send()  # told once
+
+    title = services.MILESTONE_OVERDUE.format(day=due.day, month=f"{due:%B}", year=due.year)
+    told = Notification.objects.filter(kind="milestone_overdue")
+    assert sorted(told.values_list("recipient__first_name", "title")) == [
+        ("Daniel", title),
+        ("Maya", title),
+    ]
+    assert set(told.values_list("key", flat=True)) == {f"milestone_overdue:{late.pk}:{due}"}
+    assert all("conference talk" not in n.body for n in told)
+    run_tasks()
+    assert _sent() == [("maya@example.org", f"[deskmate] {title}")]  # Daniel's is in his digest
+    # The digest gathers the day before's notifications.
+    told.update(created_at=timezone.now() - dt.timedelta(days=1))
+    digests_send.enqueue()
+    run_tasks()
+    digest = [m for m in mail.outbox if m.to == ["daniel@example.org"]]
+    assert len(digest) == 1 and title in digest[0].body

@@ -49,6 +49,9 @@ from deskmate.people.models import UNKNOWN_TIME_ZONE, Goal, Member, validate_tim
 from deskmate.people.services import way_in_line
 
 UNAVAILABLE = "This person is not taking requests at the moment."
+MILESTONE_OVERDUE = (
+    "A milestone was due on {day} {month} {year}: mark it done or give it a new date"
+)
 CANNOT_ASK_YOURSELF = "You cannot send a request to yourself."
 ALREADY_ASKED = "You already have an open request to this person."
 THEY_ASKED_YOU = "This person has already sent you a request; answer it instead."
@@ -868,6 +871,29 @@ def _remind_both(
     return told
 
 
+def _remind_overdue_milestones(active, today: dt.date) -> int:
+    """Both people, once per milestone and due date, when an open milestone's date has passed.
+
+    Like every notification, the reminder names no private text (not the milestone's
+    title), only the date and a link; it reaches the digest like any other.
+    """
+    told = 0
+    overdue = Milestone.objects.filter(
+        mentorship__in=active, done_at__isnull=True, due_on__lt=today
+    ).select_related("mentorship__requester", "mentorship__recipient")
+    for milestone in overdue:
+        due = milestone.due_on
+        with transaction.atomic():
+            told += _remind_both(
+                milestone.mentorship,
+                "milestone_overdue",
+                MILESTONE_OVERDUE.format(day=due.day, month=f"{due:%B}", year=due.year),
+                f"milestone_overdue:{milestone.pk}:{due}",
+                "mentorship_milestones",
+            )
+    return told
+
+
 def reminders_send(*, now: dt.datetime | None = None) -> int:
     """Every reminder due now, each told once thanks to its key; safe to run any number of times."""
     now = now or timezone.now()
@@ -910,6 +936,7 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
                 f"checkin_overdue:{m.pk}:{m.next_checkin_on}",
                 "mentorship_checkins",
             )
+    told += _remind_overdue_milestones(active, today)
     for m in active.filter(
         ends_on__gte=today, ends_on__lte=today + dt.timedelta(days=rules.ENDING_SOON_WITHIN_DAYS)
     ):
