@@ -883,6 +883,7 @@ def _remind_overdue_milestones(active, today: dt.date) -> int:
     ).select_related("mentorship__requester", "mentorship__recipient")
     for milestone in overdue:
         due = milestone.due_on
+        assert due is not None  # due_on__lt leaves out milestones without a date
         with transaction.atomic():
             told += _remind_both(
                 milestone.mentorship,
