@@ -12,8 +12,11 @@ have work waiting:
   her to be copilots and a former classmate asks her for an introduction.
 - Daniel (mentor@) has two mentees, one of them with an overdue check-in, two
   requests to answer and an introduction forwarded to him.
-- Claire (coordinator@) runs two programmes: one finished with its pairs
-  published, one with enrolment open and applications waiting to be matched.
+- Claire (coordinator@) runs two programmes: one finished, its match run
+  published into mentorships that name the programme and the reasons for each
+  pair, with monthly check-ins and pulse surveys from both people, so its health
+  page has months of history; and one with enrolment open and applications
+  (mentees and mentors, each with ranked topics) waiting to be matched.
 - Adam (admin@) has a report waiting.
 - Conversations: Maya and Daniel write to each other in their mentorship (his
   last message waits for her) and have their next check-in accepted at 12:30;
@@ -48,11 +51,18 @@ from deskmate.mentoring.models import (
     Milestone,
     PlannedCheckIn,
     Report,
+    SurveyResponse,
 )
 from deskmate.mentoring.rules import REQUEST_EXPIRY_DAYS
 from deskmate.mentoring.states import State
 from deskmate.network.models import Introduction
-from deskmate.programmes.models import Application, MatchRun, Programme, ProposedPair
+from deskmate.programmes.models import (
+    Application,
+    MatchRun,
+    Programme,
+    ProposedPair,
+    Publication,
+)
 
 # Positions of the personas in the generated community (see generator.PERSONAS).
 MAYA, DANIEL, CLAIRE, ADAM, TOMAS, AISHA, LUKAS, CHLOE = range(8)
@@ -63,6 +73,15 @@ OPEN_PROGRAMME = "Alumni mentoring circle, winter"
 FINISHED_PAIRS = 6
 OPEN_MENTEES = 10
 OPEN_MENTORS = 4
+PROGRAMME_TOPICS = ("Management", "Career change", "Public speaking")
+#: Why the finished programme's pairs were matched, one set per pair in turn.
+MATCH_REASONS = (
+    ("Both studied at the same university.", "Both chose Management as their first topic."),
+    ("Worked in the same organisation.", "Both chose Career change as their first topic."),
+    ("Both chose Public speaking as their first topic.",),
+)
+#: Pulse answers (of 5) over the months of the finished programme, cycled per pair.
+PULSE_SCORES = (4, 5, 3, 4, 5, 4, 4)
 
 
 @dataclass
@@ -85,6 +104,8 @@ class _Plan:
     question: str = ""
     programme: int | None = None
     origin: str = Mentorship.Origin.REQUEST
+    programme_name: str = ""
+    match_reasons: Sequence[str] = ()
 
 
 @dataclass
@@ -250,6 +271,8 @@ class _History:
             recipient_id=self.ids[plan.recipient],
             origin=plan.origin,
             programme_id=plan.programme,
+            programme_name=plan.programme_name,
+            match_reasons=list(plan.match_reasons),
             message=plan.message,
             cadence=Cadence.MONTHLY,
             duration_weeks=26,
@@ -294,7 +317,13 @@ class _History:
             if plan.origin == Mentorship.Origin.PROGRAMME
             else Event.Kind.ACCEPTED
         )
-        event(kind, started, recipient, "The mentorship started.")
+        started_text = (
+            f"{self.names[plan.requester]} and {self.names[plan.recipient]} were matched"
+            f" in {plan.programme_name}."
+            if plan.programme_name
+            else "The mentorship started."
+        )
+        event(kind, started, recipient, started_text)
         rows.agreements.append(
             AgreementVersion(
                 mentorship=mentorship,
@@ -465,6 +494,9 @@ class _History:
             name=FINISHED_PROGRAMME,
             slug="alumni-circle-spring",
             description="Six months of monthly conversations between alumni and recent graduates.",
+            topics=list(PROGRAMME_TOPICS),
+            default_cadence=Cadence.MONTHLY,
+            milestone_template="Agree on three goals for the programme",
             enrolment_opens_on=self.day(-340),
             enrolment_closes_on=self.day(-310),
             starts_on=self.day(-300),
@@ -492,10 +524,13 @@ class _History:
                 message="Matched in the alumni mentoring circle.",
                 milestones=(("Agree on three goals for the programme", -280, -285),),
                 feedback=((mentee, "Monthly was the right rhythm for us."),),
+                programme_name=FINISHED_PROGRAMME,
+                match_reasons=MATCH_REASONS[n % len(MATCH_REASONS)],
             )
-            for mentee, mentor in zip(mentees, mentors, strict=True)
+            for n, (mentee, mentor) in enumerate(zip(mentees, mentors, strict=True))
         ]
         rows = self.build(plans)
+        self._pulses(plans, rows.mentorships)
         run = MatchRun.objects.create(
             programme=finished,
             method=MatchRun.Method.OPTIMAL,
@@ -504,6 +539,19 @@ class _History:
             published_by_id=coordinator,
             published_at=self.at(-302),
             created_at=self.at(-305),
+            started_at=self.at(-305),
+            finished_at=self.at(-305),
+            progress=100,
+            metrics={"pairs": len(plans), "unmatched": []},
+        )
+        Publication.objects.create(
+            run=run,
+            status=Publication.Status.DONE,
+            summary={"mentorships": len(plans), "told": 2 * len(plans), "newcomers": 0},
+            progress=100,
+            created_at=self.at(-302),
+            started_at=self.at(-302),
+            finished_at=self.at(-302),
         )
         ProposedPair.objects.bulk_create(
             [
@@ -512,11 +560,11 @@ class _History:
                     mentee_id=self.ids[mentee],
                     mentor_id=self.ids[mentor],
                     score=0.8,
-                    reasons=["Both studied at the same university."],
+                    reasons=list(plan.match_reasons),
                     mentorship=mentorship,
                 )
-                for mentee, mentor, mentorship in zip(
-                    mentees, mentors, rows.mentorships, strict=True
+                for mentee, mentor, plan, mentorship in zip(
+                    mentees, mentors, plans, rows.mentorships, strict=True
                 )
             ]
         )
@@ -524,7 +572,7 @@ class _History:
             name=OPEN_PROGRAMME,
             slug="alumni-circle-winter",
             description="The next circle: apply as a mentee or as a mentor before enrolment closes.",
-            topics=["Management", "Career change", "Public speaking"],
+            topics=list(PROGRAMME_TOPICS),
             enrolment_opens_on=self.day(-10),
             enrolment_closes_on=self.day(20),
             starts_on=self.day(35),
@@ -548,16 +596,41 @@ class _History:
                 role=role,
                 capacity=1 if role == Application.Role.MENTOR else None,
                 goals="Grow into the next role." if role == Application.Role.MENTEE else "",
+                # Topic name → rank: each applicant ranks the programme's topics from a different one.
+                topics={
+                    PROGRAMME_TOPICS[(n + k) % len(PROGRAMME_TOPICS)]: k + 1
+                    for k in range(1 + n % len(PROGRAMME_TOPICS))
+                },
                 created_at=self.at(day),
             )
             for role, members in (
                 (Application.Role.MENTEE, mentees),
                 (Application.Role.MENTOR, mentors),
             )
-            for member in dict.fromkeys(members)
+            for n, member in enumerate(dict.fromkeys(members))
         ]
         Application.objects.bulk_create(made)
         self.counts["applications"] = self.counts.get("applications", 0) + len(made)
+
+    def _pulses(self, plans: Sequence[_Plan], mentorships: Sequence[Mentorship]) -> None:
+        """A pulse survey a day after each check-in, answered by both people of each pair."""
+        answers = []
+        for n, (plan, mentorship) in enumerate(zip(plans, mentorships, strict=True)):
+            for month, held in enumerate(plan.checkins):
+                for side, respondent in enumerate((plan.requester, plan.recipient)):
+                    answers.append(
+                        SurveyResponse(
+                            mentorship=mentorship,
+                            respondent_id=self.ids[respondent],
+                            kind=SurveyResponse.Kind.PULSE,
+                            due_on=self.day(held + 1),
+                            satisfaction=PULSE_SCORES[(n + month + side) % len(PULSE_SCORES)],
+                            low_score_shared=True,
+                            answered_at=self.at(held + 1, 19),
+                        )
+                    )
+        SurveyResponse.objects.bulk_create(answers)
+        self.counts["pulse_surveys"] = len(answers)
 
     def report(self) -> None:
         Report.objects.create(
