@@ -752,7 +752,8 @@ def application_import_execute(upload: ApplicationImport) -> ApplicationImport:
     """The worker's half: import a queued file as its coordinator mapped it."""
     with transaction.atomic():
         upload = (
-            ApplicationImport.objects.select_for_update()
+            # Lock the upload's own row: its owner may be gone (a nullable join).
+            ApplicationImport.objects.select_for_update(of=("self",))
             .select_related("programme", "owner")
             .get(pk=upload.pk)
         )
