@@ -126,6 +126,13 @@ def interactions_logged_by(viewer: Member):
     return Interaction.objects.filter(logged_by=viewer).select_related("other")
 
 
+def interactions_seen_by(viewer: Member):
+    """The interactions the viewer logged, and the shared ones (vouches) naming them."""
+    return Interaction.objects.filter(
+        Q(logged_by=viewer) | Q(other=viewer, shared=True)
+    ).select_related("logged_by", "other")
+
+
 def access_interaction(viewer: Member, interaction_id: int):
     try:
         return interactions_logged_by(viewer).get(pk=interaction_id)

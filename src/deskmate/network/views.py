@@ -51,6 +51,7 @@ def imports(request):
                     kind=kind,
                     file_name=upload.name,
                     payload=services.upload_read_bounded(upload),
+                    use_vouches=bool(form.cleaned_data.get("use_vouches")),
                 )
             except ValidationError as error:
                 form_errors_from(form, error)
