@@ -99,9 +99,7 @@ def vouches_merge(*, member: Member, archive, summary: ImportSummary) -> None:
     today = timezone.localdate()
     touched: set[int] = set()
     for vouch in vouches:
-        kind = (
-            "recommendations" if vouch.kind == Interaction.Kind.RECOMMENDED else "endorsements"
-        )
+        kind = "recommendations" if vouch.kind == Interaction.Kind.RECOMMENDED else "endorsements"
         name = f"{vouch.first_name} {vouch.last_name}".strip()
         words = ENDORSED.format(skill=vouch.skill) if vouch.skill else RECOMMENDED
         item = f"{name} {words}"
@@ -138,7 +136,5 @@ def _vouch_record(*, member: Member, voucher: Member, vouch: Vouch, today: dt.da
     )
     interaction.full_clean()
     interaction.save()
-    audit(
-        actor=member, action=AuditEvent.INTERACTION_LOG, subject=interaction, kind=vouch.kind
-    )
+    audit(actor=member, action=AuditEvent.INTERACTION_LOG, subject=interaction, kind=vouch.kind)
     return True

@@ -4,30 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('network', '0008_people_mapping'),
+        ("network", "0008_people_mapping"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importjob',
-            name='use_vouches',
+            model_name="importjob",
+            name="use_vouches",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='interaction',
-            name='shared',
+            model_name="interaction",
+            name="shared",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='interaction',
-            name='skill',
+            model_name="interaction",
+            name="skill",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AlterField(
-            model_name='interaction',
-            name='kind',
-            field=models.CharField(choices=[('lunch', 'Lunch'), ('talking_shop', 'Talking shop'), ('meeting', 'Meeting'), ('call', 'Call'), ('recommended', 'Recommended you'), ('endorsed', 'Endorsed you')], max_length=20),
+            model_name="interaction",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("lunch", "Lunch"),
+                    ("talking_shop", "Talking shop"),
+                    ("meeting", "Meeting"),
+                    ("call", "Call"),
+                    ("recommended", "Recommended you"),
+                    ("endorsed", "Endorsed you"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
