@@ -198,3 +198,26 @@ def test_a_vouch_cannot_be_logged_by_hand(mentee, mentor):
     assert response.status_code == 422
     assert INTERACTION_KIND_IMPORTED in response.content.decode()
     assert Interaction.objects.count() == 0
+
+
+def test_the_author_downloads_and_takes_away_the_vouches_they_gave(mentee, mentor, stranger):
+    import io
+    import json
+    import zipfile
+
+    from deskmate.network import importers
+    from deskmate.people import data_rights
+
+    importers.run(
+        "linkedin", owner=mentee, payload=build_linkedin_zip(archive_files()), use_vouches=True
+    )
+    logged_by_stranger = Interaction.objects.create(logged_by=stranger, other=mentee, kind="call")
+    export = zipfile.ZipFile(io.BytesIO(data_rights.member_export(member=mentor, actor=mentor)))
+    rows = json.loads(export.read("interactions.json"))
+    assert sorted((row["kind"], row["skill"]) for row in rows) == [
+        ("endorsed", "Go"),
+        ("endorsed", "Python"),
+        ("recommended", ""),
+    ]
+    data_rights.member_erase(member=mentor, actor=mentor)
+    assert list(Interaction.objects.values_list("pk", flat=True)) == [logged_by_stranger.pk]
