@@ -10,7 +10,7 @@ from deskmate.importing.linkedin import parse_linkedin_archive
 from deskmate.network import vouches
 from deskmate.network.models import ImportJob, Interaction
 from deskmate.network.services import INTERACTION_KIND_IMPORTED
-from tests.conftest import make_member
+from tests.conftest import client_for, make_member
 from tests.importing.archives import CONNECTIONS_NOTES, REALISTIC_FILES, build_linkedin_zip
 from tests.people.test_api import bearer
 
@@ -184,6 +184,10 @@ def test_both_see_the_vouch_and_a_stranger_sees_nothing(mentee, mentor, stranger
     assert sorted(i["id"] for i in theirs) == sorted(i["id"] for i in mine)
     assert all(i["shared"] and i["other_id"] == mentor.pk for i in theirs)
     assert bearer(stranger).get("/api/v1/me/interactions").json() == []
+    page = client_for(mentor).get(reverse("interactions")).content.decode()
+    assert "You endorsed" in page and "Maya Patel</a> for Go" in page
+    assert "You recommended" in page
+    assert "Maya Patel" not in client_for(stranger).get(reverse("interactions")).content.decode()
     job_id = response.json()["id"]
     assert bearer(stranger).get(f"/api/v1/imports/{job_id}").status_code == 404
     assert Interaction.objects.count() == 3

@@ -133,6 +133,11 @@ def interactions_seen_by(viewer: Member):
     ).select_related("logged_by", "other")
 
 
+def vouches_for_author(viewer: Member):
+    """Vouches the viewer gave, imported by the member they vouched for (shared with both)."""
+    return Interaction.objects.filter(other=viewer, shared=True).select_related("logged_by")
+
+
 def access_interaction(viewer: Member, interaction_id: int):
     try:
         return interactions_logged_by(viewer).get(pk=interaction_id)

@@ -219,7 +219,10 @@ def interactions(request):
     return render(
         request,
         "network/interactions.html",
-        {"interactions": selectors.interactions_logged_by(request.member)[:100]},
+        {
+            "interactions": selectors.interactions_logged_by(request.member)[:100],
+            "vouches": selectors.vouches_for_author(request.member)[:100],
+        },
     )
 
 
