@@ -1,13 +1,16 @@
 """A member's LinkedIn data archive: the zip of CSV files LinkedIn lets one download.
 
-Read: ``Profile.csv``, ``Positions.csv``, ``Education.csv``, ``Skills.csv`` and
-``Connections.csv``, at the root of the archive or inside one top-level folder,
+Read: ``Profile.csv``, ``Positions.csv``, ``Education.csv``, ``Skills.csv``,
+``Connections.csv``, ``Recommendations_Received.csv`` and
+``Endorsement_Received_Info.csv``, at the root of the archive or inside one top-level folder,
 names compared without regard to case.  Any of them may be missing; every
 other file is ignored.  See docs/imports.md for the columns.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -37,9 +40,11 @@ from deskmate.importing.tables import Column, Row, Table, csv_records, read_tabl
 __all__ = [
     "Connection",
     "Education",
+    "Endorsement",
     "LinkedInArchive",
     "Position",
     "Profile",
+    "Recommendation",
     "Skill",
     "parse_linkedin_archive",
 ]
@@ -52,11 +57,28 @@ POSITIONS = "Positions.csv"
 EDUCATION = "Education.csv"
 SKILLS = "Skills.csv"
 CONNECTIONS = "Connections.csv"
+RECOMMENDATIONS = "Recommendations_Received.csv"
+ENDORSEMENTS = "Endorsement_Received_Info.csv"
+#: LinkedIn's "Status" / "Endorsement Status" of a vouch the member shows on their profile
+#: (recommendations: VISIBLE or HIDDEN; endorsements: ACCEPTED, or VISIBLE, or HIDDEN);
+#: empty in older archives without the column.
+SHOWN_STATUSES = frozenset({"", "VISIBLE", "ACCEPTED"})
 #: Rows read at most from Connections.csv: as many as cards from one vCard file.
 DEFAULT_MAX_CONNECTIONS = 50_000
 #: Rows read at most from each of the other files (LinkedIn itself shows 100 skills).
 DEFAULT_MAX_ROWS = 1_000
-_KNOWN = {name.lower(): name for name in (PROFILE, POSITIONS, EDUCATION, SKILLS, CONNECTIONS)}
+_KNOWN = {
+    name.lower(): name
+    for name in (
+        PROFILE,
+        POSITIONS,
+        EDUCATION,
+        SKILLS,
+        CONNECTIONS,
+        RECOMMENDATIONS,
+        ENDORSEMENTS,
+    )
+}
 _IGNORED_FOLDERS = frozenset({"__macosx"})
 
 
@@ -116,6 +138,37 @@ class Connection:
 
 
 @dataclass(frozen=True, slots=True)
+class Recommendation:
+    """A recommendation the member received, from Recommendations_Received.csv."""
+
+    first_name: str
+    last_name: str
+    company: str
+    title: str
+    text: str
+    #: From "Creation Date" ("09/27/19, 03:56 PM"); ``None`` when unreadable.
+    created_on: dt.date | None
+    #: LinkedIn's "Status": ``VISIBLE`` when shown on the member's profile.
+    status: str
+    row: int
+
+
+@dataclass(frozen=True, slots=True)
+class Endorsement:
+    """A skill endorsement the member received, from Endorsement_Received_Info.csv."""
+
+    skill: str
+    first_name: str
+    last_name: str
+    url: str
+    #: From "Endorsement Date" ("2019/05/30 07:25:24 UTC"); ``None`` when unreadable.
+    endorsed_on: dt.date | None
+    #: LinkedIn's "Endorsement Status": ``VISIBLE`` when shown on the member's profile.
+    status: str
+    row: int
+
+
+@dataclass(frozen=True, slots=True)
 class LinkedInArchive:
     profile: Profile | None
     positions: tuple[Position, ...]
@@ -126,6 +179,8 @@ class LinkedInArchive:
     skipped_connections: int
     #: The recognised files found, as named in the archive (without folder).
     files: tuple[str, ...]
+    recommendations: tuple[Recommendation, ...] = ()
+    endorsements: tuple[Endorsement, ...] = ()
 
 
 _PROFILE_COLUMNS = (
@@ -161,6 +216,23 @@ _CONNECTION_COLUMNS = (
     Column("Company"),
     Column("Position"),
     Column("Connected On"),
+)
+_RECOMMENDATION_COLUMNS = (
+    Column("First Name", required=True),
+    Column("Last Name"),
+    Column("Company"),
+    Column("Job Title", aliases=("Title",)),
+    Column("Text", aliases=("Recommendation",)),
+    Column("Creation Date", aliases=("Date",)),
+    Column("Status"),
+)
+_ENDORSEMENT_COLUMNS = (
+    Column("Skill Name", aliases=("Skill",), required=True),
+    Column("Endorser First Name", required=True),
+    Column("Endorser Last Name"),
+    Column("Endorser Public Url", aliases=("Endorser Profile Url",)),
+    Column("Endorsement Date", aliases=("Date",)),
+    Column("Endorsement Status", aliases=("Status",)),
 )
 
 
@@ -208,6 +280,7 @@ def parse_linkedin_archive(
         table := _table(texts.get(CONNECTIONS), _CONNECTION_COLUMNS, collector, max_connections)
     ) is not None:
         connections, skipped = _connections(table, collector)
+    recommendations, endorsements = _vouches(texts, collector, max_rows)
     collector.raise_if_any()
     return LinkedInArchive(
         profile=profile,
@@ -216,6 +289,8 @@ def parse_linkedin_archive(
         skills=skills,
         connections=connections,
         skipped_connections=skipped,
+        recommendations=recommendations,
+        endorsements=endorsements,
         files=tuple(file for file, _ in texts.values()),
     )
 
@@ -404,3 +479,65 @@ def _connections(table: Table, collector: ErrorCollector) -> tuple[tuple[Connect
             )
         )
     return tuple(connections), skipped
+
+
+def _vouches(
+    texts: dict[str, tuple[str, str]], collector: ErrorCollector, max_rows: int
+) -> tuple[tuple[Recommendation, ...], tuple[Endorsement, ...]]:
+    recommendations: list[Recommendation] = []
+    endorsements: list[Endorsement] = []
+    table = _table(texts.get(RECOMMENDATIONS), _RECOMMENDATION_COLUMNS, collector, max_rows)
+    for row in table.rows if table is not None else ():
+        if not (row["First Name"] or row["Last Name"]):
+            continue
+        recommendations.append(
+            Recommendation(
+                first_name=row["First Name"],
+                last_name=row["Last Name"],
+                company=row["Company"],
+                title=row["Job Title"],
+                text=row["Text"],
+                created_on=_vouch_date(row["Creation Date"]),
+                status=row["Status"].strip().upper(),
+                row=row.number,
+            )
+        )
+    table = _table(texts.get(ENDORSEMENTS), _ENDORSEMENT_COLUMNS, collector, max_rows)
+    for row in table.rows if table is not None else ():
+        if not (row["Skill Name"] and (row["Endorser First Name"] or row["Endorser Last Name"])):
+            continue
+        endorsements.append(
+            Endorsement(
+                skill=row["Skill Name"],
+                first_name=row["Endorser First Name"],
+                last_name=row["Endorser Last Name"],
+                url=row["Endorser Public Url"],
+                endorsed_on=_vouch_date(row["Endorsement Date"]),
+                status=row["Endorsement Status"].strip().upper(),
+                row=row.number,
+            )
+        )
+    return tuple(recommendations), tuple(endorsements)
+
+
+_YMD = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})")
+_MDY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})\b")
+
+
+def _vouch_date(text: str) -> dt.date | None:
+    """The day of a vouch as LinkedIn writes it (``2019/05/30 07:25:24 UTC``, ``09/27/19, 03:56 PM``).
+
+    A date is no reason to refuse a vouch: an unreadable one is ``None``.
+    """
+    text = text.strip()
+    try:
+        if match := _YMD.match(text):
+            year, month, day = (int(part) for part in match.groups())
+        elif match := _MDY.match(text):
+            month, day, year = (int(part) for part in match.groups())
+            year += 2000 if year < 100 else 0
+        else:
+            return None
+        return dt.date(year, month, day)
+    except ValueError:
+        return None

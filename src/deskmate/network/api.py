@@ -121,7 +121,12 @@ def import_detail(request, job_id: Id):
     throttle=[ApiLimit("imports")],
     summary="Upload a file to import (linkedin: a .zip archive; vcard: a .vcf file; people: CSV/XLSX, admins only)",
 )
-def import_create(request, kind: Form[ImportJob.Kind], file: File[UploadedFile]):
+def import_create(
+    request,
+    kind: Form[ImportJob.Kind],
+    file: File[UploadedFile],
+    use_vouches: Form[bool] = False,
+):
     if kind == ImportJob.Kind.PEOPLE and not request.auth.is_admin:
         raise PermissionDenied(ADMINS_ONLY)
     job = services.import_job_create(
@@ -129,6 +134,7 @@ def import_create(request, kind: Form[ImportJob.Kind], file: File[UploadedFile])
         kind=kind,
         file_name=file.name,
         payload=services.upload_read_bounded(file),
+        use_vouches=use_vouches,
     )
     return Status(202, job)
 
@@ -309,19 +315,23 @@ class InteractionIn(Schema):
 
 class InteractionOut(Schema):
     id: int
+    logged_by_id: int
     other_id: int
     kind: str
     happened_on: dt.date
     note: str
+    #: Seen by both members (a vouch from a LinkedIn import).
+    shared: bool
+    skill: str
 
 
 @router.get(
     "/me/interactions",
     response=list[InteractionOut],
-    summary="Interactions you logged (private to you)",
+    summary="Interactions you logged (private to you), and vouches shared with you",
 )
 def interaction_list(request):
-    return list(selectors.interactions_logged_by(request.auth)[:500])
+    return list(selectors.interactions_seen_by(request.auth)[:500])
 
 
 @router.post(

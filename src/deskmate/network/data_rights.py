@@ -91,12 +91,17 @@ def _people_mappings_erase(identity: Identity, erasure: Erasure) -> None:
 
 
 def _interactions(member: Member) -> list[dict[str, Any]]:
-    """Interactions the member logged (each is private to the one who logged it)."""
-    return rows_as_dicts(Interaction.objects.filter(logged_by=member))
+    """Interactions the member logged (private to them), and vouches shared with them."""
+    return rows_as_dicts(
+        Interaction.objects.filter(Q(logged_by=member) | Q(other=member, shared=True))
+    )
 
 
 def _interactions_erase(identity: Identity, erasure: Erasure) -> None:
-    deleted, _ = Interaction.objects.filter(logged_by=identity.member).delete()
+    # A vouch the member gave is theirs as much as the importer's: it goes too.
+    deleted, _ = Interaction.objects.filter(
+        Q(logged_by=identity.member) | Q(other=identity.member, shared=True)
+    ).delete()
     erasure.count("interactions", deleted=deleted)
     about = Interaction.objects.filter(other=identity.member)
     scrub_text(Interaction, ["note"], identity, erasure, kind="interactions", queryset=about)

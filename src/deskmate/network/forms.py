@@ -23,7 +23,9 @@ class SuggestionFilterForm(forms.Form):
 
 class InteractionForm(forms.Form):
     kind = forms.ChoiceField(
-        choices=Interaction.Kind.choices, widget=forms.RadioSelect, label="What happened"
+        choices=[(kind.value, kind.label) for kind in Interaction.LOGGABLE],
+        widget=forms.RadioSelect,
+        label="What happened",
     )
     happened_on = forms.DateField(
         required=False,

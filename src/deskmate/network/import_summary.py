@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 #: How a kind is named, one and many: "1 position added", "2 positions added".
 NOUNS = {
     "contacts": ("contact", "contacts"),
+    "endorsements": ("endorsement", "endorsements"),
+    "recommendations": ("recommendation", "recommendations"),
     "education": ("education entry", "education entries"),
     "members": ("member", "members"),
     "positions": ("position", "positions"),
@@ -27,6 +29,8 @@ KIND_ORDER = (
     "education",
     "skills",
     "contacts",
+    "recommendations",
+    "endorsements",
 )
 ITEMS_KEPT = 200
 UP_TO_DATE = "already up to date"

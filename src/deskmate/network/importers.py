@@ -56,13 +56,16 @@ def run(
     file_name: str = "",
     progress: Progress = no_progress,
     mapping: PeopleMapping | None = None,
+    use_vouches: bool = False,
 ) -> ImportSummary:
     limit = settings.IMPORT_MAX_UPLOAD_BYTES
     if kind == ImportJob.Kind.LINKEDIN:
         archive = parse_linkedin_archive(
             payload, filename=file_name or "archive.zip", max_bytes=limit
         )
-        return linkedin_archive_apply(member=owner, archive=archive, progress=progress)
+        return linkedin_archive_apply(
+            member=owner, archive=archive, progress=progress, use_vouches=use_vouches
+        )
     if kind == ImportJob.Kind.VCARD:
         cards = parse_vcards(payload, filename=file_name or "contacts.vcf", max_bytes=limit)
         return vcard_apply(member=owner, cards=cards, progress=progress)
@@ -476,6 +479,7 @@ def import_job_execute(job: ImportJob, *, progress: Progress = no_progress) -> I
             file_name=job.file_name,
             progress=progress,
             mapping=PeopleMapping.from_dict(job.mapping) if job.mapping else None,
+            use_vouches=job.use_vouches,
         )
     except ImportFileError as error:
         errors = [str(item) for item in getattr(error, "errors", [error])] or [str(error)]

@@ -145,6 +145,8 @@ class ImportJob(BackgroundJob):
     #: The column mapping the file is read through (``PeopleMapping.as_dict``); empty for
     #: files in deskmate's own columns.
     mapping = models.JSONField(default=dict, blank=True)
+    #: LinkedIn only: the member chose to turn recommendations and endorsements into evidence.
+    use_vouches = models.BooleanField(default=False)
     #: The saved mapping that mapped it without questions, if one did.
     saved_mapping = models.ForeignKey(
         "PeopleMapping", on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
@@ -195,13 +197,22 @@ class PeopleMapping(models.Model):
 
 
 class Interaction(models.Model):
-    """A logged moment between two members; private to the one who logged it."""
+    """A logged moment between two members; private to the one who logged it.
+
+    A vouch from a LinkedIn archive (``RECOMMENDED``, ``ENDORSED``) is ``shared``: both
+    members see it, as both see it on LinkedIn.
+    """
 
     class Kind(models.TextChoices):
         LUNCH = "lunch", "Lunch"
         TALKING_SHOP = "talking_shop", "Talking shop"
         MEETING = "meeting", "Meeting"
         CALL = "call", "Call"
+        RECOMMENDED = "recommended", "Recommended you"
+        ENDORSED = "endorsed", "Endorsed you"
+
+    #: The kinds a member may log by hand; the others come from an import.
+    LOGGABLE = (Kind.LUNCH, Kind.TALKING_SHOP, Kind.MEETING, Kind.CALL)
 
     logged_by = models.ForeignKey(
         Member, on_delete=models.CASCADE, related_name="interactions_logged"
@@ -210,6 +221,10 @@ class Interaction(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     happened_on = models.DateField(default=timezone.localdate)
     note = models.CharField(max_length=500, blank=True)
+    #: Seen by ``other`` too (a vouch from an import), not only by ``logged_by``.
+    shared = models.BooleanField(default=False)
+    #: The skill of an endorsement ("Go"); empty for every other kind.
+    skill = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

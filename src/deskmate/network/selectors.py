@@ -126,6 +126,18 @@ def interactions_logged_by(viewer: Member):
     return Interaction.objects.filter(logged_by=viewer).select_related("other")
 
 
+def interactions_seen_by(viewer: Member):
+    """The interactions the viewer logged, and the shared ones (vouches) naming them."""
+    return Interaction.objects.filter(
+        Q(logged_by=viewer) | Q(other=viewer, shared=True)
+    ).select_related("logged_by", "other")
+
+
+def vouches_for_author(viewer: Member):
+    """Vouches the viewer gave, imported by the member they vouched for (shared with both)."""
+    return Interaction.objects.filter(other=viewer, shared=True).select_related("logged_by")
+
+
 def access_interaction(viewer: Member, interaction_id: int):
     try:
         return interactions_logged_by(viewer).get(pk=interaction_id)

@@ -35,6 +35,7 @@ from deskmate.network.history_merge import (
 from deskmate.network.import_summary import ImportSummary
 from deskmate.network.models import Contact, ImportJob, Interaction, Introduction, PeopleMapping
 from deskmate.network.selectors import mutual_contact_ids
+from deskmate.network.vouches import vouches_merge
 from deskmate.notifications.services import notify
 from deskmate.people import services as people_services
 from deskmate.people.models import Member, MemberSkill, Source, User
@@ -313,9 +314,18 @@ def _educations_merge(*, history: History, actor: Member, educations, summary) -
 
 @transaction.atomic
 def linkedin_archive_apply(
-    *, member: Member, archive, actor: Member | None = None, progress: Progress = no_progress
+    *,
+    member: Member,
+    archive,
+    actor: Member | None = None,
+    progress: Progress = no_progress,
+    use_vouches: bool = False,
 ) -> ImportSummary:
-    """Merge a parsed LinkedIn archive into the member's profile, history, skills and contacts."""
+    """Merge a parsed LinkedIn archive into the member's profile, history, skills and contacts.
+
+    With ``use_vouches``, recommendations and endorsements by members the importer knows
+    become shared interactions (:mod:`deskmate.network.vouches`).
+    """
     actor = actor or member
     summary = ImportSummary()
     if archive.profile is not None:
@@ -346,6 +356,8 @@ def linkedin_archive_apply(
         summary=summary,
         progress=progress,
     )
+    if use_vouches:
+        vouches_merge(member=member, archive=archive, summary=summary)
     audit(actor=actor, action=AuditEvent.LINKEDIN_IMPORT, subject=member, **summary.counts())
     return summary
 
@@ -387,7 +399,9 @@ def upload_read_bounded(upload) -> bytes:
     return upload.read(limit + 1)
 
 
-def import_job_create(*, owner: Member, kind: str, file_name: str, payload: bytes) -> ImportJob:
+def import_job_create(
+    *, owner: Member, kind: str, file_name: str, payload: bytes, use_vouches: bool = False
+) -> ImportJob:
     """Keep an uploaded file for the worker; a people file may first wait for its mapping."""
     limit = settings.IMPORT_MAX_UPLOAD_BYTES
     if len(payload) > limit:
@@ -403,6 +417,7 @@ def import_job_create(*, owner: Member, kind: str, file_name: str, payload: byte
         file_name=file_name[:255],
         file_size=len(payload),
         payload=payload,
+        use_vouches=use_vouches and kind == ImportJob.Kind.LINKEDIN,
         **routed,
     )
     audit(
@@ -608,6 +623,7 @@ def people_mapping_delete(*, saved: PeopleMapping, actor: Member) -> None:
 
 INTERACTION_WITH_SELF = "You cannot log an interaction with yourself."
 INTERACTION_IN_FUTURE = "The interaction date is in the future."
+INTERACTION_KIND_IMPORTED = "this kind comes from a LinkedIn import and cannot be logged by hand"
 INTRODUCTION_NOT_MUTUAL = "Choose someone you both know to introduce you."
 INTRODUCTION_ALREADY_OPEN = "You have already asked for an introduction to this person."
 INTRODUCTION_NOT_YOURS = "Only the person asked can answer this introduction."
@@ -630,6 +646,8 @@ def interaction_log(
 ):
     if other.pk == logged_by.pk:
         raise ValidationError({"other": INTERACTION_WITH_SELF})
+    if kind not in Interaction.LOGGABLE:
+        raise ValidationError({"kind": INTERACTION_KIND_IMPORTED})
     happened_on = happened_on or timezone.localdate()
     if happened_on > timezone.localdate():
         raise ValidationError({"happened_on": INTERACTION_IN_FUTURE})

@@ -51,6 +51,7 @@ def imports(request):
                     kind=kind,
                     file_name=upload.name,
                     payload=services.upload_read_bounded(upload),
+                    use_vouches=bool(form.cleaned_data.get("use_vouches")),
                 )
             except ValidationError as error:
                 form_errors_from(form, error)
@@ -218,7 +219,10 @@ def interactions(request):
     return render(
         request,
         "network/interactions.html",
-        {"interactions": selectors.interactions_logged_by(request.member)[:100]},
+        {
+            "interactions": selectors.interactions_logged_by(request.member)[:100],
+            "vouches": selectors.vouches_for_author(request.member)[:100],
+        },
     )
 
 

@@ -156,6 +156,14 @@ class TokenForm(forms.Form):
 
 class LinkedInUploadForm(forms.Form):
     archive = forms.FileField(label="LinkedIn data archive (.zip)")
+    use_vouches = forms.BooleanField(
+        required=False,
+        label="Use recommendations and endorsements as evidence",
+        help_text=(
+            "A recommendation or endorsement from a member you know here is shown to both of"
+            " you and counts towards your tie."
+        ),
+    )
 
 
 class VCardUploadForm(forms.Form):
