@@ -1177,13 +1177,27 @@ def _planned_text(planned: PlannedCheckIn, member: Member) -> str:
 
 
 def _planned_saved(
-    planned: PlannedCheckIn, actor: Member, *, kind: str, text: str, audit_as
+    planned: PlannedCheckIn, actor: Member, *, kind: str, audit_as, notice: str, phrase: str
 ) -> None:
+    """Save the change, record it in the actor's words and tell the other person in theirs.
+
+    ``phrase`` ("moved the check-in to") is followed by the time as each of them reads it.
+    """
     planned.updated_at = timezone.now()
     planned.full_clean()
     planned.save()
-    _event(planned.mentorship, kind, text, actor)
+    mentorship = planned.mentorship
+    _event(mentorship, kind, f"{actor.name} {phrase} {_planned_text(planned, actor)}.", actor)
     audit(actor=actor, action=audit_as, subject=planned, sequence=planned.sequence)
+    other = mentorship.other(actor)
+    _tell(
+        other,
+        mentorship,
+        notice,
+        f"{actor.name} {phrase} {_planned_text(planned, other)}",
+        name="mentorship_checkins",
+        key=invitation_key(planned),
+    )
 
 
 @transaction.atomic
@@ -1212,21 +1226,13 @@ def checkin_propose(
         proposed_by=actor,
         uid=uuid.uuid4().hex,
     )
-    other = mentorship.other(actor)
     _planned_saved(
         planned,
         actor,
         kind=Event.Kind.CHECKIN_PROPOSED,
-        text=f"{actor.name} proposed a check-in on {_planned_text(planned, actor)}.",
         audit_as=AuditEvent.CHECKIN_PROPOSE,
-    )
-    _tell(
-        other,
-        mentorship,
-        "checkin_proposed",
-        f"{actor.name} proposed a check-in on {_planned_text(planned, other)}",
-        name="mentorship_checkins",
-        key=invitation_key(planned),
+        notice="checkin_proposed",
+        phrase="proposed a check-in on",
     )
     return planned
 
@@ -1254,23 +1260,15 @@ def checkin_accept(*, planned: PlannedCheckIn, actor: Member) -> PlannedCheckIn:
     planned.status = PlannedCheckIn.Status.ACCEPTED
     planned.sequence += 1
     mentorship = planned.mentorship
+    mentorship.next_checkin_on = timezone.localdate(planned.starts_at)
+    mentorship.save(update_fields=["next_checkin_on"])
     _planned_saved(
         planned,
         actor,
         kind=Event.Kind.CHECKIN_ACCEPTED,
-        text=f"{actor.name} accepted the check-in on {_planned_text(planned, actor)}.",
         audit_as=AuditEvent.CHECKIN_ACCEPT,
-    )
-    mentorship.next_checkin_on = timezone.localdate(planned.starts_at)
-    mentorship.save(update_fields=["next_checkin_on"])
-    proposer = mentorship.other(actor)
-    _tell(
-        proposer,
-        mentorship,
-        "checkin_accepted",
-        f"{actor.name} accepted the check-in on {_planned_text(planned, proposer)}",
-        name="mentorship_checkins",
-        key=invitation_key(planned),
+        notice="checkin_accepted",
+        phrase="accepted the check-in on",
     )
     return planned
 
@@ -1295,22 +1293,13 @@ def checkin_move(
     planned.status = PlannedCheckIn.Status.PROPOSED
     planned.proposed_by = actor
     planned.sequence += 1
-    mentorship = planned.mentorship
     _planned_saved(
         planned,
         actor,
         kind=Event.Kind.CHECKIN_MOVED,
-        text=f"{actor.name} moved the check-in to {_planned_text(planned, actor)}.",
         audit_as=AuditEvent.CHECKIN_MOVE,
-    )
-    other = mentorship.other(actor)
-    _tell(
-        other,
-        mentorship,
-        "checkin_moved",
-        f"{actor.name} moved the check-in to {_planned_text(planned, other)}",
-        name="mentorship_checkins",
-        key=invitation_key(planned),
+        notice="checkin_moved",
+        phrase="moved the check-in to",
     )
     return planned
 
@@ -1320,22 +1309,13 @@ def checkin_cancel(*, planned: PlannedCheckIn, actor: Member) -> PlannedCheckIn:
     planned = _locked_planned(planned, actor)
     planned.status = PlannedCheckIn.Status.CANCELLED
     planned.sequence += 1
-    mentorship = planned.mentorship
     _planned_saved(
         planned,
         actor,
         kind=Event.Kind.CHECKIN_CANCELLED,
-        text=f"{actor.name} cancelled the check-in of {_planned_text(planned, actor)}.",
         audit_as=AuditEvent.CHECKIN_CANCEL,
-    )
-    other = mentorship.other(actor)
-    _tell(
-        other,
-        mentorship,
-        "checkin_cancelled",
-        f"{actor.name} cancelled the check-in of {_planned_text(planned, other)}",
-        name="mentorship_checkins",
-        key=invitation_key(planned),
+        notice="checkin_cancelled",
+        phrase="cancelled the check-in of",
     )
     return planned
 
