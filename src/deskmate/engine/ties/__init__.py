@@ -62,8 +62,10 @@ from deskmate.engine.ties.inputs import (
     Positions,
     StintTable,
     TieParameters,
+    TiePartitions,
     as_day,
 )
+from deskmate.engine.ties.partitions import compute_tie_chunks
 from deskmate.engine.ties.sweep import stint_spans
 from deskmate.engine.ties.tables import (
     SHARED_HISTORY_KINDS,
@@ -87,8 +89,10 @@ __all__ = [
     "Positions",
     "StintTable",
     "TieParameters",
+    "TiePartitions",
     "TieTable",
     "as_day",
+    "compute_tie_chunks",
     "compute_ties",
     "compute_ties_touching",
     "stint_spans",

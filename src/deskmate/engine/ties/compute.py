@@ -75,6 +75,7 @@ from deskmate.engine.ties.inputs import (
     Positions,
     StintTable,
     TieParameters,
+    TiePartitions,
     as_day,
 )
 from deskmate.engine.ties.mutual import mutual_evidence
@@ -348,9 +349,18 @@ def _compute(
 
 
 def compute_ties(
-    community: Community, *, as_of: DateLike, parameters: TieParameters = TieParameters()
+    community: Community,
+    *,
+    as_of: DateLike,
+    parameters: TieParameters = TieParameters(),
+    partitions: TiePartitions | None = TiePartitions(),
 ) -> TieTable:
     """All ties of a community.
+
+    The table is the chunks of
+    :func:`~deskmate.engine.ties.partitions.compute_tie_chunks` put together;
+    ``partitions=None`` computes it in one pass instead, with the same result
+    and memory for every tie at once.
 
     Parameters
     ----------
@@ -360,6 +370,8 @@ def compute_ties(
         "Today": open stints run until this day and interactions age from it.
     parameters : TieParameters
         Weights, scales and size caps.
+    partitions : TiePartitions or None
+        Row blocks and group tasks; ``None`` for a single pass.
 
     Returns
     -------
@@ -380,7 +392,14 @@ def compute_ties(
     >>> len(ties), ties.evidence_of(0)[0].kind.name, ties.evidence_of(0)[0].end
     (1, 'STUDIED_TOGETHER', datetime.date(2018, 6, 30))
     """
-    return _compute(community, as_of, parameters, None)
+    if partitions is None:
+        return _compute(community, as_of, parameters, None)
+    from deskmate.engine.ties.partitions import compute_tie_chunks
+
+    chunks = list(
+        compute_tie_chunks(community, as_of=as_of, parameters=parameters, partitions=partitions)
+    )
+    return TieTable.concatenate(community.n_members, chunks)
 
 
 def compute_ties_touching(

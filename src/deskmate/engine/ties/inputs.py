@@ -28,6 +28,7 @@ __all__ = [
     "Positions",
     "StintTable",
     "TieParameters",
+    "TiePartitions",
     "as_day",
 ]
 
@@ -384,3 +385,32 @@ class TieParameters:
     max_common_contact_degree: int = 1000
     mutual_block_rows: int = 1024
     threads: int = 2
+
+
+@dataclass(frozen=True)
+class TiePartitions:
+    """How the computation is cut; results never depend on it, memory and parallelism do.
+
+    Attributes
+    ----------
+    block_members : int
+        Members per row block: one output chunk holds the ties whose lower
+        member is in the block. At the demo's statistics a block of 50,000
+        members holds about 7 million ties (the lowest blocks up to twice as
+        many, since a tie belongs to its lower member).
+    group_stints : int
+        Stints per group task, whole places only (a place with more stints
+        is a task alone).
+    mutual_members : int
+        Importers per mutual-contact task (a multiple of
+        :attr:`TieParameters.mutual_block_rows` is best).
+    """
+
+    block_members: int = 50_000
+    group_stints: int = 250_000
+    mutual_members: int = 131_072
+
+    def __post_init__(self) -> None:
+        for name in ("block_members", "group_stints", "mutual_members"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")

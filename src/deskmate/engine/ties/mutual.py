@@ -49,6 +49,7 @@ __all__ = [
     "contact_graph",
     "import_graph",
     "intermediary_weights",
+    "kept_evidence",
     "mutual_evidence",
     "mutual_strength",
     "pair_hash",
@@ -399,15 +400,33 @@ def mutual_evidence(
         members = np.union1d(np.flatnonzero(touched & importers), reach.tocoo().coords[1])
     kept = _mutual_rows(graphs, members, parameters)
     first, second = np.minimum(kept.member, kept.partner), np.maximum(kept.member, kept.partner)
-    count, score = kept.count, kept.score
     keep = touching(first, second, touched)
-    first, second, count, score = first[keep], second[keep], count[keep], score[keep]
+    return kept_evidence(
+        first[keep], second[keep], kept.count[keep], kept.score[keep], n_members, parameters
+    )
+
+
+def kept_evidence(
+    first: np.ndarray,
+    second: np.ndarray,
+    count: np.ndarray,
+    score: np.ndarray,
+    n_members: int,
+    parameters: TieParameters,
+) -> EvidenceColumns:
+    """Mutual-contact evidence of kept pairs ``first < second``, one row per pair.
+
+    A pair kept from both ends appears twice, with the same count and score;
+    the first of its rows is kept.
+    """
+    first, second = first.astype(np.int64), second.astype(np.int64)
     # Kept from both ends: same pair, same sum of the same terms in the same order.
     order = np.argsort(first * n_members + second, kind="stable")
     first, second, count, score = (column[order] for column in (first, second, count, score))
     new_pair = np.ones(len(first), dtype=bool)
     new_pair[1:] = (first[1:] != first[:-1]) | (second[1:] != second[:-1])
     first, second, count, score = (column[new_pair] for column in (first, second, count, score))
+    score = score.astype(np.float64)
     return EvidenceColumns.of(
         EvidenceKind.MUTUAL_CONTACTS,
         first,

@@ -396,6 +396,52 @@ class TieTable:
         )
         return assemble(n_members, [part])
 
+    @classmethod
+    def concatenate(cls, n_members: int, chunks: Sequence[TieTable]) -> TieTable:
+        """One table of ``chunks`` that hold consecutive ranges of pairs, in pair order.
+
+        Each tie keeps its evidence in the same order, so strengths, evidence
+        and :meth:`evidence_of` are those of the chunks; only the evidence
+        table's own row order (of no meaning) is chunk after chunk.
+
+        Examples
+        --------
+        >>> from deskmate.engine.ties import (Community, Contacts, TiePartitions,
+        ...                                   compute_tie_chunks, compute_ties)
+        >>> community = Community(4, contacts=Contacts.from_rows([(0, 1), (2, 3), (3, 1)]))
+        >>> chunks = list(compute_tie_chunks(community, as_of="2024-01-01",
+        ...                                  partitions=TiePartitions(block_members=1)))
+        >>> joined = TieTable.concatenate(4, chunks)
+        >>> whole = compute_ties(community, as_of="2024-01-01", partitions=None)
+        >>> [len(chunk) for chunk in chunks], joined.strength.tolist() == whole.strength.tolist()
+        ([2, 1, 1, 0], True)
+        """
+        if not chunks:
+            raise ValueError("at least one chunk")
+        tie_base = np.cumsum([0, *(len(chunk) for chunk in chunks)])
+        evidence_base = np.cumsum([0, *(len(chunk.evidence) for chunk in chunks)])
+        columns = {
+            name: np.concatenate([getattr(chunk.evidence, name) for chunk in chunks])
+            for name in EvidenceTable.__dataclass_fields__
+        }
+        columns["tie"] = np.concatenate(
+            [chunk.evidence.tie + base for chunk, base in zip(chunks, tie_base, strict=False)]
+        ).astype(np.int32)
+        pairs = zip(chunks, evidence_base, strict=False)
+        return TieTable(
+            n_members=n_members,
+            first=np.concatenate([chunk.first for chunk in chunks]),
+            second=np.concatenate([chunk.second for chunk in chunks]),
+            strength=np.concatenate([chunk.strength for chunk in chunks]),
+            evidence=EvidenceTable(**columns),
+            grouping=np.concatenate(
+                [chunk.grouping + base for chunk, base in zip(chunks, evidence_base, strict=False)]
+            ).astype(np.int64),
+            offsets=np.concatenate(
+                [np.zeros(1, dtype=np.int64), *(chunk.offsets[1:] + base for chunk, base in pairs)]
+            ).astype(np.int64),
+        )
+
     def restricted_to(self, members: Sequence[int] | np.ndarray) -> TieTable:
         """The ties with at least one end in ``members``, with their evidence."""
         wanted = np.zeros(self.n_members, dtype=bool)
@@ -486,6 +532,16 @@ class EvidenceColumns:
         """The rows at ``rows`` (indices or a boolean mask)."""
         return EvidenceColumns(
             **{item.name: getattr(self, item.name)[rows] for item in fields(self)}
+        )
+
+    @classmethod
+    def concatenate(cls, parts: Sequence[EvidenceColumns]) -> EvidenceColumns:
+        """The rows of ``parts``, one after the other (``parts`` must not be empty)."""
+        return cls(
+            **{
+                item.name: np.concatenate([getattr(part, item.name) for part in parts])
+                for item in fields(cls)
+            }
         )
 
 
