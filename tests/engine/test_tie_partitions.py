@@ -4,8 +4,8 @@ import datetime
 
 import numpy as np
 import pytest
-
 from bench.community_arrays import build, community_of
+
 from deskmate.engine.ties import (
     Community,
     Contacts,

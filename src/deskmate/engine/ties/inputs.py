@@ -141,6 +141,11 @@ class StintTable:
     def __len__(self) -> int:
         return len(self.member)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled by its columns (read-only slots cannot be set back one by one),
+        # so that stints travel to other processes, e.g. Dask workers.
+        return (_stints, (type(self), self.member, self.place, self.part, self.start, self.end))
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({len(self)} stints)"
 
@@ -173,6 +178,19 @@ class StintTable:
             end=self.end[rows],
             **{self.place_name: self.place[rows], self.part_name: self.part[rows]},
         )
+
+
+def _stints(
+    kind: type[StintTable],
+    member: np.ndarray,
+    place: np.ndarray,
+    part: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+) -> StintTable:
+    return kind(
+        member=member, start=start, end=end, **{kind.place_name: place, kind.part_name: part}
+    )
 
 
 class Positions(StintTable):
