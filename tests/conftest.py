@@ -23,6 +23,20 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PASSWORD = "correct-horse-battery-staple"
 
 
+# Modules whose module-scoped fixture is a whole process (the production server: migrate,
+# collectstatic and gunicorn's workers, then a graceful stop). Collected last, their tests
+# were at the tail of a worker's queue, where `--dist worksteal` steals from, so the two
+# workers split them and each started its own server. First in the collection they are at
+# the head of the first worker's queue, which is never stolen from: one server per run.
+RUN_FIRST = ("tests/serving/test_production_server.py",)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    # After pytest-django's ordering; a stable sort keeps every other test where it was.
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in RUN_FIRST)
+
+
 # The test database on SQLite: migrated once, then copied. Each xdist worker has its own
 # in-memory database; instead of every worker running every migration, the first one
 # migrates and stores the result, keyed by the migrations themselves, and the others
