@@ -7,7 +7,7 @@ so that a stored tie still reads right after members join or leave.
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,9 +35,10 @@ from deskmate.engine.ties import (
     Interactions,
     Positions,
     TieTable,
-    compute_ties,
+    compute_tie_chunks,
     compute_ties_touching,
 )
+from deskmate.engine.ties.distributed import compute_tie_chunks_on, connect
 from deskmate.network.models import Contact, Interaction, Tie
 from deskmate.network.vocabulary import vocabulary_refresh
 from deskmate.people.models import Education, Member, Position, User
@@ -483,30 +484,55 @@ def ties_store(table_: TieTable, arrays: CommunityArrays, stored: StoredTies) ->
     inserted; ties of pairs the table no longer has are deleted. A page read
     while this runs sees each tie either as it was or as it is now.
     """
-    keys = _keys(arrays.member_ids[table_.first], arrays.member_ids[table_.second])
-    digests = tie_digests(table_, arrays)
-    found, at = _found_in(keys, stored.keys)
-    same = found & (stored.digests[at] == digests) if len(stored.keys) else found
-    changed = np.flatnonzero(~same)
-    _write(table_, arrays, digests, changed)
-    kept, _ = _found_in(stored.keys, np.sort(keys))
-    gone = stored.keys[~kept]
+    return ties_store_chunks([table_], arrays, stored)
+
+
+def ties_store_chunks(
+    chunks: Iterable[TieTable], arrays: CommunityArrays, stored: StoredTies
+) -> StoreCounts:
+    """:func:`ties_store` for a table that comes chunk by chunk (``compute_tie_chunks``).
+
+    Each chunk is written as it arrives and then dropped, so only one chunk's
+    ties are in memory; the stored ties no chunk had are deleted at the end.
+    """
+    seen = np.zeros(len(stored.keys), dtype=bool)
+    counts = StoreCounts(ties=0, written=0, inserted=0, deleted=0)
+    for table_ in chunks:
+        keys = _keys(arrays.member_ids[table_.first], arrays.member_ids[table_.second])
+        digests = tie_digests(table_, arrays)
+        found, at = _found_in(keys, stored.keys)
+        same = found & (stored.digests[at] == digests) if len(stored.keys) else found
+        changed = np.flatnonzero(~same)
+        _write(table_, arrays, digests, changed)
+        seen[at[found]] = True
+        counts.ties += len(keys)
+        counts.written += len(changed)
+        counts.inserted += int((~found).sum())
+    gone = stored.keys[~seen]
     _delete(gone)
-    return StoreCounts(
-        ties=len(keys), written=len(changed), inserted=int((~found).sum()), deleted=len(gone)
-    )
+    counts.deleted = len(gone)
+    return counts
 
 
-def ties_refresh_all(*, as_of: dt.date | None = None) -> int:
+def ties_refresh_all(*, as_of: dt.date | None = None, scheduler: str | None = None) -> int:
     """Recompute every tie of the community and store them.
 
     Nothing here holds a transaction open for long: the community is read and
     the ties computed outside any, and they are written in short transactions,
     so sign-ins and other writes go on while it runs (see docs/network.md).
+    The ties are computed and stored one row block of members at a time; with
+    ``scheduler`` (a Dask scheduler's address) the blocks are computed by its
+    workers.
     """
     arrays = community_load()
-    table_ = compute_ties(arrays.community, as_of=as_of or timezone.localdate())
-    counts = ties_store(table_, arrays, _stored_ties())
+    day = as_of or timezone.localdate()
+    stored = _stored_ties()
+    if scheduler is None:
+        counts = ties_store_chunks(compute_tie_chunks(arrays.community, as_of=day), arrays, stored)
+    else:
+        with connect(scheduler) as client:
+            chunks = compute_tie_chunks_on(client, arrays.community, as_of=day)
+            counts = ties_store_chunks(chunks, arrays, stored)
     refresh_statistics(Tie)
     vocabulary_refresh()
     return counts.ties
