@@ -101,6 +101,8 @@ class AuditEvent(models.TextChoices):
     PROFILE_UPDATE = "profile_update", "Profile update"
     PROGRAMME_CREATE = "programme_create", "Programme create"
     PROGRAMME_UPDATE = "programme_update", "Programme update"
+    PROGRAMME_COORDINATOR_ADD = "programme_coordinator_add", "Programme coordinator added"
+    PROGRAMME_COORDINATOR_REMOVE = "programme_coordinator_remove", "Programme coordinator removed"
     REPORT_CREATE = "report_create", "Report create"
     REPORT_RESOLVE = "report_resolve", "Report resolve"
     SKILL_ADD = "skill_add", "Skill add"

@@ -332,8 +332,6 @@ class QuotaOut(Schema):
 
 
 def _programme(request, programme_id: Id) -> Programme:
-    if request.auth.is_coordinator:
-        return selectors.access_managed_programme(request.auth, programme_id)
     return selectors.access_programme(request.auth, programme_id)
 
 
@@ -502,6 +500,40 @@ def attribute_rule_remove(request, programme_id: Id, rule_id: Id):
     services.attribute_rule_remove(
         rule=selectors.access_attribute_rule(request.auth, programme, rule_id), actor=request.auth
     )
+    return Status(204, None)
+
+
+class CoordinatorIn(Schema):
+    member_id: Id
+
+
+@router.get(
+    "/programmes/{programme_id}/coordinators",
+    response=list[PersonOut],
+    summary="Who runs the programme (its coordinators)",
+)
+def coordinator_list(request, programme_id: Id):
+    programme = selectors.access_managed_programme(request.auth, programme_id)
+    return list(selectors.coordinators_of(programme))
+
+
+@router.post(
+    "/programmes/{programme_id}/coordinators",
+    response={201: list[PersonOut]},
+    summary="Add a coordinator to the programme",
+)
+def coordinator_add(request, programme_id: Id, payload: CoordinatorIn):
+    programme = selectors.access_managed_programme(request.auth, programme_id)
+    member = selectors.access_member_to_coordinate(request.auth, programme, payload.member_id)
+    services.programme_coordinator_add(programme=programme, actor=request.auth, member=member)
+    return Status(201, list(selectors.coordinators_of(programme)))
+
+
+@router.delete("/programmes/{programme_id}/coordinators/{member_id}", response={204: None})
+def coordinator_remove(request, programme_id: Id, member_id: Id):
+    programme = selectors.access_managed_programme(request.auth, programme_id)
+    member = selectors.access_programme_coordinator(request.auth, programme, member_id)
+    services.programme_coordinator_remove(programme=programme, actor=request.auth, member=member)
     return Status(204, None)
 
 

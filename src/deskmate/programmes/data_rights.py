@@ -4,7 +4,7 @@ A programme's history is the coordinators' and the other participants': an
 erased member's applications stay as "A former member" with their own words
 removed and, while still waiting, withdrawn; invitations to their address lose
 the address; match runs and proposed pairs keep their numbers with the member's
-name taken out of every summary.
+name taken out of every summary; an erased coordinator stops coordinating.
 """
 
 from __future__ import annotations
@@ -79,6 +79,9 @@ def _pairs(member: Member) -> list[dict[str, Any]]:
             "proposed_pairs": rows_as_dicts(pairs),
             "pair_rules": rows_as_dicts(rules),
             "programmes_created": rows_as_dicts(created),
+            "programmes_coordinated": list(
+                member.programmes_coordinated.order_by("pk").values("pk", "name")
+            ),
             "application_imports": rows_as_dicts(uploads, exclude=("payload",)),
             "attribute_rules_made": rows_as_dicts(AttributeRule.objects.filter(created_by=member)),
             "quotas_made": rows_as_dicts(Quota.objects.filter(created_by=member)),
@@ -87,6 +90,10 @@ def _pairs(member: Member) -> list[dict[str, Any]]:
 
 
 def _runs_erase(identity: Identity, erasure: Erasure) -> None:
+    # An erased coordinator no longer runs anything; the programme stays with the others.
+    coordinated = identity.member.programmes_coordinated.count()
+    identity.member.programmes_coordinated.clear()
+    erasure.count("programme_coordinators", deleted=coordinated)
     scrub_text(MatchRun, ["metrics", "warnings", "error"], identity, erasure, kind="match_runs")
     scrub_text(ProposedPair, ["reasons"], identity, erasure, kind="proposed_pairs")
     # A failed publication's error names the pair that could not be made.

@@ -3,7 +3,7 @@ from typing import cast
 from django import forms
 
 from deskmate.people.forms import DateInput
-from deskmate.programmes import applications_file, attributes
+from deskmate.programmes import applications_file, attributes, selectors
 from deskmate.programmes.models import (
     MAX_CAPACITY,
     Application,
@@ -501,3 +501,24 @@ class QuotaForm(forms.Form):
         if fields["share"] is not None:
             fields["share"] = fields["share"] / 100
         return fields
+
+
+class CoordinatorForm(forms.Form):
+    """Add a coordinator to a programme, or remove one (``action``)."""
+
+    member = forms.ModelChoiceField(queryset=None, label="Coordinator")
+    action = forms.ChoiceField(
+        choices=[("add", "Add"), ("remove", "Remove")], initial="add", widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, programme: Programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["member"])
+        removing = self.data.get("action") == "remove"
+        field.queryset = (
+            programme.coordinators.all()
+            if removing
+            else selectors.coordinator_candidates(programme)
+        )
+        field.label_from_instance = lambda member: member.name
+        field.help_text = "Coordinators and admins who do not run this programme yet."

@@ -1,9 +1,11 @@
 """Reads about programmes, scoped to the viewer.
 
-Coordinators (and admins) manage every programme. A member sees a programme
-that is open to them (open sign-up while enrolment is open, or an invitation)
-or that they applied to, and only their own application; anything else is a
-404, exactly as if it did not exist.
+A programme is run by its own coordinators (the member who created it and
+those added since); admins run every programme. A coordinator of one programme
+is, for every other programme, a member like any other. A member sees a
+programme that is open to them (open sign-up while enrolment is open, or an
+invitation) or that they applied to, and only their own application; anything
+else is a 404, exactly as if it did not exist.
 """
 
 from dataclasses import dataclass
@@ -31,14 +33,46 @@ PROGRAMME_NOT_FOUND = "No such programme."
 NOT_FOUND = "Not found."
 
 
+def programmes_managed_by(viewer: Member) -> QuerySet[Programme]:
+    """The programmes the viewer runs: all of them for an admin, their own for a coordinator."""
+    if viewer.is_admin:
+        return Programme.objects.all()
+    if not viewer.is_coordinator:
+        return Programme.objects.none()
+    return Programme.objects.filter(coordinators=viewer)
+
+
+def coordinates(viewer: Member, programme: Programme) -> bool:
+    """Whether the viewer runs this programme (an admin runs every one)."""
+    if viewer.is_admin:
+        return True
+    return viewer.is_coordinator and programme.coordinators.filter(pk=viewer.pk).exists()
+
+
 def programmes_visible_to(viewer: Member) -> QuerySet[Programme]:
     programmes = Programme.objects.all()
-    if viewer.is_coordinator:
+    if viewer.is_admin:
         return programmes
     applied = Application.objects.filter(programme=OuterRef("pk"), member=viewer)
     invited = Invitation.objects.filter(programme=OuterRef("pk"), email__iexact=viewer.user.email)
-    return programmes.filter(Q(open_signup=True) | Exists(invited) | Exists(applied)).filter(
-        Q(Exists(applied)) | _enrolment_open()
+    open_to_viewer = Q(open_signup=True) | Exists(invited) | Exists(applied)
+    visible = open_to_viewer & (Q(Exists(applied)) | _enrolment_open())
+    if viewer.is_coordinator:
+        visible |= Q(pk__in=programmes_managed_by(viewer).values("pk"))
+    return programmes.filter(visible)
+
+
+def coordinators_of(programme: Programme) -> QuerySet[Member]:
+    return programme.coordinators.select_related("user").order_by("last_name", "first_name", "id")
+
+
+def coordinator_candidates(programme: Programme) -> QuerySet[Member]:
+    """Coordinators (and admins) who could be added to the programme's coordinators."""
+    return (
+        Member.objects.filter(role__in=[Member.Role.COORDINATOR, Member.Role.ADMIN])
+        .exclude(pk__in=programme.coordinators.values("pk"))
+        .filter(user__is_active=True)
+        .order_by("last_name", "first_name", "id")
     )
 
 
@@ -64,10 +98,8 @@ def access_programme(viewer: Member, key) -> Programme:
 
 
 def access_managed_programme(viewer: Member, key) -> Programme:
-    """A programme to run: coordinators only; 404 for everyone else."""
-    if not viewer.is_coordinator:
-        raise Http404(PROGRAMME_NOT_FOUND)
-    return _by_id_or_slug(Programme.objects.all(), key)
+    """A programme to run: its own coordinators and admins only; 404 for everyone else."""
+    return _by_id_or_slug(programmes_managed_by(viewer), key)
 
 
 def _one(queryset, object_id):
@@ -78,31 +110,31 @@ def _one(queryset, object_id):
 
 
 def access_application(viewer: Member, programme: Programme, application_id) -> Application:
-    if not viewer.is_coordinator:
+    if not coordinates(viewer, programme):
         raise Http404(NOT_FOUND)
     return _one(programme.applications.select_related("member__user"), application_id)
 
 
 def access_run(viewer: Member, programme: Programme, run_id) -> MatchRun:
-    if not viewer.is_coordinator:
+    if not coordinates(viewer, programme):
         raise Http404(NOT_FOUND)
     return _one(programme.runs.all(), run_id)
 
 
 def access_pair_rule(viewer: Member, programme: Programme, rule_id) -> PairRule:
-    if not viewer.is_coordinator:
+    if not coordinates(viewer, programme):
         raise Http404(NOT_FOUND)
     return _one(programme.pair_rules.all(), rule_id)
 
 
 def access_attribute_rule(viewer: Member, programme: Programme, rule_id) -> AttributeRule:
-    if not viewer.is_coordinator:
+    if not coordinates(viewer, programme):
         raise Http404(NOT_FOUND)
     return _one(programme.attribute_rules.all(), rule_id)
 
 
 def access_quota(viewer: Member, programme: Programme, quota_id) -> Quota:
-    if not viewer.is_coordinator:
+    if not coordinates(viewer, programme):
         raise Http404(NOT_FOUND)
     return _one(programme.quotas.all(), quota_id)
 
@@ -116,14 +148,14 @@ def quotas_of(programme: Programme) -> QuerySet[Quota]:
 
 
 def access_import(viewer: Member, programme: Programme, import_id) -> ApplicationImport:
-    if not viewer.is_coordinator:
+    if not coordinates(viewer, programme):
         raise Http404(NOT_FOUND)
     return _one(programme.imports.all(), import_id)
 
 
 def access_applicant(viewer: Member, programme: Programme, member_id) -> Member:
     """A member who applied to the programme, for a coordinator choosing pairs."""
-    if not viewer.is_coordinator:
+    if not coordinates(viewer, programme):
         raise Http404(NOT_FOUND)
     return _one(
         Member.objects.filter(programme_applications__programme=programme).select_related("user"),
@@ -133,7 +165,7 @@ def access_applicant(viewer: Member, programme: Programme, member_id) -> Member:
 
 def access_programme_mentorship(viewer: Member, programme: Programme, mentorship_id) -> Mentorship:
     """A mentorship the programme made, for its coordinators (to nudge the pair)."""
-    if not viewer.is_coordinator:
+    if not coordinates(viewer, programme):
         raise Http404(NOT_FOUND)
     return _one(
         Mentorship.objects.filter(programme_id=programme.pk).select_related(
@@ -143,8 +175,22 @@ def access_programme_mentorship(viewer: Member, programme: Programme, mentorship
     )
 
 
+def access_programme_coordinator(viewer: Member, programme: Programme, member_id) -> Member:
+    """One of the programme's coordinators, for those who run it; 404 for everyone else."""
+    if not coordinates(viewer, programme):
+        raise Http404(NOT_FOUND)
+    return _one(programme.coordinators.select_related("user"), member_id)
+
+
+def access_member_to_coordinate(viewer: Member, programme: Programme, member_id) -> Member:
+    """A member the viewer may see, to add as the programme's coordinator; 404 otherwise."""
+    if not coordinates(viewer, programme):
+        raise Http404(NOT_FOUND)
+    return _one(members_visible_to(viewer).select_related("user"), member_id)
+
+
 def access_invitation(viewer: Member, programme: Programme, invitation_id) -> Invitation:
-    if not viewer.is_coordinator:
+    if not coordinates(viewer, programme):
         raise Http404(NOT_FOUND)
     return _one(programme.invitations.all(), invitation_id)
 
@@ -331,11 +377,11 @@ def programme_stage(programme: Programme, *, published: bool, today=None) -> str
 
 
 def programmes_at_a_glance(viewer: Member) -> list[dict]:
-    """For coordinators: every programme with its stage, its pairs and applications waiting."""
+    """For coordinators: each programme they run with its stage, pairs and applications waiting."""
     if not viewer.is_coordinator:
         return []
     programmes = list(
-        Programme.objects.annotate(
+        programmes_managed_by(viewer).annotate(
             pair_count=Count(
                 "runs__pairs__mentorship",
                 filter=Q(runs__status=MatchRun.Status.PUBLISHED),

@@ -97,6 +97,10 @@ NUDGED_TODAY = "{first} and {second} were nudged today already; try again tomorr
 NUDGE_CHECKIN = "It has been a while since your last check-in: a short one keeps things going."
 NUDGE_WAITING = "A request or a question between you is waiting for an answer."
 NUDGE_GENERAL = "If something stands in the way, tell your coordinators: they are glad to help."
+NOT_A_COORDINATOR = "{name} is not a coordinator: an admin gives the role first."
+ALREADY_COORDINATES = "{name} already coordinates this programme."
+NOT_ITS_COORDINATOR = "{name} does not coordinate this programme."
+LAST_COORDINATOR = "{name} is its only coordinator: add another before removing them."
 INVALID_EMAILS = "These are not e-mail addresses: {emails}."
 NO_EMAILS = "Give at least one e-mail address."
 IMPORT_DONE_ALREADY = "This file has already been dealt with; upload it again to import it again."
@@ -145,9 +149,12 @@ def runs_in_background(programme: Programme) -> bool:
     ) or pairs > getattr(settings, "PROGRAMMES_BACKGROUND_PAIRS_ABOVE", BACKGROUND_PAIRS_ABOVE)
 
 
-def _require_coordinator(actor: Member) -> None:
+def _require_coordinator(actor: Member, programme: Programme | None = None) -> None:
+    """A coordinator; of this programme when one is given (admins run every programme)."""
     if not actor.is_coordinator:
         raise PermissionDenied(COORDINATORS_ONLY)
+    if programme is not None and not selectors.coordinates(actor, programme):
+        raise PermissionDenied(selectors.PROGRAMME_NOT_FOUND)
 
 
 def _programme_url(programme: Programme) -> str:
@@ -208,13 +215,53 @@ def programme_create(*, actor: Member, name: str, **fields) -> Programme:
     )
     programme.full_clean()
     programme.save()
+    programme.coordinators.add(actor)
     audit(actor=actor, action=AuditEvent.PROGRAMME_CREATE, subject=programme, kind=programme.kind)
     return programme
 
 
 @transaction.atomic
+def programme_coordinator_add(*, programme: Programme, actor: Member, member: Member) -> Member:
+    """Another coordinator runs the programme too; only a coordinator (or an admin) can be added."""
+    _require_coordinator(actor, programme)
+    if not member.is_coordinator or not member.user.is_active:
+        raise ValidationError({"member": NOT_A_COORDINATOR.format(name=member.name)})
+    if programme.coordinators.filter(pk=member.pk).exists():
+        raise ValidationError({"member": ALREADY_COORDINATES.format(name=member.name)})
+    programme.coordinators.add(member)
+    audit(
+        actor=actor,
+        action=AuditEvent.PROGRAMME_COORDINATOR_ADD,
+        subject=programme,
+        member=member.pk,
+    )
+    return member
+
+
+@transaction.atomic
+def programme_coordinator_remove(
+    *, programme: Programme, actor: Member, member: Member
+) -> None:
+    """Someone stops running the programme; a programme always keeps one coordinator."""
+    _require_coordinator(actor, programme)
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    coordinators = set(programme.coordinators.values_list("pk", flat=True))
+    if member.pk not in coordinators:
+        raise ValidationError({"member": NOT_ITS_COORDINATOR.format(name=member.name)})
+    if coordinators == {member.pk}:
+        raise ValidationError({"member": LAST_COORDINATOR.format(name=member.name)})
+    programme.coordinators.remove(member)
+    audit(
+        actor=actor,
+        action=AuditEvent.PROGRAMME_COORDINATOR_REMOVE,
+        subject=programme,
+        member=member.pk,
+    )
+
+
+@transaction.atomic
 def programme_update(*, programme: Programme, actor: Member, **fields) -> Programme:
-    _require_coordinator(actor)
+    _require_coordinator(actor, programme)
     unknown = set(fields) - PROGRAMME_FIELDS
     if unknown:
         raise ValidationError(f"Unknown programme fields: {', '.join(sorted(unknown))}.")
@@ -430,8 +477,8 @@ def _clean_rankings(
 def application_submit(
     *, programme: Programme, member: Member, actor: Member, **fields
 ) -> Application:
-    """A member applies (or changes their application); a coordinator may do it for anyone, any time."""
-    if not actor.is_coordinator:
+    """A member applies (or changes their application); its coordinators may do it for anyone."""
+    if not selectors.coordinates(actor, programme):
         if actor.pk != member.pk:
             raise PermissionDenied(COORDINATORS_ONLY)
         if not programme.enrolment_is_open():
@@ -456,7 +503,9 @@ def application_submit(
 
 @transaction.atomic
 def application_withdraw(*, application: Application, actor: Member) -> Application:
-    if actor.pk != application.member_id and not actor.is_coordinator:
+    if actor.pk != application.member_id and not selectors.coordinates(
+        actor, application.programme
+    ):
         raise PermissionDenied(COORDINATORS_ONLY)
     application.status = Application.Status.WITHDRAWN
     application.save(update_fields=["status", "updated_at"])
@@ -471,9 +520,11 @@ def mentee_ranking_set(
     """A mentor ranks the programme's mentees, best first, once their applications are in.
 
     Unlike the application itself this stays open after enrolment closes: mentors
-    rank when they can read who applied. A coordinator may do it for any mentor.
+    rank when they can read who applied. Its coordinators may do it for any mentor.
     """
-    if actor.pk != application.member_id and not actor.is_coordinator:
+    if actor.pk != application.member_id and not selectors.coordinates(
+        actor, application.programme
+    ):
         raise PermissionDenied(COORDINATORS_ONLY)
     if not application.is_active or application.role != Application.Role.MENTOR:
         raise ValidationError({"mentee_preferences": ONLY_MENTORS_RANK})
@@ -506,7 +557,7 @@ def split_emails(text: str) -> list[str]:
 @transaction.atomic
 def invitations_send(*, programme: Programme, actor: Member, emails: list[str]) -> int:
     """Invite people by e-mail; someone already invited is not invited twice. Returns how many are new."""
-    _require_coordinator(actor)
+    _require_coordinator(actor, programme)
     emails = list(dict.fromkeys(email.strip().lower() for email in emails if email.strip()))
     if not emails:
         raise ValidationError({"emails": NO_EMAILS})
@@ -593,7 +644,7 @@ def _send_invitation(
 @transaction.atomic
 def invitation_resend(*, invitation: Invitation, actor: Member) -> Invitation:
     """Send an invitation again, unless it was declined or the person has applied."""
-    _require_coordinator(actor)
+    _require_coordinator(actor, invitation.programme)
     invitation = (
         Invitation.objects.select_for_update().select_related("programme").get(pk=invitation.pk)
     )
@@ -656,7 +707,7 @@ def application_import_create(
     *, programme: Programme, actor: Member, file_name: str, payload: bytes
 ) -> ApplicationImport:
     """Keep an uploaded file for the mapping step; a file without a readable header is refused at once."""
-    _require_coordinator(actor)
+    _require_coordinator(actor, programme)
     layout = applications_file.read_layout(
         payload, filename=file_name, max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES
     )
@@ -725,7 +776,7 @@ def application_import_apply(
     A large file (or ``background=True``) is queued for the task worker instead.
     A refused file keeps its bytes, so that it can be mapped again without uploading it again.
     """
-    _require_coordinator(actor)
+    _require_coordinator(actor, upload.programme)
     with transaction.atomic():
         upload, role = _import_checked(upload, mapping, file_role)
         upload.mapping = mapping
@@ -1086,7 +1137,7 @@ def pending_applicant_add_email(
     *, programme: Programme, member: Member, email: str, actor: Member
 ) -> Member:
     """Give a pending applicant the address the coordinator typed (never one made up)."""
-    _require_coordinator(actor)
+    _require_coordinator(actor, programme)
     application = _pending_application(programme, member)
     email = email.strip().lower()
     if not is_email_address(email):
@@ -1101,7 +1152,7 @@ def pending_applicant_add_email(
 @transaction.atomic
 def pending_applicant_leave_out(*, programme: Programme, member: Member, actor: Member) -> None:
     """Leave a pending applicant out: withdrawn, so no pair with them is published."""
-    _require_coordinator(actor)
+    _require_coordinator(actor, programme)
     application = _pending_application(programme, member)
     application.status = Application.Status.WITHDRAWN
     application.save(update_fields=["status", "updated_at"])
@@ -1116,7 +1167,7 @@ def pending_emails_from_file(
 
     Every row must name a pending applicant of the programme; the file is taken whole or not at all.
     """
-    _require_coordinator(actor)
+    _require_coordinator(actor, programme)
     rows = applications_file.parse_pending_emails(
         payload, filename=file_name, max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES
     )
@@ -1252,7 +1303,7 @@ def pair_rule_set(
     A pin over a forbid is refused with :class:`PinOverForbid` (the forbid's reason in
     words) unless ``confirmed``: the coordinator is asked first.
     """
-    _require_coordinator(actor)
+    _require_coordinator(actor, programme)
     if kind not in PairRule.Kind.values:
         raise ValidationError({"kind": UNKNOWN_RULE})
     reason = " ".join((reason or "").split())
@@ -1291,7 +1342,7 @@ def pair_rule_set(
 
 @transaction.atomic
 def pair_rule_remove(*, rule: PairRule, actor: Member) -> None:
-    _require_coordinator(actor)
+    _require_coordinator(actor, rule.programme)
     audit(actor=actor, action=AuditEvent.PAIR_RULE_REMOVE, subject=rule, kind=rule.kind)
     rule.delete()
 
@@ -1304,7 +1355,7 @@ def attribute_declare(
     *, programme: Programme, actor: Member, name: str, kind: str, source: str = "application"
 ) -> attributes.Attribute:
     """Declare an attribute applications carry (or a profile field the programme reads)."""
-    _require_coordinator(actor)
+    _require_coordinator(actor, programme)
     Programme.objects.select_for_update().filter(pk=programme.pk).first()
     programme.refresh_from_db(fields=["attributes"])
     try:
@@ -1350,7 +1401,7 @@ def application_attributes_set(
     *, application: Application, actor: Member, values: dict
 ) -> Application:
     """A coordinator sets attribute values of an application."""
-    _require_coordinator(actor)
+    _require_coordinator(actor, application.programme)
     merged = _merged_attributes(application.programme, application, values)
     if merged != application.attributes:
         application.attributes = merged
@@ -1415,7 +1466,7 @@ def attribute_rule_add(
     weight=None,
 ) -> AttributeRule:
     """A hard rule (must or must not share, a minimum) or a weighted preference on an attribute."""
-    _require_coordinator(actor)
+    _require_coordinator(actor, programme)
     declared = _declared_attribute(programme, attribute)
     fields = _rule_fields(kind, declared, threshold, weight)
     rule = AttributeRule(
@@ -1436,7 +1487,7 @@ def attribute_rule_add(
 
 @transaction.atomic
 def attribute_rule_remove(*, rule: AttributeRule, actor: Member) -> None:
-    _require_coordinator(actor)
+    _require_coordinator(actor, rule.programme)
     audit(
         actor=actor,
         action=AuditEvent.ATTRIBUTE_RULE_REMOVE,
@@ -1481,7 +1532,7 @@ def quota_add(
     share=None,
 ) -> Quota:
     """A quota over the matched mentees of the programme's optimal runs."""
-    _require_coordinator(actor)
+    _require_coordinator(actor, programme)
     declared = _declared_attribute(programme, attribute)
     fields = _quota_fields(kind, limit, value, share)
     quota = Quota(
@@ -1502,7 +1553,7 @@ def quota_add(
 
 @transaction.atomic
 def quota_remove(*, quota: Quota, actor: Member) -> None:
-    _require_coordinator(actor)
+    _require_coordinator(actor, quota.programme)
     audit(actor=actor, action=AuditEvent.QUOTA_REMOVE, subject=quota, attribute=quota.attribute)
     quota.delete()
 
@@ -1540,7 +1591,7 @@ def match_run_start(
     command line always solves at once).
     """
     if actor is not None:
-        _require_coordinator(actor)
+        _require_coordinator(actor, programme)
     if programme.is_peer:
         method = MatchRun.Method.PEER
         last = _last_published_round(programme)
@@ -1645,7 +1696,7 @@ def _standing_keys(run: MatchRun) -> set[tuple[int, int]]:
 @transaction.atomic
 def match_run_publish(*, run: MatchRun, actor: Member) -> MatchRun:
     """Create the proposed mentorships, all or none, and tell the people."""
-    _require_coordinator(actor)
+    _require_coordinator(actor, run.programme)
     Programme.objects.select_for_update().filter(pk=run.programme_id).first()
     run = MatchRun.objects.select_for_update().select_related("programme").get(pk=run.pk)
     if run.status == MatchRun.Status.PUBLISHED:
@@ -1731,7 +1782,7 @@ def match_run_publish_queue(*, run: MatchRun, actor: Member) -> Publication:
     A second request (two clicks, two coordinators) is refused while the first is
     waiting, running or done; after a failure the coordinator may try again.
     """
-    _require_coordinator(actor)
+    _require_coordinator(actor, run.programme)
     Programme.objects.select_for_update().filter(pk=run.programme_id).first()
     run = MatchRun.objects.select_for_update().select_related("programme").get(pk=run.pk)
     _check_publishable(run)
@@ -1798,7 +1849,7 @@ def pair_nudge(*, programme: Programme, mentorship: Mentorship, actor: Member) -
     They are told through notifications (by e-mail only as each of them likes). Returns
     how many were told.
     """
-    _require_coordinator(actor)
+    _require_coordinator(actor, programme)
     at_risk = {pair.mentorship.pk: pair for pair in reports.pairs_at_risk(programme)}
     first, second = mentorship.requester, mentorship.recipient
     if mentorship.programme_id != programme.pk or mentorship.pk not in at_risk:

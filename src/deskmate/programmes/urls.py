@@ -9,6 +9,7 @@ urlpatterns = [
     path("programmes/new/", views.programme_create, name="programme_create"),
     path(one, views.programme_detail, name="programme_detail"),
     path(one + "edit/", views.programme_edit, name="programme_edit"),
+    path(one + "coordinators/", views.programme_coordinators, name="programme_coordinators"),
     path(one + "apply/", views.programme_apply, name="programme_apply"),
     path(one + "withdraw/", views.programme_withdraw, name="programme_withdraw"),
     path(one + "ranking/", views.mentee_ranking, name="programme_ranking"),

@@ -26,6 +26,7 @@ from deskmate.programmes.forms import (
     ApplicationForm,
     AttributeForm,
     AttributeRuleForm,
+    CoordinatorForm,
     ImportUploadForm,
     InviteForm,
     MappingForm,
@@ -94,6 +95,43 @@ def programme_create(request):
     return render(request, "programmes/form.html", {"form": form, "title": "New programme"})
 
 
+COORDINATOR_ADDED = "{name} now coordinates this programme too."
+COORDINATOR_REMOVED = "{name} no longer coordinates this programme."
+
+
+@member_required
+def programme_coordinators(request, programme_id: int):
+    """Who runs the programme; its coordinators add another coordinator or remove one."""
+    programme = selectors.access_managed_programme(request.member, programme_id)
+    form = CoordinatorForm(request.POST or None, programme=programme)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            member, action = form.cleaned_data["member"], form.cleaned_data["action"]
+            service = (
+                services.programme_coordinator_add
+                if action == "add"
+                else services.programme_coordinator_remove
+            )
+            try:
+                service(programme=programme, actor=request.member, member=member)
+            except ValidationError as error:
+                form_errors_from(form, error)
+            else:
+                done = COORDINATOR_ADDED if action == "add" else COORDINATOR_REMOVED
+                messages.success(request, done.format(name=member.name))
+                return redirect("programme_coordinators", programme_id=programme.pk)
+        status = 422
+    return _manage(
+        request,
+        programme,
+        "programmes/coordinators.html",
+        status=status,
+        form=form,
+        coordinators=selectors.coordinators_of(programme),
+    )
+
+
 @member_required
 def programme_edit(request, programme_id: int):
     programme = selectors.access_managed_programme(request.member, programme_id)
@@ -117,8 +155,8 @@ def programme_edit(request, programme_id: int):
 @member_required
 def programme_detail(request, programme_id: int):
     member = request.member
-    if member.is_coordinator:
-        programme = selectors.access_managed_programme(member, programme_id)
+    programme = selectors.access_programme(member, programme_id)
+    if selectors.coordinates(member, programme):
         return _manage(
             request,
             programme,
@@ -128,7 +166,6 @@ def programme_detail(request, programme_id: int):
             imports=programme.imports.all()[:5],
             own=selectors.own_application(member, programme),
         )
-    programme = selectors.access_programme(member, programme_id)
     return render(
         request,
         "programmes/public.html",
