@@ -84,7 +84,10 @@ def run(mode: str, members: int) -> dict:
 
         with (
             distributed.LocalCluster(
-                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                n_workers=2,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
                 memory_limit="8GiB",
             ) as cluster,
             distributed.Client(cluster) as client,
@@ -133,7 +136,9 @@ def main():
     ):
         out = subprocess.run(
             [sys.executable, __file__, "run", mode, str(members)],
-            check=True, capture_output=True, text=True,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
         results.append(json.loads(out.strip().splitlines()[-1]))
         print(results[-1], flush=True)

@@ -98,7 +98,10 @@ def test_an_added_coordinator_runs_it_and_can_be_removed(
     assert response.status_code == 302
     assert set(cohort.coordinators.all()) == {coordinator, other_coordinator}
     entry = AuditEntry.objects.filter(action="programme_coordinator_add").get()
-    assert (entry.actor_id, entry.details) == (coordinator.pk, {"member": str(other_coordinator.pk)})
+    assert (entry.actor_id, entry.details) == (
+        coordinator.pk,
+        {"member": str(other_coordinator.pk)},
+    )
     assert client_for(other_coordinator).get(f"/programmes/{cohort.pk}/health/").status_code == 200
     assert [row["programme"] for row in selectors.programmes_at_a_glance(other_coordinator)] == [
         cohort

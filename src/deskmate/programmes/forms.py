@@ -3,6 +3,7 @@ from typing import cast
 from django import forms
 
 from deskmate.people.forms import DateInput
+from deskmate.people.models import Member
 from deskmate.programmes import applications_file, attributes, selectors
 from deskmate.programmes.models import (
     MAX_CAPACITY,
@@ -503,10 +504,17 @@ class QuotaForm(forms.Form):
         return fields
 
 
+class MemberNameChoiceField(forms.ModelChoiceField):
+    """A choice of members, each shown by name."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
 class CoordinatorForm(forms.Form):
     """Add a coordinator to a programme, or remove one (``action``)."""
 
-    member = forms.ModelChoiceField(queryset=None, label="Coordinator")
+    member = MemberNameChoiceField(queryset=Member.objects.none(), label="Coordinator")
     action = forms.ChoiceField(
         choices=[("add", "Add"), ("remove", "Remove")], initial="add", widget=forms.HiddenInput
     )
@@ -520,5 +528,4 @@ class CoordinatorForm(forms.Form):
             if removing
             else selectors.coordinator_candidates(programme)
         )
-        field.label_from_instance = lambda member: member.name
         field.help_text = "Coordinators and admins who do not run this programme yet."

@@ -86,9 +86,7 @@ class Programme(models.Model):
     attributes = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="+")
     # Who runs it: its creator and the coordinators they add (admins run every programme).
-    coordinators = models.ManyToManyField(
-        Member, blank=True, related_name="programmes_coordinated"
-    )
+    coordinators = models.ManyToManyField(Member, blank=True, related_name="programmes_coordinated")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

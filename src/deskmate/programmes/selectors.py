@@ -381,7 +381,8 @@ def programmes_at_a_glance(viewer: Member) -> list[dict]:
     if not viewer.is_coordinator:
         return []
     programmes = list(
-        programmes_managed_by(viewer).annotate(
+        programmes_managed_by(viewer)
+        .annotate(
             pair_count=Count(
                 "runs__pairs__mentorship",
                 filter=Q(runs__status=MatchRun.Status.PUBLISHED),
@@ -392,7 +393,8 @@ def programmes_at_a_glance(viewer: Member) -> list[dict]:
                 filter=Q(applications__status=Application.Status.APPLIED),
                 distinct=True,
             ),
-        ).order_by("-created_at", "-id")
+        )
+        .order_by("-created_at", "-id")
     )
     return [
         {

@@ -239,9 +239,7 @@ def programme_coordinator_add(*, programme: Programme, actor: Member, member: Me
 
 
 @transaction.atomic
-def programme_coordinator_remove(
-    *, programme: Programme, actor: Member, member: Member
-) -> None:
+def programme_coordinator_remove(*, programme: Programme, actor: Member, member: Member) -> None:
     """Someone stops running the programme; a programme always keeps one coordinator."""
     _require_coordinator(actor, programme)
     Programme.objects.select_for_update().filter(pk=programme.pk).first()

@@ -43,7 +43,7 @@ def connect(address: str) -> Any:
             "running on a Dask scheduler needs the distributed extra: "
             "pip install 'deskmate[distributed]'"
         ) from error
-    return Client(address)
+    return Client(address)  # type: ignore[no-untyped-call]
 
 
 def compute_tie_chunks_on(
