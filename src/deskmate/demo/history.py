@@ -504,6 +504,7 @@ class _History:
             created_by_id=coordinator,
             created_at=self.at(-350),
         )
+        finished.coordinators.add(coordinator)
         # A small community has fewer people than pairs: each takes part once.
         mentees = list(dict.fromkeys(self.member(10 + n) for n in range(FINISHED_PAIRS)))
         mentors = list(dict.fromkeys(self.mentor(10 + n) for n in range(FINISHED_PAIRS)))
@@ -580,6 +581,7 @@ class _History:
             created_by_id=coordinator,
             created_at=self.at(-20),
         )
+        waiting.coordinators.add(coordinator)
         self._applications(
             waiting,
             [TOMAS, LUKAS] + [self.member(30 + n) for n in range(OPEN_MENTEES - 2)],

@@ -51,7 +51,7 @@ Examples
 2
 """
 
-from deskmate.engine.ties.compute import compute_ties, compute_ties_touching
+from deskmate.engine.ties.compute import compute_ties_touching
 from deskmate.engine.ties.inputs import (
     Community,
     Contacts,
@@ -65,7 +65,7 @@ from deskmate.engine.ties.inputs import (
     TiePartitions,
     as_day,
 )
-from deskmate.engine.ties.partitions import compute_tie_chunks
+from deskmate.engine.ties.partitions import compute_tie_chunks, compute_ties
 from deskmate.engine.ties.sweep import stint_spans
 from deskmate.engine.ties.tables import (
     SHARED_HISTORY_KINDS,

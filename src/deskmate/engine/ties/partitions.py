@@ -44,6 +44,7 @@ from deskmate.engine.ties.arrays import sorted_unique, valid_members
 from deskmate.engine.ties.compute import (
     _alumni_evidence,
     _check_ids,
+    _compute,
     _contact_evidence,
     _interaction_evidence,
     _study_evidence,
@@ -367,3 +368,55 @@ def compute_tie_chunks(
             for task in tasks:
                 task[b] = None  # type: ignore[call-overload]
         yield chunk
+
+
+def compute_ties(
+    community: Community,
+    *,
+    as_of: DateLike,
+    parameters: TieParameters = TieParameters(),
+    partitions: TiePartitions | None = TiePartitions(),
+) -> TieTable:
+    """All ties of a community.
+
+    The table is the chunks of
+    :func:`compute_tie_chunks` put together;
+    ``partitions=None`` computes it in one pass instead, with the same result
+    and memory for every tie at once.
+
+    Parameters
+    ----------
+    community : Community
+        Positions, education, contacts and interactions as arrays.
+    as_of : date
+        "Today": open stints run until this day and interactions age from it.
+    parameters : TieParameters
+        Weights, scales and size caps.
+    partitions : TiePartitions or None
+        Row blocks and group tasks; ``None`` for a single pass.
+
+    Returns
+    -------
+    TieTable
+        One row per pair with any evidence.
+
+    Examples
+    --------
+    >>> community = Community(
+    ...     n_members=3,
+    ...     educations=Educations.from_rows([
+    ...         (0, 7, 1, "2015-09-01", "2018-06-30"),
+    ...         (1, 7, 1, "2016-09-01", "2019-06-30"),
+    ...         (2, 7, 2, "2010-09-01", "2013-06-30"),
+    ...     ]),
+    ... )
+    >>> ties = compute_ties(community, as_of="2024-01-01")
+    >>> len(ties), ties.evidence_of(0)[0].kind.name, ties.evidence_of(0)[0].end
+    (1, 'STUDIED_TOGETHER', datetime.date(2018, 6, 30))
+    """
+    if partitions is None:
+        return _compute(community, as_of, parameters, None)
+    chunks = list(
+        compute_tie_chunks(community, as_of=as_of, parameters=parameters, partitions=partitions)
+    )
+    return TieTable.concatenate(community.n_members, chunks)
