@@ -49,6 +49,7 @@ class AuditEvent(models.TextChoices):
     GOAL_CREATE = "goal_create", "Goal create"
     GOAL_DELETE = "goal_delete", "Goal delete"
     GOAL_UPDATE = "goal_update", "Goal update"
+    IMPORT_CONFIRM = "import_confirm", "Import confirm"
     IMPORT_JOB_CREATE = "import_job_create", "Import job create"
     IMPORT_JOB_MAP = "import_job_map", "Import job map"
     INTERACTION_DELETE = "interaction_delete", "Interaction delete"

@@ -11,7 +11,7 @@ from deskmate.engine.ranking import SuggestionFilter
 from deskmate.importing import people_mapping
 from deskmate.importing.people_mapping import PeopleMapping as ColumnMapping
 from deskmate.limits.guards import ApiLimit
-from deskmate.network import selectors, services
+from deskmate.network import confirmations, selectors, services
 from deskmate.network.models import ImportJob, Interaction
 from deskmate.network.network_map import network_map_for
 from deskmate.network.suggestions import suggestions_for
@@ -150,6 +150,21 @@ def import_map(request, job_id: Id, body: ImportMappingIn):
         job=job, actor=request.auth, mapping=_column_mapping(body), save_as=body.save_as
     )
     return Status(202, job)
+
+
+class ConfirmationsIn(Schema):
+    #: Entry number (from 1, in ``summary.to_confirm`` order) → ``merge`` or ``keep_both``.
+    decisions: dict[str, str]
+
+
+@router.post(
+    "/imports/{job_id}/confirmations",
+    response=ImportJobOut,
+    summary="Answer the entries an import left waiting: merge each into the stored one, or keep both",
+)
+def import_confirm(request, job_id: Id, body: ConfirmationsIn):
+    job = selectors.access_import_job(request.auth, job_id)
+    return confirmations.import_confirm(job=job, actor=request.auth, decisions=body.decisions)
 
 
 @router.get(

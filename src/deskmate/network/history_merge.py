@@ -9,10 +9,17 @@ the member typed or corrected, or that another source brought in, only has
 its blanks filled: where the file says something else, the stored value is
 kept and the summary says so.  A stint the same source brought in and nobody
 edited since follows the file.
+
+A match that is only likely (same organisation, overlapping dates and the same
+start month or a similar title, but another title; same school and overlapping
+dates, but another degree wording) is neither merged nor added: the import lists
+it as waiting for the member's confirmation, with both versions
+(:mod:`deskmate.network.confirmations` carries out the answer).
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+import difflib
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -27,6 +34,12 @@ from deskmate.people.models import Education, Member, Organisation, Position, Sc
 
 UNTITLED = "(untitled)"
 QUOTED_AT_MOST = 60
+#: Why an incoming stint waits for the member's confirmation.
+OTHER_TITLE_SAME_START = "same organisation and start, but another title"
+SIMILAR_TITLE = "same organisation and overlapping dates, but a similar title"
+OTHER_DEGREE = "same school and overlapping dates, but another degree"
+#: How alike two normalised titles must be (``difflib`` ratio) to be maybe the same role.
+SIMILAR_AT_LEAST = 0.6
 
 
 @dataclass(frozen=True)
@@ -67,6 +80,11 @@ class History:
         if education is None:
             education = list(Education.objects.filter(member=member).select_related("school"))
         self.positions, self.education = positions, education
+        #: The stints this import made (by ``id``): never "maybe the same" as another row.
+        self.made: set[int] = set()
+
+    def stored_before(self, stint: Position | Education) -> bool:
+        return stint.pk is not None and id(stint) not in self.made
 
 
 def format_date(day: dt.date) -> str:
@@ -144,18 +162,63 @@ def _position_label(position: Position) -> str:
     return f"{position.title} at {position.organisation.name}"
 
 
-def _matching_position(history: History, organisation_id: int, incoming: IncomingPosition):
+def _called(stored: str, also_called: list, key: str) -> bool:
+    """Whether a stint's title (or degree) or a name the member confirmed for it is ``key``."""
+    return normalise_title(stored) == key or key in (also_called or ())
+
+
+def _position_candidates(history: History, organisation_id: int, incoming: IncomingPosition):
     span = span_of_partials(incoming.start, incoming.end)
-    candidates = [
+    return [
         position
         for position in history.positions
         if position.organisation_id == organisation_id
         and spans_compatible(span_of_dates(position.start, position.end), span)
     ]
+
+
+def _matching_position(history: History, organisation_id: int, incoming: IncomingPosition):
+    candidates = _position_candidates(history, organisation_id, incoming)
     title = normalise_title(incoming.title)
     if not title:
         return candidates[0] if len(candidates) == 1 else None
-    return next((p for p in candidates if normalise_title(p.title) == title), None)
+    return next((p for p in candidates if _called(p.title, p.also_called, title)), None)
+
+
+def _similar(first: str, second: str) -> bool:
+    """Titles alike enough to be one role written two ways ("Senior Engineer", "Engineer II").
+
+    >>> _similar("senior software engineer", "software engineer")
+    True
+    >>> _similar("engineering manager", "product designer")
+    False
+    """
+    words, others = set(first.split()), set(second.split())
+    if words and others and (words <= others or others <= words):
+        return True
+    return difflib.SequenceMatcher(None, first, second).ratio() >= SIMILAR_AT_LEAST
+
+
+def _uncertain_position(history: History, organisation_id: int, incoming: IncomingPosition):
+    """A stored position the incoming one may be, and why it is only maybe; or ``None``."""
+    title = normalise_title(incoming.title)
+    if not title:
+        return None
+    for position in _position_candidates(history, organisation_id, incoming):
+        if not history.stored_before(position) or not normalise_title(position.title):
+            continue
+        if date_within(position.start, _month_of(incoming.start)):
+            return position, OTHER_TITLE_SAME_START
+        if _similar(normalise_title(position.title), title):
+            return position, SIMILAR_TITLE
+    return None
+
+
+def _month_of(partial: PartialDate) -> PartialDate:
+    """The month a date falls in, or the year when only the year is known."""
+    if partial.precision is Precision.DAY:
+        return PartialDate.month(partial.date.year, partial.date.month)
+    return partial
 
 
 def _position_fields_merge(same: Position, source: str, incoming: IncomingPosition) -> FieldMerge:
@@ -168,6 +231,114 @@ def _position_fields_merge(same: Position, source: str, incoming: IncomingPositi
     return merge
 
 
+# What waits for the member's confirmation: both versions in words, and the incoming record.
+
+
+def _span_text(start: str, end: str) -> str:
+    return f"{start} – {end}" if start else (f"until {end}" if end != "now" else "")
+
+
+def _stored_span(start: dt.date | None, end: dt.date | None) -> str:
+    return _span_text(f"{start:%b %Y}" if start else "", f"{end:%b %Y}" if end else "now")
+
+
+def _incoming_span(start: PartialDate | None, end: PartialDate | None) -> str:
+    return _span_text(format_partial(start) if start else "", format_partial(end) if end else "now")
+
+
+def _described(what: str, span: str) -> str:
+    return f"{what}, {span}" if span else what
+
+
+def _partial_as_dict(partial: PartialDate | None) -> dict | None:
+    if partial is None:
+        return None
+    return {"date": partial.date.isoformat(), "precision": str(partial.precision)}
+
+
+def partial_from_dict(data: dict | None) -> PartialDate | None:
+    if not data:
+        return None
+    return PartialDate(dt.date.fromisoformat(data["date"]), Precision(data["precision"]))
+
+
+def incoming_as_dict(incoming: IncomingPosition | IncomingEducation) -> dict:
+    record = asdict(incoming)
+    record["start"] = _partial_as_dict(incoming.start)
+    record["end"] = _partial_as_dict(incoming.end)
+    return record
+
+
+def incoming_position_from_dict(record: dict) -> IncomingPosition:
+    start = partial_from_dict(record["start"])
+    assert start is not None
+    return IncomingPosition(
+        **{**record, "start": start, "end": partial_from_dict(record.get("end"))}
+    )
+
+
+def incoming_education_from_dict(record: dict) -> IncomingEducation:
+    return IncomingEducation(
+        **{
+            **record,
+            "start": partial_from_dict(record.get("start")),
+            "end": partial_from_dict(record.get("end")),
+        }
+    )
+
+
+def _position_text(position: Position) -> str:
+    unit = f" ({position.unit.name})" if position.unit_id and position.unit else ""
+    what = f"{position.title} at {position.organisation.name}{unit}"
+    return _described(what, _stored_span(position.start, position.end))
+
+
+def _incoming_position_text(incoming: IncomingPosition) -> str:
+    unit = f" ({incoming.unit.strip()})" if incoming.unit.strip() else ""
+    what = f"{incoming.title.strip() or UNTITLED} at {incoming.organisation.strip()}{unit}"
+    return _described(what, _incoming_span(incoming.start, incoming.end))
+
+
+def _education_text(education: Education) -> str:
+    return _described(str(education), _stored_span(education.start, education.end))
+
+
+def _incoming_education_text(incoming: IncomingEducation) -> str:
+    what = ", ".join(part for part in (incoming.degree.strip(), incoming.field.strip()) if part)
+    school = incoming.school.strip()
+    return _described(
+        f"{what} at {school}" if what else school, _incoming_span(incoming.start, incoming.end)
+    )
+
+
+def _ask(
+    summary: ImportSummary,
+    kind: str,
+    *,
+    history: History,
+    stored,
+    why: str,
+    source: str,
+    incoming: IncomingPosition | IncomingEducation,
+) -> None:
+    if kind == "positions":
+        texts = (_position_text(stored), _incoming_position_text(incoming))  # type: ignore[arg-type]
+    else:
+        texts = (_education_text(stored), _incoming_education_text(incoming))  # type: ignore[arg-type]
+    summary.to_confirm(
+        kind,
+        {
+            "member": history.member.pk,
+            "stint": stored.pk,
+            "source": source,
+            "why": why,
+            "stored": texts[0],
+            "incoming": texts[1],
+            "record": incoming_as_dict(incoming),
+        },
+    )
+
+
 def position_merge(
     *,
     history: History,
@@ -175,10 +346,28 @@ def position_merge(
     source: str,
     incoming: IncomingPosition,
     summary: ImportSummary,
+    ask: bool = True,
 ) -> None:
-    """Add the incoming position, or bring the matching one up to date with it."""
+    """Add the incoming position, or bring the matching one up to date with it.
+
+    A position that only maybe matches one the member has waits for their confirmation,
+    unless ``ask`` is false (the member answered "keep both").
+    """
     organisation = people_services.organisation_get_or_create(name=incoming.organisation)
     same = _matching_position(history, organisation.pk, incoming)
+    uncertain = _uncertain_position(history, organisation.pk, incoming) if ask else None
+    if same is None and uncertain is not None:
+        stored, why = uncertain
+        _ask(
+            summary,
+            "positions",
+            history=history,
+            stored=stored,
+            why=why,
+            source=source,
+            incoming=incoming,
+        )
+        return
     if same is None:
         created = people_services.position_create(
             member=history.member,
@@ -193,10 +382,33 @@ def position_merge(
             location=incoming.location,
         )
         history.positions.append(created)
+        history.made.add(id(created))
         summary.added("positions", _position_label(created))
         return
+    position_fields_update(
+        same=same, actor=actor, source=source, incoming=incoming, summary=summary
+    )
+
+
+def position_fields_update(
+    *,
+    same: Position,
+    actor: Member | None,
+    source: str,
+    incoming: IncomingPosition,
+    summary: ImportSummary,
+    confirmed: bool = False,
+) -> None:
+    """Bring ``same`` up to date with the incoming position.
+
+    ``confirmed``: the member said the two are one, though the titles differ; the title is
+    then merged as the other fields are, and the file's title is kept as another name of it.
+    """
     merge = _position_fields_merge(same, source, incoming)
-    if merge.values:
+    if confirmed:
+        merge.text("title", "the title", same.title, incoming.title)
+        _also_called(same, incoming.title)
+    if merge.values or confirmed:
         current = {
             "organisation": same.organisation.name,
             "title": same.title,
@@ -212,19 +424,46 @@ def position_merge(
     _report(summary, "positions", _position_label(same), merge)
 
 
-def _matching_education(history: History, school_id: int, incoming: IncomingEducation):
+def _also_called(stint: Position | Education, name: str) -> None:
+    """Keep ``name`` as another name of the stint, for the next import to match."""
+    key = normalise_title(name)
+    current = normalise_title(stint.title if isinstance(stint, Position) else stint.degree)
+    if key and key != current and key not in stint.also_called:
+        stint.also_called = [*stint.also_called, key]
+
+
+def _education_candidates(history: History, school_id: int, incoming: IncomingEducation):
     span = span_of_partials(incoming.start, incoming.end)
-    degree = normalise_title(incoming.degree)
-    candidates = [
+    return [
         education
         for education in history.education
         if education.school_id == school_id
         and spans_compatible(span_of_dates(education.start, education.end), span)
-        and (not degree or not education.degree or normalise_title(education.degree) == degree)
     ]
-    exact = [e for e in candidates if normalise_title(e.degree) == degree]
+
+
+def _matching_education(history: History, school_id: int, incoming: IncomingEducation):
+    degree = normalise_title(incoming.degree)
+    candidates = [
+        education
+        for education in _education_candidates(history, school_id, incoming)
+        if not degree
+        or not education.degree
+        or _called(education.degree, education.also_called, degree)
+    ]
+    exact = [e for e in candidates if _called(e.degree, e.also_called, degree)]
     chosen = exact or candidates
     return chosen[0] if chosen else None
+
+
+def _uncertain_education(history: History, school_id: int, incoming: IncomingEducation):
+    """A stored education at the same school and time, with another degree wording."""
+    if not normalise_title(incoming.degree):
+        return None
+    for education in _education_candidates(history, school_id, incoming):
+        if history.stored_before(education) and normalise_title(education.degree):
+            return education, OTHER_DEGREE
+    return None
 
 
 def _education_fields_merge(
@@ -245,10 +484,28 @@ def education_merge(
     source: str,
     incoming: IncomingEducation,
     summary: ImportSummary,
+    ask: bool = True,
 ) -> None:
-    """Add the incoming education, or bring the matching one up to date with it."""
+    """Add the incoming education, or bring the matching one up to date with it.
+
+    As with positions, one that only maybe matches waits for the member, unless ``ask`` is
+    false.
+    """
     school = people_services.school_get_or_create(name=incoming.school)
     same = _matching_education(history, school.pk, incoming)
+    uncertain = _uncertain_education(history, school.pk, incoming) if ask else None
+    if same is None and uncertain is not None:
+        stored, why = uncertain
+        _ask(
+            summary,
+            "education",
+            history=history,
+            stored=stored,
+            why=why,
+            source=source,
+            incoming=incoming,
+        )
+        return
     if same is None:
         created = people_services.education_create(
             member=history.member,
@@ -261,10 +518,28 @@ def education_merge(
             end=incoming.end.first_day if incoming.end else None,
         )
         history.education.append(created)
+        history.made.add(id(created))
         summary.added("education", str(created))
         return
+    education_fields_update(
+        same=same, actor=actor, source=source, incoming=incoming, summary=summary
+    )
+
+
+def education_fields_update(
+    *,
+    same: Education,
+    actor: Member | None,
+    source: str,
+    incoming: IncomingEducation,
+    summary: ImportSummary,
+    confirmed: bool = False,
+) -> None:
+    """Bring ``same`` up to date with the incoming education (``confirmed``: as for positions)."""
     merge = _education_fields_merge(same, source, incoming)
-    if merge.values:
+    if confirmed:
+        _also_called(same, incoming.degree)
+    if merge.values or confirmed:
         current = {
             "school": same.school.name,
             "degree": same.degree,
@@ -398,6 +673,19 @@ def position_merge_pending(
     """:func:`position_merge` without writing: what changes waits in ``writer``."""
     organisation = writer.organisation(incoming.organisation)
     same = _matching_position(history, organisation.pk, incoming)
+    uncertain = _uncertain_position(history, organisation.pk, incoming) if same is None else None
+    if uncertain is not None:
+        stored, why = uncertain
+        _ask(
+            summary,
+            "positions",
+            history=history,
+            stored=stored,
+            why=why,
+            source=writer.source,
+            incoming=incoming,
+        )
+        return
     if same is None:
         created = Position(
             member=history.member,
@@ -446,6 +734,19 @@ def education_merge_pending(
     """:func:`education_merge` without writing: what changes waits in ``writer``."""
     school = writer.school(incoming.school)
     same = _matching_education(history, school.pk, incoming)
+    uncertain = _uncertain_education(history, school.pk, incoming) if same is None else None
+    if uncertain is not None:
+        stored, why = uncertain
+        _ask(
+            summary,
+            "education",
+            history=history,
+            stored=stored,
+            why=why,
+            source=writer.source,
+            incoming=incoming,
+        )
+        return
     if same is None:
         created = Education(
             member=history.member,

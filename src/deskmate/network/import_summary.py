@@ -34,6 +34,15 @@ KIND_ORDER = (
 )
 ITEMS_KEPT = 200
 UP_TO_DATE = "already up to date"
+#: The answers a member gives to a stint waiting for their confirmation.
+MERGE = "merge"
+KEEP_BOTH = "keep_both"
+#: What each answer did, in the summary's lines.
+CONFIRMATION_STATES = (
+    ("", "{count} {verb} your confirmation", ("needs", "need")),
+    (MERGE, "{count} merged as you confirmed", None),
+    (KEEP_BOTH, "{count} kept as separate entries, as you chose", None),
+)
 
 
 def counted(count: int, kind: str) -> str:
@@ -62,9 +71,28 @@ class KindOutcome:
         }
 
 
+def confirmation_lines(items: list[dict]) -> list[str]:
+    """ "2 positions need your confirmation", "1 education entry merged as you confirmed"."""
+    lines = []
+    for kind in sorted({item["kind"] for item in items}, key=_kind_rank):
+        for decision, template, verbs in CONFIRMATION_STATES:
+            count = sum(1 for i in items if i["kind"] == kind and i.get("decision", "") == decision)
+            if count:
+                verb = (verbs[0] if count == 1 else verbs[1]) if verbs else ""
+                lines.append(template.format(count=counted(count, kind), verb=verb))
+    return lines
+
+
 @dataclass
 class ImportSummary:
     kinds: dict[str, KindOutcome] = field(default_factory=dict)
+    #: Stints that only maybe match one stored, with both versions: never cut short, as
+    #: nothing may be lost (an import's rows are capped, and so are these).
+    waiting: list[dict] = field(default_factory=list)
+
+    def to_confirm(self, kind: str, entry: dict) -> None:
+        """An incoming record the member decides about: merged into ``entry["stint"]`` or not."""
+        self.waiting.append({"kind": kind, **entry, "decision": "", "outcome": ""})
 
     def _kind(self, kind: str) -> KindOutcome:
         return self.kinds.setdefault(kind, KindOutcome())
@@ -113,24 +141,33 @@ class ImportSummary:
             ):
                 if count:
                     lines.append(f"{counted(count, kind)} {verb}")
-        return lines
+        return lines + confirmation_lines(self.waiting)
 
     def counts(self) -> dict:
         """The numbers alone, for the audit log."""
-        return {
+        counts = {
             "created": self.created,
             "updated": self.updated_counts,
             "left_alone": self.left_alone_counts,
         }
+        if self.waiting:
+            waiting: dict[str, int] = {}
+            for item in self.waiting:
+                waiting[item["kind"]] = waiting.get(item["kind"], 0) + 1
+            counts["to_confirm"] = dict(sorted(waiting.items()))
+        return counts
 
     def as_dict(self) -> dict:
-        return {
+        shown = {
             **self.counts(),
             "lines": self.lines(),
             "kinds": {
                 kind: self.kinds[kind].as_dict() for kind in sorted(self.kinds, key=_kind_rank)
             },
         }
+        if self.waiting:
+            shown["to_confirm"] = list(self.waiting)
+        return shown
 
 
 def _kind_rank(kind: str) -> tuple[int, str]:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from deskmate.core.forms import form_errors_from
 from deskmate.engine.ranking import SuggestionFilter
 from deskmate.limits.guards import limited
-from deskmate.network import selectors, services
+from deskmate.network import confirmations, selectors, services
 from deskmate.network.acquaintance import introducers_ranked
 from deskmate.network.forms import (
     InteractionForm,
@@ -31,6 +31,7 @@ FORMS = {
     ImportJob.Kind.PEOPLE: (PeopleUploadForm, "people"),
 }
 ADMINS_ONLY = services.ADMINS_ONLY
+CONFIRMED = "Your answers were saved."
 
 
 @member_required
@@ -69,7 +70,47 @@ def imports(request):
 @member_required
 def import_detail(request, job_id: int):
     job = selectors.access_import_job(request.member, job_id)
-    return render(request, "network/import_detail.html", {"job": job})
+    return _import_detail_page(request, job)
+
+
+def _import_detail_page(request, job: ImportJob, *, errors=(), status: int = 200):
+    return render(
+        request,
+        "network/import_detail.html",
+        {
+            "job": job,
+            "waiting": confirmations.waiting_items(job),
+            "decisions": confirmations.DECISIONS,
+            "confirm_errors": list(errors),
+        },
+        status=status,
+    )
+
+
+@member_required
+@require_POST
+def import_confirm(request, job_id: int):
+    """The member's answers to the entries an import left waiting for their confirmation."""
+    job = selectors.access_import_job(request.member, job_id)
+    decisions = {
+        key.removeprefix("decision-"): value
+        for key, value in request.POST.items()
+        if key.startswith("decision-") and value
+    }
+    try:
+        job = confirmations.import_confirm(job=job, actor=request.member, decisions=decisions)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            errors = [
+                f"Entry {key}: {message}"
+                for key, messages in error.message_dict.items()
+                for message in messages
+            ]
+        else:
+            errors = list(error.messages)
+        return _import_detail_page(request, job, errors=errors, status=422)
+    messages.success(request, CONFIRMED)
+    return redirect("import_detail", job_id=job.pk)
 
 
 @member_required

@@ -253,6 +253,9 @@ class Stint(models.Model):
     start = models.DateField()
     end = models.DateField(null=True, blank=True, help_text="Leave empty while it goes on.")
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.MANUAL)
+    #: Other titles (a position) or degrees (an education) an import called this stint by,
+    #: normalised, that the member confirmed mean the same: the next import matches them.
+    also_called = models.JSONField(default=list, blank=True)
 
     class Meta:
         abstract = True
