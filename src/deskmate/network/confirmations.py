@@ -10,10 +10,12 @@ the incoming stint. A stored stint deleted in between is no reason to lose the
 incoming one: it is added. Every answer is written once, all or nothing.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 
 from deskmate.core.audit import AuditEvent, audit
 from deskmate.network.history_merge import (
@@ -83,17 +85,40 @@ def _outcome(summary: ImportSummary) -> str:
     return ALREADY_THERE
 
 
-def _position_answer(item: dict, decision: str, actor: Member | None) -> str:
+@dataclass(frozen=True)
+class _StintKind:
+    """How one kind of stint is read back from an entry, merged into, or added."""
+
+    stored: Callable[[], QuerySet]
+    incoming_from_dict: Callable
+    fields_update: Callable
+    merge: Callable
+
+
+_KINDS = {
+    "positions": _StintKind(
+        stored=lambda: Position.objects.select_related("organisation", "unit"),
+        incoming_from_dict=incoming_position_from_dict,
+        fields_update=position_fields_update,
+        merge=position_merge,
+    ),
+    "education": _StintKind(
+        stored=lambda: Education.objects.select_related("school"),
+        incoming_from_dict=incoming_education_from_dict,
+        fields_update=education_fields_update,
+        merge=education_merge,
+    ),
+}
+
+
+def _answer(item: dict, decision: str, actor: Member | None) -> str:
+    kind = _KINDS[item["kind"]]
     member = Member.objects.get(pk=item["member"])
-    incoming = incoming_position_from_dict(item["record"])
-    stored = (
-        Position.objects.select_related("organisation", "unit")
-        .filter(pk=item["stint"], member=member)
-        .first()
-    )
+    incoming = kind.incoming_from_dict(item["record"])
+    stored = kind.stored().filter(pk=item["stint"], member=member).first()
     summary = ImportSummary()
     if decision == MERGE and stored is not None:
-        position_fields_update(
+        kind.fields_update(
             same=stored,
             actor=actor,
             source=item["source"],
@@ -102,35 +127,7 @@ def _position_answer(item: dict, decision: str, actor: Member | None) -> str:
             confirmed=True,
         )
         return MERGED.format(stored=item["stored"])
-    history = History(member)
-    position_merge(
-        history=history,
-        actor=actor,
-        source=item["source"],
-        incoming=incoming,
-        summary=summary,
-        ask=False,
-    )
-    return GONE if decision == MERGE else _outcome(summary)
-
-
-def _education_answer(item: dict, decision: str, actor: Member | None) -> str:
-    member = Member.objects.get(pk=item["member"])
-    incoming = incoming_education_from_dict(item["record"])
-    stored = Education.objects.select_related("school").filter(pk=item["stint"], member=member)
-    found = stored.first()
-    summary = ImportSummary()
-    if decision == MERGE and found is not None:
-        education_fields_update(
-            same=found,
-            actor=actor,
-            source=item["source"],
-            incoming=incoming,
-            summary=summary,
-            confirmed=True,
-        )
-        return MERGED.format(stored=item["stored"])
-    education_merge(
+    kind.merge(
         history=History(member),
         actor=actor,
         source=item["source"],
@@ -160,8 +157,7 @@ def import_confirm(*, job: ImportJob, actor: Member, decisions: Mapping[str, str
         item = items[number - 1]
         # An education entry's member may have been the importer's own or, in a people
         # file, anyone's; either way the member is the one stored with the entry.
-        answer = _position_answer if item["kind"] == "positions" else _education_answer
-        item["outcome"] = answer(item, decision, actor)
+        item["outcome"] = _answer(item, decision, actor)
         item["decision"] = decision
     summary["to_confirm"] = items
     summary["lines"] = [

@@ -337,6 +337,21 @@ def _compute(
     parts.append(_contact_evidence(community.contacts, n_members, parameters, touched))
     parts.append(_interaction_evidence(community.interactions, n_members, day, parameters, touched))
     parts.append(mutual_evidence(community.contacts, n_members, parameters, touched))
+    return _assemble_with_alumni(n_members, parts, educations, studied, parameters)
+
+
+def _assemble_with_alumni(
+    n_members: int,
+    parts: list[EvidenceColumns],
+    educations: Educations,
+    studied: EvidenceColumns,
+    parameters: TieParameters,
+) -> TieTable:
+    """Add alumni evidence for the pairs the other evidence found, then assemble the table.
+
+    ``parts`` starts with the two kinds of work evidence and the study evidence; alumni
+    evidence goes after them, in :class:`EvidenceKind` order.
+    """
     existing = sorted_unique(np.concatenate([part.keys(n_members) for part in parts]))
     parts.insert(
         3,

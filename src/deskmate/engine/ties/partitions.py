@@ -42,7 +42,7 @@ import numpy as np
 
 from deskmate.engine.ties.arrays import sorted_unique, valid_members
 from deskmate.engine.ties.compute import (
-    _alumni_evidence,
+    _assemble_with_alumni,
     _check_ids,
     _compute,
     _contact_evidence,
@@ -63,7 +63,7 @@ from deskmate.engine.ties.inputs import (
     as_day,
 )
 from deskmate.engine.ties.mutual import _Graphs, _mutual_rows, kept_evidence
-from deskmate.engine.ties.tables import EvidenceColumns, EvidenceKind, TieTable, assemble
+from deskmate.engine.ties.tables import EvidenceColumns, EvidenceKind, TieTable
 
 __all__ = [
     "BlockInputs",
@@ -312,14 +312,7 @@ def block_ties(
         _interaction_evidence(block.interactions, n_members, as_of, parameters, None),
         mutual_columns,
     ]
-    existing = sorted_unique(np.concatenate([part.keys(n_members) for part in parts]))
-    parts.insert(
-        3,
-        _alumni_evidence(
-            educations, existing // n_members, existing % n_members, studied, parameters
-        ),
-    )
-    return assemble(n_members, parts)
+    return _assemble_with_alumni(n_members, parts, educations, studied, parameters)
 
 
 def compute_tie_chunks(
