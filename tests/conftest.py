@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 from django.test import Client
+from django.test.utils import override_settings
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -103,6 +104,19 @@ def _migrated_once(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
     finally:
         del creation.create_test_db
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_found_per_request():
+    """WhiteNoise looks static files up when asked instead of listing them all up front.
+
+    Outside production WhiteNoise serves through the finders, and without autorefresh it walks
+    every finder and stats every file each time a middleware chain is built: once per test
+    client, some 30 ms each, hundreds of times a run. Looked up per request, the same files are
+    served with the same headers (tests/serving/test_serving.py).
+    """
+    with override_settings(WHITENOISE_AUTOREFRESH=True):
+        yield
 
 
 @pytest.fixture(scope="session")
