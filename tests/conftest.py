@@ -61,13 +61,13 @@ def _migrations_key() -> str:
 
 
 @pytest.fixture(scope="session")
-def _migrated_once(request: pytest.FixtureRequest) -> Iterator[None]:
+def _migrated_once(request: pytest.FixtureRequest) -> Iterator[Path | None]:
     from django.db import connection
 
     config = request.config
     cache = getattr(config, "cache", None)
     if connection.vendor != "sqlite" or cache is None or config.getoption("create_db", False):
-        yield
+        yield None
         return
     template = cache.mkdir("deskmate-test-db") / f"{_migrations_key()}.sqlite3"
     creation = connection.creation
@@ -101,7 +101,7 @@ def _migrated_once(request: pytest.FixtureRequest) -> Iterator[None]:
 
     creation.create_test_db = create_test_db
     try:
-        yield
+        yield template
     finally:
         del creation.create_test_db
 
@@ -123,6 +123,16 @@ def _static_files_found_per_request():
 def django_db_setup(_migrated_once, django_db_setup):
     """pytest-django's test database, migrated once per set of migrations on SQLite (see above)."""
     return django_db_setup
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(_migrated_once, django_db_setup) -> Path | None:
+    """A SQLite file holding what migrating an empty database gives, or None on PostgreSQL.
+
+    For the processes a test starts (the production server): copied into their data directory,
+    their own `migrate` then finds every migration applied instead of running them all again.
+    """
+    return _migrated_once if _migrated_once is not None and _migrated_once.exists() else None
 
 
 def make_member(email, first_name, last_name, **extra):

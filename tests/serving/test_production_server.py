@@ -1,6 +1,7 @@
 """deskmate served the way the README's production section says: gunicorn, production settings."""
 
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -38,8 +39,10 @@ def fetch(url: str, headers: dict[str, str]):
 
 
 @pytest.fixture(scope="module")
-def production_server(tmp_path_factory):
+def production_server(tmp_path_factory, migrated_sqlite):
     data_dir = tmp_path_factory.mktemp("production")
+    if migrated_sqlite is not None:  # `serve --migrate` then has nothing left to apply
+        shutil.copyfile(migrated_sqlite, data_dir / "deskmate.sqlite3")
     port = free_port()
     env = production_environment(data_dir, DESKMATE_BIND=f"127.0.0.1:{port}")
     server = subprocess.Popen(
@@ -53,7 +56,7 @@ def production_server(tmp_path_factory):
         wait_until_listening(port, server)
         yield f"http://127.0.0.1:{port}", data_dir
     finally:
-        server.send_signal(signal.SIGTERM)
+        server.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
