@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 import time
 
@@ -18,6 +19,7 @@ from deskmate.importing.errors import (
 from deskmate.importing.linkedin import (
     DEFAULT_MAX_CONNECTIONS,
     DUPLICATE_MEMBER,
+    SHOWN_STATUSES,
     Connection,
     Education,
     LinkedInArchive,
@@ -439,3 +441,105 @@ def test_a_position_file_past_its_cap_is_refused() -> None:
     assert [str(error) for error in caught.value.errors] == [
         "Positions.csv, row 1002: the file has more than 1,000 rows"
     ]
+
+
+# The layout of archives LinkedIn wrote before 2019, as open-source archive readers of the
+# time read them: file names with spaces, Recommendations Received.csv separated by tabs
+# with "Shown"/"Hidden" statuses, Positions.csv with its title last and MM/YYYY dates, and
+# a Profile.csv with maiden name, address and birth date before the headline.
+OLDER_LAYOUT = {
+    "Profile.csv": "First Name,Last Name,Maiden Name,Created Date,Address,Birth Date,"
+    "Contact Instructions,Marital Status,Headline,Summary,Industry,Association\n"
+    "Maria,Sánchez,,4/12/10 9:14 AM,,,,,Engineering Manager at Acme,Payments.,"
+    "Software Development,\n",
+    "Positions.csv": "Company Name,Description,Location,Started On,Finished On,Title\n"
+    '"Acme, Inc.",Leads Payments,"Lisbon, Portugal",01/2022,,Engineering Manager\n'
+    "Globex,,,06/2016,02/2019,Software Engineer\n",
+    "Recommendations Received.csv": "Creation Date\tText\tFirst Name\tLast Name\tCompany"
+    "\tJob Title\tStatus\n"
+    "09/27/17, 03:56 PM\tMaya led our payments migration, calmly.\tDaniel\tOkafor\tAcme"
+    "\tEngineering Manager\tShown\n"
+    "01/05/18, 10:12 AM\tA pleasure.\tAna\tLópez\tGlobex\tPM\tHidden\n",
+    "Endorsement Received Info.csv": "Endorsement Date,Skill Name,Endorser First Name,"
+    "Endorser Last Name,Endorser Public Url\n"
+    "2018/05/30 07:25:24 UTC,Go,Daniel,Okafor,www.linkedin.com/in/dokafor\n",
+}
+
+
+def test_older_archive_layout_with_spaces_tabs_and_other_column_orders() -> None:
+    parsed = parse_linkedin_archive(build_linkedin_zip(OLDER_LAYOUT))
+    assert parsed.files == (
+        "Profile.csv",
+        "Positions.csv",
+        "Recommendations Received.csv",
+        "Endorsement Received Info.csv",
+    )
+    assert parsed.profile == Profile(
+        "Maria", "Sánchez", "Engineering Manager at Acme", "Payments.", "Software Development", ""
+    )
+    assert parsed.positions == (
+        Position(
+            "Acme, Inc.",
+            "Engineering Manager",
+            "Leads Payments",
+            "Lisbon, Portugal",
+            PartialDate.month(2022, 1),
+            None,
+            2,
+        ),
+        Position(
+            "Globex",
+            "Software Engineer",
+            "",
+            "",
+            PartialDate.month(2016, 6),
+            PartialDate.month(2019, 2),
+            3,
+        ),
+    )
+    assert [
+        (r.first_name, r.last_name, r.text, r.created_on, r.status) for r in parsed.recommendations
+    ] == [
+        (
+            "Daniel",
+            "Okafor",
+            "Maya led our payments migration, calmly.",
+            dt.date(2017, 9, 27),
+            "SHOWN",
+        ),
+        ("Ana", "López", "A pleasure.", dt.date(2018, 1, 5), "HIDDEN"),
+    ]
+    assert "SHOWN" in SHOWN_STATUSES and "HIDDEN" not in SHOWN_STATUSES
+    assert [(e.skill, e.url, e.endorsed_on) for e in parsed.endorsements] == [
+        ("Go", "www.linkedin.com/in/dokafor", dt.date(2018, 5, 30))
+    ]
+
+
+def test_older_and_newer_names_of_one_file_in_one_archive_are_refused() -> None:
+    files = {
+        "Recommendations Received.csv": OLDER_LAYOUT["Recommendations Received.csv"],
+        "Recommendations_Received.csv": "First Name,Last Name\nAna,López\n",
+    }
+    data = build_linkedin_zip(files, folder=None)
+    assert errors_of(data) == (
+        ImportFileError(
+            "LinkedIn archive",
+            None,
+            None,
+            DUPLICATE_MEMBER.format(
+                name="Recommendations_Received.csv",
+                first="Recommendations Received.csv",
+                second="Recommendations_Received.csv",
+            ),
+        ),
+    )
+
+
+def test_a_bad_row_in_a_tab_separated_file_names_its_column() -> None:
+    files = {
+        "Positions.csv": "Company Name\tTitle\tStarted On\tFinished On\n"
+        "Globex\tEngineer\tsoon\t02/2019\n",
+    }
+    assert errors_of(build_linkedin_zip(files)) == (
+        ImportFileError("Positions.csv", 2, "Started On", NOT_A_DATE.format(value="soon")),
+    )

@@ -7,11 +7,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from deskmate.importing.linkedin import parse_linkedin_archive
-from deskmate.network import vouches
+from deskmate.network import importers, vouches
 from deskmate.network.models import ImportJob, Interaction
 from deskmate.network.services import INTERACTION_KIND_IMPORTED
 from tests.conftest import client_for, make_member
 from tests.importing.archives import CONNECTIONS_NOTES, REALISTIC_FILES, build_linkedin_zip
+from tests.importing.test_linkedin import OLDER_LAYOUT
 from tests.people.test_api import bearer
 
 pytestmark = pytest.mark.django_db
@@ -225,3 +226,20 @@ def test_the_author_downloads_and_takes_away_the_vouches_they_gave(mentee, mento
     ]
     data_rights.member_erase(member=mentor, actor=mentor)
     assert list(Interaction.objects.values_list("pk", flat=True)) == [logged_by_stranger.pk]
+
+
+def test_an_older_archive_layout_gives_the_same_evidence(mentee, mentor, namesakes):
+    files = dict(OLDER_LAYOUT)
+    files["Connections.csv"] = CONNECTIONS_CSV
+    payload = build_linkedin_zip(files)
+    first = importers.run("linkedin", owner=mentee, payload=payload, use_vouches=True)
+    # The "Shown" recommendation and the endorsement count; Ana's is "Hidden".
+    assert vouch_rows() == [
+        ("Maya", "Daniel", "endorsed", "Go", True, dt.date(2018, 5, 30)),
+        ("Maya", "Daniel", "recommended", "", True, dt.date(2017, 9, 27)),
+    ]
+    assert first.created["positions"] == 2
+    before = vouch_rows()
+    second = importers.run("linkedin", owner=mentee, payload=payload, use_vouches=True)
+    assert vouch_rows() == before
+    assert "positions" not in second.created and "recommendations" not in second.created
