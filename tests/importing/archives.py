@@ -200,6 +200,7 @@ PEOPLE_COLUMNS = (
     "location",
     "manager_external_id",
     "manager_email",
+    "manager_name",
 )
 
 PEOPLE_ROWS: tuple[dict[str, str], ...] = (

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 __all__ = [
+    "full_name_key",
     "is_email_address",
     "normalise_organisation_name",
     "normalise_school_name",
@@ -140,3 +141,21 @@ def normalise_title(title: str) -> str:
     True
     """
     return " ".join(_TITLE_WORDS.get(word, word) for word in _words(title))
+
+
+def full_name_key(first: str, last: str = "") -> str:
+    """A person's full name as compared when a file names someone only by name.
+
+    Case, Unicode forms and runs of spaces do not count; a single cell written as a
+    directory writes it ("Sánchez, María") is the same name as "María Sánchez".
+    Nothing else is loosened: "Bob" is not "Robert", and accents count.
+
+    >>> full_name_key("María", "Sánchez") == full_name_key("  sánchez,  MARÍA ")
+    True
+    >>> full_name_key("Maria Sanchez") == full_name_key("María Sánchez")
+    False
+    """
+    if not last and "," in first:
+        last, _, first = first.partition(",")
+    text = unicodedata.normalize("NFKC", f"{first} {last}")
+    return " ".join(text.split()).casefold()
