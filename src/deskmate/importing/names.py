@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import urllib.parse
 
 # Django's address rule, so that an import accepts exactly what a form accepts. The validators
 # are plain functions: they need no settings and no apps (the one Django import allowed here).
@@ -20,6 +21,7 @@ __all__ = [
     "normalise_organisation_name",
     "normalise_school_name",
     "normalise_skill_name",
+    "profile_url_key",
 ]
 
 #: Company-form words dropped from the end of an organisation's name.
@@ -159,3 +161,31 @@ def full_name_key(first: str, last: str = "") -> str:
         last, _, first = first.partition(",")
     text = unicodedata.normalize("NFKC", f"{first} {last}")
     return " ".join(text.split()).casefold()
+
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
+_HOST_PREFIX = re.compile(r"^(?:www|[a-z]{2})\.(?=[^.]+\.[^.]+$)")
+_LOCALE = re.compile(r"[a-z]{2}(?:[-_][a-z]{2})?")
+
+
+def profile_url_key(url: str) -> str:
+    """A profile address as compared to another: what names the person, nothing else.
+
+    Scheme, case, ``www.`` or a country sub-domain, the query and fragment, a trailing
+    slash and a trailing locale ("/en", "/fr-fr") do not count.
+
+    >>> profile_url_key("https://uk.LinkedIn.com/in/Wei-Zhang-1/en/?trk=profile#x")
+    'linkedin.com/in/wei-zhang-1'
+    >>> profile_url_key("www.linkedin.com/in/wei-zhang-1")
+    'linkedin.com/in/wei-zhang-1'
+    >>> profile_url_key("")
+    ''
+    """
+    text = urllib.parse.unquote(url.strip()).casefold()
+    text = _SCHEME.sub("", text).split("?", 1)[0].split("#", 1)[0]
+    host, _, path = text.partition("/")
+    host = _HOST_PREFIX.sub("", host)
+    parts = [part for part in path.split("/") if part]
+    if len(parts) >= 3 and _LOCALE.fullmatch(parts[-1]):
+        parts.pop()
+    return "/".join([host, *parts]) if host else ""
