@@ -515,8 +515,12 @@ def import_job_execute(job: ImportJob, *, progress: Progress = no_progress) -> I
         )
     except ImportFileError as error:
         errors = [str(item) for item in getattr(error, "errors", [error])] or [str(error)]
-        # The file and its first rows (other people's data) go once the job is over.
-        job.mark_failed(errors=errors, payload=None, preview={})
+        if job.kind == ImportJob.Kind.PEOPLE and job.preview.get("labels"):
+            # Kept so that its columns can be mapped again without uploading it again.
+            job.mark_failed(errors=errors)
+        else:
+            # The file and its first rows (other people's data) go once the job is over.
+            job.mark_failed(errors=errors, payload=None, preview={})
     else:
         job.mark_done(summary=summary.as_dict(), payload=None, preview={})
     return job
