@@ -123,6 +123,7 @@ class PeopleWrite:
         self.writer.preload(
             organisations=[p.organisation for person in self.people for p in person.positions],
             schools=[e.school for person in self.people for e in person.educations],
+            units=[(p.organisation, p.unit) for person in self.people for p in person.positions],
         )
 
     def _read_members(self, *, ids: set[str], emails: set[str]) -> None:
