@@ -11,8 +11,12 @@ from deskmate.network import importers, vouches
 from deskmate.network.models import ImportJob, Interaction
 from deskmate.network.services import INTERACTION_KIND_IMPORTED
 from tests.conftest import client_for, make_member
-from tests.importing.archives import CONNECTIONS_NOTES, REALISTIC_FILES, build_linkedin_zip
-from tests.importing.test_linkedin import OLDER_LAYOUT
+from tests.importing.archives import (
+    CONNECTIONS_NOTES,
+    OLDER_LAYOUT,
+    REALISTIC_FILES,
+    build_linkedin_zip,
+)
 from tests.people.test_api import bearer
 
 pytestmark = pytest.mark.django_db
