@@ -18,7 +18,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.importing.archives import REALISTIC_FILES, build_linkedin_zip, connections_csv  # noqa: E402
+from tests.importing.archives import (  # noqa: E402
+    OLDER_LAYOUT,
+    REALISTIC_FILES,
+    build_linkedin_zip,
+    connections_csv,
+)
 
 from bench.report import write_section  # noqa: E402
 
@@ -40,7 +45,8 @@ def fresh_postgres_database(url: str) -> None:
         subprocess.run(["psql", server, "-q", "-c", sql], check=True)
 
 
-def measure(connections: int, database_url: str | None) -> dict:
+def measure(connections: int, database_url: str | None, layout: str = "current") -> dict:
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as data_dir:
         env = {**os.environ, "DESKMATE_DATA_DIR": data_dir}
         env.pop("DATABASE_URL", None)
@@ -57,7 +63,8 @@ def measure(connections: int, database_url: str | None) -> dict:
             ),
             env=env,
         )
-        files = dict(REALISTIC_FILES, **{"Connections.csv": connections_csv(connections)})
+        base = OLDER_LAYOUT if layout == "older" else REALISTIC_FILES
+        files = dict(base, **{"Connections.csv": connections_csv(connections)})
         archive = Path(data_dir) / "archive.zip"
         archive.write_bytes(build_linkedin_zip(files))
         started = time.perf_counter()
@@ -80,16 +87,19 @@ def measure(connections: int, database_url: str | None) -> dict:
             text=True,
         )
         elapsed = time.perf_counter() - started
+        load_after = os.getloadavg()[0]
         peak_kib = int(process.stderr.strip().splitlines()[-1])
         reimport_started = time.perf_counter()
         deskmate("import-linkedin", "bench@example.org", str(archive), "--no-progress", env=env)
         reimport = time.perf_counter() - reimport_started
         return {
             "database": "PostgreSQL" if database_url else "SQLite",
+            "layout": layout,
             "archive_mb": archive.stat().st_size / 1e6,
             "seconds": elapsed,
             "reimport_seconds": reimport,
             "peak_mb": peak_kib / 1024,
+            "load": f"{load_before:.1f} / {load_after:.1f}",
         }
 
 
@@ -102,7 +112,7 @@ def main():
         "--postgres", default="", help="a scratch PostgreSQL database URL to measure too"
     )
     args = parser.parse_args()
-    rows = [measure(args.connections, None)]
+    rows = [measure(args.connections, None), measure(args.connections, None, "older")]
     if args.postgres:
         rows.append(measure(args.connections, args.postgres))
     lines = [
@@ -110,15 +120,19 @@ def main():
         "2 education entries, 3 skills), imported by `deskmate import-linkedin` in its own process. "
         "Time is wall-clock for the whole command (start-up, parse, write in one transaction); "
         "peak memory is the process's maximum resident set size. Re-import is the same archive again "
-        "(everything already there: each record is left alone, nothing is written).",
+        "(everything already there: each record is left alone, nothing is written). The older "
+        "layout is an archive as LinkedIn wrote them before 2019 (file names with spaces, a "
+        "tab-separated Recommendations Received.csv, other column orders), with the same "
+        "Connections.csv.",
         "",
-        "| database | archive | import | re-import | peak memory |",
-        "|---|---:|---:|---:|---:|",
+        "| database | layout | archive | import | re-import | peak memory "
+        "| load average (1 min) before / after |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         lines.append(
-            f"| {row['database']} | {row['archive_mb']:.1f} MB | {row['seconds']:.1f} s | "
-            f"{row['reimport_seconds']:.1f} s | {row['peak_mb']:.0f} MB |"
+            f"| {row['database']} | {row['layout']} | {row['archive_mb']:.1f} MB | {row['seconds']:.1f} s | "
+            f"{row['reimport_seconds']:.1f} s | {row['peak_mb']:.0f} MB | {row['load']} |"
         )
     write_section("LinkedIn import", "\n".join(lines))
     print("\n".join(lines))

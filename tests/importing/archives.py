@@ -113,6 +113,29 @@ def build_zip(
     return buffer.getvalue()
 
 
+# The layout of archives LinkedIn wrote before 2019, as open-source archive readers of the
+# time read them: file names with spaces, Recommendations Received.csv separated by tabs
+# with "Shown"/"Hidden" statuses, Positions.csv with its title last and MM/YYYY dates, and
+# a Profile.csv with maiden name, address and birth date before the headline.
+OLDER_LAYOUT = {
+    "Profile.csv": "First Name,Last Name,Maiden Name,Created Date,Address,Birth Date,"
+    "Contact Instructions,Marital Status,Headline,Summary,Industry,Association\n"
+    "Maria,Sánchez,,4/12/10 9:14 AM,,,,,Engineering Manager at Acme,Payments.,"
+    "Software Development,\n",
+    "Positions.csv": "Company Name,Description,Location,Started On,Finished On,Title\n"
+    '"Acme, Inc.",Leads Payments,"Lisbon, Portugal",01/2022,,Engineering Manager\n'
+    "Globex,,,06/2016,02/2019,Software Engineer\n",
+    "Recommendations Received.csv": "Creation Date\tText\tFirst Name\tLast Name\tCompany"
+    "\tJob Title\tStatus\n"
+    "09/27/17, 03:56 PM\tMaya led our payments migration, calmly.\tDaniel\tOkafor\tAcme"
+    "\tEngineering Manager\tShown\n"
+    "01/05/18, 10:12 AM\tA pleasure.\tAna\tLópez\tGlobex\tPM\tHidden\n",
+    "Endorsement Received Info.csv": "Endorsement Date,Skill Name,Endorser First Name,"
+    "Endorser Last Name,Endorser Public Url\n"
+    "2018/05/30 07:25:24 UTC,Go,Daniel,Okafor,www.linkedin.com/in/dokafor\n",
+}
+
+
 def build_linkedin_zip(
     files: Mapping[str, str | bytes] | None = None,
     *,
@@ -200,6 +223,7 @@ PEOPLE_COLUMNS = (
     "location",
     "manager_external_id",
     "manager_email",
+    "manager_name",
 )
 
 PEOPLE_ROWS: tuple[dict[str, str], ...] = (

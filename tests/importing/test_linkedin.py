@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 import time
 
@@ -18,6 +19,7 @@ from deskmate.importing.errors import (
 from deskmate.importing.linkedin import (
     DEFAULT_MAX_CONNECTIONS,
     DUPLICATE_MEMBER,
+    SHOWN_STATUSES,
     Connection,
     Education,
     LinkedInArchive,
@@ -33,6 +35,7 @@ from tests.importing.archives import (
     CONNECTIONS_NOTES,
     DEFAULT_FOLDER,
     EDUCATION_CSV,
+    OLDER_LAYOUT,
     POSITIONS_CSV,
     PROFILE_CSV,
     REALISTIC_FILES,
@@ -439,3 +442,82 @@ def test_a_position_file_past_its_cap_is_refused() -> None:
     assert [str(error) for error in caught.value.errors] == [
         "Positions.csv, row 1002: the file has more than 1,000 rows"
     ]
+
+
+def test_older_archive_layout_with_spaces_tabs_and_other_column_orders() -> None:
+    parsed = parse_linkedin_archive(build_linkedin_zip(OLDER_LAYOUT))
+    assert parsed.files == (
+        "Profile.csv",
+        "Positions.csv",
+        "Recommendations Received.csv",
+        "Endorsement Received Info.csv",
+    )
+    assert parsed.profile == Profile(
+        "Maria", "Sánchez", "Engineering Manager at Acme", "Payments.", "Software Development", ""
+    )
+    assert parsed.positions == (
+        Position(
+            "Acme, Inc.",
+            "Engineering Manager",
+            "Leads Payments",
+            "Lisbon, Portugal",
+            PartialDate.month(2022, 1),
+            None,
+            2,
+        ),
+        Position(
+            "Globex",
+            "Software Engineer",
+            "",
+            "",
+            PartialDate.month(2016, 6),
+            PartialDate.month(2019, 2),
+            3,
+        ),
+    )
+    assert [
+        (r.first_name, r.last_name, r.text, r.created_on, r.status) for r in parsed.recommendations
+    ] == [
+        (
+            "Daniel",
+            "Okafor",
+            "Maya led our payments migration, calmly.",
+            dt.date(2017, 9, 27),
+            "SHOWN",
+        ),
+        ("Ana", "López", "A pleasure.", dt.date(2018, 1, 5), "HIDDEN"),
+    ]
+    assert "SHOWN" in SHOWN_STATUSES and "HIDDEN" not in SHOWN_STATUSES
+    assert [(e.skill, e.url, e.endorsed_on) for e in parsed.endorsements] == [
+        ("Go", "www.linkedin.com/in/dokafor", dt.date(2018, 5, 30))
+    ]
+
+
+def test_older_and_newer_names_of_one_file_in_one_archive_are_refused() -> None:
+    files = {
+        "Recommendations Received.csv": OLDER_LAYOUT["Recommendations Received.csv"],
+        "Recommendations_Received.csv": "First Name,Last Name\nAna,López\n",
+    }
+    data = build_linkedin_zip(files, folder=None)
+    assert errors_of(data) == (
+        ImportFileError(
+            "LinkedIn archive",
+            None,
+            None,
+            DUPLICATE_MEMBER.format(
+                name="Recommendations_Received.csv",
+                first="Recommendations Received.csv",
+                second="Recommendations_Received.csv",
+            ),
+        ),
+    )
+
+
+def test_a_bad_row_in_a_tab_separated_file_names_its_column() -> None:
+    files = {
+        "Positions.csv": "Company Name\tTitle\tStarted On\tFinished On\n"
+        "Globex\tEngineer\tsoon\t02/2019\n",
+    }
+    assert errors_of(build_linkedin_zip(files)) == (
+        ImportFileError("Positions.csv", 2, "Started On", NOT_A_DATE.format(value="soon")),
+    )

@@ -319,7 +319,7 @@ def test_fixture_reader_and_documentation_agree_on_the_columns() -> None:
     read = [column.name for column in COLUMNS]
 
     assert sorted(PEOPLE_COLUMNS) == sorted(read) == sorted(documented)
-    assert len(read) == len(set(read)) == 17
+    assert len(read) == len(set(read)) == 18
 
 
 def test_the_documented_example_imports() -> None:

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from deskmate.importing import people_mapping
 from deskmate.importing.dates import PartialDate
 from deskmate.importing.errors import ImportFileError, ImportFileErrors
 from deskmate.importing.people_mapping import (
@@ -286,4 +287,32 @@ def test_the_documented_hr_example_imports():
             PartialDate.day(2016, 1, 15),
         ),
         ("Northwind Traders", "Operations", "Operations Manager", PartialDate.day(2019, 3, 4)),
+    ]
+
+
+def test_manager_columns_holding_names_are_guessed_as_names():
+    labels = ["Employee ID", "Manager", "Manager Name", "Supervisor", "Manager Email"]
+    guesses = people_mapping.guess_people_mapping(labels)
+    assert guesses["Manager Email"] == "manager_email"
+    # One column per field: the likeliest spelling takes it, the others are left out.
+    assert guesses["Manager Name"] == "manager_name"
+    assert guesses["Manager"] == guesses["Supervisor"] == "ignore"
+    assert people_mapping.guess_people_mapping(["ID", "Reports To"])["Reports To"] == (
+        "manager_name"
+    )
+    assert people_mapping.guess_people_mapping(["ID", "Line Manager Full Name"])[
+        "Line Manager Full Name"
+    ] == ("manager_name")
+
+
+def test_a_manager_column_of_email_addresses_is_read_as_manager_email():
+    data = "Employee ID,Work Email,Manager\nA1,a@x.example,\nB2,b@x.example,a@x.example\nC3,c@x.example,Ann Lee\n"
+    mapping = PeopleMapping(
+        columns={"Employee ID": "external_id", "Work Email": "email", "Manager": "manager_name"}
+    )
+    people = parse_people_mapped(data.encode(), filename="hr.csv", mapping=mapping).people
+    assert [(p.external_id, p.manager_email, p.manager_name) for p in people] == [
+        ("A1", "", ""),
+        ("B2", "a@x.example", ""),
+        ("C3", "", "Ann Lee"),
     ]

@@ -169,3 +169,31 @@ def test_manager_outside_the_file_is_found_by_email(admin_member):
     newcomer = Member.objects.get(external_id="M1")
     assert newcomer.manager.external_id == "N0"
     assert summary.lines() == ["1 member added", "1 reporting line added"]
+
+
+def unit_queries(queries) -> list[str]:
+    """Queries on the units themselves (not the joins that read positions with theirs)."""
+    return [
+        q["sql"]
+        for q in queries
+        if 'FROM "people_unit"' in q["sql"] or 'INTO "people_unit"' in q["sql"]
+    ]
+
+
+def test_units_are_resolved_once_per_import_not_once_per_row(admin_member):
+    # 300 people in 3 teams of one organisation.
+    with CaptureQueriesContext(connection) as first:
+        apply(export(300), admin_member)
+    assert sorted(Unit.objects.values_list("name", flat=True)) == ["Team 0", "Team 1", "Team 2"]
+    assert Position.objects.filter(unit__name="Team 1").count() == 100
+    # New teams: one look-up and one insert each (the preload finds the organisation new).
+    assert len(unit_queries(first.captured_queries)) <= 2 * 3
+
+    # Next month's file: the same people, 30 more, and the same three teams.
+    with CaptureQueriesContext(connection) as again:
+        summary = apply(export(330), admin_member)
+    assert "30 members added" in summary.lines()
+    found = unit_queries(again.captured_queries)
+    assert len(found) == 1 and found[0].startswith("SELECT"), found
+    assert Unit.objects.count() == 3
+    assert Position.objects.filter(unit__name="Team 1").count() == 110

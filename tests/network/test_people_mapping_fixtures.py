@@ -57,7 +57,7 @@ WORKDAY = Expected(
         "Cost Center": "ignore",
         "Hire Date": "start",
         "Termination Date": "end",
-        "Manager": "ignore",
+        "Manager": "manager_name",
         "Manager Employee ID": "manager_external_id",
     },
     options={},
@@ -134,7 +134,7 @@ BAMBOOHR = Expected(
         "Location": "location",
         "Hire Date": "start",
         "Termination Date": "end",
-        "Reporting to": "ignore",
+        "Reporting to": "manager_name",
         "Supervisor Email": "manager_email",
         "Employment Status": "ignore",
     },
@@ -191,7 +191,7 @@ HIBOB = Expected(
         "Site": "location",
         "Start date": "start",
         "Termination date": "end",
-        "Reports to": "ignore",
+        "Reports to": "manager_name",
         "Reports to email": "manager_email",
     },
     options={"organisation": "Globex Ltd"},
@@ -240,7 +240,7 @@ PERSONIO = Expected(
         "Position": "title",
         "Department": "unit",
         "Office": "location",
-        "Supervisor": "ignore",
+        "Supervisor": "manager_name",
         "Hire date": "start",
         "Termination date": "end",
         "Cost center": "ignore",
@@ -267,7 +267,9 @@ PERSONIO = Expected(
         "30.06.2018",
         '"30.06.2018" is before the start "01.02.2019"',
     ),
-    summary=["4 members added", "4 positions added"],
+    # Personio names the supervisor only: Lena Fischer is the one person of that name.
+    managers={"1843202": "1843201", "1843203": "1843201", "1843204": "1843201"},
+    summary=["4 members added", "3 reporting lines added", "4 positions added"],
 )
 
 RAISERS_EDGE = Expected(

@@ -7,11 +7,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from deskmate.importing.linkedin import parse_linkedin_archive
-from deskmate.network import vouches
+from deskmate.network import importers, vouches
 from deskmate.network.models import ImportJob, Interaction
 from deskmate.network.services import INTERACTION_KIND_IMPORTED
 from tests.conftest import client_for, make_member
-from tests.importing.archives import CONNECTIONS_NOTES, REALISTIC_FILES, build_linkedin_zip
+from tests.importing.archives import (
+    CONNECTIONS_NOTES,
+    OLDER_LAYOUT,
+    REALISTIC_FILES,
+    build_linkedin_zip,
+)
 from tests.people.test_api import bearer
 
 pytestmark = pytest.mark.django_db
@@ -225,3 +230,73 @@ def test_the_author_downloads_and_takes_away_the_vouches_they_gave(mentee, mento
     ]
     data_rights.member_erase(member=mentor, actor=mentor)
     assert list(Interaction.objects.values_list("pk", flat=True)) == [logged_by_stranger.pk]
+
+
+def test_an_older_archive_layout_gives_the_same_evidence(mentee, mentor, namesakes):
+    files = dict(OLDER_LAYOUT)
+    files["Connections.csv"] = CONNECTIONS_CSV
+    payload = build_linkedin_zip(files)
+    first = importers.run("linkedin", owner=mentee, payload=payload, use_vouches=True)
+    # The "Shown" recommendation and the endorsement count; Ana's is "Hidden".
+    assert vouch_rows() == [
+        ("Maya", "Daniel", "endorsed", "Go", True, dt.date(2018, 5, 30)),
+        ("Maya", "Daniel", "recommended", "", True, dt.date(2017, 9, 27)),
+    ]
+    assert first.created["positions"] == 2
+    before = vouch_rows()
+    second = importers.run("linkedin", owner=mentee, payload=payload, use_vouches=True)
+    assert vouch_rows() == before
+    assert "positions" not in second.created and "recommendations" not in second.created
+
+
+# The two Wei Zhangs with their profile addresses; an endorser whose address is Ana's (no
+# member) though the row says "Daniel Okafor" is Ana's, whatever the name says.
+URL_CONNECTIONS_CSV = (
+    CONNECTIONS_NOTES
+    + "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+    + "Daniel,Okafor,https://www.linkedin.com/in/dokafor,daniel@example.org,Acme,EM,12 Mar 2024\n"
+    + "Ana,López,https://www.linkedin.com/in/ana-lopez,,Globex,PM,03 Jan 2023\n"
+    + "Wei,Zhang,https://www.linkedin.com/in/wei-zhang-1,wei.one@example.org,Initech,Eng,"
+    + "01 Feb 2020\n"
+    + "Wei,Zhang,https://www.linkedin.com/in/wei-zhang-2/,wei.two@example.org,Hooli,Eng,"
+    + "01 Feb 2021\n"
+)
+URL_ENDORSEMENTS_CSV = """\
+Endorsement Date,Skill Name,Endorser First Name,Endorser Last Name,Endorser Public Url,Endorsement Status
+2021/01/01 10:00:00 UTC,Go,Wei,Zhang,https://uk.linkedin.com/in/Wei-Zhang-2/en/?trk=public_profile,VISIBLE
+2021/02/01 10:00:00 UTC,Rust,Wei,Zhang,,VISIBLE
+2021/03/01 10:00:00 UTC,SQL,Daniel,Okafor,http://linkedin.com/in/ana-lopez?locale=es_ES,VISIBLE
+2021/04/01 10:00:00 UTC,Python,Daniel,Okafor,www.linkedin.com/in/someone-else,VISIBLE
+"""
+
+
+def test_endorsers_are_matched_by_profile_address_before_name(mentee, mentor, namesakes):
+    wei_one, wei_two = namesakes
+    files = {
+        "Connections.csv": URL_CONNECTIONS_CSV,
+        "Endorsement_Received_Info.csv": URL_ENDORSEMENTS_CSV,
+    }
+    payload = build_linkedin_zip(files)
+    first = importers.run("linkedin", owner=mentee, payload=payload, use_vouches=True)
+    stored = sorted(
+        Interaction.objects.values_list("other__user__email", "kind", "skill", "happened_on")
+    )
+    # The address tells the Wei Zhangs apart, scheme, country sub-domain, case, locale and
+    # query aside; with no address the namesakes are not guessed; Ana's address is Ana's;
+    # an address of nobody the member is connected to falls back to the name.
+    assert [(row[0].split("@")[0], row[2]) for row in stored] == [
+        ("daniel", "Python"),
+        ("wei.two", "Go"),
+    ]
+    reasons = {
+        entry["item"]: entry["why"]
+        for entry in first.as_dict()["kinds"]["endorsements"]["left_alone_items"]
+    }
+    assert reasons == {
+        "Wei Zhang endorsed you for Rust": vouches.AMBIGUOUS,
+        "Daniel Okafor endorsed you for SQL": vouches.NOT_A_MEMBER,
+    }
+    before = Interaction.objects.count()
+    second = importers.run("linkedin", owner=mentee, payload=payload, use_vouches=True)
+    assert Interaction.objects.count() == before == 2
+    assert "endorsements" not in second.created

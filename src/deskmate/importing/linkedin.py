@@ -3,8 +3,11 @@
 Read: ``Profile.csv``, ``Positions.csv``, ``Education.csv``, ``Skills.csv``,
 ``Connections.csv``, ``Recommendations_Received.csv`` and
 ``Endorsement_Received_Info.csv``, at the root of the archive or inside one top-level folder,
-names compared without regard to case.  Any of them may be missing; every
-other file is ignored.  See docs/imports.md for the columns.
+names compared without regard to case, spaces, ``_`` or ``-`` (older archives
+name them "Recommendations Received.csv" and "Endorsement Received Info.csv"),
+each file comma- or tab-separated (older archives write some with tabs).  Any
+of them may be missing; every other file is ignored.  See docs/imports.md for
+the columns.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from deskmate.importing.safety import (
     decode_text,
     open_zip,
 )
-from deskmate.importing.tables import Column, Row, Table, csv_records, read_table
+from deskmate.importing.tables import Column, Row, Table, csv_records, read_table, sniff_delimiter
 
 __all__ = [
     "Connection",
@@ -61,14 +64,21 @@ RECOMMENDATIONS = "Recommendations_Received.csv"
 ENDORSEMENTS = "Endorsement_Received_Info.csv"
 #: LinkedIn's "Status" / "Endorsement Status" of a vouch the member shows on their profile
 #: (recommendations: VISIBLE or HIDDEN; endorsements: ACCEPTED, or VISIBLE, or HIDDEN);
-#: empty in older archives without the column.
-SHOWN_STATUSES = frozenset({"", "VISIBLE", "ACCEPTED"})
+#: empty in older archives without the column, which wrote "Shown" or "Hidden".
+SHOWN_STATUSES = frozenset({"", "VISIBLE", "ACCEPTED", "SHOWN"})
 #: Rows read at most from Connections.csv: as many as cards from one vCard file.
 DEFAULT_MAX_CONNECTIONS = 50_000
 #: Rows read at most from each of the other files (LinkedIn itself shows 100 skills).
 DEFAULT_MAX_ROWS = 1_000
+
+
+def _file_key(name: str) -> str:
+    """A file name as compared: "Recommendations Received.csv" is Recommendations_Received.csv."""
+    return re.sub(r"[\s_\-]+", "", name).lower()
+
+
 _KNOWN = {
-    name.lower(): name
+    _file_key(name): name
     for name in (
         PROFILE,
         POSITIONS,
@@ -303,7 +313,7 @@ def _read_known_members(archive: SafeZip) -> dict[str, tuple[str, str]]:
         parts = [part for part in info.filename.split("/") if part]
         if len(parts) > 2 or (len(parts) == 2 and parts[0].lower() in _IGNORED_FOLDERS):
             continue
-        canonical = _KNOWN.get(parts[-1].lower())
+        canonical = _KNOWN.get(_file_key(parts[-1]))
         if canonical is None:
             continue
         if canonical in found:
@@ -330,9 +340,10 @@ def _table(
     if member is None:
         return None
     file, text = member
+    delimiter = sniff_delimiter(text, header=columns[0].name, delimiters=",\t")
     try:
         return read_table(
-            csv_records(text, file=file),
+            csv_records(text, file=file, delimiter=delimiter),
             file=file,
             columns=columns,
             collector=collector,

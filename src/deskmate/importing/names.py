@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import urllib.parse
 
 # Django's address rule, so that an import accepts exactly what a form accepts. The validators
 # are plain functions: they need no settings and no apps (the one Django import allowed here).
@@ -15,10 +16,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 __all__ = [
+    "full_name_key",
     "is_email_address",
     "normalise_organisation_name",
     "normalise_school_name",
     "normalise_skill_name",
+    "profile_url_key",
 ]
 
 #: Company-form words dropped from the end of an organisation's name.
@@ -140,3 +143,49 @@ def normalise_title(title: str) -> str:
     True
     """
     return " ".join(_TITLE_WORDS.get(word, word) for word in _words(title))
+
+
+def full_name_key(first: str, last: str = "") -> str:
+    """A person's full name as compared when a file names someone only by name.
+
+    Case, Unicode forms and runs of spaces do not count; a single cell written as a
+    directory writes it ("Sánchez, María") is the same name as "María Sánchez".
+    Nothing else is loosened: "Bob" is not "Robert", and accents count.
+
+    >>> full_name_key("María", "Sánchez") == full_name_key("  sánchez,  MARÍA ")
+    True
+    >>> full_name_key("Maria Sanchez") == full_name_key("María Sánchez")
+    False
+    """
+    if not last and "," in first:
+        last, _, first = first.partition(",")
+    text = unicodedata.normalize("NFKC", f"{first} {last}")
+    return " ".join(text.split()).casefold()
+
+
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
+_HOST_PREFIX = re.compile(r"^(?:www|[a-z]{2})\.(?=[^.]+\.[^.]+$)")
+_LOCALE = re.compile(r"[a-z]{2}(?:[-_][a-z]{2})?")
+
+
+def profile_url_key(url: str) -> str:
+    """A profile address as compared to another: what names the person, nothing else.
+
+    Scheme, case, ``www.`` or a country sub-domain, the query and fragment, a trailing
+    slash and a trailing locale ("/en", "/fr-fr") do not count.
+
+    >>> profile_url_key("https://uk.LinkedIn.com/in/Wei-Zhang-1/en/?trk=profile#x")
+    'linkedin.com/in/wei-zhang-1'
+    >>> profile_url_key("www.linkedin.com/in/wei-zhang-1")
+    'linkedin.com/in/wei-zhang-1'
+    >>> profile_url_key("")
+    ''
+    """
+    text = urllib.parse.unquote(url.strip()).casefold()
+    text = _SCHEME.sub("", text).split("?", 1)[0].split("#", 1)[0]
+    host, _, path = text.partition("/")
+    host = _HOST_PREFIX.sub("", host)
+    parts = [part for part in path.split("/") if part]
+    if len(parts) >= 3 and _LOCALE.fullmatch(parts[-1]):
+        parts.pop()
+    return "/".join([host, *parts]) if host else ""

@@ -76,6 +76,7 @@ _PERSON_FIELDS = (
     "location",
     "manager_external_id",
     "manager_email",
+    "manager_name",
 )
 
 COLUMNS = (
@@ -96,6 +97,7 @@ COLUMNS = (
     Column("location"),
     Column("manager_external_id"),
     Column("manager_email"),
+    Column("manager_name"),
 )
 
 #: Reads one date cell; the mapped path passes one that knows the file's day/month order.
@@ -137,6 +139,8 @@ class Person:
     row: int
     #: The manager's e-mail address, for reporting lines from exports without manager ids.
     manager_email: str = ""
+    #: The manager's full name, matched to a person of the same file when nothing else is known.
+    manager_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +299,7 @@ class _PersonDraft:
             location=value("location"),
             manager_external_id=value("manager_external_id"),
             manager_email=value("manager_email"),
+            manager_name=value("manager_name"),
             positions=tuple(self.positions),
             educations=tuple(self.educations),
             row=self.row,

@@ -33,6 +33,7 @@ from deskmate.importing.errors import (
     ErrorCollector,
     ImportFileError,
 )
+from deskmate.importing.names import is_email_address
 from deskmate.importing.people_csv import (
     COLUMNS,
     DEFAULT_MAX_BYTES,
@@ -75,6 +76,7 @@ FIELDS = {
     "location": "Location (office, site or city)",
     "manager_external_id": "Manager's id (the reporting line)",
     "manager_email": "Manager's e-mail address (the reporting line)",
+    "manager_name": "Manager's full name (the reporting line, found by name in this file)",
     "kind": 'Kind of stint ("position" or "education")',
     "organisation": "Organisation (employer)",
     "unit": "Unit (team or department)",
@@ -320,6 +322,20 @@ _SPELLINGS: dict[str, tuple[str, ...]] = {
         "reportingtoemail",
         "linemanageremail",
     ),
+    "manager_name": (
+        "managername",
+        "manager",
+        "supervisor",
+        "supervisorname",
+        "reportsto",
+        "reportingto",
+        "linemanager",
+        "linemanagername",
+        "managerfullname",
+        "directmanager",
+        "reportingmanager",
+        "managersname",
+    ),
     "kind": ("kind",),
     "organisation": (
         "organisation",
@@ -432,6 +448,8 @@ def _guess(label: str) -> tuple[str, int]:
         return "manager_email", 90
     if about_manager and key.endswith(("id", "number")):
         return "manager_external_id", 90
+    if about_manager and key.endswith("name"):
+        return "manager_name", 90
     if "email" in key and not about_manager:
         return "email", 90
     return IGNORE, 0
@@ -578,8 +596,12 @@ def _person_values(values: dict[str, str]) -> dict[str, str]:
             "location",
             "manager_external_id",
             "manager_email",
+            "manager_name",
         )
     }
+    if is_email_address(person["manager_name"]) and not person["manager_email"]:
+        # A "Manager" column of e-mail addresses is what a manager e-mail column holds.
+        person["manager_email"], person["manager_name"] = person["manager_name"], ""
     person["first_name"] = values.get(PREFERRED_NAME) or first
     person["last_name"] = last
     return person

@@ -55,6 +55,8 @@ class ImportJobOut(Schema):
     #: The mapping it is read through, once confirmed (or taken from a saved one).
     mapping: dict
     saved_mapping_id: int | None
+    #: A refused people file still held: ``POST /imports/{id}/mapping`` maps it again.
+    can_remap: bool
 
 
 class MappingIn(Schema):
@@ -142,7 +144,10 @@ def import_create(
 @router.post(
     "/imports/{job_id}/mapping",
     response={202: ImportJobOut},
-    summary="Confirm the columns of a people file waiting for its mapping; the import is queued",
+    summary=(
+        "Confirm the columns of a people file waiting for its mapping, or map a refused one "
+        "again; the import is queued"
+    ),
 )
 def import_map(request, job_id: Id, body: ImportMappingIn):
     job = selectors.access_people_import_job(request.auth, job_id)

@@ -585,13 +585,38 @@ class HistoryWriter:
         self.new_education: list[Education] = []
         self.changed_education: dict[int, Education] = {}
 
-    def preload(self, *, organisations=(), schools=()) -> None:
-        """Read the organisations and schools named in the file in a few queries."""
+    def preload(self, *, organisations=(), schools=(), units=()) -> None:
+        """Read the organisations, schools and units named in the file in a few queries.
+
+        ``units`` are (organisation name, unit name) pairs: the units of the organisations
+        found are read together, so that a file of many rows sharing a few teams costs one
+        query for all of them (plus one insert for each team new to deskmate).
+        """
         for model, names in ((Organisation, organisations), (School, schools)):
             normalised = sorted({model.normalise(" ".join(n.split())) for n in names} - {""})
             for chunk in chunked(normalised):
                 for record in model.objects.filter(normalised_name__in=chunk):
                     self._named[(model, record.normalised_name)] = record
+        self._preload_units(units)
+
+    def _preload_units(self, units) -> None:
+        by_org: dict[int, Organisation] = {}
+        wanted: set[str] = set()
+        for organisation_name, unit_name in units:
+            key = (Organisation, Organisation.normalise(" ".join(organisation_name.split())))
+            organisation = self._named.get(key)
+            normalised = Unit.normalise(" ".join((unit_name or "").split()))
+            if isinstance(organisation, Organisation) and normalised:
+                by_org[organisation.pk] = organisation
+                wanted.add(normalised)
+        if not by_org:
+            return
+        for chunk in chunked(sorted(wanted)):
+            for record in Unit.objects.filter(
+                organisation_id__in=sorted(by_org), normalised_name__in=chunk
+            ):
+                organisation = by_org[record.organisation_id]
+                self._named[(Unit, record.normalised_name, organisation)] = record
 
     def _get(self, model, name: str, get_or_create, **extra):
         key = (model, model.normalise(" ".join((name or "").split())), *extra.values())

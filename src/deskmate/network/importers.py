@@ -8,6 +8,7 @@ from django.utils import timezone
 from deskmate.core.audit import AuditEvent, audit, audit_many
 from deskmate.importing.errors import ImportFileError
 from deskmate.importing.linkedin import parse_linkedin_archive
+from deskmate.importing.names import full_name_key
 from deskmate.importing.people_csv import parse_people_file
 from deskmate.importing.people_mapping import PeopleMapping, parse_people_mapped
 from deskmate.importing.vcard import parse_vcards
@@ -122,6 +123,7 @@ class PeopleWrite:
         self.writer.preload(
             organisations=[p.organisation for person in self.people for p in person.positions],
             schools=[e.school for person in self.people for e in person.educations],
+            units=[(p.organisation, p.unit) for person in self.people for p in person.positions],
         )
 
     def _read_members(self, *, ids: set[str], emails: set[str]) -> None:
@@ -312,8 +314,13 @@ class PeopleWrite:
         """Each person's manager becomes their reporting line (``Member.manager``)."""
         self._read_outside_managers()
         by_email = {p.email.casefold(): p.external_id for p in self.people if p.email}
+        by_name: dict[str, list[str]] = {}
+        for p in self.people:
+            by_name.setdefault(full_name_key(p.first_name, p.last_name), []).append(p.external_id)
         for person in self.people:
             if not (person.manager_external_id or person.manager_email):
+                if person.manager_name:
+                    self._manager_by_name(person, by_name)
                 continue
             column = "manager_external_id" if person.manager_external_id else "manager_email"
             label = self.labels.get(column, column)
@@ -326,16 +333,39 @@ class PeopleWrite:
             member = self.members[person.external_id]
             if manager is member:
                 raise ImportFileError(self.file_name, person.row, label, OWN_MANAGER)
-            item = f"{person.external_id} reports to {manager.external_id or manager.name}"
-            if member.manager_id is not None and member.manager_id == manager.pk:
-                self.summary.left_alone("reporting_lines", item)
-                continue
-            if member.manager_id is None:
-                self.summary.added("reporting_lines", item)
-            else:
-                self.summary.updated("reporting_lines", item, ["the manager changed"])
-            member.manager = manager
-            self.new_managers[id(member)] = member
+            self._report_to(member, manager, person)
+
+    def _report_to(self, member: Member, manager: Member, person) -> None:
+        item = f"{person.external_id} reports to {manager.external_id or manager.name}"
+        if member.manager_id is not None and member.manager_id == manager.pk:
+            self.summary.left_alone("reporting_lines", item)
+            return
+        if member.manager_id is None:
+            self.summary.added("reporting_lines", item)
+        else:
+            self.summary.updated("reporting_lines", item, ["the manager changed"])
+        member.manager = manager
+        self.new_managers[id(member)] = member
+
+    def _manager_by_name(self, person, by_name: dict[str, list[str]]) -> None:
+        """A manager named only by name: the one person of this file with that full name.
+
+        No one, several people or the person themself: left alone and said so, with the row
+        and column; a name is never guessed at.
+        """
+        label = self.labels.get("manager_name", "manager_name")
+        found = [
+            external_id
+            for external_id in by_name.get(full_name_key(person.manager_name), [])
+            if external_id != person.external_id
+        ]
+        if len(found) == 1:
+            self._report_to(self.members[person.external_id], self.members[found[0]], person)
+            return
+        where = MANAGER_WHERE.format(file=self.file_name, row=person.row, column=label)
+        why = MANAGER_NAME_AMBIGUOUS if found else MANAGER_NAME_UNKNOWN
+        item = f'{person.external_id} reports to "{person.manager_name}" ({where})'
+        self.summary.left_alone("reporting_lines", item, why.format(count=len(found)))
 
     def _read_outside_managers(self) -> None:
         """Managers named by the file who are not in it, read in chunks."""
@@ -436,6 +466,9 @@ class PeopleWrite:
 
 
 MANAGER_UNKNOWN = '"{value}" is nobody in this file or on deskmate'
+MANAGER_WHERE = "{file}, row {row}, column {column}"
+MANAGER_NAME_UNKNOWN = "nobody else in this file has this full name"
+MANAGER_NAME_AMBIGUOUS = "{count} people in this file have this full name; none was chosen"
 OWN_MANAGER = "a person cannot be their own manager"
 
 
@@ -483,8 +516,12 @@ def import_job_execute(job: ImportJob, *, progress: Progress = no_progress) -> I
         )
     except ImportFileError as error:
         errors = [str(item) for item in getattr(error, "errors", [error])] or [str(error)]
-        # The file and its first rows (other people's data) go once the job is over.
-        job.mark_failed(errors=errors, payload=None, preview={})
+        if job.kind == ImportJob.Kind.PEOPLE and job.preview.get("labels"):
+            # Kept so that its columns can be mapped again without uploading it again.
+            job.mark_failed(errors=errors)
+        else:
+            # The file and its first rows (other people's data) go once the job is over.
+            job.mark_failed(errors=errors, payload=None, preview={})
     else:
         job.mark_done(summary=summary.as_dict(), payload=None, preview={})
     return job

@@ -159,6 +159,16 @@ class ImportJob(BackgroundJob):
         # An upload is its owner's: the file's name stays on their own pages.
         return f"Import {self.pk} ({self.get_kind_display()}, {self.get_status_display()})"
 
+    @property
+    def can_remap(self) -> bool:
+        """A refused people file still held: its columns can be mapped again without uploading."""
+        return (
+            self.kind == self.Kind.PEOPLE
+            and self.status == self.Status.FAILED
+            and self.payload is not None
+            and bool((self.preview or {}).get("labels"))
+        )
+
 
 class PeopleMapping(models.Model):
     """How one source's people exports map to deskmate, kept so the next export needs no questions.

@@ -438,7 +438,9 @@ def _import_job_queue(job: ImportJob) -> None:
 
 
 ADMINS_ONLY = "Only admins may import an organisation's people."
-IMPORT_NOT_WAITING = "This import is not waiting for its columns to be mapped."
+IMPORT_NOT_WAITING = (
+    "This import is not waiting for its columns to be mapped, nor a refused people file."
+)
 MAPPING_NAME_REQUIRED = "Name the mapping, such as “Workday monthly report”."
 
 #: Header spellings of deskmate's own people-file columns.
@@ -534,7 +536,8 @@ def people_import_map(
     """The admin's confirmed mapping: the file goes to the worker, and the mapping is kept if named."""
     _require_admin(actor)
     job = ImportJob.objects.select_for_update().get(pk=job.pk)
-    if job.status != ImportJob.Status.MAPPING:
+    remapped = job.can_remap
+    if job.status != ImportJob.Status.MAPPING and not remapped:
         raise ValidationError(IMPORT_NOT_WAITING)
     labels = list(job.preview.get("labels") or [])
     columns = {label: mapping.columns.get(label, people_mapping.IGNORE) for label in labels}
@@ -551,11 +554,24 @@ def people_import_map(
     job.mapping = mapping.as_dict()
     job.saved_mapping = saved
     job.status = ImportJob.Status.QUEUED
-    job.save(update_fields=["mapping", "saved_mapping", "status"])
+    # A refused file mapped again starts over: its earlier refusal is no longer its outcome.
+    job.errors, job.progress, job.started_at, job.finished_at = [], 0, None, None
+    job.save(
+        update_fields=[
+            "mapping",
+            "saved_mapping",
+            "status",
+            "errors",
+            "progress",
+            "started_at",
+            "finished_at",
+        ]
+    )
     audit(
         actor=actor,
         action=AuditEvent.IMPORT_JOB_MAP,
         subject=job,
+        remapped=remapped,
         saved_mapping=saved.pk if saved else None,
         fields=sorted({f for f in columns.values() if f != people_mapping.IGNORE}),
     )

@@ -117,15 +117,21 @@ def import_confirm(request, job_id: int):
 def import_mapping(request, job_id: int):
     """Confirm or correct the guessed field of each column of a people file, then import it."""
     job = selectors.access_people_import_job(request.member, job_id)
-    if job.status != ImportJob.Status.MAPPING:
+    if job.status != ImportJob.Status.MAPPING and not job.can_remap:
         return redirect("import_detail", job_id=job.pk)
     preview = job.preview
+    # A refused file comes back with the mapping it was refused with, to be corrected.
+    earlier = job.mapping or {}
     form = PeopleMappingForm(
         request.POST or None,
         columns=preview["labels"],
         samples=preview["samples"],
-        initial_mapping=preview["guess"],
-        initial={"date_order": preview.get("date_order", "")},
+        initial_mapping=earlier.get("columns") or preview["guess"],
+        initial={
+            "date_order": earlier.get("date_order", preview.get("date_order", "")),
+            "organisation": earlier.get("organisation", ""),
+            "school": earlier.get("school", ""),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -2,8 +2,12 @@
 
 Only when the importing member chose it on the import form. A vouch becomes a shared
 interaction (both members see it) when its author is a member the importer already knows
-here (a contact naming a member, or a tie) whose profile the importer may open, and whose
-name no other such member shares: namesakes are never told apart by guessing.
+here (a contact naming a member, or a tie) whose profile the importer may open. An
+endorsement carries its author's profile address: when a connection of the importer has
+that address (compared by :func:`~deskmate.importing.names.profile_url_key`), the vouch is
+that connection's, namesakes or not, and a connection who is no member is no member;
+otherwise, as for recommendations (which carry no address), the author's name must be one
+no other such member shares: namesakes are never told apart by guessing.
 Only vouches LinkedIn shows on the profile count (status ``VISIBLE`` or ``ACCEPTED``, or
 no status column in older archives); hidden ones stay out.
 """
@@ -18,6 +22,7 @@ from django.utils import timezone
 
 from deskmate.core.audit import AuditEvent, audit
 from deskmate.importing.linkedin import SHOWN_STATUSES
+from deskmate.importing.names import profile_url_key
 from deskmate.network.import_summary import ImportSummary
 from deskmate.network.models import Contact, Interaction, Tie
 from deskmate.people import services as people_services
@@ -39,19 +44,31 @@ class Vouch:
     skill: str
     day: dt.date | None
     status: str
+    url: str = ""
 
 
 def name_key(first: str, last: str) -> str:
     return " ".join(f"{first} {last}".split()).casefold()
 
 
-def _known_members(member: Member) -> dict[str, list[Member]]:
-    """The members the importer knows here and may open, by name."""
-    ids = set(
-        Contact.objects.filter(owner=member, member__isnull=False).values_list(
-            "member_id", flat=True
-        )
+@dataclass(frozen=True, slots=True)
+class _Known:
+    #: Name key → the members the importer knows here and may open.
+    by_name: dict[str, list[Member]]
+    #: Profile address key → the members of the importer's connections with that address
+    #: (``None`` for a connection who is no member, or one the importer may not open).
+    by_url: dict[str, set[int | None]]
+    members: dict[int, Member]
+
+
+def _known_members(member: Member) -> _Known:
+    """The members the importer knows here and may open, by name and by profile address."""
+    contacts = list(
+        Contact.objects.filter(owner=member)
+        .exclude(profile_url="", member__isnull=True)
+        .values_list("member_id", "profile_url")
     )
+    ids = {member_id for member_id, _ in contacts if member_id is not None}
     for low, high in Tie.objects.filter(Q(member_low=member) | Q(member_high=member)).values_list(
         "member_low_id", "member_high_id"
     ):
@@ -59,9 +76,22 @@ def _known_members(member: Member) -> dict[str, list[Member]]:
     ids.discard(member.pk)
     ids = visible_member_ids(member, ids)
     by_name: dict[str, list[Member]] = {}
+    members = {}
     for known in Member.objects.filter(pk__in=ids):
         by_name.setdefault(name_key(known.first_name, known.last_name), []).append(known)
-    return by_name
+        members[known.pk] = known
+    by_url: dict[str, set[int | None]] = {}
+    for member_id, url in contacts:
+        if key := profile_url_key(url):
+            by_url.setdefault(key, set()).add(member_id if member_id in members else None)
+    return _Known(by_name, by_url, members)
+
+
+def _authors(known: _Known, vouch: Vouch) -> list[Member]:
+    """Who may have written the vouch: by profile address first, else by name."""
+    if (key := profile_url_key(vouch.url)) and key in known.by_url:
+        return [known.members[pk] for pk in sorted(known.by_url[key], key=str) if pk is not None]
+    return known.by_name.get(name_key(vouch.first_name, vouch.last_name), [])
 
 
 def vouches_of(archive) -> list[Vouch]:
@@ -84,6 +114,7 @@ def vouches_of(archive) -> list[Vouch]:
             item.skill,
             item.endorsed_on,
             item.status,
+            item.url,
         )
         for item in archive.endorsements
     ]
@@ -95,7 +126,7 @@ def vouches_merge(*, member: Member, archive, summary: ImportSummary) -> None:
     vouches = vouches_of(archive)
     if not vouches:
         return
-    by_name = _known_members(member)
+    known = _known_members(member)
     today = timezone.localdate()
     touched: set[int] = set()
     for vouch in vouches:
@@ -103,7 +134,7 @@ def vouches_merge(*, member: Member, archive, summary: ImportSummary) -> None:
         name = f"{vouch.first_name} {vouch.last_name}".strip()
         words = ENDORSED.format(skill=vouch.skill) if vouch.skill else RECOMMENDED
         item = f"{name} {words}"
-        candidates = by_name.get(name_key(vouch.first_name, vouch.last_name), [])
+        candidates = _authors(known, vouch)
         if vouch.status not in SHOWN_STATUSES:
             summary.left_alone(kind, item, HIDDEN)
         elif not candidates:
