@@ -70,6 +70,7 @@ MIDDLEWARE = [
     # Parses import uploads under a byte cap before CSRF's view check reads the form.
     "deskmate.limits.uploads.UploadLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
