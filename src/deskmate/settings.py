@@ -93,6 +93,8 @@ TEMPLATES = [
                 "deskmate.notifications.context_processors.unread_notifications",
                 "deskmate.mentoring.context_processors.unread_messages",
             ],
+            # {% avatar member %} on every page without a {% load %}.
+            "builtins": ["deskmate.people.templatetags.avatars"],
         },
     },
 ]
