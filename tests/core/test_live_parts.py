@@ -138,3 +138,16 @@ def test_an_application_import_polls_until_it_is_done(programme, coordinator, st
     done = part_of(client, url)
     assert done.startswith('<div id="import-live">') and "hx-trigger" not in done
     assert "<li>3 applications added</li>" in done
+
+
+def test_a_poll_after_signing_out_sends_the_browser_to_sign_in(job, client):
+    url = reverse("import_detail", args=[job.pk])
+    response = client.get(
+        url, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=f"http://testserver{url}"
+    )
+
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == f"/accounts/login/?next={url}"
+    assert "Import progress" not in response.content.decode()
+    plain = client.get(url)
+    assert plain.status_code == 302 and plain["Location"].startswith("/accounts/login/?next=")
