@@ -70,6 +70,7 @@ MIDDLEWARE = [
     # Parses import uploads under a byte cap before CSRF's view check reads the form.
     "deskmate.limits.uploads.UploadLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
@@ -92,6 +93,8 @@ TEMPLATES = [
                 "deskmate.notifications.context_processors.unread_notifications",
                 "deskmate.mentoring.context_processors.unread_messages",
             ],
+            # {% avatar member %} on every page without a {% load %}.
+            "builtins": ["deskmate.people.templatetags.avatars"],
         },
     },
 ]

@@ -69,8 +69,13 @@ def test_a_message_a_check_in_at_a_time_and_both_feeds(browser, live_server, men
     maya.goto(f"/mentorships/{mentorship.pk}/")
     tab(maya, "Messages").click()
     maya.get_by_label("Your message").fill(HELLO)
+    maya.evaluate("() => { window.sameDocument = 'still here'; }")
     maya.get_by_role("button", name="Send").click()
     expect(maya.locator("#messages")).to_contain_text(HELLO)
+    # Sent in place by htmx: the same document, the form emptied, no reload.
+    expect(maya.locator("#message-sent")).to_have_text("Sent.")
+    expect(maya.get_by_label("Your message")).to_have_value("")
+    assert maya.evaluate("() => window.sameDocument") == "still here"
 
     daniel = _signed_in(browser, live_server, "daniel@example.org")
     messages_link = daniel.get_by_role("navigation", name="Main").get_by_role(

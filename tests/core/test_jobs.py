@@ -76,5 +76,5 @@ def test_both_pages_show_the_same_progress(job, mentee, programme, coordinator):
         '<progress max="100" value="55" aria-label="Matching progress">55 %</progress>' in run_page
     )
     for page in (import_page, run_page):
-        assert '<meta http-equiv="refresh" content="2">' in page
-        assert "This page refreshes by itself; you can leave it." in page
+        assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page
+        assert "This page updates by itself; you can leave it." in page

@@ -280,3 +280,49 @@ def test_the_home_page_says_how_many_messages_wait_in_each_mentorship(active, me
     home = client_for(mentee).get("/").content.decode()
     assert f'<a href="/mentorships/{active.pk}/messages/">2 unread messages</a>' in home
     assert SECRET not in home
+
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def test_the_page_polls_its_messages_with_htmx(active, mentor):
+    page = client_for(mentor).get(_page(active.pk)).content.decode()
+    assert f'<div id="messages" hx-get="/mentorships/{active.pk}/messages/new/"' in page
+    assert "every 15s" in page
+    assert "messages.js" not in page
+    assert f'hx-post="{_page(active.pk)}" hx-target="#message-form"' in page
+
+
+def test_a_message_posted_in_place_answers_with_the_form_and_the_messages(active, mentee, mentor):
+    response = client_for(mentor).post(_page(active.pk), {"text": "See you Tuesday"}, **HTMX)
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body
+    assert '<span role="status" id="message-sent">Sent.</span>' in body
+    assert '<div id="messages" hx-swap-oob="innerHTML">' in body
+    assert "<p>See you Tuesday</p>" in body
+    assert "See you Tuesday</textarea>" not in body, "the form is emptied once sent"
+    (message,) = Message.objects.filter(mentorship=active)
+    assert (message.author, message.text) == (mentor, "See you Tuesday")
+    assert MessageReceipt.objects.get(message=message).recipient == mentee
+    follow_up = client_for(mentor).get(_page(active.pk)).content.decode()
+    assert "Sent." not in follow_up, "no leftover notice on the next page"
+
+
+def test_an_empty_message_posted_in_place_keeps_the_form_with_the_error(active, mentor):
+    response = client_for(mentor).post(_page(active.pk), {"text": "  "}, **HTMX)
+
+    body = response.content.decode()
+    assert 'id="message-form"' in body and "This field is required." in body
+    assert "hx-swap-oob" not in body
+    assert Message.objects.count() == 0
+
+
+def test_a_stranger_posting_in_place_is_refused(active, stranger):
+    response = client_for(stranger).post(_page(active.pk), {"text": "Let me in"}, **HTMX)
+    assert response.status_code == 404
+    assert "message-form" not in response.content.decode()
+    assert Message.objects.count() == 0
+    polled = client_for(stranger).get(f"/mentorships/{active.pk}/messages/new/", **HTMX)
+    assert polled.status_code == 404

@@ -111,3 +111,44 @@ def test_every_e_mail_to_someone_without_a_password_carries_a_way_in(db, mentee)
     by_address = {message.to[0]: message.body for message in mail.outbox}
     assert re.search(re.escape(WAY_IN) + r" http://\S+", by_address["ines@example.org"])
     assert WAY_IN not in by_address["maya@example.org"]
+
+
+def test_marking_one_read_in_place_swaps_the_item(mentee, as_mentee):
+    told = _tell(mentee, "Daniel accepted")
+    other = _tell(mentee, "Olivia wrote")
+    page = as_mentee.get(reverse("notifications")).content.decode()
+    url = reverse("notification_read", args=[told.pk])
+    assert f'hx-post="{url}" hx-target="#notification-{told.pk}" hx-swap="outerHTML"' in page
+
+    response = as_mentee.post(url, HTTP_HX_REQUEST="true")
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith(f'<li class="read" id="notification-{told.pk}">')
+    assert "Daniel accepted" in body and "Mark as read" not in body and "<html" not in body
+    told.refresh_from_db()
+    other.refresh_from_db()
+    assert told.read_at is not None and other.read_at is None
+    assert selectors.unread_count(mentee) == 1
+
+
+def test_marking_one_read_without_javascript_comes_back_to_the_list(mentee, as_mentee):
+    told = _tell(mentee, "Daniel accepted")
+    response = as_mentee.post(reverse("notification_read", args=[told.pk]), follow=True)
+
+    page = response.content.decode()
+    assert response.redirect_chain == [(reverse("notifications"), 302)]
+    assert "Marked as read." in page
+    assert f'<li class="read" id="notification-{told.pk}">' in page
+    assert selectors.unread_count(mentee) == 0
+
+
+def test_a_stranger_cannot_mark_someone_elses_notification_read(mentee, as_stranger):
+    told = _tell(mentee, "Daniel accepted")
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        response = as_stranger.post(reverse("notification_read", args=[told.pk]), **headers)
+        assert response.status_code == 404
+        assert "Daniel accepted" not in response.content.decode()
+    told.refresh_from_db()
+    assert told.read_at is None
+    assert as_stranger.get(reverse("notification_read", args=[told.pk])).status_code == 405

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from deskmate.core.forms import form_errors_from
+from deskmate.core.live import wants_part
 from deskmate.mentoring import forms, rules, selectors, services
 from deskmate.mentoring.calendar import member_feed_ics, next_checkin_ics, planned_checkin_ics
 from deskmate.mentoring.states import State, allowed_actions
@@ -39,7 +40,8 @@ def _saved(request, form, save, success: str):
     except ValidationError as error:
         form_errors_from(form, error)
         return None
-    messages.success(request, success)
+    if success:
+        messages.success(request, success)
     return result if result is not None else True
 
 
@@ -480,12 +482,16 @@ def threads(request):
 def _thread_page(request, thread):
     """A conversation: reading it marks it read; a POST writes in it (then back to the page)."""
     form = forms.MessageForm(request.POST or None)
-    if _saved(
+    in_place = wants_part(request) and request.method == "POST"
+    sent = _saved(
         request,
         form,
         lambda data: services.message_post(thread=thread, author=request.member, **data),
-        "Sent.",
-    ):
+        "" if in_place else "Sent.",
+    )
+    if in_place:
+        return _message_form_part(request, thread, form, sent=bool(sent))
+    if sent:
         return redirect(thread.url + "#message-form")
     services.thread_mark_read(thread=thread, reader=request.member)
     around = (
@@ -506,6 +512,22 @@ def _thread_page(request, thread):
             "can_write": services.thread_is_open(thread),
             "target_joins_later": isinstance(thread.subject, Introduction)
             and thread.subject.status not in selectors.TARGET_READS_THREAD,
+        },
+    )
+
+
+def _message_form_part(request, thread, form, *, sent: bool):
+    """The form alone after an htmx post: empty once sent, with the messages to swap beside it."""
+    return render(
+        request,
+        "mentoring/_message_form.html",
+        {
+            "thread": thread,
+            "others": thread.others(request.member),
+            "form": forms.MessageForm() if sent else form,
+            "sent": sent,
+            "messages_list": selectors.messages_in(thread) if sent else (),
+            "can_write": services.thread_is_open(thread),
         },
     )
 

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from deskmate.core.forms import form_errors_from
+from deskmate.core.live import page_or_part
 from deskmate.engine.ranking import SuggestionFilter
 from deskmate.limits.guards import limited
 from deskmate.network import confirmations, selectors, services
@@ -76,7 +77,7 @@ def import_detail(request, job_id: int):
 def _import_detail_page(request, job: ImportJob, *, errors=(), status: int = 200):
     return render(
         request,
-        "network/import_detail.html",
+        page_or_part(request, "network/import_detail.html", "network/_import_live.html"),
         {
             "job": job,
             "waiting": confirmations.waiting_items(job),

@@ -9,6 +9,11 @@ urlpatterns = [
         views.notification_open,
         name="notification_open",
     ),
+    path(
+        "notifications/<int:notification_id>/read/",
+        views.notification_read,
+        name="notification_read",
+    ),
     path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
     path(
         "notifications/preferences/",

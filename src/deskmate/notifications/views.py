@@ -4,9 +4,12 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from deskmate.core.live import wants_part
 from deskmate.notifications import selectors, services
 from deskmate.notifications.forms import PreferenceForm
 from deskmate.people.decorators import member_required
+
+MARKED_READ = "Marked as read."
 
 
 @member_required
@@ -28,6 +31,18 @@ def notification_open(request, notification_id: int):
     services.notification_mark_read(notification=notification)
     if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
         return redirect(notification.url)
+    return redirect("notifications")
+
+
+@require_POST
+@member_required
+def notification_read(request, notification_id: int):
+    """Mark one notification read: htmx swaps the item in place, a plain form comes back."""
+    notification = selectors.access_notification(request.member, notification_id)
+    services.notification_mark_read(notification=notification)
+    if wants_part(request):
+        return render(request, "notifications/_item.html", {"n": notification})
+    messages.success(request, MARKED_READ)
     return redirect("notifications")
 
 

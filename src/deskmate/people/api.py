@@ -3,9 +3,9 @@
 import datetime as dt
 from typing import Annotated
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
-from deskmate.core.api_types import LEFT_OUT, Id, Limit
+from deskmate.core.api_types import LEFT_OUT, Id, Limit, Offset
 from deskmate.people import selectors, services
 from deskmate.people.models import Member
 
@@ -171,6 +171,49 @@ def me_update(request, payload: ProfilePatch):
 @router.get("/members", response=list[MemberSummary], summary="Members whose profiles you may see")
 def member_list(request, q: str = "", limit: Limit = 50):
     return list(selectors.member_search(request.auth, q[:100], min(max(limit, 1), 200)))
+
+
+#: A search word of the directory: at most 100 characters, no NUL (which no database stores).
+SearchText = Annotated[str, Field(max_length=100, pattern=r"^[^\x00]*$")]
+
+
+class DirectoryQuery(Schema):
+    """The People page's filters, each optional and each narrowing the list."""
+
+    q: SearchText = Field("", description="Words of the name")
+    skill: SearchText = ""
+    organisation: SearchText = ""
+    unit: SearchText = Field("", description="Team or department")
+    school: SearchText = ""
+    graduation_year: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    open_to_mentoring: bool = False
+    wants_copilot: bool = False
+    offset: Offset = 0
+    limit: Annotated[int, Field(ge=1, le=100)] = selectors.DIRECTORY_PAGE_SIZE
+
+
+class DirectoryPage(Schema):
+    count: int
+    offset: int
+    limit: int
+    results: list[MemberSummary]
+
+
+@router.get(
+    "/people",
+    response=DirectoryPage,
+    summary="The People directory: search and filters over the members you may see",
+)
+def people_directory(request, filters: Query[DirectoryQuery]):
+    chosen = filters.dict()
+    offset, limit = chosen.pop("offset"), chosen.pop("limit")
+    members = selectors.member_directory(request.auth, chosen)
+    return {
+        "count": members.count(),
+        "offset": offset,
+        "limit": limit,
+        "results": list(members[offset : offset + limit]),
+    }
 
 
 @router.get("/members/{member_id}", response=ProfileOut, summary="One member's profile")

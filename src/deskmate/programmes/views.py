@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from deskmate.core.forms import form_errors_from
+from deskmate.core.live import page_or_part
 from deskmate.importing.errors import ImportFileError
 from deskmate.limits.guards import limited
 from deskmate.network.services import upload_read_bounded
@@ -458,7 +459,10 @@ def import_mapping(request, programme_id: int, import_id: int):
 def import_result(request, programme_id: int, import_id: int):
     programme = selectors.access_managed_programme(request.member, programme_id)
     upload = selectors.access_import(request.member, programme, import_id)
-    return _manage(request, programme, "programmes/import_result.html", upload=upload)
+    template = page_or_part(
+        request, "programmes/import_result.html", "programmes/_import_result_live.html"
+    )
+    return _manage(request, programme, template, upload=upload)
 
 
 def _pending_action(request, programme) -> None:
@@ -721,7 +725,7 @@ def run_detail(request, programme_id: int, run_id: int):
     return _manage(
         request,
         programme,
-        "programmes/run.html",
+        page_or_part(request, "programmes/run.html", "programmes/_run_live.html"),
         run=run,
         pairs=pairs,
         unmatched=unmatched,
@@ -777,7 +781,8 @@ def run_publish(request, programme_id: int, run_id: int):
         context["deliveries"] = publishing.delivery_progress(run)
     elif run.status == MatchRun.Status.DONE:
         context["preview"] = publishing.publication_preview(run)
-    return _manage(request, programme, "programmes/publish.html", status=status, **context)
+    template = page_or_part(request, "programmes/publish.html", "programmes/_publish_live.html")
+    return _manage(request, programme, template, status=status, **context)
 
 
 @member_required
