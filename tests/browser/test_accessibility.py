@@ -65,7 +65,10 @@ def _admin_pages():
 def _axe_serious(page) -> list[str]:
     page.add_script_tag(path=str(AXE))
     checked, results = page.evaluate(
-        "() => axe.run(document).then(r => [r.passes.length, r.violations.map(v => ({"
+        # resultTypes: only violations list every node; passes name their rule with one node,
+        # which is all the count below needs (axe-core's documented way to run faster).
+        "() => axe.run(document, {resultTypes: ['violations']})"
+        ".then(r => [r.passes.length, r.violations.map(v => ({"
         "id: v.id, impact: v.impact, help: v.help,"
         " targets: v.nodes.map(n => n.target.join(' '))}))])"
     )

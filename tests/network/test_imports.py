@@ -165,13 +165,16 @@ def test_upload_over_the_limit_is_refused_before_reading(as_mentee, settings):
     assert ImportJob.objects.count() == 0
 
 
-def test_thirty_thousand_connections(mentee):
+def test_connections_stored_over_several_batches(mentee):
+    """More connections than one bulk batch holds; bench/bench_linkedin_import.py times 30,000."""
     from deskmate.network import importers
+    from deskmate.network.history_merge import BULK_BATCH
 
-    files = {"Connections.csv": connections_csv(30_000)}
+    count = 2 * BULK_BATCH + 500
+    files = {"Connections.csv": connections_csv(count)}
     summary = importers.run("linkedin", owner=mentee, payload=build_linkedin_zip(files))
-    assert summary.created == {"contacts": 30_000}
-    assert Contact.objects.filter(owner=mentee).count() == 30_000
+    assert summary.created == {"contacts": count}
+    assert Contact.objects.filter(owner=mentee).count() == count
 
 
 class TestAccess:

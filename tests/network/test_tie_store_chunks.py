@@ -72,8 +72,10 @@ def test_refresh_ties_on_a_dask_scheduler_stores_the_single_process_ties(demo): 
     ties_refresh_all(as_of=AS_OF)
     expected = stored_ties()
     Tie.objects.all().delete()
+    # Worker processes are tests/engine/test_tie_distributed.py's concern; here the scheduler's
+    # chunks reach the store, so in-process workers serve (no process start, no re-import).
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
     ) as cluster:
         assert ties_refresh_all(as_of=AS_OF, scheduler=cluster.scheduler_address) == len(expected)
         assert stored_ties() == expected
