@@ -61,6 +61,11 @@ class Digest:
         return total.hexdigest()[:16]
 
 
+def _worker_usage() -> tuple[float, float]:
+    """A Dask worker's peak memory (MB) and CPU seconds, run in the worker's process."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, time.process_time()
+
+
 def run(mode: str, members: int) -> dict:
     from bench.community_arrays import ensure, load
     from deskmate.engine.ties import compute_tie_chunks, compute_ties
@@ -97,12 +102,7 @@ def run(mode: str, members: int) -> dict:
             for chunk in compute_tie_chunks_on(client, community, as_of=AS_OF):
                 digest.add(chunk)
                 del chunk
-            usage = client.run(
-                lambda: (
-                    __import__("resource").getrusage(0).ru_maxrss / 1024,
-                    __import__("time").process_time(),
-                )
-            )
+            usage = client.run(_worker_usage)
             worker_peak = max(peak for peak, _ in usage.values())
             worker_cpu = sum(seconds for _, seconds in usage.values())
     wall = time.perf_counter() - started

@@ -227,18 +227,21 @@ def test_files_deeper_than_one_folder_and_mac_metadata_are_ignored() -> None:
     assert parse_linkedin_archive(data).positions == EXPECTED_POSITIONS
 
 
-def test_a_file_found_twice_is_refused() -> None:
-    data = build_zip({"Positions.csv": POSITIONS_CSV, "export/positions.csv": POSITIONS_CSV})
-    assert errors_of(data) == (
+def found_twice(name: str, first: str, second: str) -> tuple[ImportFileError, ...]:
+    """The one error of an archive holding the file ``name`` at two paths."""
+    return (
         ImportFileError(
             "LinkedIn archive",
             None,
             None,
-            DUPLICATE_MEMBER.format(
-                name="Positions.csv", first="Positions.csv", second="export/positions.csv"
-            ),
+            DUPLICATE_MEMBER.format(name=name, first=first, second=second),
         ),
     )
+
+
+def test_a_file_found_twice_is_refused() -> None:
+    data = build_zip({"Positions.csv": POSITIONS_CSV, "export/positions.csv": POSITIONS_CSV})
+    assert errors_of(data) == found_twice("Positions.csv", "Positions.csv", "export/positions.csv")
 
 
 def test_older_exports_without_optional_columns() -> None:
@@ -499,17 +502,10 @@ def test_older_and_newer_names_of_one_file_in_one_archive_are_refused() -> None:
         "Recommendations_Received.csv": "First Name,Last Name\nAna,López\n",
     }
     data = build_linkedin_zip(files, folder=None)
-    assert errors_of(data) == (
-        ImportFileError(
-            "LinkedIn archive",
-            None,
-            None,
-            DUPLICATE_MEMBER.format(
-                name="Recommendations_Received.csv",
-                first="Recommendations Received.csv",
-                second="Recommendations_Received.csv",
-            ),
-        ),
+    assert errors_of(data) == found_twice(
+        "Recommendations_Received.csv",
+        "Recommendations Received.csv",
+        "Recommendations_Received.csv",
     )
 
 
