@@ -1,9 +1,6 @@
 """The People directory: search, filters, pages, and only members the viewer may open.
 
-Maya searches. Daniel works on the Payments team at Acme and knows Python;
-Lee studied at Northfield University until 2015; Hana hides her profile from
-everyone but coordinators, and matches every filter, so she shows where a
-hidden member would leak.
+Maya searches the ``people`` of tests/people/conftest.py.
 """
 
 import datetime as dt
@@ -12,31 +9,12 @@ import pytest
 from django.urls import reverse
 
 from deskmate.network.tie_store import ties_refresh_all
-from deskmate.people import services
-from deskmate.people.models import Member
 from deskmate.people.selectors import DIRECTORY_PAGE_SIZE, member_directory, members_visible_to
 from tests.conftest import client_for, make_member
-from tests.network.test_privacy import position, study
+from tests.network.test_privacy import position
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2024, 3, 1)
-
-
-@pytest.fixture
-def people(mentee, mentor):
-    lee = make_member("lee@example.org", "Lee", "Chen", wants_copilot=True)
-    hana = make_member(
-        "hana@example.org", "Hana", "Acme", visibility=Member.Visibility.COORDINATORS
-    )
-    position(mentor, "Acme", "Payments", dt.date(2019, 1, 1))
-    position(mentor, "Acme", "Payments", dt.date(2012, 1, 1), dt.date(2015, 1, 1))
-    services.skill_add(member=mentor, actor=mentor, name="Python")
-    study(lee, dt.date(2011, 9, 1), dt.date(2015, 6, 30))
-    for member in (hana,):
-        position(member, "Acme", "Payments", dt.date(2019, 1, 1))
-        services.skill_add(member=member, actor=member, name="Python")
-        study(member, dt.date(2011, 9, 1), dt.date(2015, 6, 30))
-    return {"maya": mentee, "daniel": mentor, "lee": lee, "hana": hana}
 
 
 def listed(viewer, **params) -> list[str]:

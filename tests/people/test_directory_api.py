@@ -5,7 +5,6 @@ import pytest
 from deskmate.people.models import Member
 from tests.conftest import make_member
 from tests.people.test_api import bearer
-from tests.people.test_directory import people  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +29,7 @@ def names(response) -> list[str]:
         ({"organisation": "acme", "skill": "java"}, []),
     ],
 )
-def test_the_filters_are_the_pages_and_hide_who_the_page_hides(people, params, expected):  # noqa: F811
+def test_the_filters_are_the_pages_and_hide_who_the_page_hides(people, params, expected):
     response = bearer(people["maya"]).get("/api/v1/people", params)
 
     assert names(response) == expected
@@ -38,7 +37,7 @@ def test_the_filters_are_the_pages_and_hide_who_the_page_hides(people, params, e
     assert "Hana Acme" not in response.content.decode()
 
 
-def test_a_coordinator_sees_the_hidden_member_as_on_the_page(people, coordinator):  # noqa: F811
+def test_a_coordinator_sees_the_hidden_member_as_on_the_page(people, coordinator):
     response = bearer(coordinator).get("/api/v1/people", {"organisation": "acme"})
     assert names(response) == ["Hana Acme", "Daniel Okafor"]
 
