@@ -316,11 +316,12 @@ def _ask(
     kind: str,
     *,
     history: History,
-    stored,
-    why: str,
+    uncertain: tuple,
     source: str,
     incoming: IncomingPosition | IncomingEducation,
 ) -> None:
+    """Keep the incoming stint for the member to confirm: it only maybe matches ``stored``."""
+    stored, why = uncertain
     if kind == "positions":
         texts = (_position_text(stored), _incoming_position_text(incoming))  # type: ignore[arg-type]
     else:
@@ -357,13 +358,11 @@ def position_merge(
     same = _matching_position(history, organisation.pk, incoming)
     uncertain = _uncertain_position(history, organisation.pk, incoming) if ask else None
     if same is None and uncertain is not None:
-        stored, why = uncertain
         _ask(
             summary,
             "positions",
             history=history,
-            stored=stored,
-            why=why,
+            uncertain=uncertain,
             source=source,
             incoming=incoming,
         )
@@ -495,13 +494,11 @@ def education_merge(
     same = _matching_education(history, school.pk, incoming)
     uncertain = _uncertain_education(history, school.pk, incoming) if ask else None
     if same is None and uncertain is not None:
-        stored, why = uncertain
         _ask(
             summary,
             "education",
             history=history,
-            stored=stored,
-            why=why,
+            uncertain=uncertain,
             source=source,
             incoming=incoming,
         )
@@ -688,6 +685,11 @@ def histories_read(members: list[Member]) -> dict[int, History]:
     return histories
 
 
+def _checked(record, *related: str) -> None:
+    """Validate a stint about to be bulk-written; ``related`` rows are already checked."""
+    record.full_clean(exclude=list(related), validate_unique=False, validate_constraints=False)
+
+
 def position_merge_pending(
     *,
     history: History,
@@ -700,13 +702,11 @@ def position_merge_pending(
     same = _matching_position(history, organisation.pk, incoming)
     uncertain = _uncertain_position(history, organisation.pk, incoming) if same is None else None
     if uncertain is not None:
-        stored, why = uncertain
         _ask(
             summary,
             "positions",
             history=history,
-            stored=stored,
-            why=why,
+            uncertain=uncertain,
             source=writer.source,
             incoming=incoming,
         )
@@ -723,11 +723,7 @@ def position_merge_pending(
             description=incoming.description or "",
             location=incoming.location or "",
         )
-        created.full_clean(
-            exclude=["member", "organisation", "unit"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
+        _checked(created, "member", "organisation", "unit")
         history.positions.append(created)
         writer.new_positions.append(created)
         summary.added("positions", _position_label(created))
@@ -739,11 +735,7 @@ def position_merge_pending(
             values["unit"] = writer.unit(same.organisation, values["unit"])
         for name, value in values.items():
             setattr(same, name, value)
-        same.full_clean(
-            exclude=["member", "organisation", "unit"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
+        _checked(same, "member", "organisation", "unit")
         if same.pk is not None:
             writer.changed_positions[same.pk] = same
     _report(summary, "positions", _position_label(same), merge)
@@ -761,13 +753,11 @@ def education_merge_pending(
     same = _matching_education(history, school.pk, incoming)
     uncertain = _uncertain_education(history, school.pk, incoming) if same is None else None
     if uncertain is not None:
-        stored, why = uncertain
         _ask(
             summary,
             "education",
             history=history,
-            stored=stored,
-            why=why,
+            uncertain=uncertain,
             source=writer.source,
             incoming=incoming,
         )
@@ -782,9 +772,7 @@ def education_merge_pending(
             start=incoming.start.first_day if incoming.start else None,
             end=incoming.end.first_day if incoming.end else None,
         )
-        created.full_clean(
-            exclude=["member", "school"], validate_unique=False, validate_constraints=False
-        )
+        _checked(created, "member", "school")
         history.education.append(created)
         writer.new_education.append(created)
         summary.added("education", str(created))
@@ -793,9 +781,7 @@ def education_merge_pending(
     if merge.values:
         for name, value in merge.values.items():
             setattr(same, name, value)
-        same.full_clean(
-            exclude=["member", "school"], validate_unique=False, validate_constraints=False
-        )
+        _checked(same, "member", "school")
         if same.pk is not None:
             writer.changed_education[same.pk] = same
     _report(summary, "education", str(same), merge)
