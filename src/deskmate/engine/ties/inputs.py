@@ -363,9 +363,18 @@ class TieParameters:
     interaction_saturation : float
         Decayed number of interactions at which interaction strength reaches
         63 %.
-    mutual_index : {"resource_allocation", "adamic_adar"}
+    mutual_index : {"resource_allocation", "adamic_adar", "degree_power"}
         What a common contact of degree ``d`` adds to a pair's score:
-        ``1 / d`` or ``1 / log(d)``.
+        ``1 / d`` (resource allocation), ``1 / log(d)`` (Adamic–Adar) or
+        ``d ** -mutual_degree_exponent`` (a power between a plain count of
+        common contacts, exponent 0, and resource allocation, exponent 1).
+    mutual_degree_exponent : float
+        The exponent of ``"degree_power"``; other indexes ignore it.
+    mutual_endpoint_exponent : float
+        A pair's score is divided by ``(n_a * n_b) ** mutual_endpoint_exponent``,
+        ``n`` being how many contacts each of the two imported: a member who
+        imported everyone shares contacts with everyone, which says less
+        about any one of them. 0 leaves scores as the index gives them.
     mutual_scale : float
         Score at which mutual-contact strength reaches 63 %. The fitted 14.5
         with weight 1 keeps the strength nearly proportional to the score
@@ -398,6 +407,8 @@ class TieParameters:
     interaction_half_life_days: float = 180.0
     interaction_saturation: float = 1.0
     mutual_index: str = "resource_allocation"
+    mutual_degree_exponent: float = 1.0
+    mutual_endpoint_exponent: float = 0.0
     mutual_scale: float = 14.5
     mutual_top_k: int = 25
     max_common_contact_degree: int = 1000
