@@ -62,6 +62,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from bench.quality.link_prediction import (  # noqa: E402
     AS_OF,
+    PREVIOUS,
     _adjacency,
     deskmate_scores,
     evaluate,
@@ -170,7 +171,9 @@ def pair_parts(n: int, seed: int, rng: np.random.Generator) -> Parts:
     time = -np.expm1(-days / DAYS_PER_MONTH / base.overlap_months_scale)
     size = ties.evidence.strength[worked][keep] / time
     imports = import_graph(contacts, n)
-    imports = sp.sparse.csr_array((imports.data.real, imports.indices, imports.indptr), imports.shape)
+    imports = sp.sparse.csr_array(
+        (imports.data.real, imports.indices, imports.indptr), imports.shape
+    )
     common = (imports[pairs[:, 0]].multiply(imports[pairs[:, 1]])).tocsr()
     return Parts(
         pairs=pairs,
@@ -252,7 +255,9 @@ class Lists:
         """Mean over members of ``-log(softmax mass of their hidden pairs)``."""
         z = log_strength[self.pair] / TEMPERATURE
         top = np.maximum.reduceat(z, self.starts)
-        member_of_entry = np.repeat(np.arange(len(self.starts)), np.diff(np.r_[self.starts, len(z)]))
+        member_of_entry = np.repeat(
+            np.arange(len(self.starts)), np.diff(np.r_[self.starts, len(z)])
+        )
         every = np.log(np.add.reduceat(np.exp(z - top[member_of_entry]), self.starts))
         hidden_z = z[self.hidden_entry] - top[member_of_entry[self.hidden_entry]]
         hidden = np.log(np.add.reduceat(np.exp(hidden_z), self.hidden_starts))
@@ -366,9 +371,7 @@ def main() -> None:
     print(f"fitted (loss {value:.5f}): {chosen}, {fitted}")
     default = TieParameters()
     calibrated = dataclasses.replace(default, **chosen, **fitted)
-    before = TieParameters(
-        group_size_exponent=3.44, mutual_index="resource_allocation", mutual_scale=14.5
-    )
+    before = PREVIOUS
     lines = [
         f"{args.members} members, calibration seeds {args.seeds}.",
         "",
@@ -400,7 +403,7 @@ def main() -> None:
         "|---|---|---|",
     ]
     for name, parameters in (
-        ("fitted before (resource allocation, exponent 3.44, scale 14.5)", before),
+        ("previous defaults (resource allocation, exponent 3.44, weight 1, scale 14.5)", before),
         ("current defaults", default),
         ("fitted now", calibrated),
     ):

@@ -9,12 +9,16 @@ change what two other members see of each other by uploading a file. With
 common contacts of ``a`` and ``b`` are ``(D W Dᵀ)[a, b]``.
 
 Each common contact ``k`` adds ``1 / degree(k)`` to the pair's score
-(resource allocation [2]_, the default, fitted to held-out links) or
-``1 / log(degree(k))`` (Adamic–Adar [1]_), ``degree(k)`` being how many
-members imported ``k``: a contact everyone has says little about any one
-pair. The degree only weighs a mutual contact; it never adds one. Both
-outperform a plain count of common contacts at predicting links
-[3]_. One complex-valued product gives the count of common contacts (real
+(resource allocation [2]_), ``1 / log(degree(k))`` (Adamic–Adar [1]_) or
+``degree(k) ** -beta`` (``"degree_power"``, between a plain count of common
+contacts [3]_ at ``beta = 0`` and resource allocation at 1), ``degree(k)``
+being how many members imported ``k``: a contact everyone has says little
+about any one pair. The degree only weighs a mutual contact; it never adds
+one. The score may also be divided by ``(n_a n_b) ** gamma``, ``n`` being
+how many contacts each of the two imported (:func:`endpoint_weights`), so
+that someone who imported everyone is not everyone's best partner. Which
+index and exponents are the defaults is fitted to held-out links
+(``bench/quality/calibrate.py``). One complex-valued product gives the count of common contacts (real
 part) and the score (imaginary part) at once. Rows are
 computed in blocks of :attr:`TieParameters.mutual_block_rows`, in parallel
 threads (sparse products release the GIL), and only each member's best
@@ -287,7 +291,7 @@ def endpoint_weights(imports: sp.sparse.csr_array, parameters: TieParameters) ->
     >>> graph = import_graph(Contacts.from_rows([(0, 1), (0, 2), (0, 3), (0, 4), (1, 2)]), 5)
     >>> endpoint_weights(graph, TieParameters(mutual_endpoint_exponent=0.5)).tolist()
     [0.5, 1.0, 1.0, 1.0, 1.0]
-    >>> endpoint_weights(graph, TieParameters()) is None
+    >>> endpoint_weights(graph, TieParameters(mutual_endpoint_exponent=0)) is None
     True
     """
     exponent = parameters.mutual_endpoint_exponent
@@ -336,7 +340,8 @@ class MutualContacts:
     Examples
     --------
     >>> contacts = Contacts.from_rows([(0, 2), (1, 2), (0, 3), (1, 3), (4, 0), (4, 1)])
-    >>> index = MutualContacts(contacts, 5, TieParameters(mutual_index="adamic_adar"))
+    >>> parameters = TieParameters(mutual_index="adamic_adar", mutual_endpoint_exponent=0)
+    >>> index = MutualContacts(contacts, 5, parameters)
     >>> count, score = index.scores(np.array([0, 2]), np.array([1, 3]))
     >>> count.tolist(), score.round(4).tolist()  # 4 imported 2 and 3: not theirs
     ([2, 0], [2.8854, 0.0])
@@ -381,8 +386,8 @@ class MutualContacts:
 
         Examples
         --------
-        Members 0 and 2 both imported 1 (imported by two, so it adds 1 / 2);
-        member 3 imported 0 and 2, which adds nothing to them.
+        Members 0 and 2 both imported 1; member 3 imported 0 and 2, which adds
+        nothing to them.
 
         >>> from deskmate.engine.ties import Community, compute_ties
         >>> contacts = Contacts.from_rows([(0, 1), (2, 1), (0, 4), (3, 0), (3, 2)])
@@ -393,7 +398,7 @@ class MutualContacts:
         True
         >>> index = MutualContacts(contacts, 5, parameters)
         >>> index.tie_strengths(ties, np.array([0, 0, 2]), np.array([2, 1, 4])).round(3).tolist()
-        [0.034, 0.5, 0.0]
+        [0.124, 0.5, 0.0]
         """
         first, second = np.asarray(first, np.int64), np.asarray(second, np.int64)
         rows = ties.rows(first, second)
@@ -429,7 +434,8 @@ def mutual_evidence(
     makes 4 their contact but not a mutual contact of theirs.
 
     >>> contacts = Contacts.from_rows([(0, 2), (1, 2), (0, 3), (1, 3), (4, 0), (4, 1)])
-    >>> rows = mutual_evidence(contacts, 5, TieParameters(mutual_index="adamic_adar"), None)
+    >>> parameters = TieParameters(mutual_index="adamic_adar", mutual_endpoint_exponent=0)
+    >>> rows = mutual_evidence(contacts, 5, parameters, None)
     >>> list(zip(rows.first.tolist(), rows.second.tolist())), rows.count.tolist()
     ([(0, 1)], [2])
     >>> round(float(rows.score[0]), 4)  # 2 / log(2): both common contacts were imported twice
