@@ -443,6 +443,7 @@ class TestDegreePowerIndex:
     pairs = np.array([[0, 0, 0, 1, 1, 5], [1, 5, 6, 5, 6, 6]])
 
     def scores(self, imports, **parameters):
+        parameters.setdefault("mutual_endpoint_exponent", 0.0)
         index = MutualContacts(
             Contacts.from_rows(imports),
             10,
@@ -460,7 +461,9 @@ class TestDegreePowerIndex:
         count, score = self.scores(self.imports, mutual_degree_exponent=0.0)
         assert score.tolist() == pytest.approx(count.tolist())
         _, resource = MutualContacts(
-            Contacts.from_rows(self.imports), 10, TieParameters(mutual_index="resource_allocation")
+            Contacts.from_rows(self.imports),
+            10,
+            TieParameters(mutual_index="resource_allocation", mutual_endpoint_exponent=0.0),
         ).scores(*self.pairs)
         _, power = self.scores(self.imports, mutual_degree_exponent=1.0)
         assert power.tolist() == pytest.approx(resource.tolist(), rel=1e-6)
@@ -502,7 +505,9 @@ class TestDegreePowerIndex:
         assert mutual[(1, 5)].score == pytest.approx(1 / 6**0.5, rel=1e-6)
         assert mutual[(0, 1)].count == 2
         assert mutual[(0, 1)].strength == pytest.approx(
-            1 - math.exp(-((3**-0.5 + 2**-0.5) / 6**0.5) / parameters.mutual_scale), rel=1e-6
+            parameters.mutual_contacts
+            * (1 - math.exp(-((3**-0.5 + 2**-0.5) / 6**0.5) / parameters.mutual_scale)),
+            rel=1e-6,
         )
 
 
