@@ -330,10 +330,12 @@ class TieParameters:
     Kind weights are the most one piece of evidence of that kind can add to a
     tie (its raw strength in ``[0, 1]`` is multiplied by the weight).
 
-    ``group_size_exponent``, ``mutual_index``, ``mutual_contacts`` and
-    ``mutual_scale`` are fitted to held-out links of generated communities by
-    ``bench/quality/calibrate.py`` (a pairwise ranking loss; the procedure
-    and its figures are in ``docs/benchmarks.md``); the other weights are set
+    ``mutual_index``, its two exponents, ``group_size_exponent``,
+    ``mutual_contacts`` and ``mutual_scale`` are fitted to held-out links of
+    generated communities by ``bench/quality/calibrate.py`` (the index by AUC
+    and precision at 10 without unit evidence, the weights by a pairwise
+    ranking loss plus a per-member listwise one; the procedure and its
+    figures are in ``docs/benchmarks.md``); the other weights are set
     by hand, since held-out links cannot tell them apart (a held-out pair is
     never a contact, and the generator has no schools or logged moments).
 
@@ -376,10 +378,12 @@ class TieParameters:
         imported everyone shares contacts with everyone, which says less
         about any one of them. 0 leaves scores as the index gives them.
     mutual_scale : float
-        Score at which mutual-contact strength reaches 63 %. The fitted 14.5
-        with weight 1 keeps the strength nearly proportional to the score
-        (resource allocation: the sum of ``1 / degree`` over common
-        contacts), which ranked held-out links best.
+        Score at which mutual-contact strength reaches 63 % of
+        ``mutual_contacts``. With the fitted index a common contact adds
+        about ``0.7 / (n_a n_b) ** 0.2`` to the score, about 0.2 for two
+        members who imported 25 contacts each, so five common contacts give
+        a strength near 0.15, and mutual contacts alone stay below a contact
+        (0.5).
     mutual_top_k : int
         Mutual-contact partners kept per member among people who are not
         their contacts; pairs that are contacts always keep theirs.
