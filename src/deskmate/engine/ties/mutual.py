@@ -298,7 +298,8 @@ def endpoint_weights(imports: sp.sparse.csr_array, parameters: TieParameters) ->
     if exponent == 0:
         return None
     imported = np.maximum(np.diff(imports.indptr), 1).astype(np.float64)
-    return (imported**-exponent).astype(np.float32)
+    weights: np.ndarray = np.power(imported, -exponent).astype(np.float32)
+    return weights
 
 
 @dataclass(frozen=True, eq=False)
