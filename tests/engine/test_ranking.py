@@ -112,9 +112,9 @@ def members(suggestions):
 
 class TestMentorSuggestions:
     def test_exact_order(self):
-        # Same experience ranks by visible tie (with the calibrated weights, a
-        # contact over a shared team of three, which is over nothing), then by
-        # availability and load. The current manager
+        # Same experience ranks by visible tie (with the calibrated weights,
+        # three years in a team of three over a contact, which is over
+        # nothing), then by availability and load. The current manager
         # has the strongest tie but never made the move the viewer wants;
         # the speaker serves the smaller goal. The stranger and the secret
         # admirer score the same: the viewer's tie-break hash orders them.
@@ -123,8 +123,8 @@ class TestMentorSuggestions:
             key=lambda member: tie_break_keys(VIEWER, [member])[0],
         )
         assert members(suggest()) == [
-            MY_CONTACT,
             FORMER_MANAGER,
+            MY_CONTACT,
             CURRENT_MANAGER,
             *equals,
             SPEAKER,
@@ -157,9 +157,14 @@ class TestMentorSuggestions:
     def test_goals_served_and_reasons(self):
         suggestions = suggest()
         by_member = {s.candidate: s for s in suggestions}
-        first, manager, speaker = suggestions[0], by_member[FORMER_MANAGER], by_member[SPEAKER]
-        assert (first.candidate, first.goals) == (MY_CONTACT, (LEAD_A_TEAM,))
-        assert first.reasons == (
+        contact, manager, speaker = (
+            by_member[MY_CONTACT],
+            by_member[FORMER_MANAGER],
+            by_member[SPEAKER],
+        )
+        assert suggestions[0] is manager
+        assert contact.goals == (LEAD_A_TEAM,)
+        assert contact.reasons == (
             "In your contacts",
             "Moved from software engineer to engineering manager in 2018 — one of your goals",
         )
@@ -186,7 +191,7 @@ class TestMentorSuggestions:
         shown = members(suggestions.suggestions)
         assert PEER not in shown and ALUMNA not in shown
         # Everyone left is well ahead, so the strongest visible ties lead.
-        assert shown == [MY_CONTACT, CURRENT_MANAGER, FORMER_MANAGER]
+        assert shown == [CURRENT_MANAGER, FORMER_MANAGER, MY_CONTACT]
         # Further along but nothing to name: apart, with the honest reason, best first.
         apart = suggestions.open_without_history
         assert {s.candidate for s in apart} == {STRANGER, SECRET_ADMIRER, SPEAKER, OVERLOADED}

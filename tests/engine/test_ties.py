@@ -302,7 +302,7 @@ class TestMutualContacts:
         In the bipartite graph of importers and the people they imported, that
         is networkx's index between two importers.
         """
-        parameters = TieParameters(mutual_index=index)
+        parameters = TieParameters(mutual_index=index, mutual_endpoint_exponent=0.0)
         ties = compute_ties(self.community(), as_of=AS_OF, parameters=parameters)
         graph = nx.Graph([(("importer", a), ("imported", b)) for a, b in self.imports])
         importers = sorted({a for a, _ in self.imports})
@@ -429,6 +429,86 @@ class TestMutualContacts:
         )
         assert_same_ties(many, reference)
         assert len(one) >= len(many)
+
+
+class TestDegreePowerIndex:
+    """A hand-computed graph for ``degree_power`` and the endpoint exponent.
+
+    0 imported 2, 3 and 4; 1 imported 2 and 3; 5 imported 2; 6 imported 4.
+    So 2 was imported by three members, 3 and 4 by two; 0 imported three
+    contacts, 1 two, 5 and 6 one each.
+    """
+
+    imports = [(0, 2), (0, 3), (0, 4), (1, 2), (1, 3), (5, 2), (6, 4)]
+    pairs = np.array([[0, 0, 0, 1, 1, 5], [1, 5, 6, 5, 6, 6]])
+
+    def scores(self, imports, **parameters):
+        parameters.setdefault("mutual_endpoint_exponent", 0.0)
+        index = MutualContacts(
+            Contacts.from_rows(imports),
+            10,
+            TieParameters(mutual_index="degree_power", **parameters),
+        )
+        return index.scores(*self.pairs)
+
+    def test_exponent_weighs_each_common_contact_by_a_power_of_its_degree(self):
+        count, score = self.scores(self.imports, mutual_degree_exponent=0.5)
+        assert count.tolist() == [2, 1, 1, 1, 0, 0]
+        expected = [3**-0.5 + 2**-0.5, 3**-0.5, 2**-0.5, 3**-0.5, 0, 0]
+        assert score.tolist() == pytest.approx(expected, rel=1e-6)
+
+    def test_exponents_zero_and_one_are_common_neighbours_and_resource_allocation(self):
+        count, score = self.scores(self.imports, mutual_degree_exponent=0.0)
+        assert score.tolist() == pytest.approx(count.tolist())
+        _, resource = MutualContacts(
+            Contacts.from_rows(self.imports),
+            10,
+            TieParameters(mutual_index="resource_allocation", mutual_endpoint_exponent=0.0),
+        ).scores(*self.pairs)
+        _, power = self.scores(self.imports, mutual_degree_exponent=1.0)
+        assert power.tolist() == pytest.approx(resource.tolist(), rel=1e-6)
+        assert power[0] == pytest.approx(1 / 3 + 1 / 2, rel=1e-6)
+
+    def test_endpoint_exponent_divides_by_both_members_own_imports(self):
+        _, score = self.scores(
+            self.imports, mutual_degree_exponent=0.5, mutual_endpoint_exponent=0.5
+        )
+        expected = [(3**-0.5 + 2**-0.5) / 6**0.5, 1 / 3, 1 / 6**0.5, 1 / 6**0.5, 0, 0]
+        assert score.tolist() == pytest.approx(expected, rel=1e-6)
+        # 9 imports 0, 1 and 5: their own numbers of imports, and so their
+        # scores, do not change.
+        _, with_third = self.scores(
+            self.imports + [(9, 0), (9, 1), (9, 5)],
+            mutual_degree_exponent=0.5,
+            mutual_endpoint_exponent=0.5,
+        )
+        assert with_third.tolist() == pytest.approx(expected, rel=1e-6)
+
+    def test_stored_evidence_and_kept_partners_follow_the_endpoint_exponent(self):
+        parameters = TieParameters(
+            mutual_index="degree_power",
+            mutual_degree_exponent=0.5,
+            mutual_endpoint_exponent=0.5,
+            mutual_top_k=1,
+        )
+        community = Community(10, contacts=Contacts.from_rows(self.imports))
+        ties = compute_ties(community, as_of=AS_OF, parameters=parameters)
+        mutual = {
+            (item.first, item.second): item
+            for tie in range(len(ties))
+            for item in ties.evidence_of(tie)
+            if item.kind is EvidenceKind.MUTUAL_CONTACTS
+        }
+        # 5's best partner is 1 (1 / sqrt 6) rather than 0 (1 / 3); 0, 1 and 6
+        # each keep their best, and no one keeps (0, 5).
+        assert set(mutual) == {(0, 1), (0, 6), (1, 5)}
+        assert mutual[(1, 5)].score == pytest.approx(1 / 6**0.5, rel=1e-6)
+        assert mutual[(0, 1)].count == 2
+        assert mutual[(0, 1)].strength == pytest.approx(
+            parameters.mutual_contacts
+            * (1 - math.exp(-((3**-0.5 + 2**-0.5) / 6**0.5) / parameters.mutual_scale)),
+            rel=1e-6,
+        )
 
 
 def test_evidence_of_several_kinds_combines_by_noisy_or():

@@ -249,8 +249,9 @@ class TestInteractions:
         )
         refresh()
         reasons = [reason for s in suggestions_for(mentee, as_of=TODAY) for reason in s.reasons]
-        # Reasons come strongest first: a recent lunch says more than a shared team of three.
-        assert reasons == ["You had lunch 2 weeks ago", OVERLAP, TRANSITION]
+        # Reasons come strongest first: with the calibrated unit weights, years
+        # in a team of three say more than one recent lunch.
+        assert reasons == [OVERLAP, "You had lunch 2 weeks ago", TRANSITION]
         # Daniel does not see Maya's private log as a reason.
         assert all(
             "lunch" not in reason

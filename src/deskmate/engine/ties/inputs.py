@@ -330,10 +330,12 @@ class TieParameters:
     Kind weights are the most one piece of evidence of that kind can add to a
     tie (its raw strength in ``[0, 1]`` is multiplied by the weight).
 
-    ``group_size_exponent``, ``mutual_index``, ``mutual_contacts`` and
-    ``mutual_scale`` are fitted to held-out links of generated communities by
-    ``bench/quality/calibrate.py`` (a pairwise ranking loss; the procedure
-    and its figures are in ``docs/benchmarks.md``); the other weights are set
+    ``mutual_index``, its two exponents, ``group_size_exponent``,
+    ``mutual_contacts`` and ``mutual_scale`` are fitted to held-out links of
+    generated communities by ``bench/quality/calibrate.py`` (the index by AUC
+    and precision at 10 without unit evidence, the weights by a pairwise
+    ranking loss plus a per-member listwise one; the procedure and its
+    figures are in ``docs/benchmarks.md``); the other weights are set
     by hand, since held-out links cannot tell them apart (a held-out pair is
     never a contact, and the generator has no schools or logged moments).
 
@@ -363,14 +365,25 @@ class TieParameters:
     interaction_saturation : float
         Decayed number of interactions at which interaction strength reaches
         63 %.
-    mutual_index : {"resource_allocation", "adamic_adar"}
+    mutual_index : {"resource_allocation", "adamic_adar", "degree_power"}
         What a common contact of degree ``d`` adds to a pair's score:
-        ``1 / d`` or ``1 / log(d)``.
+        ``1 / d`` (resource allocation), ``1 / log(d)`` (Adamic–Adar) or
+        ``d ** -mutual_degree_exponent`` (a power between a plain count of
+        common contacts, exponent 0, and resource allocation, exponent 1).
+    mutual_degree_exponent : float
+        The exponent of ``"degree_power"``; other indexes ignore it.
+    mutual_endpoint_exponent : float
+        A pair's score is divided by ``(n_a * n_b) ** mutual_endpoint_exponent``,
+        ``n`` being how many contacts each of the two imported: a member who
+        imported everyone shares contacts with everyone, which says less
+        about any one of them. 0 leaves scores as the index gives them.
     mutual_scale : float
-        Score at which mutual-contact strength reaches 63 %. The fitted 14.5
-        with weight 1 keeps the strength nearly proportional to the score
-        (resource allocation: the sum of ``1 / degree`` over common
-        contacts), which ranked held-out links best.
+        Score at which mutual-contact strength reaches 63 % of
+        ``mutual_contacts``. With the fitted index a common contact adds
+        about ``0.7 / (n_a n_b) ** 0.2`` to the score, about 0.2 for two
+        members who imported 25 contacts each, so five common contacts give
+        a strength near 0.15, and mutual contacts alone stay below a contact
+        (0.5).
     mutual_top_k : int
         Mutual-contact partners kept per member among people who are not
         their contacts; pairs that are contacts always keep theirs.
@@ -388,17 +401,19 @@ class TieParameters:
     alumni: float = 0.1
     contact: float = 0.5
     interaction: float = 0.8
-    mutual_contacts: float = 1.0
+    mutual_contacts: float = 0.32
     overlap_months_scale: float = 12.0
-    group_size_exponent: float = 3.44
+    group_size_exponent: float = 1.93
     max_unit_size: int = 500
     max_programme_size: int = 500
     max_organisation_size_for_pairs: int = 50
     merge_gap_days: int = 1
     interaction_half_life_days: float = 180.0
     interaction_saturation: float = 1.0
-    mutual_index: str = "resource_allocation"
-    mutual_scale: float = 14.5
+    mutual_index: str = "degree_power"
+    mutual_degree_exponent: float = 0.1
+    mutual_endpoint_exponent: float = 0.2
+    mutual_scale: float = 1.65
     mutual_top_k: int = 25
     max_common_contact_degree: int = 1000
     mutual_block_rows: int = 1024

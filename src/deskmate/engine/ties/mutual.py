@@ -9,12 +9,16 @@ change what two other members see of each other by uploading a file. With
 common contacts of ``a`` and ``b`` are ``(D W Dᵀ)[a, b]``.
 
 Each common contact ``k`` adds ``1 / degree(k)`` to the pair's score
-(resource allocation [2]_, the default, fitted to held-out links) or
-``1 / log(degree(k))`` (Adamic–Adar [1]_), ``degree(k)`` being how many
-members imported ``k``: a contact everyone has says little about any one
-pair. The degree only weighs a mutual contact; it never adds one. Both
-outperform a plain count of common contacts at predicting links
-[3]_. One complex-valued product gives the count of common contacts (real
+(resource allocation [2]_), ``1 / log(degree(k))`` (Adamic–Adar [1]_) or
+``degree(k) ** -beta`` (``"degree_power"``, between a plain count of common
+contacts [3]_ at ``beta = 0`` and resource allocation at 1), ``degree(k)``
+being how many members imported ``k``: a contact everyone has says little
+about any one pair. The degree only weighs a mutual contact; it never adds
+one. The score may also be divided by ``(n_a n_b) ** gamma``, ``n`` being
+how many contacts each of the two imported (:func:`endpoint_weights`), so
+that someone who imported everyone is not everyone's best partner. Which
+index and exponents are the defaults is fitted to held-out links
+(``bench/quality/calibrate.py``). One complex-valued product gives the count of common contacts (real
 part) and the score (imaginary part) at once. Rows are
 computed in blocks of :attr:`TieParameters.mutual_block_rows`, in parallel
 threads (sparse products release the GIL), and only each member's best
@@ -47,6 +51,7 @@ __all__ = [
     "MutualContacts",
     "MutualPairs",
     "contact_graph",
+    "endpoint_weights",
     "import_graph",
     "intermediary_weights",
     "kept_evidence",
@@ -194,6 +199,10 @@ def _mutual_block(graphs: _Graphs, block: np.ndarray, k: int) -> MutualPairs:
     """Mutual contacts of ``block``'s members: with every contact, and the ``k`` best others."""
     direct = graphs.contacts[block]
     product = graphs.imports[block] @ graphs.weighted
+    if graphs.endpoint is not None:
+        rows = np.repeat(np.arange(len(block)), np.diff(product.indptr))
+        factor = graphs.endpoint[block][rows] * graphs.endpoint[product.indices]
+        product.data = (product.data.real + 1j * (product.data.imag * factor)).astype(np.complex64)
     # Contacts are tied already: they keep their mutual evidence whatever its
     # rank, and the top-k budget goes to people who are not contacts yet.
     with_contacts = product.multiply(direct).tocsr()
@@ -241,9 +250,11 @@ def intermediary_weights(imports: sp.sparse.csr_array, parameters: TieParameters
     """What each member adds, as a common contact, to the pairs of members who imported them.
 
     ``1 + 1j * w``: the real part counts common contacts, the imaginary part
-    is the score, ``w = 1 / degree`` for resource allocation [2]_ or
-    ``1 / log(degree)`` for Adamic–Adar [1]_, ``degree`` being how many
-    members imported them. Members imported by fewer than two or more than
+    is the score, ``w = 1 / degree`` for resource allocation [2]_,
+    ``1 / log(degree)`` for Adamic–Adar [1]_ or ``degree ** -beta`` for
+    ``"degree_power"`` (``beta`` is ``mutual_degree_exponent``: 0 counts
+    common contacts [3]_, 1 is resource allocation), ``degree`` being how
+    many members imported them. Members imported by fewer than two or more than
     ``max_common_contact_degree`` members add nothing.
     """
     degree = np.bincount(imports.indices, minlength=imports.shape[1])
@@ -253,9 +264,42 @@ def intermediary_weights(imports: sp.sparse.csr_array, parameters: TieParameters
         score = 1 / np.log(safe)
     elif parameters.mutual_index == "resource_allocation":
         score = 1 / safe
+    elif parameters.mutual_index == "degree_power":
+        score = safe.astype(np.float64) ** -parameters.mutual_degree_exponent
     else:
         raise ValueError(f"unknown mutual_index {parameters.mutual_index!r}")
     return np.where(usable, 1 + 1j * score, 0).astype(np.complex64)
+
+
+def endpoint_weights(imports: sp.sparse.csr_array, parameters: TieParameters) -> np.ndarray | None:
+    """What each member's own number of imports multiplies their pairs' scores by.
+
+    ``n ** -mutual_endpoint_exponent``, ``n`` being how many contacts the
+    member imported (at least 1), or ``None`` when the exponent is 0 and
+    scores are left as they are. A pair's score is multiplied by both ends'
+    factors, so ``(n_a n_b) ** -mutual_endpoint_exponent``: 1/2 gives a
+    weighted Salton (cosine) index [4]_. Only the two members' own imports
+    count, so a third member's file never changes it.
+
+    References
+    ----------
+    .. [4] L. Lü and T. Zhou, "Link prediction in complex networks: a
+       survey", Physica A 390(6), 1150–1170, 2011.
+
+    Examples
+    --------
+    >>> graph = import_graph(Contacts.from_rows([(0, 1), (0, 2), (0, 3), (0, 4), (1, 2)]), 5)
+    >>> endpoint_weights(graph, TieParameters(mutual_endpoint_exponent=0.5)).tolist()
+    [0.5, 1.0, 1.0, 1.0, 1.0]
+    >>> endpoint_weights(graph, TieParameters(mutual_endpoint_exponent=0)) is None
+    True
+    """
+    exponent = parameters.mutual_endpoint_exponent
+    if exponent == 0:
+        return None
+    imported = np.maximum(np.diff(imports.indptr), 1).astype(np.float64)
+    weights: np.ndarray = np.power(imported, -exponent).astype(np.float32)
+    return weights
 
 
 @dataclass(frozen=True, eq=False)
@@ -265,6 +309,7 @@ class _Graphs:
     contacts: sp.sparse.csr_array
     imports: sp.sparse.csr_array
     weighted: sp.sparse.csr_array
+    endpoint: np.ndarray | None
 
     @classmethod
     def of(cls, contacts: Contacts, n_members: int, parameters: TieParameters) -> _Graphs:
@@ -276,7 +321,12 @@ class _Graphs:
         weighted.data *= np.repeat(weight, np.diff(weighted.indptr))
         weighted.eliminate_zeros()
         weighted.sort_indices()
-        return cls(contact_graph(contacts, n_members), imports, weighted)
+        return cls(
+            contact_graph(contacts, n_members),
+            imports,
+            weighted,
+            endpoint_weights(imports, parameters),
+        )
 
 
 class MutualContacts:
@@ -291,7 +341,8 @@ class MutualContacts:
     Examples
     --------
     >>> contacts = Contacts.from_rows([(0, 2), (1, 2), (0, 3), (1, 3), (4, 0), (4, 1)])
-    >>> index = MutualContacts(contacts, 5, TieParameters(mutual_index="adamic_adar"))
+    >>> parameters = TieParameters(mutual_index="adamic_adar", mutual_endpoint_exponent=0)
+    >>> index = MutualContacts(contacts, 5, parameters)
     >>> count, score = index.scores(np.array([0, 2]), np.array([1, 3]))
     >>> count.tolist(), score.round(4).tolist()  # 4 imported 2 and 3: not theirs
     ([2, 0], [2.8854, 0.0])
@@ -301,6 +352,7 @@ class MutualContacts:
         self.parameters = parameters
         self.imports = import_graph(contacts, n_members)
         self.weight = intermediary_weights(self.imports, parameters)
+        self.endpoint = endpoint_weights(self.imports, parameters)
 
     def scores(
         self, first: np.ndarray, second: np.ndarray, *, chunk: int = 65536
@@ -314,6 +366,8 @@ class MutualContacts:
             total = common @ self.weight
             count[rows] = np.rint(total.real).astype(np.int64)
             score[rows] = total.imag
+        if self.endpoint is not None:
+            score *= self.endpoint[first] * self.endpoint[second]
         return count, score
 
     def strengths(self, first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -333,8 +387,8 @@ class MutualContacts:
 
         Examples
         --------
-        Members 0 and 2 both imported 1 (imported by two, so it adds 1 / 2);
-        member 3 imported 0 and 2, which adds nothing to them.
+        Members 0 and 2 both imported 1; member 3 imported 0 and 2, which adds
+        nothing to them.
 
         >>> from deskmate.engine.ties import Community, compute_ties
         >>> contacts = Contacts.from_rows([(0, 1), (2, 1), (0, 4), (3, 0), (3, 2)])
@@ -345,7 +399,7 @@ class MutualContacts:
         True
         >>> index = MutualContacts(contacts, 5, parameters)
         >>> index.tie_strengths(ties, np.array([0, 0, 2]), np.array([2, 1, 4])).round(3).tolist()
-        [0.034, 0.5, 0.0]
+        [0.124, 0.5, 0.0]
         """
         first, second = np.asarray(first, np.int64), np.asarray(second, np.int64)
         rows = ties.rows(first, second)
@@ -381,7 +435,8 @@ def mutual_evidence(
     makes 4 their contact but not a mutual contact of theirs.
 
     >>> contacts = Contacts.from_rows([(0, 2), (1, 2), (0, 3), (1, 3), (4, 0), (4, 1)])
-    >>> rows = mutual_evidence(contacts, 5, TieParameters(mutual_index="adamic_adar"), None)
+    >>> parameters = TieParameters(mutual_index="adamic_adar", mutual_endpoint_exponent=0)
+    >>> rows = mutual_evidence(contacts, 5, parameters, None)
     >>> list(zip(rows.first.tolist(), rows.second.tolist())), rows.count.tolist()
     ([(0, 1)], [2])
     >>> round(float(rows.score[0]), 4)  # 2 / log(2): both common contacts were imported twice

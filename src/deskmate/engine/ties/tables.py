@@ -196,7 +196,7 @@ class TieTable:
     >>> [item.private_to for item in ties.evidence_of(row)], float(ties.strength[row])
     ([0, 1], 0.75)
     >>> ties.partners(1).tolist(), ties.visible_strengths(2).tolist()
-    ([0, 2], [0.033895003474403544, 0.5, 0.0])
+    ([0, 2], [0.13821103947739116, 0.5, 0.0])
     """
 
     n_members: int
