@@ -18,6 +18,7 @@ from django.utils import timezone
 from deskmate.core.audit import AuditEvent, audit
 from deskmate.importing import people_mapping
 from deskmate.importing.errors import ImportFileError
+from deskmate.importing.names import profile_url_key
 from deskmate.importing.people_csv import COLUMNS as PEOPLE_COLUMNS
 from deskmate.importing.people_mapping import PeopleMapping as ColumnMapping
 from deskmate.importing.safety import format_size
@@ -50,23 +51,17 @@ def no_progress(done: int, total: int) -> None:
     return None
 
 
-def normalise_profile_url(url: str) -> str:
-    """A profile address reduced to what identifies the person."""
-    text = (url or "").strip().lower()
-    for prefix in ("https://", "http://"):
-        if text.startswith(prefix):
-            text = text[len(prefix) :]
-    if text.startswith("www."):
-        text = text[4:]
-    return text.split("?")[0].split("#")[0].rstrip("/")
-
-
 def contact_match_key(
     *, email: str, profile_url: str, first_name: str, last_name: str, organisation: str
 ) -> str:
+    """How a contact is recognised on a later import: by e-mail, else profile address, else name.
+
+    The profile address is compared by :func:`~deskmate.importing.names.profile_url_key`, the
+    key every import uses (migration ``network.0010`` rewrote the keys stored before it).
+    """
     if email:
         return f"email:{email.strip().lower()}"
-    url = normalise_profile_url(profile_url)
+    url = profile_url_key(profile_url)
     if url:
         return f"url:{url}"
     name = " ".join(f"{first_name} {last_name}".lower().split())
@@ -129,7 +124,7 @@ def _contact_values(record: ContactRecord, member_id: int | None) -> dict:
         "first_name": record.first_name[:100],
         "last_name": record.last_name[:100],
         "email": record.email[:254],
-        "profile_url": normalise_profile_url(record.profile_url)[:300],
+        "profile_url": profile_url_key(record.profile_url)[:300],
         "organisation": record.organisation[:200],
         "title": record.title[:200],
         "connected_on": record.connected_on,
@@ -158,7 +153,7 @@ def contacts_merge(
     """Create or update the owner's contacts, linking those who are members."""
     existing = {contact.match_key: contact for contact in Contact.objects.filter(owner=owner)}
     by_email = _members_by_email(record.email for record in records)
-    by_url = _members_by_url(normalise_profile_url(record.profile_url) for record in records)
+    by_url = _members_by_url(profile_url_key(record.profile_url) for record in records)
     to_create: dict[str, Contact] = {}
     to_update: dict[str, Contact] = {}
     total = len(records)
@@ -171,7 +166,7 @@ def contacts_merge(
             organisation=record.organisation,
         )
         member_id = by_email.get(record.email.lower()) or by_url.get(
-            normalise_profile_url(record.profile_url)
+            profile_url_key(record.profile_url)
         )
         values = _contact_values(record, None if member_id == owner.pk else member_id)
         contact = existing.get(key) or to_create.get(key)
