@@ -28,6 +28,7 @@ __all__ = [
     "Person",
     "email_alias_key",
     "email_organisation",
+    "evidence_for",
     "folded",
     "names_alike",
 ]
@@ -179,7 +180,10 @@ def _shared_organisation(incoming: Person, stored: Person) -> str:
     if domain := email_organisation(stored.email):
         theirs.add(domain)
     for organisation in incoming.organisations:
-        if organisation in theirs or organisation.replace(" ", "") in theirs:
+        # "Northwind Traders" is the organisation of northwind.example: its name, run
+        # together or by its first word, is the domain's.
+        spellings = {organisation, organisation.replace(" ", ""), organisation.split()[0]}
+        if organisation and spellings & theirs:
             return organisation
     return ""
 

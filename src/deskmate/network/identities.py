@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from deskmate.core.audit import AuditEvent, audit
 from deskmate.importing.identity import MatchIndex, Person, evidence_for
@@ -151,7 +152,7 @@ def people_possible_matches(people, *, known: set[int], answered: Mapping[str, i
         return []
     rows = list(asked.values())
     incoming = [_file_person(person) for person in rows]
-    index = _index(Member.objects.filter(external_id=""))
+    index = _index(Member.objects.filter(Q(external_id__isnull=True) | Q(external_id="")))
     items = []
     for position, member_id, evidence in _found(index, incoming, lambda ids: ids - known):
         person = rows[position]
