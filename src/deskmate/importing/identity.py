@@ -122,12 +122,14 @@ def email_organisation(email: str) -> str:
 
 
 def _first_names_alike(one: str, other: str) -> bool:
-    one, other = NICKNAMES.get(one, one), NICKNAMES.get(other, other)
-    if one == other:
-        return True
     if len(one) == 1 or len(other) == 1:  # an initial: "J Smith"
         return one[0] == other[0]
-    return fuzz.ratio(one, other) >= FIRST_NAME_LIKENESS
+    full, other_full = NICKNAMES.get(one, one), NICKNAMES.get(other, other)
+    return (
+        full == other_full
+        or fuzz.ratio(one, other) >= FIRST_NAME_LIKENESS
+        or fuzz.ratio(full, other_full) >= FIRST_NAME_LIKENESS
+    )
 
 
 def _last_names_alike(one: str, other: str) -> bool:
@@ -191,8 +193,6 @@ def _shared_organisation(incoming: Person, stored: Person) -> str:
 def _email_evidence(incoming: Person, stored: Person) -> str:
     if not incoming.email or not stored.email:
         return ""
-    if incoming.email.casefold() == stored.email.casefold():
-        return ""  # the same address is a certain match, decided before this
     alias = email_alias_key(incoming.email)
     if alias and alias == email_alias_key(stored.email):
         return SAME_MAILBOX.format(incoming=incoming.email, stored="theirs")
@@ -217,6 +217,8 @@ def evidence_for(incoming: Person, stored: Person) -> tuple[str, ...]:
     >>> evidence_for(Person("Wei", "Zhang"), Person("Wei", "Zhang"))
     ()
     """
+    if incoming.email and incoming.email.casefold() == stored.email.casefold():
+        return ()  # the same address is a certain match, decided before this
     email = _email_evidence(incoming, stored)
     alike = names_alike(
         incoming.first_name, incoming.last_name, stored.first_name, stored.last_name

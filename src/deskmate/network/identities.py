@@ -19,6 +19,7 @@ Answers are all or nothing, and giving the same answers again changes nothing.
 """
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -144,7 +145,7 @@ def people_possible_matches(people, *, known: set[int], answered: Mapping[str, i
     ``known`` the members it did find (they are no one else's match). People the admin
     answered for already are not asked about again.
     """
-    asked: dict[str, object] = {}
+    asked: dict[str, Any] = {}
     for person in people:
         if person.external_id not in answered:
             asked.setdefault(person.external_id, person)
