@@ -101,3 +101,13 @@ def test_index_finds_a_surname_with_a_late_typo_and_keeps_the_given_order():
     assert index.candidates(incoming) == [3, 1]
     assert [match.key for match in index.matches(incoming)] == [3, 1]
     assert [match.key for match in index.matches(incoming, exclude=[3])] == [1]
+
+
+def test_index_meets_a_nickname_under_the_full_names_initial():
+    index = MatchIndex([(1, Person("Robert", "Smith")), (2, Person("Alice", "Smith"))])
+    assert index.candidates(Person("Bob", "Smith")) == [1]
+
+
+def test_index_compares_one_person_with_at_most_the_first_hundred_namesakes():
+    index = MatchIndex([(key, Person("John", "Smith", "", ("acme",))) for key in range(150)])
+    assert index.candidates(Person("John", "Smith")) == list(range(100))

@@ -57,6 +57,9 @@ NICKNAMES = {
     "pat": "patrick", "rob": "robert", "sam": "samuel", "steve": "steven", "tom": "thomas",
     "tony": "anthony", "will": "william", "pepe": "jose", "paco": "francisco",
 }  # fmt: skip
+#: Stored people compared with one incoming person at most (the first given), so that a file
+#: of 30,000 "John Smith"s against a community of them stays linear.
+MAX_CANDIDATES = 100
 #: How alike two first names (or two surnames) must be, in rapidfuzz's 0–100 ratio.
 FIRST_NAME_LIKENESS = 80
 LAST_NAME_LIKENESS = 85
@@ -234,10 +237,25 @@ def evidence_for(incoming: Person, stored: Person) -> tuple[str, ...]:
     return tuple(evidence)
 
 
-def _surname_keys(last_name: str) -> set[str]:
+def _initials(first_name: str) -> set[str]:
+    """A first name's initial, and its full form's ("Bob" → b and r, for Robert)."""
+    words = folded(first_name).split()
+    if not words:
+        return {""}
+    return {words[0][0], NICKNAMES.get(words[0], words[0])[0]}
+
+
+def _name_keys(first_name: str, last_name: str) -> set[str]:
+    """Blocks of a name: each surname word, and its first four letters (so that one typo late
+    in a surname still meets it), each with the first name's initials."""
     words = [word for word in folded(last_name).split() if len(word) > 1]
-    # A word's first four letters too, so that one typo late in a surname still meets it.
-    return {f"w:{word}" for word in words} | {f"p:{word[:4]}" for word in words}
+    initials = _initials(first_name)
+    return {
+        f"{kind}:{part}|{initial}"
+        for word in words
+        for kind, part in (("w", word), ("p", word[:4]))
+        for initial in initials
+    }
 
 
 def _email_keys(email: str) -> set[str]:
@@ -254,7 +272,8 @@ class MatchIndex(Generic[Key]):
 
     Build it once per import from ``(key, Person)`` pairs (a member's id and what is
     stored of them); ``matches`` compares an incoming person with the stored people who
-    share a surname word, its first four letters, or a mailbox name.
+    share a surname word or its first four letters together with a first initial, or a
+    mailbox name: at most ``MAX_CANDIDATES`` of them.
     """
 
     people: Iterable[tuple[Key, Person]]
@@ -266,7 +285,9 @@ class MatchIndex(Generic[Key]):
         for key, person in self.people:
             self._stored[key] = person
             self._order.setdefault(key, len(self._order))
-            for block in _surname_keys(person.last_name) | _email_keys(person.email):
+            for block in _name_keys(person.first_name, person.last_name) | _email_keys(
+                person.email
+            ):
                 self._by_block.setdefault(block, []).append(key)
 
     def __len__(self) -> int:
@@ -274,9 +295,9 @@ class MatchIndex(Generic[Key]):
 
     def candidates(self, incoming: Person) -> list[Key]:
         """The stored people who share a block with ``incoming``, in the order they were given."""
-        blocks = _surname_keys(incoming.last_name) | _email_keys(incoming.email)
+        blocks = _name_keys(incoming.first_name, incoming.last_name) | _email_keys(incoming.email)
         found = {key for block in blocks for key in self._by_block.get(block, ())}
-        return sorted(found, key=self._order.__getitem__)
+        return sorted(found, key=self._order.__getitem__)[:MAX_CANDIDATES]
 
     def stored(self, key: Key) -> Person:
         return self._stored[key]
