@@ -352,3 +352,16 @@ def test_confirmed_contact_is_linked_rejected_one_never_asked_again(mentee, ment
     assert summary.possible == [] and summary.created.get("contacts", 0) == 0
     assert counts() == after
     assert Contact.objects.get(owner=mentee, last_name="Okafor").member_id == mentor.pk
+
+
+def test_a_member_gone_before_the_answer_is_not_linked(mentee, mentor, run_tasks):
+    acme_colleague(mentor)
+    job = linkedin_job(client_for(mentee), run_tasks)
+    assert [item["member"] for item in job.summary["possible_matches"]] == [mentor.pk]
+    mentor.user.is_active = False
+    mentor.user.save(update_fields=["is_active"])
+    job = identities.import_matches_answer(job=job, actor=mentee, answers={"1": "same"})
+    assert job.summary["possible_matches"][0]["outcome"] == (
+        "Daniel Okafor is no longer a member you can see; nothing changed"
+    )
+    assert Contact.objects.get(owner=mentee, last_name="Okafor").member_id is None

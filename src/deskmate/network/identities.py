@@ -52,6 +52,8 @@ ONE_MEMBER_ONCE = "{member} is confirmed for possible matches {numbers}: one per
 LINKED = "linked to {member}"
 KEPT_APART = "kept apart from {member}"
 GONE = "the contact is no longer in your contacts; nothing changed"
+ALREADY_LINKED = "the contact was linked to a member since; nothing changed"
+MEMBER_GONE = "{member} is no longer a member you can see; nothing changed"
 #: Possible matches kept on one job at most; an import with more is refused as unclear.
 MAX_POSSIBLE = 500
 TOO_MANY = (
@@ -275,6 +277,10 @@ def _contact_answer(job: ImportJob, item: dict, decision: str) -> str:
     if contact is None:
         return GONE
     if decision == SAME:
+        if contact.member_id is not None:
+            return ALREADY_LINKED
+        if not visible_member_ids(job.owner, [item["member"]]):
+            return MEMBER_GONE.format(member=name)
         contact.member_id = item["member"]
         contact.save(update_fields=["member", "updated_at"])
         return LINKED.format(member=name)
@@ -298,7 +304,9 @@ def _answer_people(job: ImportJob, items: list[dict]) -> None:
     """The answers go with the file to the worker, which imports it with them."""
     for item in items:
         item["outcome"] = LINKED.format(member=item["stored"]) if item["decision"] == SAME else ""
-    job.answers = {**job.answers, "members": people_answers(items)}
+    # Answers given before (a file asked about twice, as members joined meanwhile) still hold.
+    members = {**(job.answers or {}).get("members", {}), **people_answers(items)}
+    job.answers = {**(job.answers or {}), "members": members}
     job.status = ImportJob.Status.QUEUED
     job.progress, job.started_at, job.finished_at = 0, None, None
     _store(job, items)
