@@ -5,6 +5,11 @@ Runs `deskmate import-linkedin` in a fresh SQLite data directory (and, with
 writes the table to docs/benchmarks.md under "## LinkedIn import".
 
     .venv/bin/python bench/bench_linkedin_import.py [--connections 30000] [--postgres URL]
+        [--community 10000]
+
+With --community N, the current layout is imported once more on each database into a
+demo community of N members (``deskmate demo-data``), so that the possible-match pass
+(``network.identities``) has a whole community to compare the connections with.
 """
 
 import argparse
@@ -45,8 +50,9 @@ def fresh_postgres_database(url: str) -> None:
         subprocess.run(["psql", server, "-q", "-c", sql], check=True)
 
 
-def measure(connections: int, database_url: str | None, layout: str = "current") -> dict:
-    load_before = os.getloadavg()[0]
+def measure(
+    connections: int, database_url: str | None, layout: str = "current", community: int = 0
+) -> dict:
     with tempfile.TemporaryDirectory() as data_dir:
         env = {**os.environ, "DESKMATE_DATA_DIR": data_dir}
         env.pop("DATABASE_URL", None)
@@ -54,6 +60,9 @@ def measure(connections: int, database_url: str | None, layout: str = "current")
             env["DATABASE_URL"] = database_url
             fresh_postgres_database(database_url)
         deskmate("migrate", "--no-input", env=env)
+        if community:
+            deskmate("demo-data", "--members", str(community), "--seed", "1", env=env)
+        load_before = os.getloadavg()[0]
         deskmate(
             "shell",
             "-c",
@@ -95,6 +104,7 @@ def measure(connections: int, database_url: str | None, layout: str = "current")
         return {
             "database": "PostgreSQL" if database_url else "SQLite",
             "layout": layout,
+            "community": community + 1,
             "archive_mb": archive.stat().st_size / 1e6,
             "seconds": elapsed,
             "reimport_seconds": reimport,
@@ -111,10 +121,16 @@ def main():
     parser.add_argument(
         "--postgres", default="", help="a scratch PostgreSQL database URL to measure too"
     )
+    parser.add_argument(
+        "--community", type=int, default=0, help="also import into a demo community of N members"
+    )
     args = parser.parse_args()
+    databases = [None, args.postgres] if args.postgres else [None]
     rows = [measure(args.connections, None), measure(args.connections, None, "older")]
     if args.postgres:
         rows.append(measure(args.connections, args.postgres))
+    if args.community:
+        rows += [measure(args.connections, url, community=args.community) for url in databases]
     lines = [
         f"A member's LinkedIn archive with {args.connections:,} connections (plus profile, 3 positions, "
         "2 education entries, 3 skills), imported by `deskmate import-linkedin` in its own process. "
@@ -123,15 +139,17 @@ def main():
         "(everything already there: each record is left alone, nothing is written). The older "
         "layout is an archive as LinkedIn wrote them before 2019 (file names with spaces, a "
         "tab-separated Recommendations Received.csv, other column orders), with the same "
-        "Connections.csv.",
+        "Connections.csv. Members is the community the connections are compared with for "
+        "possible matches: the importer alone, or a demo community (`deskmate demo-data`).",
         "",
-        "| database | layout | archive | import | re-import | peak memory "
+        "| database | layout | members | archive | import | re-import | peak memory "
         "| load average (1 min) before / after |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for row in rows:
         lines.append(
-            f"| {row['database']} | {row['layout']} | {row['archive_mb']:.1f} MB | {row['seconds']:.1f} s | "
+            f"| {row['database']} | {row['layout']} | {row['community']:,} | "
+            f"{row['archive_mb']:.1f} MB | {row['seconds']:.1f} s | "
             f"{row['reimport_seconds']:.1f} s | {row['peak_mb']:.0f} MB | {row['load']} |"
         )
     write_section("LinkedIn import", "\n".join(lines))

@@ -69,7 +69,9 @@ def test_queries_do_not_grow_with_the_number_of_people(admin_member):
     ]
     # The same reads; the writes are batches (SQLite splits a batch at its parameter limit).
     assert selects(many.captured_queries) == selects(few.captured_queries)
-    assert len(many.captured_queries) < 60 // 2
+    # Half a query per person at most, beside the one read of the members a new person
+    # may be (network.identities).
+    assert len(many.captured_queries) <= 60 // 2
     assert Member.objects.filter(manager__external_id="N0").count() == 59
 
 

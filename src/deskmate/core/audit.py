@@ -52,6 +52,7 @@ class AuditEvent(models.TextChoices):
     IMPORT_CONFIRM = "import_confirm", "Import confirm"
     IMPORT_JOB_CREATE = "import_job_create", "Import job create"
     IMPORT_JOB_MAP = "import_job_map", "Import job map"
+    IMPORT_MATCHES_ANSWER = "import_matches_answer", "Import possible matches answer"
     INTERACTION_DELETE = "interaction_delete", "Interaction delete"
     INTERACTION_LOG = "interaction_log", "Interaction log"
     INTRODUCTION_ANSWER = "introduction_answer", "Introduction answer"

@@ -11,7 +11,7 @@ from deskmate.engine.ranking import SuggestionFilter
 from deskmate.importing import people_mapping
 from deskmate.importing.people_mapping import PeopleMapping as ColumnMapping
 from deskmate.limits.guards import ApiLimit
-from deskmate.network import confirmations, selectors, services
+from deskmate.network import confirmations, identities, selectors, services
 from deskmate.network.models import ImportJob, Interaction
 from deskmate.network.network_map import network_map_for
 from deskmate.network.suggestions import suggestions_for
@@ -170,6 +170,24 @@ class ConfirmationsIn(Schema):
 def import_confirm(request, job_id: Id, body: ConfirmationsIn):
     job = selectors.access_import_job(request.auth, job_id)
     return confirmations.import_confirm(job=job, actor=request.auth, decisions=body.decisions)
+
+
+class MatchAnswersIn(Schema):
+    #: Match number (from 1, in ``summary.possible_matches`` order) → ``same`` or ``different``.
+    answers: dict[str, str]
+
+
+@router.post(
+    "/imports/{job_id}/matches",
+    response=ImportJobOut,
+    summary=(
+        "Answer an import's possible matches, all at once: each person in the file is the "
+        "member named (same) or someone else (different)"
+    ),
+)
+def import_matches_answer(request, job_id: Id, body: MatchAnswersIn):
+    job = selectors.access_import_job(request.auth, job_id)
+    return identities.import_matches_answer(job=job, actor=request.auth, answers=body.answers)
 
 
 @router.get(

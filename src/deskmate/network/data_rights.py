@@ -32,7 +32,7 @@ from deskmate.people.models import Member
 
 
 def _contacts(member: Member) -> list[dict[str, Any]]:
-    return rows_as_dicts(Contact.objects.filter(owner=member), exclude=("match_key",))
+    return rows_as_dicts(Contact.objects.filter(owner=member), exclude=("match_key", "not_members"))
 
 
 def _contacts_erase(identity: Identity, erasure: Erasure) -> None:

@@ -45,6 +45,28 @@ CONFIRMATION_STATES = (
 )
 
 
+#: The answers an importer gives to a possible match of a person with a member.
+SAME = "same"
+DIFFERENT = "different"
+#: What each answer did, in the summary's lines.
+POSSIBLE_MATCH_STATES = (
+    ("", "{count} may already be on deskmate: confirm or reject each"),
+    (SAME, "{count} confirmed as the member they may be"),
+    (DIFFERENT, "{count} confirmed as different people"),
+)
+
+
+def possible_match_lines(items: list[dict]) -> list[str]:
+    """ "2 members may already be on deskmate: …", "1 contact confirmed as …"."""
+    lines = []
+    for kind in sorted({item["kind"] for item in items}, key=_kind_rank):
+        for decision, template in POSSIBLE_MATCH_STATES:
+            count = sum(1 for i in items if i["kind"] == kind and i["decision"] == decision)
+            if count:
+                lines.append(template.format(count=counted(count, kind)))
+    return lines
+
+
 def counted(count: int, kind: str) -> str:
     """ "1 position", "3 positions", "1 education entry"."""
     one, many = NOUNS.get(kind, (kind, kind))
@@ -89,6 +111,12 @@ class ImportSummary:
     #: Stints that only maybe match one stored, with both versions: never cut short, as
     #: nothing may be lost (an import's rows are capped, and so are these).
     waiting: list[dict] = field(default_factory=list)
+    #: People in the file who may be members already (``network.identities``), with the
+    #: evidence: linked or kept apart only as the importer answers.
+    possible: list[dict] = field(default_factory=list)
+
+    def possible_match(self, kind: str, entry: dict) -> None:
+        self.possible.append({"kind": kind, **entry, "decision": "", "outcome": ""})
 
     def to_confirm(self, kind: str, entry: dict) -> None:
         """An incoming record the member decides about: merged into ``entry["stint"]`` or not."""
@@ -141,7 +169,7 @@ class ImportSummary:
             ):
                 if count:
                     lines.append(f"{counted(count, kind)} {verb}")
-        return lines + confirmation_lines(self.waiting)
+        return lines + confirmation_lines(self.waiting) + possible_match_lines(self.possible)
 
     def counts(self) -> dict:
         """The numbers alone, for the audit log."""
@@ -155,6 +183,11 @@ class ImportSummary:
             for item in self.waiting:
                 waiting[item["kind"]] = waiting.get(item["kind"], 0) + 1
             counts["to_confirm"] = dict(sorted(waiting.items()))
+        if self.possible:
+            possible: dict[str, int] = {}
+            for item in self.possible:
+                possible[item["kind"]] = possible.get(item["kind"], 0) + 1
+            counts["possible_matches"] = dict(sorted(possible.items()))
         return counts
 
     def as_dict(self) -> dict:
@@ -167,6 +200,8 @@ class ImportSummary:
         }
         if self.waiting:
             shown["to_confirm"] = list(self.waiting)
+        if self.possible:
+            shown["possible_matches"] = list(self.possible)
         return shown
 
 

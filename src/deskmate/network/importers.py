@@ -23,6 +23,12 @@ from deskmate.network.history_merge import (
     histories_read,
     position_merge_pending,
 )
+from deskmate.network.identities import (
+    MAX_POSSIBLE,
+    TOO_MANY,
+    MatchesToConfirm,
+    people_possible_matches,
+)
 from deskmate.network.import_summary import ImportSummary
 from deskmate.network.models import ImportJob
 from deskmate.network.services import (
@@ -58,7 +64,13 @@ def run(
     progress: Progress = no_progress,
     mapping: PeopleMapping | None = None,
     use_vouches: bool = False,
+    answers: dict[str, int] | None = None,
 ) -> ImportSummary:
+    """Parse and write one file; a people file with possible matches raises ``MatchesToConfirm``.
+
+    ``answers`` are the admin's answers to a people file's possible matches (external id →
+    the member that person is, or 0 for someone new).
+    """
     limit = settings.IMPORT_MAX_UPLOAD_BYTES
     if kind == ImportJob.Kind.LINKEDIN:
         archive = parse_linkedin_archive(
@@ -82,6 +94,7 @@ def run(
             file_name=name,
             progress=progress,
             labels=people.labels,
+            answers=answers,
         )
     raise ValueError(f"Unknown import kind {kind!r}")
 
@@ -94,8 +107,18 @@ class PeopleWrite:
     in file order names its row and column); only the queries are gathered.
     """
 
-    def __init__(self, people, *, actor: Member | None, file_name: str, labels: dict[str, str]):
+    def __init__(
+        self,
+        people,
+        *,
+        actor: Member | None,
+        file_name: str,
+        labels: dict[str, str],
+        answers: dict[str, int] | None = None,
+    ):
         self.people = people
+        #: External id → the member the admin confirmed that person is (0: someone new).
+        self.answers = dict(answers or {})
         self.actor = actor
         self.file_name = file_name
         self.labels = labels
@@ -119,6 +142,10 @@ class PeopleWrite:
         ids = {person.external_id for person in self.people}
         emails = {e for p in self.people if p.email for e in (p.email, p.email.lower())}
         self._read_members(ids=ids, emails=emails)
+        confirmed = sorted({member_id for member_id in self.answers.values() if member_id})
+        for chunk in chunked(confirmed):
+            for member in Member.objects.select_related("user").filter(pk__in=chunk):
+                self._know(member)
         self.histories = histories_read(list(self.by_pk.values()))
         self.writer.preload(
             organisations=[p.organisation for person in self.people for p in person.positions],
@@ -143,6 +170,21 @@ class PeopleWrite:
         if member.user.email:  # a pending applicant has no address yet
             self.by_email.setdefault(member.user.email.casefold(), member)
 
+    def possible_matches(self) -> list[dict]:
+        """People the file names for no member for certain, who may be members all the same."""
+        unknown = [
+            person
+            for person in self.people
+            if person.external_id not in self.by_external_id
+            and not (person.email and person.email.casefold() in self.by_email)
+        ]
+        answered = {
+            external_id: member_id
+            for external_id, member_id in self.answers.items()
+            if member_id == 0 or member_id in self.by_pk
+        }
+        return people_possible_matches(unknown, known=set(self.by_pk), answered=answered)
+
     # One person at a time, in memory.
 
     def person(self, person) -> None:
@@ -164,6 +206,8 @@ class PeopleWrite:
 
     def _member_for(self, person) -> Member:
         member = self.by_external_id.get(person.external_id)
+        if member is None and (confirmed := self.answers.get(person.external_id)):
+            member = self.by_pk.get(confirmed)
         if member is None and person.email:
             member = self.by_email.get(person.email.casefold())
             if (
@@ -480,15 +524,29 @@ def people_file_apply(
     file_name: str,
     progress: Progress = no_progress,
     labels: dict[str, str] | None = None,
+    answers: dict[str, int] | None = None,
 ) -> ImportSummary:
     """Create or update members, and merge their positions and education, from an export.
 
     Everything is read in chunks and checked in memory first, person by person in file order;
     then written in batches, all or nothing. ``labels`` names each column as the file spells
-    it, for errors.
+    it, for errors. People who may be members under another e-mail or name, and whom
+    ``answers`` does not answer for, stop the import before anything is written
+    (``MatchesToConfirm``, :mod:`deskmate.network.identities`).
     """
-    write = PeopleWrite(people, actor=actor, file_name=file_name, labels=labels or {})
+    write = PeopleWrite(
+        people, actor=actor, file_name=file_name, labels=labels or {}, answers=answers
+    )
     write.read()
+    possible = write.possible_matches()
+    if len(possible) > MAX_POSSIBLE:
+        message = TOO_MANY.format(count=len(possible), limit=MAX_POSSIBLE)
+        raise ImportFileError(file_name, None, None, message)
+    if possible:
+        waiting = ImportSummary()
+        for item in possible:
+            waiting.possible_match("members", item)
+        raise MatchesToConfirm(waiting)
     total = len(people)
     for index, person in enumerate(people, start=1):
         write.person(person)
@@ -513,7 +571,11 @@ def import_job_execute(job: ImportJob, *, progress: Progress = no_progress) -> I
             progress=progress,
             mapping=PeopleMapping.from_dict(job.mapping) if job.mapping else None,
             use_vouches=job.use_vouches,
+            answers=(job.answers or {}).get("members"),
         )
+    except MatchesToConfirm as waiting:
+        # Nothing was written: the file and its first rows stay for the import with the answers.
+        job.mark_waiting(status=ImportJob.Status.CONFIRMING, summary=waiting.summary.as_dict())
     except ImportFileError as error:
         errors = [str(item) for item in getattr(error, "errors", [error])] or [str(error)]
         if job.kind == ImportJob.Kind.PEOPLE and job.preview.get("labels"):
@@ -523,5 +585,12 @@ def import_job_execute(job: ImportJob, *, progress: Progress = no_progress) -> I
             # The file and its first rows (other people's data) go once the job is over.
             job.mark_failed(errors=errors, payload=None, preview={})
     else:
-        job.mark_done(summary=summary.as_dict(), payload=None, preview={})
+        job.mark_done(summary=_with_answers(summary, job), payload=None, preview={})
     return job
+
+
+def _with_answers(summary: ImportSummary, job: ImportJob) -> dict:
+    """The import's summary, still showing the possible matches the admin answered before it."""
+    if job.kind == ImportJob.Kind.PEOPLE:
+        summary.possible = list((job.summary or {}).get("possible_matches") or [])
+    return summary.as_dict()

@@ -41,6 +41,8 @@ class Contact(models.Model):
     connected_on = models.DateField(null=True, blank=True)
     # The identity used to recognise the same contact on a later import.
     match_key = models.CharField(max_length=400)
+    #: Members the owner said this contact is not, when an import asked: never asked again.
+    not_members = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -127,6 +129,7 @@ class ImportJob(BackgroundJob):
 
     class Status(models.TextChoices):
         MAPPING = "mapping", "Waiting for its columns to be mapped"
+        CONFIRMING = "confirming", "Waiting for you to confirm possible matches"
         QUEUED = "queued", "Waiting"
         RUNNING = "running", "Importing"
         DONE = "done", "Imported"
@@ -145,6 +148,9 @@ class ImportJob(BackgroundJob):
     #: The column mapping the file is read through (``PeopleMapping.as_dict``); empty for
     #: files in deskmate's own columns.
     mapping = models.JSONField(default=dict, blank=True)
+    #: What the importer answered about possible matches (``network.identities``), by kind:
+    #: ``{"members": {external_id: member id, or 0 for "a different person"}}``.
+    answers = models.JSONField(default=dict, blank=True)
     #: LinkedIn only: the member chose to turn recommendations and endorsements into evidence.
     use_vouches = models.BooleanField(default=False)
     #: The saved mapping that mapped it without questions, if one did.
@@ -158,6 +164,16 @@ class ImportJob(BackgroundJob):
     def __str__(self):
         # An upload is its owner's: the file's name stays on their own pages.
         return f"Import {self.pk} ({self.get_kind_display()}, {self.get_status_display()})"
+
+    def mark_waiting(self, **fields: object) -> None:
+        """The work stopped before writing anything, to wait for the importer's answers."""
+        self._update(progress=0, **fields)
+        self.refresh_from_db()
+
+    @property
+    def waits_for_importer(self) -> bool:
+        """Held until the importer maps its columns or answers its possible matches."""
+        return self.status in (self.Status.MAPPING, self.Status.CONFIRMING)
 
     @property
     def can_remap(self) -> bool:

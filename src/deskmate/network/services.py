@@ -18,11 +18,13 @@ from django.utils import timezone
 from deskmate.core.audit import AuditEvent, audit
 from deskmate.importing import people_mapping
 from deskmate.importing.errors import ImportFileError
+from deskmate.importing.identity import Person
+from deskmate.importing.names import normalise_organisation_name, profile_url_key
 from deskmate.importing.people_csv import COLUMNS as PEOPLE_COLUMNS
 from deskmate.importing.people_mapping import PeopleMapping as ColumnMapping
 from deskmate.importing.safety import format_size
 from deskmate.importing.tables import header_key
-from deskmate.network import signals
+from deskmate.network import identities, signals
 from deskmate.network.acquaintance import NO_SHARED_HISTORY, shared_history_labels, tie_reasons
 from deskmate.network.history_merge import (
     History,
@@ -50,23 +52,17 @@ def no_progress(done: int, total: int) -> None:
     return None
 
 
-def normalise_profile_url(url: str) -> str:
-    """A profile address reduced to what identifies the person."""
-    text = (url or "").strip().lower()
-    for prefix in ("https://", "http://"):
-        if text.startswith(prefix):
-            text = text[len(prefix) :]
-    if text.startswith("www."):
-        text = text[4:]
-    return text.split("?")[0].split("#")[0].rstrip("/")
-
-
 def contact_match_key(
     *, email: str, profile_url: str, first_name: str, last_name: str, organisation: str
 ) -> str:
+    """How a contact is recognised on a later import: by e-mail, else profile address, else name.
+
+    The profile address is compared by :func:`~deskmate.importing.names.profile_url_key`, the
+    key every import uses (migration ``network.0010`` rewrote the keys stored before it).
+    """
     if email:
         return f"email:{email.strip().lower()}"
-    url = normalise_profile_url(profile_url)
+    url = profile_url_key(profile_url)
     if url:
         return f"url:{url}"
     name = " ".join(f"{first_name} {last_name}".lower().split())
@@ -129,7 +125,7 @@ def _contact_values(record: ContactRecord, member_id: int | None) -> dict:
         "first_name": record.first_name[:100],
         "last_name": record.last_name[:100],
         "email": record.email[:254],
-        "profile_url": normalise_profile_url(record.profile_url)[:300],
+        "profile_url": profile_url_key(record.profile_url)[:300],
         "organisation": record.organisation[:200],
         "title": record.title[:200],
         "connected_on": record.connected_on,
@@ -147,6 +143,13 @@ def _contact_fill(contact: Contact, values: dict) -> bool:
     return changed
 
 
+def _contact_person(record: ContactRecord) -> Person:
+    organisations = (
+        (normalise_organisation_name(record.organisation),) if record.organisation else ()
+    )
+    return Person(record.first_name, record.last_name, record.email, organisations)
+
+
 def contacts_merge(
     *,
     owner: Member,
@@ -155,12 +158,17 @@ def contacts_merge(
     summary: ImportSummary,
     progress: Progress,
 ) -> None:
-    """Create or update the owner's contacts, linking those who are members."""
+    """Create or update the owner's contacts, linking those who are members.
+
+    A contact who only maybe is a member is not linked: the summary lists it among its
+    possible matches, for the owner to confirm or reject (:mod:`deskmate.network.identities`).
+    """
     existing = {contact.match_key: contact for contact in Contact.objects.filter(owner=owner)}
     by_email = _members_by_email(record.email for record in records)
-    by_url = _members_by_url(normalise_profile_url(record.profile_url) for record in records)
+    by_url = _members_by_url(profile_url_key(record.profile_url) for record in records)
     to_create: dict[str, Contact] = {}
     to_update: dict[str, Contact] = {}
+    unlinked: dict[str, tuple[Contact, Person]] = {}
     total = len(records)
     for index, record in enumerate(records, start=1):
         key = contact_match_key(
@@ -171,7 +179,7 @@ def contacts_merge(
             organisation=record.organisation,
         )
         member_id = by_email.get(record.email.lower()) or by_url.get(
-            normalise_profile_url(record.profile_url)
+            profile_url_key(record.profile_url)
         )
         values = _contact_values(record, None if member_id == owner.pk else member_id)
         contact = existing.get(key) or to_create.get(key)
@@ -183,12 +191,20 @@ def contacts_merge(
             summary.updated("contacts")
         else:
             summary.left_alone("contacts")
+        contact = existing.get(key) or to_create[key]
+        if contact.member_id is None:
+            unlinked[key] = (contact, _contact_person(record))
+        else:
+            unlinked.pop(key, None)
         if index % BATCH == 0:
             progress(index, total)
     Contact.objects.bulk_create(to_create.values(), batch_size=BATCH)
     Contact.objects.bulk_update(
         to_update.values(), [*CONTACT_FIELDS, "updated_at"], batch_size=BATCH
     )
+    possible = identities.contacts_possible_matches(owner=owner, unlinked=list(unlinked.values()))
+    for item in possible[: identities.MAX_POSSIBLE]:
+        summary.possible_match("contacts", item)
     progress(total, total)
     if to_create or to_update:
         people_services.history_changed(owner.pk)

@@ -24,7 +24,7 @@ FULL_REFRESH_EVERY = dt.timedelta(hours=24)
 @task(queue_name="imports")
 def import_job_run(job_id: int) -> str:
     job = ImportJob.objects.select_related("owner").filter(pk=job_id).first()
-    if job is None or job.is_finished or job.status == ImportJob.Status.MAPPING:
+    if job is None or job.is_finished or job.waits_for_importer:
         # Already handled (a retried task must never import twice), or not mapped yet.
         return "skipped"
     return import_job_execute(job).status

@@ -7,6 +7,7 @@ urlpatterns = [
     path("imports/<int:job_id>/", views.import_detail, name="import_detail"),
     path("imports/<int:job_id>/columns/", views.import_mapping, name="import_mapping"),
     path("imports/<int:job_id>/confirm/", views.import_confirm, name="import_confirm"),
+    path("imports/<int:job_id>/matches/", views.import_matches, name="import_matches"),
     path("imports/mappings/", views.people_mappings, name="people_mappings"),
     path(
         "imports/mappings/<int:mapping_id>/", views.people_mapping_edit, name="people_mapping_edit"

@@ -10,7 +10,7 @@ from deskmate.core.forms import form_errors_from
 from deskmate.core.live import page_or_part
 from deskmate.engine.ranking import SuggestionFilter
 from deskmate.limits.guards import limited
-from deskmate.network import confirmations, selectors, services
+from deskmate.network import confirmations, identities, selectors, services
 from deskmate.network.acquaintance import introducers_ranked
 from deskmate.network.forms import (
     InteractionForm,
@@ -74,7 +74,8 @@ def import_detail(request, job_id: int):
     return _import_detail_page(request, job)
 
 
-def _import_detail_page(request, job: ImportJob, *, errors=(), status: int = 200):
+def _import_detail_page(request, job: ImportJob, *, errors=(), match_errors=(), status: int = 200):
+    matches = identities.waiting_matches(job)
     return render(
         request,
         page_or_part(request, "network/import_detail.html", "network/_import_live.html"),
@@ -83,9 +84,23 @@ def _import_detail_page(request, job: ImportJob, *, errors=(), status: int = 200
             "waiting": confirmations.waiting_items(job),
             "decisions": confirmations.DECISIONS,
             "confirm_errors": list(errors),
+            "matches": [(number, item) for number, item in matches if not item["decision"]],
+            "answered_matches": [item for _, item in matches if item["decision"]],
+            "match_answers": identities.ANSWERS,
+            "match_errors": list(match_errors),
         },
         status=status,
     )
+
+
+def _errors_by_number(error: ValidationError, label: str) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [
+            f"{label} {key}: {message}"
+            for key, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return list(error.messages)
 
 
 @member_required
@@ -110,6 +125,25 @@ def import_confirm(request, job_id: int):
         else:
             errors = list(error.messages)
         return _import_detail_page(request, job, errors=errors, status=422)
+    messages.success(request, CONFIRMED)
+    return redirect("import_detail", job_id=job.pk)
+
+
+@member_required
+@require_POST
+def import_matches(request, job_id: int):
+    """The importer's answers to an import's possible matches: all of them, at once."""
+    job = selectors.access_import_job(request.member, job_id)
+    answers = {
+        key.removeprefix("match-"): value
+        for key, value in request.POST.items()
+        if key.startswith("match-") and value
+    }
+    try:
+        job = identities.import_matches_answer(job=job, actor=request.member, answers=answers)
+    except ValidationError as error:
+        errors = _errors_by_number(error, "Possible match")
+        return _import_detail_page(request, job, match_errors=errors, status=422)
     messages.success(request, CONFIRMED)
     return redirect("import_detail", job_id=job.pk)
 

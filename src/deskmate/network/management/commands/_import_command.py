@@ -9,6 +9,7 @@ from tqdm import tqdm
 from deskmate.importing.errors import ImportFileError
 from deskmate.importing.safety import format_size
 from deskmate.network import importers
+from deskmate.network.identities import MatchesToConfirm
 from deskmate.network.services import UPLOAD_TOO_LARGE
 from deskmate.people.models import Member
 
@@ -63,6 +64,12 @@ class ImportCommand(BaseCommand):
                 progress=progress,
                 mapping=self.mapping(payload, path.name),
             )
+        except MatchesToConfirm as waiting:
+            details = [
+                f"{item['incoming']} may be {item['stored']}: " + "; ".join(item["evidence"])
+                for item in waiting.summary.possible
+            ]
+            raise CommandError(NEEDS_ANSWERS + "\n  " + "\n  ".join(details)) from None
         except ImportFileError as error:
             details = [str(item) for item in getattr(error, "errors", [])] or [str(error)]
             raise CommandError("Nothing was imported:\n  " + "\n  ".join(details)) from None
@@ -72,3 +79,10 @@ class ImportCommand(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Imported {path.name}: " + (", ".join(parts) or "nothing new"))
         )
+
+
+NEEDS_ANSWERS = (
+    "Nothing was imported: some people in the file may already be members. Upload the file "
+    "on the imports page to answer for each (or give them the external id or e-mail "
+    "deskmate has):"
+)
