@@ -695,32 +695,47 @@ def access_group_thread(viewer: Member, group_id: int) -> Thread:
     return thread_of_group(access_group(viewer, group_id))
 
 
+def group_health(programme_id: int) -> QuerySet[MentoringGroup]:
+    """A programme's groups with counts and dates, never content, for the programme's
+    coordinators (the caller has checked the viewer manages that programme)."""
+    return _group_counts(MentoringGroup.objects.filter(programme_id=programme_id))
+
+
 def group_overview(viewer: Member, *, programme_id: int | None = None) -> QuerySet[MentoringGroup]:
     """That groups exist and their health, for coordinators: counts and dates, never content."""
     if not viewer.is_coordinator:
         return MentoringGroup.objects.none()
-    groups = MentoringGroup.objects.select_related("mentor").only(
-        "name",
-        "state",
-        "programme_id",
-        "programme_name",
-        "created_at",
-        "started_on",
-        "ends_on",
-        "next_checkin_on",
-        "mentor__first_name",
-        "mentor__last_name",
-    )
+    groups = MentoringGroup.objects.all()
     if programme_id is not None:
         groups = groups.filter(programme_id=programme_id)
-    return groups.annotate(
-        mentee_count=Count(
-            "memberships", filter=Q(memberships__left_at__isnull=True), distinct=True
-        ),
-        checkin_count=Count("checkins", distinct=True),
-        last_checkin_on=Max("checkins__held_on"),
-        milestone_count=Count("milestones", distinct=True),
-        milestones_done=Count(
-            "milestones", filter=Q(milestones__done_at__isnull=False), distinct=True
-        ),
-    ).order_by("-created_at", "-id")
+    return _group_counts(groups)
+
+
+def _group_counts(groups: QuerySet[MentoringGroup]) -> QuerySet[MentoringGroup]:
+    return (
+        groups.select_related("mentor")
+        .only(
+            "name",
+            "state",
+            "programme_id",
+            "programme_name",
+            "created_at",
+            "started_on",
+            "ends_on",
+            "next_checkin_on",
+            "mentor__first_name",
+            "mentor__last_name",
+        )
+        .annotate(
+            mentee_count=Count(
+                "memberships", filter=Q(memberships__left_at__isnull=True), distinct=True
+            ),
+            checkin_count=Count("checkins", distinct=True),
+            last_checkin_on=Max("checkins__held_on"),
+            milestone_count=Count("milestones", distinct=True),
+            milestones_done=Count(
+                "milestones", filter=Q(milestones__done_at__isnull=False), distinct=True
+            ),
+        )
+        .order_by("-created_at", "-id")
+    )
