@@ -169,13 +169,15 @@ def publication_summary(run: MatchRun) -> dict[str, int]:
         people |= set(published.values_list("mentor_id", flat=True))
     people |= set(run.metrics.get("unmatched", []))
     members = Member.objects.filter(pk__in=people).select_related("user")
-    return {
+    summary = {
         "mentorships": pairs.count(),
-        "groups": in_groups.values("group_id").distinct().count(),
         "told": _notifications_of(run).values("recipient_id").distinct().count(),
         "newcomers": sum(1 for member in members if _is_newcomer(member)),
         "unmatched": len(run.metrics.get("unmatched", [])),
     }
+    if run.programme.kind == Programme.Kind.GROUP:
+        summary["groups"] = in_groups.values("group_id").distinct().count()
+    return summary
 
 
 def delivery_progress(run: MatchRun) -> dict[str, int]:
