@@ -165,9 +165,7 @@ def test_agreement_milestones_and_checkins(group, mentor, mentee, nina):
     group.refresh_from_db()
     assert (group.cadence, group.ends_on) == ("weekly", STARTS + dt.timedelta(weeks=12))
     assert set(
-        Notification.objects.filter(kind="agreement_updated").values_list(
-            "recipient_id", flat=True
-        )
+        Notification.objects.filter(kind="agreement_updated").values_list("recipient_id", flat=True)
     ) == {mentor.pk, nina.pk}
 
     milestone = services.group_milestone_create(group=group, actor=nina, title="Give a talk")
@@ -323,9 +321,7 @@ def test_the_api_serves_the_group_to_its_people(lived_in, mentee, nina):
     assert detail["mentor"]["name"] == "Daniel Okafor"
     assert [m["name"] for m in detail["mentees"]] == ["Maya Patel", "Nina Berg"]
     assert client.get(base + "/agreement").json()["version"] == 1
-    assert [m["title"] for m in client.get(base + "/milestones").json()] == [
-        "Share a career story"
-    ]
+    assert [m["title"] for m in client.get(base + "/milestones").json()] == ["Share a career story"]
     assert client.get(base + "/checkins").json()[0]["notes"] == "Notes on Maya Patel"
     assert [m["text"] for m in client.get(base + "/messages").json()] == [SECRET]
 
@@ -341,9 +337,7 @@ def test_the_api_serves_the_group_to_its_people(lived_in, mentee, nina):
     assert held.status_code == 201
     assert _send(client, base + "/messages/read").json() == {"marked": 1}
     threads = client.get("/api/v1/messages").json()
-    assert {"kind": "group", "id": lived_in.pk} == {
-        key: threads[0][key] for key in ("kind", "id")
-    }
+    assert {"kind": "group", "id": lived_in.pk} == {key: threads[0][key] for key in ("kind", "id")}
     assert _send(bearer(mentee), base + "/leave").status_code == 204
     assert bearer(mentee).get(base).status_code == 404
 

@@ -91,7 +91,7 @@ def test_the_mentee_sees_how_the_group_was_made(circles, coordinator, mentee):
     page = client_for(mentee).get(reverse("group_detail", args=[membership.group_id]))
     text = page.content.decode()
     assert "Matched in Spring circles" in text
-    assert f"From <span id=\"group-starts\">{circles.starts_on:%-d %b %Y}</span>" in text
+    assert f'From <span id="group-starts">{circles.starts_on:%-d %b %Y}</span>' in text
     assert "Maya Patel: Lead a team" in text
     assert membership.match_reasons == run.pairs.get(mentee=mentee).reasons
 
@@ -107,9 +107,7 @@ def test_a_second_run_keeps_the_published_groups(circles, coordinator):
     assert GroupMembership.objects.count() == 3
 
 
-def test_a_coordinator_sees_the_groups_health_but_not_their_thread(
-    circles, coordinator, mentee
-):
+def test_a_coordinator_sees_the_groups_health_but_not_their_thread(circles, coordinator, mentee):
     run = services.match_run_start(programme=circles, actor=coordinator, method="optimal")
     services.match_run_publish(run=run, actor=coordinator)
     group = GroupMembership.objects.get(mentee=mentee).group

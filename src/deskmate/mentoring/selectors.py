@@ -40,6 +40,7 @@ from deskmate.mentoring.models import (
     Message,
     MessageReceipt,
     Milestone,
+    MilestoneFields,
     PlannedCheckIn,
     Report,
     SurveyResponse,
@@ -252,7 +253,9 @@ def reports_by(member: Member) -> QuerySet[Report]:
     return Report.objects.filter(reporter=member).select_related("about_member")
 
 
-def milestone_overdue_since(milestone: Milestone, today: dt.date | None = None) -> dt.date | None:
+def milestone_overdue_since(
+    milestone: MilestoneFields, today: dt.date | None = None
+) -> dt.date | None:
     """The due date of a milestone not done by then, once that date has passed; else None."""
     today = today or timezone.localdate()
     if milestone.done_at is None and milestone.due_on is not None and milestone.due_on < today:

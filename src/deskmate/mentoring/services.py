@@ -1544,7 +1544,8 @@ def group_create_from_match(
     if not locked[mentor.pk].user.is_active:
         raise ValidationError(UNAVAILABLE)
     story = story or MatchStory(programme_name="")
-    group = _group_for(locked[mentor.pk], getattr(programme, "pk", programme), story)
+    programme_id = programme if isinstance(programme, int) else getattr(programme, "pk", None)
+    group = _group_for(locked[mentor.pk], programme_id, story)
     for match in matches:
         _group_join(group, match, locked)
     _group_goals(group, matches, actor)

@@ -102,8 +102,8 @@ class ScoreMatrix:
     capacity: np.ndarray
     rules: dict[str, np.ndarray]
     pins: list[tuple[int, int]] = field(default_factory=list)
-    #: Pins that are pairs published earlier, with their mentorship ids.
-    published: dict[tuple[int, int], int] = field(default_factory=dict)
+    #: Pins that are pairs published earlier, with their mentorship ids (None in a group).
+    published: dict[tuple[int, int], int | None] = field(default_factory=dict)
     #: Pairs made in earlier rounds of a peer programme.
     previous_pairs: list[tuple[int, int]] = field(default_factory=list)
     preferences: list[list[int]] = field(default_factory=list)
