@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from deskmate.mentoring import services
 from deskmate.mentoring.models import Message
 from tests.browser.conftest import sign_in
+from tests.browser.test_accessibility import _axe_serious
 from tests.conftest import PASSWORD, make_member
 
 WELCOME = "Welcome, both: first session on Thursday, bring one question each."
@@ -55,6 +56,7 @@ def test_the_mentor_writes_in_the_group_and_a_mentee_reads_it(browser, live_serv
     expect(maya.locator("#group-origin")).to_have_text("Matched in Spring circles")
     expect(maya.locator("#messages")).to_contain_text(WELCOME)
     expect(maya.locator("#messages")).to_contain_text("Daniel Okafor")
+    assert _axe_serious(maya) == []
 
     sam = _signed_in(browser, live_server, "sam@example.org")
     response = sam.goto(f"/groups/{group.pk}/")
