@@ -621,11 +621,14 @@ def unread_messages(request):
 def _thread(request, kind: str, subject_id: int) -> selectors.Thread:
     if kind == "mentorship":
         return selectors.access_mentorship_thread(request.auth, subject_id)
+    if kind == "group":
+        return selectors.access_group_thread(request.auth, subject_id)
     return selectors.access_introduction_thread(request.auth, subject_id)
 
 
 def _thread_endpoints(kind: str, prefix: str) -> None:
-    """List, post and mark read, the same for a mentorship's and an introduction's conversation."""
+    """List, post and mark read, the same for a mentorship's, a group's and an introduction's
+    conversation."""
 
     @router.get(f"{prefix}/messages", response=list[MessageOut], operation_id=f"{kind}_messages")
     def message_list(request, subject_id: Id, limit: Limit = 200, offset: Offset = 0):
@@ -650,6 +653,7 @@ def _thread_endpoints(kind: str, prefix: str) -> None:
 
 
 _thread_endpoints("mentorship", "/mentorships/{subject_id}")
+_thread_endpoints("group", "/groups/{subject_id}")
 _thread_endpoints("introduction", "/introductions/{subject_id}")
 
 
@@ -768,3 +772,131 @@ def calendar_feed_create(request):
 def calendar_feed_revoke(request):
     services.calendar_feed_revoke(member=request.auth, actor=request.auth)
     return Status(204, None)
+
+
+# ---------------------------------------------------------------- mentoring groups
+
+
+class GroupMenteeOut(Schema):
+    id: int
+    name: str
+    joined_at: dt.datetime
+
+
+class GroupOut(Schema):
+    id: int
+    name: str
+    state: str
+    programme_id: int | None
+    programme_name: str
+    mentor: PersonOut
+    mentees: list[GroupMenteeOut]
+    cadence: str
+    created_at: dt.datetime
+    started_on: dt.date | None
+    ends_on: dt.date | None
+    next_checkin_on: dt.date | None
+
+    @staticmethod
+    def resolve_mentees(group):
+        return [
+            {"id": m.mentee_id, "name": m.mentee.name, "joined_at": m.joined_at}
+            for m in selectors.current_memberships(group)
+        ]
+
+
+class GroupOverviewOut(Schema):
+    """That a group exists and its health: coordinators never see its content."""
+
+    id: int
+    name: str
+    state: str
+    programme_id: int | None
+    mentor: PersonOut
+    mentee_count: int
+    started_on: dt.date | None
+    ends_on: dt.date | None
+    next_checkin_on: dt.date | None
+    checkin_count: int
+    last_checkin_on: dt.date | None
+    milestone_count: int
+    milestones_done: int
+
+
+@router.get("/groups", response=list[GroupOut], summary="The mentoring groups you lead or are in")
+def group_list(request):
+    return list(selectors.groups_of(request.auth)[:200])
+
+
+@router.get(
+    "/groups/overview",
+    response=list[GroupOverviewOut],
+    summary="Every mentoring group's health, for coordinators (counts and dates only)",
+)
+def group_overview(request, programme_id: Id | None = None, offset: Offset = 0, limit: Limit = 100):
+    if not request.auth.is_coordinator:
+        raise PermissionDenied(COORDINATORS_ONLY)
+    groups = selectors.group_overview(request.auth, programme_id=programme_id)
+    return list(groups[offset : offset + min(max(limit, 1), 500)])
+
+
+@router.get("/groups/{group_id}", response=GroupOut)
+def group_detail(request, group_id: Id):
+    return selectors.access_group(request.auth, group_id)
+
+
+@router.post("/groups/{group_id}/leave", response={204: None}, summary="Leave a group you are in")
+def group_leave(request, group_id: Id):
+    services.group_leave(group=selectors.access_group(request.auth, group_id), actor=request.auth)
+    return Status(204, None)
+
+
+@router.get(
+    "/groups/{group_id}/agreement", response=AgreementOut, operation_id="group_agreement_get"
+)
+def group_agreement_get(request, group_id: Id):
+    agreement = selectors.group_agreement(selectors.access_group(request.auth, group_id))
+    if agreement is None:
+        raise Http404("This group has no agreement yet.")
+    return agreement
+
+
+@router.put(
+    "/groups/{group_id}/agreement", response=AgreementOut, operation_id="group_agreement_put"
+)
+def group_agreement_put(request, group_id: Id, payload: AgreementIn):
+    group = selectors.access_group(request.auth, group_id)
+    return services.group_agreement_update(group=group, actor=request.auth, **payload.dict())
+
+
+@router.get("/groups/{group_id}/milestones", response=list[MilestoneOut])
+def group_milestone_list(request, group_id: Id):
+    return list(selectors.group_milestones(selectors.access_group(request.auth, group_id)))
+
+
+@router.post("/groups/{group_id}/milestones", response={201: MilestoneOut})
+def group_milestone_create(request, group_id: Id, payload: MilestoneIn):
+    group = selectors.access_group(request.auth, group_id)
+    return Status(
+        201, services.group_milestone_create(group=group, actor=request.auth, **payload.dict())
+    )
+
+
+@router.post("/groups/{group_id}/milestones/{milestone_id}/complete", response=MilestoneOut)
+def group_milestone_complete(request, group_id: Id, milestone_id: Id):
+    group = selectors.access_group(request.auth, group_id)
+    milestone = selectors.access_group_milestone(group, milestone_id)
+    return services.group_milestone_complete(milestone=milestone, actor=request.auth)
+
+
+@router.get("/groups/{group_id}/checkins", response=list[CheckInOut])
+def group_checkin_list(request, group_id: Id):
+    return list(selectors.group_checkins(selectors.access_group(request.auth, group_id)))
+
+
+@router.post("/groups/{group_id}/checkins", response={201: CheckInOut})
+def group_checkin_record(request, group_id: Id, payload: CheckInIn):
+    group = selectors.access_group(request.auth, group_id)
+    return Status(
+        201, services.group_checkin_record(group=group, actor=request.auth, **payload.dict())
+    )

@@ -11,6 +11,11 @@ person reads "A former member · (message removed)". The other people's
 messages that name the member are anonymised like every other text. Reports *about* the member are the
 reporter's and stay with the coordinators; the member's own reports keep their
 text for the safety record with the reporter anonymised.
+
+A mentoring group is its people's together, like a mentorship: a mentee who is
+erased leaves the group (their membership ends), a mentor's group is completed
+for its mentees to keep reading, and what the group wrote stays with the
+member's name and address taken out of it.
 """
 
 from __future__ import annotations
@@ -28,7 +33,12 @@ from deskmate.mentoring.models import (
     CheckIn,
     Event,
     Feedback,
+    GroupAgreementVersion,
+    GroupCheckIn,
+    GroupMembership,
+    GroupMilestone,
     InfoRequest,
+    MentoringGroup,
     Mentorship,
     Message,
     MessageReceipt,
@@ -118,6 +128,97 @@ def _mentorships_erase(identity: Identity, erasure: Erasure) -> None:
         )
 
 
+#: Rows of a group that all its people see, exported with it.
+_GROUP_SHARED = (
+    ("agreement_versions", GroupAgreementVersion),
+    ("milestones", GroupMilestone),
+    ("checkins", GroupCheckIn),
+)
+
+
+#: Who wrote each shared row of a group: what the member keeps of a group they left.
+_GROUP_AUTHOR: dict[type, str] = {
+    GroupAgreementVersion: "updated_by",
+    GroupMilestone: "created_by",
+    GroupCheckIn: "recorded_by",
+}
+
+
+def _groups_involving(member: Member):
+    """Groups the member leads or was ever a mentee of (what they wrote there is theirs too)."""
+    return MentoringGroup.objects.filter(
+        Q(mentor=member) | Q(pk__in=GroupMembership.objects.filter(mentee=member).values("group"))
+    )
+
+
+def _groups(member: Member) -> list[dict[str, Any]]:
+    """Groups the member leads or is in, with what the group shares; for a group they left,
+    their membership and what they themselves wrote there."""
+    rows = []
+    current = {
+        group.pk
+        for group in _groups_involving(member).filter(
+            Q(mentor=member) | Q(memberships__mentee=member, memberships__left_at__isnull=True)
+        )
+    }
+    for row in rows_as_dicts(_groups_involving(member).order_by("id")):
+        row["my_memberships"] = rows_as_dicts(
+            GroupMembership.objects.filter(group_id=row["id"], mentee=member)
+        )
+        for name, model in _GROUP_SHARED:
+            shared = model.objects.filter(group_id=row["id"])
+            if row["id"] not in current:
+                shared = shared.filter(**{_GROUP_AUTHOR[model]: member})
+            row[name] = rows_as_dicts(shared)
+        rows.append(row)
+    return rows
+
+
+def _groups_erase(identity: Identity, erasure: Erasure) -> None:
+    member, now = identity.member, timezone.now()
+    left = GroupMembership.objects.filter(mentee=member, left_at__isnull=True).update(left_at=now)
+    erasure.count("group_memberships", anonymised=left)
+    completed = MentoringGroup.objects.filter(
+        mentor=member, state=MentoringGroup.State.ACTIVE
+    ).update(state=MentoringGroup.State.COMPLETED, ended_at=now)
+    erasure.count("mentoring_groups", anonymised=completed)
+    groups = _groups_involving(member)
+    ids = list(groups.values_list("id", flat=True))
+    scrub_text(
+        MentoringGroup,
+        ["name", "programme_name"],
+        identity,
+        erasure,
+        kind="mentoring_groups",
+        queryset=groups,
+    )
+    scrub_text(
+        GroupMembership,
+        ["match_reasons"],
+        identity,
+        erasure,
+        kind="group_memberships",
+        queryset=GroupMembership.objects.filter(group_id__in=ids),
+    )
+    for kind, model, fields in (
+        (
+            "group_agreement_versions",
+            GroupAgreementVersion,
+            ["goals", "meeting", "confidentiality"],
+        ),
+        ("group_milestones", GroupMilestone, ["title"]),
+        ("group_checkins", GroupCheckIn, ["topics", "notes", "next_steps"]),
+    ):
+        scrub_text(
+            model,
+            fields,
+            identity,
+            erasure,
+            kind=kind,
+            queryset=model.objects.filter(group_id__in=ids),
+        )
+
+
 def _availability(member: Member) -> list[dict[str, Any]]:
     return rows_as_dicts(Availability.objects.filter(member=member))
 
@@ -189,6 +290,17 @@ def register() -> None:
             ("mentoring.Mentorship", "mentoring.SurveyResponse", *shared),
             _mentorships,
             _mentorships_erase,
+            order=30,
+        ),
+        Holding(
+            "mentoring_groups",
+            (
+                "mentoring.MentoringGroup",
+                "mentoring.GroupMembership",
+                *(model._meta.label for _, model in _GROUP_SHARED),
+            ),
+            _groups,
+            _groups_erase,
             order=30,
         ),
         Holding("availability", ("mentoring.Availability",), _availability, _availability_erase),

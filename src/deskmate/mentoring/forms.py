@@ -92,6 +92,10 @@ class CheckInForm(forms.Form):
     next_checkin_on = forms.DateField(widget=DateInput(), required=False, label="Next check-in on")
 
 
+class GroupCheckInForm(CheckInForm):
+    notes = _text("Notes (only the group can read them)", rows=5, max_length=10000, required=False)
+
+
 class FeedbackForm(forms.Form):
     text = _text("Your feedback", rows=5, max_length=5000)
     topic = forms.CharField(max_length=200, required=False, label="Topic")

@@ -48,6 +48,27 @@ def _mentorships_panel(viewer: Member) -> dict[str, Any] | None:
     return {"rows": _rows(mentorships, viewer, timezone.localdate())}
 
 
+def _groups_panel(viewer: Member) -> dict[str, Any] | None:
+    groups = list(selectors.active_groups_of(viewer))
+    if not groups:
+        return None
+    today = timezone.localdate()
+    unread = selectors.unread_by_group(viewer)
+    return {
+        "rows": [
+            {
+                "group": group,
+                "leads": group.mentor_id == viewer.pk,
+                "next_checkin_on": group.next_checkin_on,
+                "checkin_overdue": group.next_checkin_on is not None
+                and group.next_checkin_on < today,
+                "unread_messages": unread.get(group.pk, 0),
+            }
+            for group in groups
+        ]
+    }
+
+
 def _waiting_panel(viewer: Member) -> dict[str, Any] | None:
     received = [
         m for m in selectors.requests_to_answer(viewer) if m.kind == Mentorship.Kind.COPILOT
@@ -86,6 +107,14 @@ def register() -> None:
             "member",
             _mentorships_panel,
             order=10,
+        ),
+        Panel(
+            "groups",
+            "Your mentoring groups",
+            "home/groups.html",
+            "member",
+            _groups_panel,
+            order=15,
         ),
         Panel(
             "requests_waiting",

@@ -142,13 +142,9 @@ class InfoRequest(models.Model):
         return f"Question on mentorship {self.mentorship_id}"
 
 
-class AgreementVersion(models.Model):
-    """What the two agreed; every change is a new version, the latest is in force."""
+class AgreementTerms(models.Model):
+    """What an agreement says; a mentorship's and a group's versions both carry it."""
 
-    mentorship = models.ForeignKey(
-        Mentorship, on_delete=models.CASCADE, related_name="agreement_versions"
-    )
-    version = models.PositiveIntegerField()
     cadence = models.CharField(max_length=20, choices=Cadence.choices)
     duration_weeks = models.PositiveSmallIntegerField(
         validators=[
@@ -165,7 +161,19 @@ class AgreementVersion(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        abstract = True
         ordering = ["-version"]
+
+
+class AgreementVersion(AgreementTerms):
+    """What the two agreed; every change is a new version, the latest is in force."""
+
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="agreement_versions"
+    )
+    version = models.PositiveIntegerField()
+
+    class Meta(AgreementTerms.Meta):
         constraints = [
             models.UniqueConstraint(
                 fields=["mentorship", "version"], name="agreement_version_unique"
@@ -176,8 +184,9 @@ class AgreementVersion(models.Model):
         return f"Agreement v{self.version} of {self.mentorship_id}"
 
 
-class Milestone(models.Model):
-    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="milestones")
+class MilestoneFields(models.Model):
+    """A milestone, in a mentorship or in a group."""
+
     title = models.CharField(max_length=200)
     due_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -188,21 +197,28 @@ class Milestone(models.Model):
     )
 
     class Meta:
+        abstract = True
         ordering = [F("due_on").asc(nulls_last=True), "id"]
-
-    def __str__(self):
-        # The title is the two people's own: admin pages (a delete page, say) show this instead.
-        return f"Milestone {self.pk} of mentorship {self.mentorship_id}"
 
     @property
     def is_done(self) -> bool:
         return self.done_at is not None
 
 
-class CheckIn(models.Model):
-    """A conversation held. Topics, notes and next steps are private to the two people."""
+class Milestone(MilestoneFields):
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="milestones")
 
-    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="checkins")
+    class Meta(MilestoneFields.Meta):
+        pass
+
+    def __str__(self):
+        # The title is the two people's own: admin pages (a delete page, say) show this instead.
+        return f"Milestone {self.pk} of mentorship {self.mentorship_id}"
+
+
+class CheckInFields(models.Model):
+    """A conversation held, in a mentorship or in a group: its notes are its people's alone."""
+
     held_on = models.DateField()
     topics = models.CharField(max_length=500, blank=True)
     notes = models.TextField(max_length=10000, blank=True)
@@ -212,7 +228,17 @@ class CheckIn(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        abstract = True
         ordering = ["-held_on", "-id"]
+
+
+class CheckIn(CheckInFields):
+    """A conversation held. Topics, notes and next steps are private to the two people."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="checkins")
+
+    class Meta(CheckInFields.Meta):
+        pass
 
     def __str__(self):
         return f"Check-in {self.pk} of mentorship {self.mentorship_id}"
@@ -391,8 +417,117 @@ class Report(models.Model):
         return f"Report {self.pk} ({self.status})"
 
 
+class MentoringGroup(models.Model):
+    """One mentor and several mentees sharing one space: an agreement, milestones,
+    check-ins and a conversation.
+
+    It is not a ``Mentorship`` with a membership table. A mentorship is a pair's state
+    machine: a request one person sends and the other answers, a mentor's place taken, a
+    block between its two people closing it, a planned check-in "the other one" accepts.
+    Reads across every app (capacity, availability, suggestions, reminders, calendar feeds,
+    programme health, data rights) find a mentorship's two people as ``requester`` and
+    ``recipient``; a group has no request, no "other one", and mentees who leave while the
+    rest go on, so each of those reads would need a group branch, and one that missed it
+    would show a group's content to the wrong person or count a group as a pair. So the
+    group has its own table and a membership table, and shares what really is the same in
+    code rather than in rows: the agreement, milestone and check-in fields (the abstract
+    bases above), the conversation (``Message.group``, posted, counted unread and notified
+    by the same functions as a mentorship's) and the notifications.
+    """
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+
+    mentor = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="groups_led")
+    name = models.CharField(max_length=200)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.ACTIVE)
+    programme_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    programme_name = models.CharField(max_length=200, blank=True)
+    cadence = models.CharField(max_length=20, choices=Cadence.choices, default=Cadence.FORTNIGHTLY)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    next_checkin_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["mentor", "state"])]
+
+    def __str__(self):
+        # The name is the group's own choice; admin pages name the row instead.
+        return f"Mentoring group {self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == self.State.ACTIVE
+
+
+class GroupMembership(models.Model):
+    """A mentee in a group, from joining until leaving; a mentee who left no longer sees it."""
+
+    group = models.ForeignKey(MentoringGroup, on_delete=models.CASCADE, related_name="memberships")
+    mentee = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="group_memberships")
+    joined_at = models.DateTimeField(default=timezone.now)
+    left_at = models.DateTimeField(null=True, blank=True)
+    match_reasons = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["joined_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "mentee"],
+                condition=Q(left_at__isnull=True),
+                name="group_membership_once",
+                violation_error_message="This mentee is already in the group.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Member {self.mentee_id} of group {self.group_id}"
+
+
+class GroupAgreementVersion(AgreementTerms):
+    """What a group agreed; every change is a new version, the latest is in force."""
+
+    group = models.ForeignKey(
+        MentoringGroup, on_delete=models.CASCADE, related_name="agreement_versions"
+    )
+    version = models.PositiveIntegerField()
+
+    class Meta(AgreementTerms.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["group", "version"], name="group_agreement_unique")
+        ]
+
+    def __str__(self):
+        return f"Agreement v{self.version} of group {self.group_id}"
+
+
+class GroupMilestone(MilestoneFields):
+    group = models.ForeignKey(MentoringGroup, on_delete=models.CASCADE, related_name="milestones")
+
+    class Meta(MilestoneFields.Meta):
+        pass
+
+    def __str__(self):
+        return f"Milestone {self.pk} of group {self.group_id}"
+
+
+class GroupCheckIn(CheckInFields):
+    group = models.ForeignKey(MentoringGroup, on_delete=models.CASCADE, related_name="checkins")
+
+    class Meta(CheckInFields.Meta):
+        pass
+
+    def __str__(self):
+        return f"Check-in {self.pk} of group {self.group_id}"
+
+
 class Message(models.Model):
-    """One message in a thread: a mentorship's (from its request on) or an introduction's.
+    """One message in a thread: a mentorship's (from its request on), a group's or an
+    introduction's.
 
     The text is its participants' alone: no admin page, coordinator view or
     notification shows it. An introduction's thread is kept here rather than in
@@ -402,6 +537,9 @@ class Message(models.Model):
 
     mentorship = models.ForeignKey(
         Mentorship, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
+    group = models.ForeignKey(
+        MentoringGroup, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
     )
     introduction = models.ForeignKey(
         "network.Introduction",
@@ -420,14 +558,16 @@ class Message(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(mentorship__isnull=False, introduction__isnull=True)
-                | Q(mentorship__isnull=True, introduction__isnull=False),
+                condition=Q(mentorship__isnull=False, group__isnull=True, introduction__isnull=True)
+                | Q(mentorship__isnull=True, group__isnull=False, introduction__isnull=True)
+                | Q(mentorship__isnull=True, group__isnull=True, introduction__isnull=False),
                 name="message_in_one_thread",
             )
         ]
         indexes = [
             models.Index(fields=["mentorship", "created_at"]),
             models.Index(fields=["introduction", "created_at"]),
+            models.Index(fields=["group", "created_at"]),
         ]
 
     def __str__(self):

@@ -4,6 +4,11 @@ A mentorship's content (its request, agreement, milestones, check-ins,
 feedback and surveys) is for its two people only: `access_mentorship` is the
 single gate, and answers 404 to anyone else, coordinators and admins included.
 Coordinators see counts and dates through `mentorship_overview`.
+
+A mentoring group's content (its agreement, milestones, check-ins and
+conversation) is likewise for its mentor and its current mentees only
+(`access_group`); a mentee who left sees it no more. Coordinators see that a
+group exists and its health through `group_overview`, never its content.
 """
 
 import datetime as dt
@@ -11,7 +16,7 @@ import hashlib
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -25,11 +30,17 @@ from deskmate.mentoring.models import (
     CheckIn,
     Event,
     Feedback,
+    GroupAgreementVersion,
+    GroupCheckIn,
+    GroupMembership,
+    GroupMilestone,
     InfoRequest,
+    MentoringGroup,
     Mentorship,
     Message,
     MessageReceipt,
     Milestone,
+    MilestoneFields,
     PlannedCheckIn,
     Report,
     SurveyResponse,
@@ -242,7 +253,9 @@ def reports_by(member: Member) -> QuerySet[Report]:
     return Report.objects.filter(reporter=member).select_related("about_member")
 
 
-def milestone_overdue_since(milestone: Milestone, today: dt.date | None = None) -> dt.date | None:
+def milestone_overdue_since(
+    milestone: MilestoneFields, today: dt.date | None = None
+) -> dt.date | None:
     """The due date of a milestone not done by then, once that date has passed; else None."""
     today = today or timezone.localdate()
     if milestone.done_at is None and milestone.due_on is not None and milestone.due_on < today:
@@ -319,8 +332,8 @@ class Thread:
     admins are never among them unless they are one of the people.
     """
 
-    kind: str  # "mentorship" or "introduction"
-    subject: Mentorship | Introduction
+    kind: str  # "mentorship", "group" or "introduction"
+    subject: Mentorship | MentoringGroup | Introduction
     participants: tuple[Member, ...]
 
     @property
@@ -344,6 +357,8 @@ class Thread:
             if self.subject.state in OPEN_STATES:
                 return f"Request with {names}"
             return f"{self.subject.get_kind_display()} with {names}"
+        if isinstance(self.subject, MentoringGroup):
+            return f"Group: {self.subject.name}"
         return f"Introduction: {names}"
 
 
@@ -415,6 +430,7 @@ def threads_of(member: Member, *, limit: int = 100) -> list[ThreadSummary]:
     """The member's conversations: every open or active mentorship and introduction, and any
     other with messages, the most recent first."""
     unread_by_mentorship = _unread_by(member, "mentorship")
+    unread_by_group = _unread_by(member, "group")
     unread_by_introduction = _unread_by(member, "introduction")
     mentorships = (
         mentorships_of(member)
@@ -435,6 +451,20 @@ def threads_of(member: Member, *, limit: int = 100) -> list[ThreadSummary]:
                 unread_by_mentorship.get(mentorship.pk, 0),
                 mentorship.message_count,
                 mentorship.last_message_at,
+            )
+        )
+    groups = groups_of(member).annotate(
+        message_count=Count("messages"), last_message_at=Max("messages__created_at")
+    )
+    for group in groups[:limit]:
+        thread = thread_of_group(group)
+        summaries.append(
+            ThreadSummary(
+                thread,
+                thread.title_for(member),
+                unread_by_group.get(group.pk, 0),
+                group.message_count,
+                group.last_message_at,
             )
         )
     last_by_introduction = dict(
@@ -470,6 +500,11 @@ def _introductions_with_messages():
 def unread_by_mentorship(member: Member) -> dict[int, int]:
     """Unread messages per mentorship, for the member."""
     return _unread_by(member, "mentorship")
+
+
+def unread_by_group(member: Member) -> dict[int, int]:
+    """Unread messages per mentoring group, for the member."""
+    return _unread_by(member, "group")
 
 
 def next_times_by_mentorship(
@@ -589,4 +624,121 @@ def feed_milestones(member: Member, today: dt.date | None = None) -> QuerySet[Mi
         )
         .select_related("mentorship__requester", "mentorship__recipient")
         .order_by("due_on", "id")
+    )
+
+
+# ---------------------------------------------------------------- mentoring groups
+
+GROUP_NOT_FOUND = "No such group, or you are not in it."
+
+
+def _current_membership(member: Member):
+    return GroupMembership.objects.filter(group=OuterRef("pk"), mentee=member, left_at__isnull=True)
+
+
+def groups_of(member: Member) -> QuerySet[MentoringGroup]:
+    """The groups the member leads or is a current mentee of (not those they left)."""
+    return (
+        MentoringGroup.objects.filter(Q(mentor=member) | Exists(_current_membership(member)))
+        .select_related("mentor")
+        .order_by("-created_at", "-id")
+    )
+
+
+def active_groups_of(member: Member) -> QuerySet[MentoringGroup]:
+    return groups_of(member).filter(state=MentoringGroup.State.ACTIVE)
+
+
+def access_group(viewer: Member, group_id: int) -> MentoringGroup:
+    """The group if the viewer is its mentor or a current mentee; 404 for everyone else."""
+    try:
+        return groups_of(viewer).get(pk=group_id)
+    except (MentoringGroup.DoesNotExist, ValueError, TypeError):
+        raise Http404(GROUP_NOT_FOUND) from None
+
+
+def current_memberships(group: MentoringGroup) -> QuerySet[GroupMembership]:
+    return group.memberships.filter(left_at__isnull=True).select_related("mentee")
+
+
+def current_mentees(group: MentoringGroup) -> list[Member]:
+    return [membership.mentee for membership in current_memberships(group)]
+
+
+def group_agreement(group: MentoringGroup) -> GroupAgreementVersion | None:
+    return group.agreement_versions.select_related("updated_by").order_by("-version").first()
+
+
+def group_agreement_history(group: MentoringGroup) -> QuerySet[GroupAgreementVersion]:
+    return group.agreement_versions.select_related("updated_by").order_by("-version")
+
+
+def group_milestones(group: MentoringGroup) -> QuerySet[GroupMilestone]:
+    return group.milestones.select_related("done_by")
+
+
+def access_group_milestone(group: MentoringGroup, milestone_id: int) -> GroupMilestone:
+    try:
+        return group_milestones(group).get(pk=milestone_id)
+    except (GroupMilestone.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such milestone in this group.") from None
+
+
+def group_checkins(group: MentoringGroup) -> QuerySet[GroupCheckIn]:
+    return group.checkins.select_related("recorded_by")
+
+
+def thread_of_group(group: MentoringGroup) -> Thread:
+    """The group's conversation: its mentor and current mentees; a mentee who left is out."""
+    return Thread("group", group, (group.mentor, *current_mentees(group)))
+
+
+def access_group_thread(viewer: Member, group_id: int) -> Thread:
+    """A group's conversation, for its mentor and current mentees only; 404 for everyone else."""
+    return thread_of_group(access_group(viewer, group_id))
+
+
+def group_health(programme_id: int) -> QuerySet[MentoringGroup]:
+    """A programme's groups with counts and dates, never content, for the programme's
+    coordinators (the caller has checked the viewer manages that programme)."""
+    return _group_counts(MentoringGroup.objects.filter(programme_id=programme_id))
+
+
+def group_overview(viewer: Member, *, programme_id: int | None = None) -> QuerySet[MentoringGroup]:
+    """That groups exist and their health, for coordinators: counts and dates, never content."""
+    if not viewer.is_coordinator:
+        return MentoringGroup.objects.none()
+    groups = MentoringGroup.objects.all()
+    if programme_id is not None:
+        groups = groups.filter(programme_id=programme_id)
+    return _group_counts(groups)
+
+
+def _group_counts(groups: QuerySet[MentoringGroup]) -> QuerySet[MentoringGroup]:
+    return (
+        groups.select_related("mentor")
+        .only(
+            "name",
+            "state",
+            "programme_id",
+            "programme_name",
+            "created_at",
+            "started_on",
+            "ends_on",
+            "next_checkin_on",
+            "mentor__first_name",
+            "mentor__last_name",
+        )
+        .annotate(
+            mentee_count=Count(
+                "memberships", filter=Q(memberships__left_at__isnull=True), distinct=True
+            ),
+            checkin_count=Count("checkins", distinct=True),
+            last_checkin_on=Max("checkins__held_on"),
+            milestone_count=Count("milestones", distinct=True),
+            milestones_done=Count(
+                "milestones", filter=Q(milestones__done_at__isnull=False), distinct=True
+            ),
+        )
+        .order_by("-created_at", "-id")
     )

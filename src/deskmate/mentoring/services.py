@@ -12,7 +12,7 @@ import secrets
 import uuid
 import zoneinfo
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -32,7 +32,12 @@ from deskmate.mentoring.models import (
     CheckIn,
     Event,
     Feedback,
+    GroupAgreementVersion,
+    GroupCheckIn,
+    GroupMembership,
+    GroupMilestone,
     InfoRequest,
+    MentoringGroup,
     Mentorship,
     Message,
     MessageReceipt,
@@ -1073,6 +1078,8 @@ _INTRODUCTION_OPEN = frozenset(
 def _thread_open(thread: selectors.Thread) -> bool:
     if isinstance(thread.subject, Mentorship):
         return thread.subject.state in {*OPEN_STATES, State.ACTIVE}
+    if isinstance(thread.subject, MentoringGroup):
+        return thread.subject.is_active
     return thread.subject.status in _INTRODUCTION_OPEN
 
 
@@ -1082,6 +1089,13 @@ def thread_is_open(thread: selectors.Thread) -> bool:
 
 
 def _blocked_within(thread: selectors.Thread) -> bool:
+    """A block closes a conversation between the two or three people it concerns.
+
+    A group's conversation is the whole group's: one block closing it would silence
+    everyone else, so a mentee who blocked someone in the group leaves it instead.
+    """
+    if thread.kind == "group":
+        return False
     ids = [person.pk for person in thread.participants]
     return Block.objects.filter(blocker_id__in=ids, blocked_id__in=ids).exists()
 
@@ -1373,3 +1387,316 @@ def calendar_feed_revoke(*, member: Member, actor: Member) -> int:
 def calendar_feed_used(*, feed: CalendarFeed, now: dt.datetime | None = None) -> None:
     """Note when a calendar last fetched the feed (one UPDATE, no lock held)."""
     CalendarFeed.objects.filter(pk=feed.pk).update(last_used_at=now or timezone.now())
+
+
+# ---------------------------------------------------------------- mentoring groups
+
+GROUP_NOT_ACTIVE = "This can only be done while the group is active."
+GROUP_MENTOR_IS_MENTEE = "The group's mentor cannot also be one of its mentees."
+ALREADY_IN_GROUP = "{name} is already in the group."
+ONLY_GROUP_MENTEE = "Only a mentee of the group can leave it."
+GROUP_NAME = "{mentor}'s group"
+GROUP_CONFIDENTIALITY = "What we discuss stays within the group unless we all agree otherwise."
+GROUP_DURATION_WEEKS = 26
+
+
+@dataclass(frozen=True)
+class GroupMatch:
+    """A mentee a programme put in a mentor's group, with that match's reasons and goals."""
+
+    mentee: Member
+    reasons: tuple[str, ...] = ()
+    goals: str = ""
+
+
+def _group_url(group: MentoringGroup) -> str:
+    return reverse("group_detail", args=[group.pk])
+
+
+def _group_party_ids(group: MentoringGroup) -> set[int]:
+    mentees = GroupMembership.objects.filter(group=group, left_at__isnull=True)
+    return {group.mentor_id, *mentees.values_list("mentee_id", flat=True)}
+
+
+def _require_in_group(group: MentoringGroup, actor: Member) -> None:
+    if actor.pk not in _group_party_ids(group):
+        raise PermissionDenied(selectors.GROUP_NOT_FOUND)
+
+
+def _require_group_active(group: MentoringGroup) -> None:
+    if not group.is_active:
+        raise ValidationError(GROUP_NOT_ACTIVE)
+
+
+def _tell_group(
+    group: MentoringGroup, actor: Member, kind: str, title: str, *, key: str = ""
+) -> None:
+    """Tell everyone in the group but the actor; the words name what happened, never notes."""
+    for member in Member.objects.filter(pk__in=_group_party_ids(group) - {actor.pk}):
+        notify(recipient=member, kind=kind, title=title, url=_group_url(group), key=key)
+
+
+def _group_for(mentor: Member, programme_id: int | None, story: MatchStory) -> MentoringGroup:
+    """The mentor's active group of this programme (a later round adds to it), or a new one."""
+    if programme_id is not None:
+        existing = (
+            MentoringGroup.objects.select_for_update()
+            .filter(mentor=mentor, programme_id=programme_id, state=MentoringGroup.State.ACTIVE)
+            .first()
+        )
+        if existing is not None:
+            return existing
+    today = timezone.localdate()
+    start = max(today, story.starts_on or today)
+    ends_on = story.ends_on if story.ends_on and story.ends_on > start else None
+    ends_on = ends_on or start + dt.timedelta(weeks=GROUP_DURATION_WEEKS)
+    weeks = min(
+        max(-(-(ends_on - start).days // 7), rules.MIN_DURATION_WEEKS), rules.MAX_DURATION_WEEKS
+    )
+    cadence = story.cadence or Cadence.FORTNIGHTLY
+    group = MentoringGroup(
+        mentor=mentor,
+        name=GROUP_NAME.format(mentor=mentor.name)[:200],
+        programme_id=programme_id,
+        programme_name=story.programme_name[:200],
+        cadence=cadence,
+        started_on=start,
+        ends_on=ends_on,
+        next_checkin_on=start + dt.timedelta(days=rules.CADENCE_DAYS[cadence]),
+    )
+    group.full_clean()
+    group.save()
+    GroupAgreementVersion.objects.create(
+        group=group,
+        version=1,
+        cadence=cadence,
+        duration_weeks=weeks,
+        goals="",
+        confidentiality=GROUP_CONFIDENTIALITY,
+    )
+    for title in story.milestones:
+        GroupMilestone.objects.create(group=group, title=title[:200])
+    return group
+
+
+def _group_join(group: MentoringGroup, match: GroupMatch, locked: dict[int, Member]) -> None:
+    mentee = locked[match.mentee.pk]
+    if mentee.pk == group.mentor_id:
+        raise ValidationError(GROUP_MENTOR_IS_MENTEE)
+    if not mentee.user.is_active or selectors.is_blocked_pair(group.mentor, mentee):
+        raise ValidationError(UNAVAILABLE)
+    if GroupMembership.objects.filter(group=group, mentee=mentee, left_at__isnull=True).exists():
+        raise ValidationError(ALREADY_IN_GROUP.format(name=mentee.name))
+    GroupMembership.objects.create(group=group, mentee=mentee, match_reasons=list(match.reasons))
+
+
+def _group_goals(group: MentoringGroup, matches: Iterable[GroupMatch], actor: Member) -> None:
+    """Each new mentee's application goals join the agreement, as a new version when it grew."""
+    lines = [f"{m.mentee.name}: {m.goals.strip()}" for m in matches if m.goals.strip()]
+    if not lines:
+        return
+    latest = selectors.group_agreement(group)
+    goals = "\n".join(filter(None, [latest.goals if latest else "", *lines]))[:5000]
+    if latest is not None and not latest.goals:
+        latest.goals, latest.updated_by = goals, actor
+        latest.save(update_fields=["goals", "updated_by"])
+        return
+    GroupAgreementVersion.objects.create(
+        group=group,
+        version=(latest.version if latest else 0) + 1,
+        cadence=latest.cadence if latest else group.cadence,
+        duration_weeks=latest.duration_weeks if latest else GROUP_DURATION_WEEKS,
+        goals=goals,
+        meeting=latest.meeting if latest else "",
+        confidentiality=latest.confidentiality if latest else GROUP_CONFIDENTIALITY,
+        updated_by=actor,
+    )
+
+
+def group_match_message(
+    mentor: Member, mentees: list[Member], story: MatchStory, *, password_link: str | None = None
+) -> tuple[str, str]:
+    """The mentor's notification: whom their group has, when it starts, and a way in."""
+    title = "Your mentoring group"
+    if story.programme_name:
+        title += f" in {story.programme_name}"
+    lines = ["Your group: " + ", ".join(mentee.name for mentee in mentees) + "."]
+    if story.starts_on and story.starts_on > timezone.localdate():
+        lines.append(f"It starts on {story.starts_on:%-d %B %Y}.")
+    way_in = way_in_line(mentor.user, link=password_link)
+    if way_in:
+        lines.append(way_in)
+    return title, "\n".join(lines)
+
+
+@transaction.atomic
+def group_create_from_match(
+    *,
+    mentor: Member,
+    matches: list[GroupMatch],
+    programme: object | int | None = None,
+    story: MatchStory | None = None,
+    actor: Member,
+) -> MentoringGroup:
+    """A mentoring group straight from a published programme: one mentor, the mentees matched
+    to them, the programme's dates, cadence and milestones, and each person told."""
+    locked = _lock_members(mentor.pk, *(match.mentee.pk for match in matches))
+    if not locked[mentor.pk].user.is_active:
+        raise ValidationError(UNAVAILABLE)
+    story = story or MatchStory(programme_name="")
+    programme_id = programme if isinstance(programme, int) else getattr(programme, "pk", None)
+    group = _group_for(locked[mentor.pk], programme_id, story)
+    for match in matches:
+        _group_join(group, match, locked)
+    _group_goals(group, matches, actor)
+    audit(
+        actor=actor,
+        action=AuditEvent.GROUP_CREATE_FROM_MATCH,
+        subject=group,
+        programme=group.programme_id,
+        mentees=len(matches),
+    )
+    url = _group_url(group)
+    for match in matches:
+        title, body = match_message(match.mentee, mentor, replace(story, reasons=match.reasons))
+        notify(recipient=match.mentee, kind="group_matched", title=title, body=body, url=url)
+    title, body = group_match_message(mentor, [match.mentee for match in matches], story)
+    notify(recipient=mentor, kind="group_matched", title=title, body=body, url=url)
+    return group
+
+
+@transaction.atomic
+def group_leave(*, group: MentoringGroup, actor: Member) -> GroupMembership:
+    """A mentee leaves the group: from now on they no longer see it or its conversation."""
+    membership = (
+        GroupMembership.objects.select_for_update()
+        .filter(group=group, mentee=actor, left_at__isnull=True)
+        .first()
+    )
+    if membership is None:
+        raise PermissionDenied(ONLY_GROUP_MENTEE)
+    membership.left_at = timezone.now()
+    membership.save(update_fields=["left_at"])
+    # Their unread messages are no longer theirs to read.
+    MessageReceipt.objects.filter(
+        recipient=actor, read_at__isnull=True, message__group=group
+    ).delete()
+    audit(actor=actor, action=AuditEvent.GROUP_LEAVE, subject=group)
+    notify(
+        recipient=group.mentor,
+        kind="group_left",
+        title=f"{actor.name} left your group",
+        url=_group_url(group),
+    )
+    return membership
+
+
+@transaction.atomic
+def group_agreement_update(
+    *,
+    group: MentoringGroup,
+    actor: Member,
+    cadence: str,
+    duration_weeks: int,
+    goals: str = "",
+    meeting: str = "",
+    confidentiality: str = "",
+) -> GroupAgreementVersion:
+    _require_in_group(group, actor)
+    group = MentoringGroup.objects.select_for_update().get(pk=group.pk)
+    _require_group_active(group)
+    latest = selectors.group_agreement(group)
+    version = GroupAgreementVersion(
+        group=group,
+        version=(latest.version if latest else 0) + 1,
+        cadence=cadence,
+        duration_weeks=duration_weeks,
+        goals=(goals or "").strip(),
+        meeting=(meeting or "").strip(),
+        confidentiality=(confidentiality or "").strip(),
+        updated_by=actor,
+    )
+    version.full_clean()
+    version.save()
+    group.cadence = cadence
+    if group.started_on:
+        group.ends_on = group.started_on + dt.timedelta(weeks=duration_weeks)
+    group.save(update_fields=["cadence", "ends_on"])
+    audit(actor=actor, action=AuditEvent.AGREEMENT_UPDATE, subject=version, version=version.version)
+    _tell_group(group, actor, "agreement_updated", f"{actor.name} updated your group's agreement")
+    return version
+
+
+@transaction.atomic
+def group_milestone_create(
+    *, group: MentoringGroup, actor: Member, title: str, due_on: dt.date | None = None
+) -> GroupMilestone:
+    _require_in_group(group, actor)
+    _require_group_active(group)
+    milestone = GroupMilestone(
+        group=group, title=_require_text(title, "title"), due_on=due_on, created_by=actor
+    )
+    milestone.full_clean()
+    milestone.save()
+    audit(actor=actor, action=AuditEvent.MILESTONE_CREATE, subject=milestone)
+    return milestone
+
+
+@transaction.atomic
+def group_milestone_complete(*, milestone: GroupMilestone, actor: Member) -> GroupMilestone:
+    group = milestone.group
+    _require_in_group(group, actor)
+    _require_group_active(group)
+    milestone = GroupMilestone.objects.select_for_update().get(pk=milestone.pk)
+    if milestone.is_done:
+        raise ValidationError(MILESTONE_ALREADY_DONE)
+    milestone.done_at, milestone.done_by = timezone.now(), actor
+    milestone.save(update_fields=["done_at", "done_by"])
+    audit(actor=actor, action=AuditEvent.MILESTONE_COMPLETE, subject=milestone)
+    _tell_group(
+        group,
+        actor,
+        "milestone_done",
+        f"Milestone reached: {milestone.title}",
+        key=f"group_milestone_done:{milestone.pk}",
+    )
+    return milestone
+
+
+@transaction.atomic
+def group_checkin_record(
+    *,
+    group: MentoringGroup,
+    actor: Member,
+    held_on: dt.date,
+    topics: str = "",
+    notes: str = "",
+    next_steps: str = "",
+    next_checkin_on: dt.date | None = None,
+) -> GroupCheckIn:
+    _require_in_group(group, actor)
+    group = MentoringGroup.objects.select_for_update().get(pk=group.pk)
+    _require_group_active(group)
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": CHECKIN_IN_FUTURE})
+    if next_checkin_on is not None and next_checkin_on <= held_on:
+        raise ValidationError({"next_checkin_on": NEXT_CHECKIN_BEFORE})
+    checkin = GroupCheckIn(
+        group=group,
+        held_on=held_on,
+        topics=(topics or "").strip(),
+        notes=(notes or "").strip(),
+        next_steps=(next_steps or "").strip(),
+        next_checkin_on=next_checkin_on,
+        recorded_by=actor,
+    )
+    checkin.full_clean()
+    checkin.save()
+    if next_checkin_on is not None:
+        group.next_checkin_on = next_checkin_on
+    elif group.next_checkin_on and held_on >= group.next_checkin_on:
+        group.next_checkin_on = None
+    group.save(update_fields=["next_checkin_on"])
+    audit(actor=actor, action=AuditEvent.CHECKIN_RECORD, subject=checkin)
+    _tell_group(group, actor, "checkin_recorded", f"{actor.name} recorded a group check-in")
+    return checkin

@@ -3,6 +3,7 @@ from django.urls import path
 from deskmate.mentoring import views
 
 one = "mentorships/<int:mentorship_id>/"
+group = "groups/<int:group_id>/"
 
 urlpatterns = [
     path("mentorships/", views.mentorships, name="mentorships"),
@@ -60,6 +61,18 @@ urlpatterns = [
         views.introduction_messages_fragment,
         name="introduction_messages_fragment",
     ),
+    path(group, views.group_detail, name="group_detail"),
+    path(group + "agreement/", views.group_agreement, name="group_agreement"),
+    path(group + "milestones/", views.group_milestone_add, name="group_milestone_add"),
+    path(
+        group + "milestones/<int:milestone_id>/done/",
+        views.group_milestone_complete,
+        name="group_milestone_complete",
+    ),
+    path(group + "checkins/", views.group_checkin_add, name="group_checkin_add"),
+    path(group + "leave/", views.group_leave, name="group_leave"),
+    path(group + "messages/", views.group_messages, name="group_messages"),
+    path(group + "messages/new/", views.group_messages_fragment, name="group_messages_fragment"),
     path("messages/", views.threads, name="threads"),
     path("settings/calendar/", views.calendar_feed_settings, name="calendar_feed_settings"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),

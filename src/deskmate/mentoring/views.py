@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -57,6 +57,7 @@ def mentorships(request):
         request,
         "mentoring/list.html",
         {
+            "groups": selectors.groups_of(member),
             "received": selectors.requests_received(member),
             "sent": selectors.requests_sent(member),
             "active": selectors.active_mentorships(member),
@@ -494,11 +495,7 @@ def _thread_page(request, thread):
     if sent:
         return redirect(thread.url + "#message-form")
     services.thread_mark_read(thread=thread, reader=request.member)
-    around = (
-        _mentorship_context(request.member, thread.subject)
-        if thread.kind == "mentorship"
-        else {"other": thread.others(request.member)[0]}
-    )
+    around = _thread_around(request.member, thread)
     return render(
         request,
         "mentoring/thread.html",
@@ -514,6 +511,14 @@ def _thread_page(request, thread):
             and thread.subject.status not in selectors.TARGET_READS_THREAD,
         },
     )
+
+
+def _thread_around(viewer, thread) -> dict:
+    if thread.kind == "mentorship":
+        return _mentorship_context(viewer, thread.subject)
+    if thread.kind == "group":
+        return {"group": thread.subject}
+    return {"other": thread.others(viewer)[0]}
 
 
 def _message_form_part(request, thread, form, *, sent: bool):
@@ -702,3 +707,138 @@ def calendar_feed(request, token: str):
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# ---------------------------------------------------------------- mentoring groups
+
+
+def _group_page(request, group, **forms_given):
+    thread = selectors.thread_of_group(group)
+    services.thread_mark_read(thread=thread, reader=request.member)
+    milestones = list(selectors.group_milestones(group))
+    for milestone in milestones:
+        milestone.overdue_since = selectors.milestone_overdue_since(milestone)  # type: ignore[attr-defined]
+    return render(
+        request,
+        "mentoring/group.html",
+        {
+            "group": group,
+            "is_mentor": request.member.pk == group.mentor_id,
+            "memberships": selectors.current_memberships(group),
+            "agreement": selectors.group_agreement(group),
+            "milestones": milestones,
+            "checkins": selectors.group_checkins(group),
+            "thread": thread,
+            "others": thread.others(request.member),
+            "messages_list": selectors.messages_in(thread),
+            "can_write": services.thread_is_open(thread),
+            "form": forms_given.get("form") or forms.MessageForm(),
+            "milestone_form": forms_given.get("milestone_form") or forms.MilestoneForm(),
+            "checkin_form": forms_given.get("checkin_form") or forms.GroupCheckInForm(),
+        },
+    )
+
+
+@member_required
+def group_detail(request, group_id: int):
+    return _group_page(request, selectors.access_group(request.member, group_id))
+
+
+@member_required
+def group_agreement(request, group_id: int):
+    group = selectors.access_group(request.member, group_id)
+    agreement = selectors.group_agreement(group)
+    initial = {}
+    if agreement:
+        initial = {
+            "goals": agreement.goals,
+            "cadence": agreement.cadence,
+            "duration_weeks": agreement.duration_weeks,
+            "meeting": agreement.meeting,
+            "confidentiality": agreement.confidentiality,
+        }
+    form = forms.AgreementForm(request.POST or None, initial=initial)
+    if _saved(
+        request,
+        form,
+        lambda data: services.group_agreement_update(group=group, actor=request.member, **data),
+        "The group's agreement is saved.",
+    ):
+        return redirect("group_agreement", group_id=group.pk)
+    return render(
+        request,
+        "mentoring/group_agreement.html",
+        {
+            "group": group,
+            "agreement": agreement,
+            "form": form,
+            "history": selectors.group_agreement_history(group)[1:10],
+        },
+    )
+
+
+@require_POST
+@member_required
+def group_milestone_add(request, group_id: int):
+    group = selectors.access_group(request.member, group_id)
+    form = forms.MilestoneForm(request.POST)
+    if _saved(
+        request,
+        form,
+        lambda data: services.group_milestone_create(group=group, actor=request.member, **data),
+        "Milestone added.",
+    ):
+        return redirect(reverse("group_detail", args=[group.pk]) + "#milestones-h")
+    return _group_page(request, group, milestone_form=form)
+
+
+@require_POST
+@member_required
+def group_milestone_complete(request, group_id: int, milestone_id: int):
+    group = selectors.access_group(request.member, group_id)
+    milestone = selectors.access_group_milestone(group, milestone_id)
+    try:
+        services.group_milestone_complete(milestone=milestone, actor=request.member)
+    except ValidationError as error:
+        _refusal_message(request, error)
+    else:
+        messages.success(request, f"Milestone reached: {milestone.title}. Congratulations!")
+    return redirect(reverse("group_detail", args=[group.pk]) + "#milestones-h")
+
+
+@require_POST
+@member_required
+def group_checkin_add(request, group_id: int):
+    group = selectors.access_group(request.member, group_id)
+    form = forms.GroupCheckInForm(request.POST)
+    if _saved(
+        request,
+        form,
+        lambda data: services.group_checkin_record(group=group, actor=request.member, **data),
+        "Check-in recorded.",
+    ):
+        return redirect(reverse("group_detail", args=[group.pk]) + "#checkins-h")
+    return _group_page(request, group, checkin_form=form)
+
+
+@require_POST
+@member_required
+def group_leave(request, group_id: int):
+    group = selectors.access_group(request.member, group_id)
+    try:
+        services.group_leave(group=group, actor=request.member)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+        return redirect("group_detail", group_id=group.pk)
+    messages.success(request, f"You left {group.name}.")
+    return redirect("mentorships")
+
+
+@member_required
+def group_messages(request, group_id: int):
+    return _thread_page(request, selectors.access_group_thread(request.member, group_id))
+
+
+@member_required
+def group_messages_fragment(request, group_id: int):
+    return _thread_fragment(request, selectors.access_group_thread(request.member, group_id))

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from deskmate.engine.assignment import AssignmentResult, assign, evaluate_assignment
@@ -38,7 +39,7 @@ from deskmate.engine.reasons import Names, explain
 from deskmate.engine.stable import fair_keys, mentor_proposing, rank_matrix, strict_orders
 from deskmate.engine.text import Lexicon
 from deskmate.engine.ties import Evidence, TieTable
-from deskmate.mentoring.models import Mentorship
+from deskmate.mentoring.models import GroupMembership, Mentorship
 from deskmate.mentoring.selectors import active_mentee_count, blocked_member_ids
 from deskmate.mentoring.states import State
 from deskmate.network.models import Tie
@@ -101,8 +102,8 @@ class ScoreMatrix:
     capacity: np.ndarray
     rules: dict[str, np.ndarray]
     pins: list[tuple[int, int]] = field(default_factory=list)
-    #: Pins that are pairs published earlier, with their mentorship ids.
-    published: dict[tuple[int, int], int] = field(default_factory=dict)
+    #: Pins that are pairs published earlier, with their mentorship ids (None in a group).
+    published: dict[tuple[int, int], int | None] = field(default_factory=dict)
     #: Pairs made in earlier rounds of a peer programme.
     previous_pairs: list[tuple[int, int]] = field(default_factory=list)
     preferences: list[list[int]] = field(default_factory=list)
@@ -393,13 +394,20 @@ def rule_refusals(programme: Programme, mentee_id: int, mentor_id: int) -> list[
 # ---------------------------------------------------------------- published pairs
 
 
-def published_pairs(programme: Programme) -> dict[tuple[int, int], tuple[int, int]]:
-    """(mentee id, mentor id) → (mentorship id, round) of every pair published and still standing."""
+def published_pairs(programme: Programme) -> dict[tuple[int, int], tuple[int | None, int]]:
+    """(mentee id, mentor id) → (mentorship id, round) of every pair published and still standing.
+
+    A group programme's pair stands while its mentee is still in the mentor's group; it has
+    no mentorship of its own (None).
+    """
+    in_group = GroupMembership.objects.filter(
+        group_id=OuterRef("group_id"), mentee_id=OuterRef("mentee_id"), left_at__isnull=True
+    )
     rows = (
-        ProposedPair.objects.filter(
-            run__programme=programme,
-            mentorship__isnull=False,
-            mentorship__state__in=[State.ACTIVE, State.COMPLETED],
+        ProposedPair.objects.filter(run__programme=programme)
+        .filter(
+            Q(mentorship__isnull=False, mentorship__state__in=[State.ACTIVE, State.COMPLETED])
+            | Q(Exists(in_group), group__isnull=False)
         )
         .values_list("mentee_id", "mentor_id", "mentorship_id", "run__round")
         .order_by("run__round", "id")

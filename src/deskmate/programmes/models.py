@@ -409,6 +409,14 @@ class ProposedPair(models.Model):
     mentorship = models.ForeignKey(
         "mentoring.Mentorship", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set instead of the mentorship when a group programme's publication put the pair in a group.
+    group = models.ForeignKey(
+        "mentoring.MentoringGroup",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     carried = models.BooleanField(
         default=False, help_text="Published by an earlier run, kept as it is."
     )

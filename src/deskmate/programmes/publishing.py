@@ -131,38 +131,53 @@ def publication_preview(run: MatchRun) -> Preview:
     )
 
 
-def _notifications_of(run: MatchRun):
-    """The notifications a publication made: one per person of each new pair, and the unmatched.
-
-    A match notification links to its mentorship's page; the paths are built in SQL, so a
-    run of any size is one query.
-    """
+def _published_paths(run: MatchRun, field: str, url_name: str):
     marker = 987654321
-    before, after = reverse("mentorship_detail", args=[marker]).split(str(marker))
-    paths = (
-        run.pairs.filter(carried=False, mentorship__isnull=False)
-        .annotate(path=Concat(Value(before), Cast("mentorship_id", CharField()), Value(after)))
+    before, after = reverse(url_name, args=[marker]).split(str(marker))
+    return (
+        run.pairs.filter(carried=False, **{f"{field}__isnull": False})
+        .annotate(path=Concat(Value(before), Cast(f"{field}_id", CharField()), Value(after)))
         .values("path")
     )
+
+
+def _notifications_of(run: MatchRun):
+    """The notifications a publication made: one per person of each new pair (or group), and
+    the unmatched.
+
+    A match notification links to its mentorship's (or group's) page; the paths are built in
+    SQL, so a run of any size is one query.
+    """
     return Notification.objects.filter(
-        Q(kind="mentorship_matched", url__in=paths) | Q(key=f"programme_unmatched:{run.pk}")
+        Q(
+            kind="mentorship_matched",
+            url__in=_published_paths(run, "mentorship", "mentorship_detail"),
+        )
+        | Q(kind="group_matched", url__in=_published_paths(run, "group", "group_detail"))
+        | Q(key=f"programme_unmatched:{run.pk}")
     )
 
 
 def publication_summary(run: MatchRun) -> dict[str, int]:
-    """What a finished publication did: mentorships made, people told, newcomers given a way in."""
+    """What a finished publication did: mentorships (or groups) made, people told, newcomers
+    given a way in."""
     pairs = run.pairs.filter(carried=False, mentorship__isnull=False)
-    people = set(pairs.values_list("mentee_id", flat=True)) | set(
-        pairs.values_list("mentor_id", flat=True)
-    )
+    in_groups = run.pairs.filter(carried=False, group__isnull=False)
+    people = set()
+    for published in (pairs, in_groups):
+        people |= set(published.values_list("mentee_id", flat=True))
+        people |= set(published.values_list("mentor_id", flat=True))
     people |= set(run.metrics.get("unmatched", []))
     members = Member.objects.filter(pk__in=people).select_related("user")
-    return {
+    summary = {
         "mentorships": pairs.count(),
         "told": _notifications_of(run).values("recipient_id").distinct().count(),
         "newcomers": sum(1 for member in members if _is_newcomer(member)),
         "unmatched": len(run.metrics.get("unmatched", [])),
     }
+    if run.programme.kind == Programme.Kind.GROUP:
+        summary["groups"] = in_groups.values("group_id").distinct().count()
+    return summary
 
 
 def delivery_progress(run: MatchRun) -> dict[str, int]:

@@ -27,7 +27,11 @@ from deskmate.importing.errors import ErrorCollector, ImportFileError
 from deskmate.importing.names import is_email_address
 from deskmate.mentoring.models import Mentorship
 from deskmate.mentoring.selectors import active_mentee_count
-from deskmate.mentoring.services import mentorship_create_from_match
+from deskmate.mentoring.services import (
+    GroupMatch,
+    group_create_from_match,
+    mentorship_create_from_match,
+)
 from deskmate.network.services import import_error_from_validation
 from deskmate.notifications.models import Notification
 from deskmate.notifications.services import notify
@@ -1706,26 +1710,11 @@ def match_run_publish(*, run: MatchRun, actor: Member) -> MatchRun:
     carried = {(pair.mentee_id, pair.mentor_id) for pair in pairs if pair.carried}
     if carried != _standing_keys(run):
         raise ValidationError(RUN_OUT_OF_DATE)
-    kind = Mentorship.Kind.COPILOT if programme.is_peer else Mentorship.Kind.MENTORSHIP
     goals = dict(programme.applications.values_list("member_id", "goals"))
-    created = 0
-    for pair in _pairs_to_publish(programme, pairs):
-        try:
-            mentorship = mentorship_create_from_match(
-                mentor=pair.mentor,
-                mentee=pair.mentee,
-                kind=kind,
-                programme=programme,
-                story=publishing.story_for(programme, pair, goals=goals.get(pair.mentee_id, "")),
-                actor=actor,
-            )
-        except ValidationError as error:
-            raise ValidationError(
-                f"{pair.mentee.name} and {pair.mentor.name}: {' '.join(error.messages)}"
-            ) from None
-        pair.mentorship = mentorship
-        pair.save(update_fields=["mentorship"])
-        created += 1
+    if programme.kind == Programme.Kind.GROUP:
+        created = _publish_groups(programme, _pairs_to_publish(programme, pairs), goals, actor)
+    else:
+        created = _publish_pairs(programme, _pairs_to_publish(programme, pairs), goals, actor)
     run.status = MatchRun.Status.PUBLISHED
     run.published_at = timezone.now()
     run.published_by = actor
@@ -1742,8 +1731,56 @@ def match_run_publish(*, run: MatchRun, actor: Member) -> MatchRun:
             url=_programme_url(programme),
             key=f"programme_unmatched:{run.pk}",
         )
-    audit(actor=actor, action=AuditEvent.MATCH_RUN_PUBLISH, subject=run, mentorships=created)
+    made = "groups" if programme.kind == Programme.Kind.GROUP else "mentorships"
+    audit(actor=actor, action=AuditEvent.MATCH_RUN_PUBLISH, subject=run, **{made: created})
     return run
+
+
+def _publish_groups(programme: Programme, pairs: list, goals: dict, actor: Member) -> int:
+    """A group programme's pairs as one group per mentor with the mentees matched to them."""
+    by_mentor: dict[int, list] = {}
+    for pair in pairs:
+        by_mentor.setdefault(pair.mentor_id, []).append(pair)
+    for mentor_pairs in by_mentor.values():
+        mentor = mentor_pairs[0].mentor
+        story = publishing.story_for(programme, mentor_pairs[0], goals="")
+        matches = [
+            GroupMatch(
+                mentee=pair.mentee, reasons=tuple(pair.reasons), goals=goals.get(pair.mentee_id, "")
+            )
+            for pair in mentor_pairs
+        ]
+        try:
+            group = group_create_from_match(
+                mentor=mentor, matches=matches, programme=programme, story=story, actor=actor
+            )
+        except ValidationError as error:
+            raise ValidationError(f"{mentor.name}'s group: {' '.join(error.messages)}") from None
+        ProposedPair.objects.filter(pk__in=[pair.pk for pair in mentor_pairs]).update(group=group)
+    return len(by_mentor)
+
+
+def _publish_pairs(programme: Programme, pairs: list, goals: dict, actor: Member) -> int:
+    kind = Mentorship.Kind.COPILOT if programme.is_peer else Mentorship.Kind.MENTORSHIP
+    created = 0
+    for pair in pairs:
+        try:
+            mentorship = mentorship_create_from_match(
+                mentor=pair.mentor,
+                mentee=pair.mentee,
+                kind=kind,
+                programme=programme,
+                story=publishing.story_for(programme, pair, goals=goals.get(pair.mentee_id, "")),
+                actor=actor,
+            )
+        except ValidationError as error:
+            raise ValidationError(
+                f"{pair.mentee.name} and {pair.mentor.name}: {' '.join(error.messages)}"
+            ) from None
+        pair.mentorship = mentorship
+        pair.save(update_fields=["mentorship"])
+        created += 1
+    return created
 
 
 def _with_way_in(body: str, member: Member) -> str:

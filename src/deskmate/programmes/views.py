@@ -11,6 +11,7 @@ from deskmate.core.forms import form_errors_from
 from deskmate.core.live import page_or_part
 from deskmate.importing.errors import ImportFileError
 from deskmate.limits.guards import limited
+from deskmate.mentoring import selectors as mentoring_selectors
 from deskmate.network.services import upload_read_bounded
 from deskmate.people import services as people_services
 from deskmate.people.decorators import member_required
@@ -40,7 +41,13 @@ from deskmate.programmes.forms import (
     QuotaForm,
     RunForm,
 )
-from deskmate.programmes.models import Application, ApplicationImport, MatchRun, PairRule
+from deskmate.programmes.models import (
+    Application,
+    ApplicationImport,
+    MatchRun,
+    PairRule,
+    Programme,
+)
 
 INVITATION_ANSWER = "Choose to decline, or follow the link to apply."
 PUBLISHING_STARTED = "Publishing has started: this page shows how far it has gone."
@@ -794,6 +801,9 @@ def health(request, programme_id: int):
         "programmes/health.html",
         health=reports.programme_health(programme),
         at_risk=reports.pairs_at_risk(programme),
+        groups=mentoring_selectors.group_health(programme.pk)
+        if programme.kind == Programme.Kind.GROUP
+        else None,
     )
 
 
