@@ -44,13 +44,11 @@ def generations(names: Iterable[str]) -> dict[str, str]:
     result = {name: found.get(_key(name)) for name in wanted}
     missing = [name for name, value in result.items() if value is None]
     if missing:
-        fresh = {_key(name): secrets.token_hex(8) for name in missing}
-        # add() keeps a token another process set in the meantime; read back what won.
-        for key, value in fresh.items():
-            cache.add(key, value, timeout=None)
-        won = cache.get_many(list(fresh))
-        for name in missing:
-            result[name] = won.get(_key(name)) or fresh[_key(name)]
+        # Written over any token another process set meanwhile: the result that process
+        # stores under its token is then never found, which is a miss, never a stale answer.
+        fresh = {name: secrets.token_hex(8) for name in missing}
+        cache.set_many({_key(name): value for name, value in fresh.items()}, timeout=None)
+        result.update(fresh)
     return result  # type: ignore[return-value]
 
 
