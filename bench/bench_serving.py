@@ -340,6 +340,12 @@ def main():
         f"Requests that did not answer 200: {failures}. Suggestion lists of {args.check} members the same "
         f"as without the cache: {', '.join(f'{name} {ok}' for name, ok in same.items())}. "
         f"Load average (1 min) before → after each server's run: {loads}.",
+        "",
+        "Requests/s and latency depend on whatever else the machine runs; the server's CPU time "
+        "per request (its workers' user and system time over the run) much less, so compare "
+        "runs by it. Both pages are signed-in pages of the same members: the home page's own "
+        "panels (mentorships, requests, introductions, profile) are read on every request, "
+        "with or without the cache.",
     ]
     if not args.no_write:
         write_section("Serving: suggestions beside the home page", "\n".join(lines))
