@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
 from deskmate.core.generations import COMMUNITY, bump_on_commit, generations, member_generation
@@ -122,15 +123,42 @@ def _member_fields(*fields: str) -> Callable[[object], list[int]]:
     return members
 
 
-def _owner_of_user(user) -> list[int]:
-    from deskmate.people.models import Member
+def announce_saves(model: type[Model], *member_fields: str) -> None:
+    """Announce every save and delete of ``model``'s rows as a change of the members they name.
 
-    return list(Member.objects.filter(user_id=user.pk).values_list("pk", flat=True))
+    ``member_fields`` are its attributes holding member ids ("pk" for a member itself).
+    """
+    members_of = _member_fields(*member_fields)
+
+    def member_rows_changed(sender, instance, **kwargs) -> None:
+        if not kwargs.get("raw"):
+            members_changed(members_of(instance))
+
+    for signal in (post_save, post_delete):
+        signal.connect(
+            member_rows_changed,
+            sender=model,
+            weak=False,
+            dispatch_uid=f"suggestion_cache_{model._meta.label}",
+        )
+
+
+def _announce_user_saves() -> None:
+    from deskmate.people.models import Member, User
+
+    def user_changed(sender, instance, **kwargs) -> None:
+        if not kwargs.get("raw"):
+            members_changed(Member.objects.filter(user_id=instance.pk).values_list("pk", flat=True))
+
+    for signal in (post_save, post_delete):
+        signal.connect(user_changed, sender=User, weak=False, dispatch_uid="suggestion_cache_user")
 
 
 def connect_receivers() -> None:
-    """Replace the generations of what a saved or deleted row is an input of."""
-    from deskmate.mentoring.models import Availability, Block, Mentorship
+    """Replace the generations of what a saved or deleted row of people or network is an input of.
+
+    The mentoring app announces its own rows (availability, mentorships, blocks) in its ``ready``.
+    """
     from deskmate.network.models import Vocabulary
     from deskmate.people.models import (
         Education,
@@ -141,44 +169,23 @@ def connect_receivers() -> None:
         Position,
         Skill,
         SkillAlias,
-        User,
     )
 
-    owners: dict[type, Callable[[object], list[int]]] = {
-        Member: _member_fields("pk"),
-        User: _owner_of_user,
-        Goal: _member_fields("member_id"),
-        Position: _member_fields("member_id"),
-        Education: _member_fields("member_id"),
-        MemberSkill: _member_fields("member_id"),
-        Offer: _member_fields("member_id"),
-        Availability: _member_fields("member_id"),
-        Mentorship: _member_fields("requester_id", "recipient_id"),
-        Block: _member_fields("blocker_id", "blocked_id"),
-    }
-    for model, members_of in owners.items():
-
-        def member_rows_changed(sender, instance, members_of=members_of, **kwargs) -> None:
-            if not kwargs.get("raw"):
-                members_changed(members_of(instance))
-
-        for signal in (post_save, post_delete):
-            signal.connect(
-                member_rows_changed,
-                sender=model,
-                weak=False,
-                dispatch_uid=f"suggestion_cache_{model.__name__}",
-            )
+    announce_saves(Member, "pk")
+    for model in (Goal, Position, Education, MemberSkill, Offer):
+        announce_saves(model, "member_id")
+    _announce_user_saves()
 
     def community_rows_changed(sender, **kwargs) -> None:
         if not kwargs.get("raw"):
             community_changed()
 
-    for model in (Vocabulary, Skill, SkillAlias):
+    community_models: tuple[type[Model], ...] = (Vocabulary, Skill, SkillAlias)
+    for community_model in community_models:
         for signal in (post_save, post_delete):
             signal.connect(
                 community_rows_changed,
-                sender=model,
+                sender=community_model,
                 weak=False,
-                dispatch_uid=f"suggestion_cache_{model.__name__}",
+                dispatch_uid=f"suggestion_cache_{community_model._meta.label}",
             )
