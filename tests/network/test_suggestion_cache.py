@@ -266,3 +266,23 @@ def test_caching_off_computes_every_time(community, mentee, settings):
     assert suggestions_for(mentee, as_of=TODAY)[0].reasons == (OVERLAP, TRANSITION)
     unannounced_tie_delete()
     assert OVERLAP not in suggestions_for(mentee, as_of=TODAY)[0].reasons
+
+
+def test_a_history_merged_in_bulk_is_shown_once_announced(backend, community, mentee):
+    assert suggestions_for(mentee, as_of=TODAY)[0].reasons == (OVERLAP, TRANSITION)
+    unannounced_tie_delete()
+    # An import merges histories with bulk_create (no post_save) and announces the change.
+    Position.objects.bulk_create(
+        [
+            Position(
+                member=mentee,
+                organisation=Organisation.objects.get(name="Globex"),
+                unit=Unit.objects.get(name="Platform"),
+                title="Software Engineer",
+                start=dt.date(2023, 1, 1),
+            )
+        ]
+    )
+    assert suggestions_for(mentee, as_of=TODAY)[0].reasons == (OVERLAP, TRANSITION)
+    services.history_changed(mentee.pk)
+    assert OVERLAP not in suggestions_for(mentee, as_of=TODAY)[0].reasons

@@ -29,6 +29,7 @@ from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 
 from deskmate.core.generations import COMMUNITY, bump_on_commit, generations, member_generation
+from deskmate.people.signals import history_changed
 
 #: Changed when what an entry holds changes shape, so that no older entry is read as a new one.
 KEY_PREFIX = "suggestions:v1"
@@ -154,6 +155,14 @@ def _announce_user_saves() -> None:
         signal.connect(user_changed, sender=User, weak=False, dispatch_uid="suggestion_cache_user")
 
 
+def _history_changed(
+    sender: object, *, member_id: int | None = None, member_ids: Iterable[int] = (), **kwargs
+) -> None:
+    # Imports merge histories in bulk (no post_save); the tie refresh that follows replaces
+    # ``COMMUNITY``, but the members' own lists need not wait for it.
+    members_changed([*member_ids, *([member_id] if member_id is not None else [])])
+
+
 def connect_receivers() -> None:
     """Replace the generations of what a saved or deleted row of people or network is an input of.
 
@@ -172,6 +181,7 @@ def connect_receivers() -> None:
     )
 
     announce_saves(Member, "pk")
+    history_changed.connect(_history_changed, dispatch_uid="suggestion_cache_history")
     for model in (Goal, Position, Education, MemberSkill, Offer):
         announce_saves(model, "member_id")
     _announce_user_saves()
