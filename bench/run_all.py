@@ -14,6 +14,7 @@ BENCHMARKS = [
     ["bench_linkedin_import.py"],
     ["bench_ties.py", "--members", "100000"],
     ["bench_refresh.py", "--members", "20000"],
+    ["bench_serving.py", "--members", "10000"],
     ["bench_assignment.py"],
     ["bench_peer_pairing.py"],
     ["bench_quotas.py"],

@@ -242,6 +242,22 @@ def run_tasks(transactional_db):
     return run
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _cache_in_memory():
+    # Each test process its own cache (the default is a database table the test database lacks).
+    with override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    ):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(_cache_in_memory):
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Real hashing is deliberately slow; the suite creates hundreds of sign-ins.

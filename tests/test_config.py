@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from deskmate.config import database
+from deskmate.config import cache, database
 
 
 def deskmate_check(tmp_path, **env):
@@ -74,6 +74,10 @@ def test_defaults_start(tmp_path):
             {"DESKMATE_TASKS": "celery"},
             "DESKMATE_TASKS='celery' is not one of: database, immediate.",
         ),
+        (
+            {"DESKMATE_CACHE_URL": "memcached://127.0.0.1:11211"},
+            "DESKMATE_CACHE_URL='memcached://127.0.0.1:11211' is not a usable cache",
+        ),
     ],
 )
 def test_bad_configuration_names_the_variable(tmp_path, env, message):
@@ -115,3 +119,21 @@ def test_memory_sqlite_gets_no_file_options(tmp_path, monkeypatch):
 
     monkeypatch.setenv("DATABASE_URL", "sqlite://:memory:")
     assert "init_command" not in database(tmp_path).get("OPTIONS", {})
+
+
+@pytest.mark.parametrize(
+    ("url", "backend", "location"),
+    [
+        ("", "django.core.cache.backends.db.DatabaseCache", "deskmate_cache"),
+        (
+            "redis://127.0.0.1:6379/2",
+            "django.core.cache.backends.redis.RedisCache",
+            "redis://127.0.0.1:6379/2",
+        ),
+        ("locmem://", "django.core.cache.backends.locmem.LocMemCache", "deskmate"),
+        ("dummy://", "django.core.cache.backends.dummy.DummyCache", None),
+    ],
+)
+def test_cache_url_picks_the_backend(url, backend, location):
+    configured = cache(url)
+    assert (configured["BACKEND"], configured.get("LOCATION")) == (backend, location)

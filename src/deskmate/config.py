@@ -129,3 +129,36 @@ def database(directory: Path) -> dict:
     if is_file_sqlite(config):
         config["OPTIONS"] = {**SQLITE_FILE_OPTIONS, **config.get("OPTIONS", {})}
     return config
+
+
+#: The cache table of the default cache (``DESKMATE_CACHE_URL`` unset): Django's DatabaseCache.
+CACHE_TABLE = "deskmate_cache"
+
+
+def cache(url: str) -> dict:
+    """Django's CACHES["default"] for ``DESKMATE_CACHE_URL``.
+
+    Unset, a table in deskmate's own database (Django's DatabaseCache): every
+    gunicorn worker, and every web host of one database, shares it with no
+    extra service (a file cache would be one host's only, and lists its whole
+    folder on every write). ``redis://host:port/db`` is Django's RedisCache;
+    ``locmem://`` keeps it in the process (tests); ``dummy://`` caches nothing.
+    """
+    if not url:
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            # Three lists and a generation per member of a large community before culling.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        }
+    scheme = url.partition("://")[0]
+    if scheme in {"redis", "rediss", "unix"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url == "locmem://":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "deskmate"}
+    if url == "dummy://":
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    raise ImproperlyConfigured(
+        f"DESKMATE_CACHE_URL={url!r} is not a usable cache: leave it unset (the database), or "
+        "give redis://HOST:PORT/DB, locmem:// or dummy://."
+    )

@@ -105,6 +105,11 @@ FORM_RENDERER = "deskmate.core.forms.FormRenderer"
 DATABASES = {"default": config.database(DATA_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Suggestions are cached per member (network/suggestion_cache.py). Unset: a table in the database.
+CACHES = {"default": config.cache(config.env_str("DESKMATE_CACHE_URL"))}
+#: How long a cached suggestion list may be served at most, whatever its generations say.
+SUGGESTION_CACHE_SECONDS = config.env_int("DESKMATE_SUGGESTION_CACHE_SECONDS", 6 * 3600, minimum=0)
+
 AUTH_USER_MODEL = "people.User"
 AUTHENTICATION_BACKENDS = [
     "deskmate.limits.backends.SignInLockout",  # refuses sign-in while locked out (django-axes)

@@ -8,7 +8,7 @@ from deskmate.engine.fit import Mode
 from deskmate.mentoring.models import Availability, Mentorship
 from deskmate.network import neighbourhood
 from deskmate.network.models import Contact, Tie
-from deskmate.network.suggestions import PLACE_CANDIDATES, PLACE_READ, _neighbourhood
+from deskmate.network.suggestions import PLACE_CANDIDATES, PLACE_READ, _neighbourhood, _pool
 from deskmate.people import services
 from deskmate.people.models import Member, Position
 from deskmate.people.selectors import members_visible_to, visible_member_ids
@@ -179,7 +179,7 @@ def large_organisation(mentee):
 
 
 def candidates(viewer, mode, day):
-    _, member_ids, _ = _neighbourhood(viewer, mode, day)
+    member_ids, _ = _neighbourhood(viewer, mode, _pool(viewer, day))
     return member_ids[1:]
 
 
@@ -294,5 +294,5 @@ def test_suggestions_read_the_documented_number_of_people(mentee, monkeypatch):
         return read[-1]
 
     monkeypatch.setattr(neighbourhood, "place_members", recording)
-    _neighbourhood(mentee, Mode.MENTOR, dt.date(2024, 3, 4))
+    _neighbourhood(mentee, Mode.MENTOR, _pool(mentee, dt.date(2024, 3, 4)))
     assert [len(set(found)) for found in read] == [PLACE_READ]

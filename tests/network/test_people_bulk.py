@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from deskmate.core import background
+from deskmate.core import background, generations
 from deskmate.core.models import AuditEntry
 from deskmate.importing.errors import ImportFileError
 from deskmate.importing.people_csv import parse_people_file
@@ -115,6 +115,10 @@ def test_reimport_writes_nothing_but_its_audit_entry(admin_member):
     )
 
 
+def refreshes(callbacks) -> list:
+    return [callback for callback in callbacks if callback.__module__ != generations.__name__]
+
+
 def test_one_tie_refresh_for_every_member_whose_history_changed(
     admin_member, monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -131,7 +135,8 @@ def test_one_tie_refresh_for_every_member_whose_history_changed(
         # N1 and N2 as before, and N7 new: only N7's history changes.
         apply(export(2, first=1) + export(1, first=7)[len(HEADER) :], admin_member)
     newcomer = Member.objects.get(external_id="N7").pk
-    assert (len(first), len(second)) == (1, 1)
+    # Besides the cache's generations (replaced again on commit), one callback: the refresh.
+    assert (len(refreshes(first)), len(refreshes(second))) == (1, 1)
     assert queued == [everyone, [newcomer]]
 
 

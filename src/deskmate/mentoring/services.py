@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deskmate.core.audit import AuditEvent, audit
+from deskmate.core.generations import bump_on_commit, member_generation
 from deskmate.mentoring import rules, selectors
 from deskmate.mentoring.calendar import invitation_key
 from deskmate.mentoring.models import (
@@ -156,9 +157,11 @@ def _require_free_place(mentor: Member) -> None:
 
 
 def _mark_active(member: Member) -> None:
-    Availability.objects.filter(member=member, inactive_since__isnull=False).update(
+    if Availability.objects.filter(member=member, inactive_since__isnull=False).update(
         inactive_since=None
-    )
+    ):
+        # An update() sends no post_save: say here that this member's standing changed.
+        bump_on_commit([member_generation(member.pk)])
 
 
 def _mark_inactive(member_id: int, when: dt.datetime) -> bool:

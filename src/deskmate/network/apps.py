@@ -9,7 +9,14 @@ class NetworkConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: tasks need the app registry, which is ready only now.
         from deskmate.core.periodic import register_periodic
-        from deskmate.network import acquaintance, data_rights, home, signals, tasks
+        from deskmate.network import (
+            acquaintance,
+            data_rights,
+            home,
+            signals,
+            suggestion_cache,
+            tasks,
+        )
         from deskmate.people.acquaintance import register_how_known
         from deskmate.people.signals import history_changed
 
@@ -17,6 +24,7 @@ class NetworkConfig(AppConfig):
         signals.import_job_queued.connect(
             tasks.import_job_queued_received, dispatch_uid="network_import_job"
         )
+        suggestion_cache.connect_receivers()
         register_periodic(tasks.ties_refresh_nightly)
         data_rights.register()
         home.register()

@@ -39,6 +39,7 @@ from deskmate.network.services import (
     no_progress,
     vcard_apply,
 )
+from deskmate.network.suggestion_cache import community_changed
 from deskmate.people import services as people_services
 from deskmate.people.models import Member, Source, User
 
@@ -554,6 +555,8 @@ def people_file_apply(
             progress(index, total)
     write.managers()
     write.write()
+    # Members and histories written in bulk, past every receiver: every cached list may be stale.
+    community_changed()
     progress(total, total)
     audit(actor=actor, action=AuditEvent.PEOPLE_IMPORT, file=file_name, **write.summary.counts())
     return write.summary

@@ -7,6 +7,7 @@ community; nothing here loops over the whole membership.
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,8 +25,9 @@ from deskmate.engine.reasons import Names
 from deskmate.engine.text import LexicalScorer
 from deskmate.engine.ties import TieTable
 from deskmate.mentoring.selectors import blocked_member_ids
-from deskmate.network import neighbourhood, vocabulary
+from deskmate.network import neighbourhood, suggestion_cache, vocabulary
 from deskmate.network.neighbourhood import LocalHistories, Standing
+from deskmate.network.suggestion_cache import RankedItem, Ranking
 from deskmate.network.tie_store import evidence_records, visible_strength
 from deskmate.people.models import Member, Organisation, School, Unit
 from deskmate.people.selectors import visible_member_ids
@@ -133,20 +135,37 @@ def _availability(member_ids: list[int], standings: dict[int, Standing]) -> Avai
     )
 
 
-def _neighbourhood(
-    viewer: Member, mode: Mode, as_of: dt.date
-) -> tuple[list, list[int], dict[int, Standing]]:
-    """Who is ranked: the viewer's strongest visible ties and a few open members of the viewer's places.
+@dataclass(frozen=True)
+class _Pool:
+    """Everyone a suggestion list may draw from: the viewer's strongest visible ties and members of their places."""
 
-    Returns the tie rows kept, the member ids (the viewer first, then the
-    candidates by id) and every read member's standing. Only members whose
-    profile the viewer may open are kept; blocked members, and for mentors
-    members who stopped answering, are left out.
-    """
+    tie_rows: list
+    partners: set[int]
+    places: list[int]
+
+    @property
+    def member_ids(self) -> set[int]:
+        return self.partners | set(self.places)
+
+
+def _pool(viewer: Member, as_of: dt.date) -> _Pool:
     tie_rows = _strongest_visible(neighbourhood.viewer_ties(viewer.pk), viewer.pk, TIE_CANDIDATES)
     partners = {low if high == viewer.pk else high for low, high, _ in tie_rows}
-    places = _place_members(viewer, as_of)
-    visible = visible_member_ids(viewer, partners | set(places))
+    return _Pool(tie_rows=tie_rows, partners=partners, places=_place_members(viewer, as_of))
+
+
+def _neighbourhood(
+    viewer: Member, mode: Mode, pool: _Pool
+) -> tuple[list[int], dict[int, Standing]]:
+    """Who is ranked: the pool's tie partners and a few open members of the viewer's places.
+
+    Returns the member ids (the viewer first, then the candidates by id) and
+    every read member's standing. Only members whose profile the viewer may
+    open are kept; blocked members, and for mentors members who stopped
+    answering, are left out.
+    """
+    partners, places = pool.partners, pool.places
+    visible = visible_member_ids(viewer, pool.member_ids)
     standings = neighbourhood.standings([viewer.pk, *visible])
     excluded = blocked_member_ids(viewer) | {viewer.pk}
 
@@ -167,7 +186,7 @@ def _neighbourhood(
     candidates = sorted(
         {member_id for member_id in partners & visible if eligible(member_id)} | set(colleagues)
     )
-    return tie_rows, [viewer.pk, *candidates], standings
+    return [viewer.pk, *candidates], standings
 
 
 def suggestions_for(
@@ -196,45 +215,26 @@ def suggestion_lists(
     """Suggestions, and apart from them open members with no shared history to name.
 
     Equal scores are ordered by a hash of the viewer's and the candidate's
-    member ids (see ``deskmate.engine.ranking.tie_break_keys``).
+    member ids (see ``deskmate.engine.ranking.tie_break_keys``). The ranking
+    is cached for the viewer until one of its inputs changes
+    (:mod:`deskmate.network.suggestion_cache`); the members are read afresh.
     """
     mode = Mode.COPILOT if copilots else Mode.MENTOR
     filters = filters or SuggestionFilter()
     as_of = as_of or timezone.localdate()
-    tie_rows, member_ids, standings = _neighbourhood(viewer, mode, as_of)
-    index_of = {member_id: index for index, member_id in enumerate(member_ids)}
-    local = neighbourhood.histories(member_ids)
-    programme_ids: dict[str, int] = {}
-    records = evidence_records(tie_rows, index_of, programme_ids)
-    ties = TieTable.from_evidence(len(member_ids), records)
-    context = shared_context(0, local.community, as_of=as_of)
-    profiles = _profiles(member_ids, viewer, local)
-    names = _names(records, context, programme_ids)
-    lexicon = vocabulary.lexicon()
-    ranked = rank_suggestions(
-        profiles[0],
-        profiles[1:],
-        mode=mode,
-        ties=ties,
-        context=context,
-        availability=_availability(member_ids, standings),
-        names=names,
-        as_of=as_of,
-        lexicon=lexicon,
-        text_scorer=LexicalScorer(lexicon, vocabulary.term_weights()),
-        filters=filters,
-        limit=limit,
-        open_limit=open_limit,
-        member_keys=member_ids,
+    ranked = suggestion_cache.cached_ranking(
+        viewer.pk,
+        (mode.value, filters, limit, open_limit, as_of.isoformat()),
+        lambda: _ranked(viewer, mode, filters, limit, open_limit, as_of),
     )
     members = Member.objects.in_bulk(
-        [member_ids[item.candidate] for item in ranked.suggestions + ranked.open_without_history]
+        [item.member_id for item in ranked.suggestions + ranked.open_without_history]
     )
 
-    def for_members(items: list[Suggestion]) -> list[MemberSuggestion]:
+    def for_members(items: tuple[RankedItem, ...]) -> list[MemberSuggestion]:
         return [
             MemberSuggestion(
-                member=members[member_ids[item.candidate]],
+                member=members[item.member_id],
                 score=item.score,
                 fit=item.fit,
                 tie_strength=item.tie_strength,
@@ -242,12 +242,77 @@ def suggestion_lists(
                 goals=item.goals,
             )
             for item in items
+            if item.member_id in members
         ]
 
     return SuggestionLists(
         suggestions=for_members(ranked.suggestions),
         open_without_history=for_members(ranked.open_without_history),
     )
+
+
+def _ranked(
+    viewer: Member,
+    mode: Mode,
+    filters: SuggestionFilter,
+    limit: int,
+    open_limit: int,
+    as_of: dt.date,
+) -> tuple[set[int], Callable[[], Ranking]]:
+    """The pool the ranking draws from, read first, and the rest of the ranking, to run next.
+
+    The cache reads the pool's generations between the two, so that a change
+    to any pool member committed while the ranking runs makes it stale.
+    """
+    pool = _pool(viewer, as_of)
+
+    def rank() -> Ranking:
+        member_ids, standings = _neighbourhood(viewer, mode, pool)
+        index_of = {member_id: index for index, member_id in enumerate(member_ids)}
+        local = neighbourhood.histories(member_ids)
+        programme_ids: dict[str, int] = {}
+        records = evidence_records(pool.tie_rows, index_of, programme_ids)
+        ties = TieTable.from_evidence(len(member_ids), records)
+        context = shared_context(0, local.community, as_of=as_of)
+        profiles = _profiles(member_ids, viewer, local)
+        names = _names(records, context, programme_ids)
+        lexicon = vocabulary.lexicon()
+        ranked = rank_suggestions(
+            profiles[0],
+            profiles[1:],
+            mode=mode,
+            ties=ties,
+            context=context,
+            availability=_availability(member_ids, standings),
+            names=names,
+            as_of=as_of,
+            lexicon=lexicon,
+            text_scorer=LexicalScorer(lexicon, vocabulary.term_weights()),
+            filters=filters,
+            limit=limit,
+            open_limit=open_limit,
+            member_keys=member_ids,
+        )
+
+        def items(found: list[Suggestion]) -> tuple[RankedItem, ...]:
+            return tuple(
+                RankedItem(
+                    member_id=member_ids[item.candidate],
+                    score=item.score,
+                    fit=item.fit,
+                    tie_strength=item.tie_strength,
+                    reasons=item.reasons,
+                    goals=item.goals,
+                )
+                for item in found
+            )
+
+        return Ranking(
+            suggestions=items(ranked.suggestions),
+            open_without_history=items(ranked.open_without_history),
+        )
+
+    return pool.member_ids, rank
 
 
 def _strongest_visible(tie_rows, viewer_id: int, limit: int):

@@ -40,6 +40,7 @@ from deskmate.engine.ties import (
 )
 from deskmate.engine.ties.distributed import compute_tie_chunks_on, connect
 from deskmate.network.models import Contact, Interaction, Tie
+from deskmate.network.suggestion_cache import community_changed
 from deskmate.network.vocabulary import vocabulary_refresh
 from deskmate.people.models import Education, Member, Position, User
 
@@ -535,6 +536,7 @@ def ties_refresh_all(*, as_of: dt.date | None = None, scheduler: str | None = No
             counts = ties_store_chunks(chunks, arrays, stored)
     refresh_statistics(Tie)
     vocabulary_refresh()
+    community_changed()
     return counts.ties
 
 
@@ -552,7 +554,9 @@ def ties_refresh_members(*, member_ids, as_of: dt.date | None = None) -> int:
     low_in, low_params = one_of(column(Tie, "member_low"), ids)
     high_in, high_params = one_of(column(Tie, "member_high"), ids)
     stored = _stored_ties(f"{low_in} OR {high_in}", [*low_params, *high_params])
-    return ties_store(table_, arrays, stored).ties
+    counts = ties_store(table_, arrays, stored)
+    community_changed()
+    return counts.ties
 
 
 def visible_strength(evidence: list[dict], viewer_id: int) -> float:
