@@ -11,7 +11,7 @@ import datetime as dt
 import secrets
 import uuid
 import zoneinfo
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -874,16 +874,19 @@ def _remind_both(
     name: str = "mentorship_detail",
     *,
     now: dt.datetime,
-    due: Callable[[dt.date], bool],
+    from_day: dt.date,
+    until_day: dt.date | None = None,
 ) -> int:
-    """Tell each person for whom ``due`` holds on their own today (in their zone) at ``now``.
+    """Tell each person whose own today (in their zone) at ``now`` is from ``from_day`` on
+    (and until ``until_day``, if given).
 
     A date has no time, so it falls due when the member's day begins, not the server's:
     in Auckland half a day before London, in Los Angeles a third of a day after.
     """
     told = 0
     for member in (mentorship.requester, mentorship.recipient):
-        if not due(member.local_date(now)):
+        today = member.local_date(now)
+        if today < from_day or (until_day is not None and today > until_day):
             continue
         told += (
             notify(recipient=member, kind=kind, title=title, url=_url(mentorship, name), key=key)
@@ -921,6 +924,7 @@ def _remind_checkins(active: QuerySet[Mentorship], now: dt.datetime) -> int:
     told = 0
     for m in active.filter(next_checkin_on__gte=earliest, next_checkin_on__lte=latest + within):
         on = m.next_checkin_on
+        assert on is not None  # the filter leaves out mentorships without one
         with transaction.atomic():
             told += _remind_both(
                 m,
@@ -929,10 +933,12 @@ def _remind_checkins(active: QuerySet[Mentorship], now: dt.datetime) -> int:
                 f"checkin_upcoming:{m.pk}:{on}",
                 "mentorship_checkins",
                 now=now,
-                due=lambda today, on=on: today <= on <= today + within,
+                from_day=on - within,
+                until_day=on,
             )
     for m in active.filter(next_checkin_on__lt=latest):
         on = m.next_checkin_on
+        assert on is not None  # the filter leaves out mentorships without one
         with transaction.atomic():
             told += _remind_both(
                 m,
@@ -941,7 +947,7 @@ def _remind_checkins(active: QuerySet[Mentorship], now: dt.datetime) -> int:
                 f"checkin_overdue:{m.pk}:{on}",
                 "mentorship_checkins",
                 now=now,
-                due=lambda today, on=on: on < today,
+                from_day=on + dt.timedelta(days=1),
             )
     return told
 
@@ -968,7 +974,7 @@ def _remind_overdue_milestones(active: QuerySet[Mentorship], now: dt.datetime) -
                 f"milestone_overdue:{milestone.pk}:{due}",
                 "mentorship_milestones",
                 now=now,
-                due=lambda today, due=due: due < today,
+                from_day=due + dt.timedelta(days=1),
             )
     return told
 
@@ -979,6 +985,7 @@ def _remind_ending_soon(active: QuerySet[Mentorship], now: dt.datetime) -> int:
     told = 0
     for m in active.filter(ends_on__gte=earliest, ends_on__lte=latest + within):
         ends = m.ends_on
+        assert ends is not None  # the filter leaves out mentorships without one
         with transaction.atomic():
             told += _remind_both(
                 m,
@@ -986,7 +993,8 @@ def _remind_ending_soon(active: QuerySet[Mentorship], now: dt.datetime) -> int:
                 f"Your {KIND_WORDS[m.kind]} is due to end on {ends.day} {ends:%B}",
                 f"ending_soon:{m.pk}:{ends}",
                 now=now,
-                due=lambda today, ends=ends: today <= ends <= today + within,
+                from_day=ends - within,
+                until_day=ends,
             )
     return told
 
