@@ -135,12 +135,17 @@ def digests_schedule(*, now: dt.datetime | None = None) -> int:
             time_zone=zone_name,
             notifications__created_at__gte=start,
             notifications__created_at__lt=end,
-        ).exclude(
-            email_deliveries__kind=EmailDelivery.Kind.DIGEST, email_deliveries__digest_date__gte=day
-        )
+        ).exclude(pk__in=_digested_since(day))
         for member in told.distinct():
             queued += _digest_queue(member, day)
     return queued
+
+
+def _digested_since(day: dt.date):
+    """The members already sent a digest of this day or a later one."""
+    return EmailDelivery.objects.filter(
+        kind=EmailDelivery.Kind.DIGEST, digest_date__gte=day
+    ).values("recipient_id")
 
 
 def _digest_queue(member: Member, day: dt.date) -> int:
