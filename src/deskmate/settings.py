@@ -4,6 +4,7 @@ import datetime as dt
 import zoneinfo
 from pathlib import Path
 
+import csp.constants
 from django.core.exceptions import ImproperlyConfigured
 
 from deskmate import config
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "django.forms",  # widget templates for the project-wide form renderer
     "ninja",  # serves its own Swagger UI files, so the API docs need no outside host
     "axes",
+    "csp",  # its system checks warn of settings from before django-csp 4
     "mozilla_django_oidc",  # single sign-on views (no models)
     "django_tasks",
     "django_tasks_db",
@@ -60,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Static files straight from the web process in every mode, without a separate server.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -213,6 +216,23 @@ SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Scripts and styles only from deskmate's own static files: no inline <script>, style=""
+# or on...="" anywhere (avatars take their colour from a class; htmx is told not to add its
+# indicator <style>, in base.html), so an injected tag or attribute cannot run or restyle.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.constants.SELF],
+        "script-src": [csp.constants.SELF],
+        "style-src": [csp.constants.SELF],
+        "img-src": [csp.constants.SELF, "data:"],
+        "connect-src": [csp.constants.SELF],
+        "font-src": [csp.constants.SELF],
+        "object-src": [csp.constants.NONE],
+        "base-uri": [csp.constants.SELF],
+        "form-action": [csp.constants.SELF],
+        "frame-ancestors": [csp.constants.NONE],
+    }
+}
 
 # Behind a reverse proxy that terminates TLS: trust its X-Forwarded-Proto, and take the client's
 # address from the hop it appended to X-Forwarded-For. Never on without such a proxy in front.

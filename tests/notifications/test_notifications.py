@@ -1,3 +1,4 @@
+import datetime as dt
 import re
 
 import pytest
@@ -104,8 +105,8 @@ def test_every_e_mail_to_someone_without_a_password_carries_a_way_in(db, mentee)
     for member in (newcomer, mentee):
         services.preference_update(member=member, email="daily", actor=member)
         services.notify(recipient=member, kind="test", title="Something happened")
-    today = timezone.localdate()
-    assert services.digests_schedule(day=today) == 2
+    tomorrow = timezone.now() + dt.timedelta(days=1)
+    assert services.digests_schedule(now=tomorrow) == 2
     for delivery in EmailDelivery.objects.filter(kind="digest"):
         assert services.email_delivery_attempt(delivery.pk, retry=lambda *a: None) == "sent"
     by_address = {message.to[0]: message.body for message in mail.outbox}

@@ -1,5 +1,8 @@
 """Initials avatars: the letters of a member's name on a colour fixed by their id, legible (WCAG AA)."""
 
+import re
+from pathlib import Path
+
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
@@ -7,6 +10,8 @@ from django.urls import reverse
 from deskmate.people import services
 from deskmate.people.templatetags.avatars import AVATAR_COLOURS, avatar_colour, initials_of
 from tests.conftest import client_for
+
+STYLESHEET = Path(__file__).parents[2] / "src/deskmate/static/deskmate/deskmate.css"
 
 
 def relative_luminance(colour: str) -> float:
@@ -30,9 +35,18 @@ def test_initials(first, last, letters):
 
 
 def test_the_colour_follows_the_id_not_the_name():
-    assert avatar_colour(1) == AVATAR_COLOURS[1]
-    assert avatar_colour(1 + len(AVATAR_COLOURS)) == AVATAR_COLOURS[1]
-    assert avatar_colour(2) != avatar_colour(1)
+    assert avatar_colour(1) == 1
+    assert avatar_colour(1 + len(AVATAR_COLOURS)) == 1
+    assert avatar_colour(2) == 2
+    assert avatar_colour(None) == 0
+
+
+def test_the_stylesheet_has_one_class_per_colour_of_the_palette():
+    """The contrast test above checks the Python palette; the page uses the stylesheet's."""
+    classes = re.findall(
+        r"\.avatar-c(\d+) \{ background-color:(#[0-9a-f]{6}); \}", STYLESHEET.read_text()
+    )
+    assert classes == [(str(i), colour) for i, colour in enumerate(AVATAR_COLOURS)]
 
 
 @pytest.mark.django_db
@@ -43,9 +57,8 @@ def test_a_member_keeps_their_colour_after_changing_their_name(mentee):
     mentee.refresh_from_db()
     after = render(Context({"member": mentee}))
     colour = avatar_colour(mentee.pk)
-    assert before == (
-        f'<span class="avatar" style="background-color:{colour}" aria-hidden="true">MP</span>'
-    )
+    assert before == f'<span class="avatar avatar-c{colour}" aria-hidden="true">MP</span>'
+
     assert after == before.replace(">MP<", ">MK<")
 
 
@@ -54,11 +67,11 @@ def test_the_directory_and_the_profile_show_the_avatar(mentee, mentor):
     colour = avatar_colour(mentor.pk)
     directory = client_for(mentee).get(reverse("member_list")).content.decode()
     assert (
-        f'<li><span class="avatar" style="background-color:{colour}" aria-hidden="true">DO</span>'
+        f'<li><span class="avatar avatar-c{colour}" aria-hidden="true">DO</span>'
         f'<a href="{reverse("member_profile", args=[mentor.pk])}">Daniel Okafor</a>'
     ) in directory
     profile = client_for(mentee).get(reverse("member_profile", args=[mentor.pk])).content.decode()
     assert (
-        '<h1 class="with-avatar"><span class="avatar avatar-large" '
-        f'style="background-color:{colour}" aria-hidden="true">DO</span>Daniel Okafor'
+        f'<h1 class="with-avatar"><span class="avatar avatar-c{colour} avatar-large" '
+        'aria-hidden="true">DO</span>Daniel Okafor'
     ) in profile

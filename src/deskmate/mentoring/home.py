@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.utils import timezone
-
 from deskmate.mentoring import selectors
 from deskmate.mentoring.models import Mentorship
 from deskmate.network.selectors import how_known
@@ -45,7 +43,7 @@ def _mentorships_panel(viewer: Member) -> dict[str, Any] | None:
     mentorships = list(selectors.mentorships_as_mentee(viewer))
     if not mentorships:
         return None
-    return {"rows": _rows(mentorships, viewer, timezone.localdate())}
+    return {"rows": _rows(mentorships, viewer, viewer.local_date())}
 
 
 def _groups_panel(viewer: Member) -> dict[str, Any] | None:
@@ -88,8 +86,7 @@ def _requests_panel(viewer: Member) -> dict[str, Any] | None:
 
 
 def _mentees_panel(viewer: Member) -> dict[str, Any]:
-    today = timezone.localdate()
-    rows = _rows(list(selectors.mentees_of(viewer)), viewer, today)
+    rows = _rows(list(selectors.mentees_of(viewer)), viewer, viewer.local_date())
     return {
         "rows": rows,
         "free_places": max(viewer.mentee_capacity - len(rows), 0),

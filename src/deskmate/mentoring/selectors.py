@@ -177,7 +177,7 @@ def survey_due(
     mentorship: Mentorship, member: Member, today: dt.date | None = None
 ) -> tuple[str, dt.date] | None:
     """The survey this member owes in this mentorship now, as (kind, due date), or None."""
-    today = today or timezone.localdate()
+    today = today or member.local_date()
     if mentorship.state == State.ACTIVE and mentorship.started_on:
         dates = rules.pulse_due_dates(mentorship.started_on, today)
         if dates:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -867,11 +868,34 @@ def mentors_mark_inactive(*, now: dt.datetime | None = None) -> int:
     return marked
 
 
+def _earliest_and_latest_today(now: dt.datetime) -> tuple[dt.date, dt.date]:
+    """The first and last dates it is anywhere at ``now``: zones run from UTC-12 to UTC+14."""
+    utc_today = now.astimezone(dt.UTC).date()
+    return utc_today - dt.timedelta(days=1), utc_today + dt.timedelta(days=1)
+
+
 def _remind_both(
-    mentorship: Mentorship, kind: str, title: str, key: str, name: str = "mentorship_detail"
+    mentorship: Mentorship,
+    kind: str,
+    title: str,
+    key: str,
+    name: str = "mentorship_detail",
+    *,
+    now: dt.datetime,
+    from_day: dt.date,
+    until_day: dt.date | None = None,
 ) -> int:
+    """Tell each person whose own today (in their zone) at ``now`` is from ``from_day`` on
+    (and until ``until_day``, if given).
+
+    A date has no time, so it falls due when the member's day begins, not the server's:
+    in Auckland half a day before London, in Los Angeles a third of a day after.
+    """
     told = 0
     for member in (mentorship.requester, mentorship.recipient):
+        today = member.local_date(now)
+        if today < from_day or (until_day is not None and today > until_day):
+            continue
         told += (
             notify(recipient=member, kind=kind, title=title, url=_url(mentorship, name), key=key)
             is not None
@@ -879,34 +903,7 @@ def _remind_both(
     return told
 
 
-def _remind_overdue_milestones(active, today: dt.date) -> int:
-    """Both people, once per milestone and due date, when an open milestone's date has passed.
-
-    Like every notification, the reminder names no private text (not the milestone's
-    title), only the date and a link; it reaches the digest like any other.
-    """
-    told = 0
-    overdue = Milestone.objects.filter(
-        mentorship__in=active, done_at__isnull=True, due_on__lt=today
-    ).select_related("mentorship__requester", "mentorship__recipient")
-    for milestone in overdue:
-        due = milestone.due_on
-        assert due is not None  # due_on__lt leaves out milestones without a date
-        with transaction.atomic():
-            told += _remind_both(
-                milestone.mentorship,
-                "milestone_overdue",
-                MILESTONE_OVERDUE.format(day=due.day, month=f"{due:%B}", year=due.year),
-                f"milestone_overdue:{milestone.pk}:{due}",
-                "mentorship_milestones",
-            )
-    return told
-
-
-def reminders_send(*, now: dt.datetime | None = None) -> int:
-    """Every reminder due now, each told once thanks to its key; safe to run any number of times."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
+def _remind_expiring_requests(now: dt.datetime) -> int:
     told = 0
     expiring = Mentorship.objects.filter(
         state=State.REQUESTED,
@@ -925,40 +922,99 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
                 )
                 is not None
             )
-    active = Mentorship.objects.filter(state=State.ACTIVE).select_related("requester", "recipient")
-    upcoming_until = today + dt.timedelta(days=rules.CHECKIN_UPCOMING_WITHIN_DAYS)
-    for m in active.filter(next_checkin_on__gte=today, next_checkin_on__lte=upcoming_until):
+    return told
+
+
+def _remind_checkins(active: QuerySet[Mentorship], now: dt.datetime) -> int:
+    """Upcoming check-ins within a few days of each person's today; overdue ones once past it."""
+    earliest, latest = _earliest_and_latest_today(now)
+    within = dt.timedelta(days=rules.CHECKIN_UPCOMING_WITHIN_DAYS)
+    told = 0
+    for m in active.filter(next_checkin_on__gte=earliest, next_checkin_on__lte=latest + within):
+        on = m.next_checkin_on
+        assert on is not None  # the filter leaves out mentorships without one
         with transaction.atomic():
             told += _remind_both(
                 m,
                 "checkin_upcoming",
-                f"Check-in coming up on {m.next_checkin_on.day} {m.next_checkin_on:%B}",
-                f"checkin_upcoming:{m.pk}:{m.next_checkin_on}",
+                f"Check-in coming up on {on.day} {on:%B}",
+                f"checkin_upcoming:{m.pk}:{on}",
                 "mentorship_checkins",
+                now=now,
+                from_day=on - within,
+                until_day=on,
             )
-    for m in active.filter(next_checkin_on__lt=today):
+    for m in active.filter(next_checkin_on__lt=latest):
+        on = m.next_checkin_on
+        assert on is not None  # the filter leaves out mentorships without one
         with transaction.atomic():
             told += _remind_both(
                 m,
                 "checkin_overdue",
                 "A check-in is overdue: record it or plan the next one",
-                f"checkin_overdue:{m.pk}:{m.next_checkin_on}",
+                f"checkin_overdue:{m.pk}:{on}",
                 "mentorship_checkins",
+                now=now,
+                from_day=on + dt.timedelta(days=1),
             )
-    told += _remind_overdue_milestones(active, today)
-    for m in active.filter(
-        ends_on__gte=today, ends_on__lte=today + dt.timedelta(days=rules.ENDING_SOON_WITHIN_DAYS)
-    ):
+    return told
+
+
+def _remind_overdue_milestones(active: QuerySet[Mentorship], now: dt.datetime) -> int:
+    """Both people, once per milestone and due date, when an open milestone's date has passed.
+
+    Like every notification, the reminder names no private text (not the milestone's
+    title), only the date and a link; it reaches the digest like any other.
+    """
+    _, latest = _earliest_and_latest_today(now)
+    told = 0
+    overdue = Milestone.objects.filter(
+        mentorship__in=active, done_at__isnull=True, due_on__lt=latest
+    ).select_related("mentorship__requester", "mentorship__recipient")
+    for milestone in overdue:
+        due = milestone.due_on
+        assert due is not None  # due_on__lt leaves out milestones without a date
+        with transaction.atomic():
+            told += _remind_both(
+                milestone.mentorship,
+                "milestone_overdue",
+                MILESTONE_OVERDUE.format(day=due.day, month=f"{due:%B}", year=due.year),
+                f"milestone_overdue:{milestone.pk}:{due}",
+                "mentorship_milestones",
+                now=now,
+                from_day=due + dt.timedelta(days=1),
+            )
+    return told
+
+
+def _remind_ending_soon(active: QuerySet[Mentorship], now: dt.datetime) -> int:
+    earliest, latest = _earliest_and_latest_today(now)
+    within = dt.timedelta(days=rules.ENDING_SOON_WITHIN_DAYS)
+    told = 0
+    for m in active.filter(ends_on__gte=earliest, ends_on__lte=latest + within):
+        ends = m.ends_on
+        assert ends is not None  # the filter leaves out mentorships without one
         with transaction.atomic():
             told += _remind_both(
                 m,
                 "ending_soon",
-                f"Your {KIND_WORDS[m.kind]} is due to end on {m.ends_on.day} {m.ends_on:%B}",
-                f"ending_soon:{m.pk}:{m.ends_on}",
+                f"Your {KIND_WORDS[m.kind]} is due to end on {ends.day} {ends:%B}",
+                f"ending_soon:{m.pk}:{ends}",
+                now=now,
+                from_day=ends - within,
+                until_day=ends,
             )
-    for m in active.filter(started_on__lte=today - dt.timedelta(days=rules.FIRST_PULSE_AFTER_DAYS)):
+    return told
+
+
+def _remind_surveys(active: QuerySet[Mentorship], now: dt.datetime) -> int:
+    _, latest = _earliest_and_latest_today(now)
+    told = 0
+    for m in active.filter(
+        started_on__lte=latest - dt.timedelta(days=rules.FIRST_PULSE_AFTER_DAYS)
+    ):
         for member in (m.requester, m.recipient):
-            due = selectors.survey_due(m, member, today)
+            due = selectors.survey_due(m, member, member.local_date(now))
             if due is None:
                 continue
             with transaction.atomic():
@@ -972,7 +1028,26 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
                     )
                     is not None
                 )
-    return told + planned_checkin_reminders(now=now)
+    return told
+
+
+def reminders_send(*, now: dt.datetime | None = None) -> int:
+    """Every reminder due now, each told once thanks to its key; safe to run any number of times.
+
+    Reminders about a date (a check-in day, a milestone's due date, an end date, a pulse
+    survey) reach each person on their own day, in their time zone; the scheduler runs
+    this often enough (every tick) to catch each zone's midnight.
+    """
+    now = now or timezone.now()
+    active = Mentorship.objects.filter(state=State.ACTIVE).select_related("requester", "recipient")
+    return (
+        _remind_expiring_requests(now)
+        + _remind_checkins(active, now)
+        + _remind_overdue_milestones(active, now)
+        + _remind_ending_soon(active, now)
+        + _remind_surveys(active, now)
+        + planned_checkin_reminders(now=now)
+    )
 
 
 # ---------------------------------------------------------------- safety

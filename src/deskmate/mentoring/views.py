@@ -24,7 +24,7 @@ def _mentorship_context(viewer, mentorship, **extra) -> dict:
         "is_requester": viewer.pk == mentorship.requester_id,
         "is_recipient": viewer.pk == mentorship.recipient_id,
         "survey_due": selectors.survey_due(mentorship, viewer),
-        "overdue_milestones": selectors.overdue_milestones(mentorship)
+        "overdue_milestones": selectors.overdue_milestones(mentorship, viewer.local_date())
         if mentorship.state == State.ACTIVE
         else [],
         **extra,
@@ -242,7 +242,7 @@ def mentorship_milestones(request, mentorship_id: int):
         _mentorship_context(
             request.member,
             mentorship,
-            milestones=selectors.milestones_with_overdue(mentorship),
+            milestones=selectors.milestones_with_overdue(mentorship, request.member.local_date()),
             form=form,
         ),
     )

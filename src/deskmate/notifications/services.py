@@ -7,6 +7,7 @@ after that commit.
 
 import datetime as dt
 import logging
+import zoneinfo
 from collections.abc import Callable
 from email.mime.base import MIMEBase
 
@@ -109,33 +110,56 @@ def notifications_mark_all_read(*, member: Member) -> int:
     )
 
 
-def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-    return start, start + dt.timedelta(days=1)
+def _day_bounds(day: dt.date, zone: zoneinfo.ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    """The member's day from their midnight to the next (23 or 25 hours when the clocks change)."""
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+    return start, dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
 
 
-def digests_schedule(*, day: dt.date) -> int:
-    """Queue one digest e-mail per daily-digest member who was told something on that day."""
-    start, end = _day_bounds(day)
-    members = Member.objects.filter(
-        notification_preference__email=Preference.Email.DAILY,
-        notifications__created_at__gte=start,
-        notifications__created_at__lt=end,
-    ).distinct()
+def digests_schedule(*, now: dt.datetime | None = None) -> int:
+    """Queue, per daily-digest member, one e-mail of what they were told on their yesterday.
+
+    Yesterday is the member's own, in their time zone, so a digest leaves soon after their
+    midnight and covers their day; the scheduler runs this often enough to catch every zone's.
+    A member is never sent a day's digest twice, nor one for a day before a digest already sent
+    (after moving west, say).
+    """
+    now = now or timezone.now()
+    daily = Member.objects.filter(notification_preference__email=Preference.Email.DAILY)
     queued = 0
-    for member in members:
-        with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    delivery, created = EmailDelivery.objects.get_or_create(
-                        recipient=member, kind=EmailDelivery.Kind.DIGEST, digest_date=day
-                    )
-            except IntegrityError:
-                continue
-            if created:
-                _send_on_commit(delivery)
-                queued += 1
+    for zone_name in daily.order_by().values_list("time_zone", flat=True).distinct():
+        zone = zoneinfo.ZoneInfo(zone_name or settings.TIME_ZONE)
+        day = timezone.localdate(now, zone) - dt.timedelta(days=1)
+        start, end = _day_bounds(day, zone)
+        told = daily.filter(
+            time_zone=zone_name,
+            notifications__created_at__gte=start,
+            notifications__created_at__lt=end,
+        ).exclude(pk__in=_digested_since(day))
+        for member in told.distinct():
+            queued += _digest_queue(member, day)
     return queued
+
+
+def _digested_since(day: dt.date):
+    """The members already sent a digest of this day or a later one."""
+    return EmailDelivery.objects.filter(
+        kind=EmailDelivery.Kind.DIGEST, digest_date__gte=day
+    ).values("recipient_id")
+
+
+def _digest_queue(member: Member, day: dt.date) -> int:
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                delivery, created = EmailDelivery.objects.get_or_create(
+                    recipient=member, kind=EmailDelivery.Kind.DIGEST, digest_date=day
+                )
+        except IntegrityError:
+            return 0
+        if created:
+            _send_on_commit(delivery)
+        return int(created)
 
 
 def _absolute(path: str) -> str:
@@ -169,7 +193,7 @@ def _email_for(delivery: EmailDelivery) -> EmailMessage | None:
         if part is not None:
             message.attach(part)
         return message
-    start, end = _day_bounds(delivery.digest_date)
+    start, end = _day_bounds(delivery.digest_date, delivery.recipient.zone)
     told = delivery.recipient.notifications.filter(created_at__gte=start, created_at__lt=end)
     told = list(told.order_by("created_at", "id"))
     if not told:

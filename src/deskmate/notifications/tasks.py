@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.utils import timezone
 from django_tasks import task
 
 from deskmate.notifications.services import digests_schedule, email_delivery_attempt
@@ -19,8 +18,8 @@ def email_delivery_send(delivery_id: int) -> str:
 
 @task()
 def digests_send() -> int:
-    """Queue yesterday's digests; safe to run any number of times a day."""
-    return digests_schedule(day=timezone.localdate() - dt.timedelta(days=1))
+    """Queue each member's digest of their yesterday; safe to run any number of times a day."""
+    return digests_schedule()
 
 
 def email_queued_received(sender: object, *, delivery_id: int, **kwargs: object) -> None:

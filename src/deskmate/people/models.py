@@ -1,5 +1,6 @@
 """Members, their career histories, skills, goals and offers."""
 
+import datetime as dt
 import zoneinfo
 from functools import cache
 
@@ -144,6 +145,10 @@ class Member(models.Model):
     def zone(self) -> zoneinfo.ZoneInfo:
         """The member's time zone: their own choice, else the site's."""
         return zoneinfo.ZoneInfo(self.time_zone or settings.TIME_ZONE)
+
+    def local_date(self, now: dt.datetime | None = None) -> dt.date:
+        """The member's own today (in their zone) at ``now``: date-only things fall due on it."""
+        return timezone.localdate(now or timezone.now(), self.zone)
 
     @property
     def is_coordinator(self) -> bool:
