@@ -50,7 +50,7 @@ def _groups_panel(viewer: Member) -> dict[str, Any] | None:
     groups = list(selectors.active_groups_of(viewer))
     if not groups:
         return None
-    today = timezone.localdate()
+    today = viewer.local_date()
     unread = selectors.unread_by_group(viewer)
     return {
         "rows": [
