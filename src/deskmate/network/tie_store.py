@@ -249,7 +249,23 @@ def community_load() -> CommunityArrays:
     )
 
 
-def _touching_contacts(touched: list[int]) -> np.ndarray:
+#: Ids in one ``IN`` list of a read (SQLite takes at most 32,766 parameters a statement).
+IDS_PER_READ = 10_000
+
+
+def _contacts_of(side: str, ids: np.ndarray) -> np.ndarray:
+    """The contacts (owner, member) whose ``side`` ("owner" or "member") is one of ``ids``, linked to a member."""
+    chunks = [np.zeros((0, 2), dtype=np.int64)]
+    for begin in range(0, len(ids), IDS_PER_READ):
+        condition, params = one_of(
+            column(Contact, side), ids[begin : begin + IDS_PER_READ].tolist()
+        )
+        where = f"{condition} AND {column(Contact, 'member')} IS NOT NULL"
+        chunks.append(_id_pairs(select(Contact, ["owner", "member"], where), params))
+    return np.concatenate(chunks)
+
+
+def _touching_contacts(touched: np.ndarray) -> np.ndarray:
     """The contacts (owner, member) that the mutual contacts of the ``touched`` members' pairs depend on.
 
     A pair (t, j) keeps mutual-contact evidence when they are contacts, or
@@ -257,35 +273,19 @@ def _touching_contacts(touched: list[int]) -> np.ndarray:
     (:func:`deskmate.engine.ties.mutual.mutual_evidence`). So j's whole row
     counts, for every j who shares an imported contact with t: with ``K1``
     the people the touched members imported, ``R`` everyone who imported
-    someone in ``K1`` and ``K2`` the people ``R`` imported, the rows read are
-    those owned by a touched member or by ``R`` (their imports), and those
-    naming a touched member, ``R`` or ``K2`` (who imported them: a contact
-    either way, and every importer of a common contact, which is its degree).
-    Every member a row names thus has all their importers read, and every
-    row the engine computes is whole.
+    someone in ``K1`` and ``K2`` the people ``R`` and the touched members
+    imported, the rows read are those owned by a touched member or by ``R``
+    (their imports), and those naming a touched member, ``R`` or ``K2`` (who
+    imported them: a contact either way, and every importer of a common
+    contact, which is its degree). Every member a row names thus has all
+    their importers read, and every row the engine computes is whole.
     """
-    owner, member = column(Contact, "owner"), column(Contact, "member")
-    contact = table(Contact)
-    owned_by_touched, touched_params = one_of(owner, touched)
-    naming_touched, _ = one_of(member, touched)
-    first = f"SELECT {member} FROM {contact} WHERE {owned_by_touched} AND {member} IS NOT NULL"
-    reach = f"SELECT {owner} FROM {contact} WHERE {member} IN ({first})"
-    second = f"SELECT {member} FROM {contact} WHERE {owner} IN ({reach}) AND {member} IS NOT NULL"
-    owned = f"({owned_by_touched} OR {owner} IN ({reach}))"
-    named = f"({naming_touched} OR {member} IN ({reach}) OR {member} IN ({second}))"
-    # Two statements, each along one index; the second leaves out what the first read.
-    return np.concatenate(
-        [
-            _id_pairs(
-                select(Contact, ["owner", "member"], f"{owned} AND {member} IS NOT NULL"),
-                touched_params * 2,
-            ),
-            _id_pairs(
-                select(Contact, ["owner", "member"], f"{named} AND NOT {owned}"),
-                touched_params * 5,
-            ),
-        ]
-    )
+    first = np.unique(_contacts_of("owner", touched)[:, 1])
+    reach = np.unique(_contacts_of("member", first)[:, 0])
+    owners = np.union1d(touched, reach)
+    owned = _contacts_of("owner", owners)
+    named = _contacts_of("member", np.union1d(owners, owned[:, 1]))
+    return np.concatenate([owned, named[~np.isin(named[:, 0], owners)]])
 
 
 def community_load_touching(member_ids: Iterable[int]) -> CommunityArrays:
@@ -326,7 +326,7 @@ def community_load_touching(member_ids: Iterable[int]) -> CommunityArrays:
             ),
             params,
         ),
-        _touching_contacts(touched),
+        _touching_contacts(np.array(touched, dtype=np.int64)),
         fetch(select(Interaction, INTERACTION_FIELDS, f"{logged} OR {met}"), params * 2),
     )
 
