@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('network', '0009_vouches'),
-        ('people', '0008_stint_also_called'),
+        ("network", "0009_vouches"),
+        ("people", "0008_stint_also_called"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['member', 'owner'], name='contact_member_owner'),
+            model_name="contact",
+            index=models.Index(fields=["member", "owner"], name="contact_member_owner"),
         ),
     ]
