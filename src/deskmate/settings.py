@@ -198,7 +198,8 @@ TASKS = {
             "database": "django_tasks_db.DatabaseBackend",
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
         }[config.env_choice("DESKMATE_TASKS", "database", {"database", "immediate"})],
-        "QUEUES": ["default", "imports"],
+        # "nightly" (deskmate.core.background.NIGHTLY_QUEUE) has a worker process of its own.
+        "QUEUES": ["default", "imports", "nightly"],
     }
 }
 

@@ -5,16 +5,26 @@ import datetime as dt
 import numpy as np
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
 
-from deskmate.engine.ties import Community, Contacts, Positions, compute_ties
-from deskmate.network.models import Interaction, Tie
+from deskmate.engine.ties import (
+    Community,
+    Contacts,
+    EvidenceKind,
+    Positions,
+    compute_ties,
+    compute_ties_touching,
+)
+from deskmate.network.models import Contact, Interaction, Tie
 from deskmate.network.tie_store import (
     CommunityArrays,
+    community_load,
+    community_load_touching,
     tie_digests,
     ties_refresh_all,
     ties_refresh_members,
 )
-from deskmate.people.models import Member
+from deskmate.people.models import Education, Member, Position
 from tests.conftest import rows_shared_by_the_module
 
 FIRST_DAY = dt.date(2026, 6, 1)
@@ -116,6 +126,122 @@ def test_a_members_refresh_stores_what_a_whole_refresh_stores(demo):
     ties_refresh_all(as_of=FIRST_DAY)
     assert after_members == stored_ties()
     assert after_members[(one.pk, other.pk)][1][-1]["private_to"] == one.pk
+
+
+def joins_a_colleagues_team(one: Member) -> Member:
+    """``one`` joins an organisation new to them, in another member's current team; returns that member."""
+    theirs = (
+        Position.objects.filter(end__isnull=True, unit__isnull=False, member__user__is_active=True)
+        .exclude(organisation__in=one.positions.values("organisation"))
+        .order_by("pk")
+        .first()
+    )
+    Position.objects.create(
+        member=one,
+        organisation=theirs.organisation,
+        unit=theirs.unit,
+        title="Engineer",
+        start=FIRST_DAY - dt.timedelta(days=400),
+    )
+    return theirs.member
+
+
+def imports_someones_contacts(one: Member) -> Member:
+    """``one`` imports every member the biggest importer imported; returns that importer."""
+    importer = (
+        Contact.objects.filter(member__isnull=False)
+        .exclude(owner=one)
+        .values("owner")
+        .annotate(count=Count("id"))
+        .order_by("-count", "owner")
+        .first()["owner"]
+    )
+    known = Contact.objects.filter(owner_id=importer, member__isnull=False).exclude(member=one)
+    Contact.objects.bulk_create(
+        Contact(
+            owner=one,
+            member_id=member_id,
+            source=Contact.Source.VCARD,
+            match_key=f"test:{member_id}",
+        )
+        for member_id in known.values_list("member_id", flat=True)
+    )
+    return Member.objects.get(pk=importer)
+
+
+def leaves(one: Member) -> None:
+    one.user.is_active = False
+    one.user.save(update_fields=["is_active"])
+
+
+def touching(ties: dict, member_id: int) -> dict:
+    return {pair: tie for pair, tie in ties.items() if member_id in pair}
+
+
+def evidence_between(ties: dict, one: Member, other: Member, kind: EvidenceKind) -> list[dict]:
+    pair = (min(one.pk, other.pk), max(one.pk, other.pk))
+    return [item for item in ties.get(pair, (0, []))[1] if item["kind"] == kind]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "change, kind",
+    [
+        (joins_a_colleagues_team, EvidenceKind.WORKED_TOGETHER),
+        (imports_someones_contacts, EvidenceKind.MUTUAL_CONTACTS),
+        (leaves, None),
+    ],
+)
+def test_a_members_refresh_stores_what_a_whole_refresh_stores_for_their_ties(demo, change, kind):
+    ties_refresh_all(as_of=FIRST_DAY)
+    before = stored_ties()
+    one = (
+        Member.objects.filter(user__is_active=True, contacts__member__isnull=False)
+        .distinct()
+        .order_by("pk")[3]
+    )
+    other = change(one)
+    ties_refresh_members(member_ids=[one.pk], as_of=FIRST_DAY)
+    after_members = stored_ties()
+    ties_refresh_all(as_of=FIRST_DAY)
+    whole = stored_ties()
+
+    assert touching(after_members, one.pk) == touching(whole, one.pk)
+    assert touching(after_members, one.pk) != touching(before, one.pk)
+    # Ties not touching the member are the whole refresh's to change, not theirs.
+    rest = {pair: tie for pair, tie in after_members.items() if one.pk not in pair}
+    assert rest == {pair: tie for pair, tie in before.items() if one.pk not in pair}
+    if kind is None:
+        assert touching(after_members, one.pk) == {}
+    else:
+        new = evidence_between(after_members, one, other, kind)
+        assert new and new != evidence_between(before, one, other, kind)
+
+
+@pytest.mark.django_db
+def test_a_members_load_reads_only_their_groups_and_contact_neighbourhood(demo):
+    one = (
+        Member.objects.filter(user__is_active=True, contacts__member__isnull=False)
+        .distinct()
+        .order_by("pk")[3]
+    )
+    whole, local = community_load(), community_load_touching([one.pk])
+    assert local.member_ids.tolist() == whole.member_ids.tolist()
+    index = int(local.index_of([one.pk])[0])
+    organisations = set(Position.objects.filter(member=one).values_list("organisation", flat=True))
+    assert set(local.community.positions.organisation.tolist()) == organisations
+    schools = set(Education.objects.filter(member=one).values_list("school", flat=True))
+    assert set(local.community.educations.school.tolist()) == schools
+    assert len(local.community.positions) < len(whole.community.positions)
+    assert len(local.community.contacts.importer) < len(whole.community.contacts.importer)
+    interactions = local.community.interactions
+    assert ((interactions.logged_by == index) | (interactions.other == index)).all()
+    local_ties = compute_ties_touching(local.community, [index], as_of=FIRST_DAY)
+    whole_ties = compute_ties_touching(whole.community, [index], as_of=FIRST_DAY)
+    assert len(local_ties) > 0
+    for name in ("first", "second", "strength"):
+        assert getattr(local_ties, name).tolist() == getattr(whole_ties, name).tolist()
+    assert tie_digests(local_ties, local).tolist() == tie_digests(whole_ties, whole).tolist()
 
 
 def digests_after(change) -> np.ndarray:

@@ -31,3 +31,8 @@ def batch_on_commit(key: str, ids: Iterable[int], run: Callable[[list[int]], obj
             run(sorted(ready))
 
     transaction.on_commit(drain)
+
+
+#: The task queue of the whole community's nightly work. `deskmate worker` runs it in a
+#: process of its own, so that short tasks on the other queues never wait behind it.
+NIGHTLY_QUEUE = "nightly"

@@ -51,7 +51,12 @@ class Contact(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["owner", "match_key"], name="contact_unique_per_owner")
         ]
-        indexes = [models.Index(fields=["owner", "member"])]
+        indexes = [
+            models.Index(fields=["owner", "member"]),
+            # Who imported these members, read from the index alone: a member's tie refresh
+            # reads the importers of thousands of members (tie_store.community_load_touching).
+            models.Index(fields=["member", "owner"], name="contact_member_owner"),
+        ]
 
     def __str__(self):
         # Private to the one who imported it: an admin page names no one from an address book.

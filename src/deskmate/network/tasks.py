@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from deskmate.core.audit import AuditEvent, audit
-from deskmate.core.background import batch_on_commit
+from deskmate.core.background import NIGHTLY_QUEUE, batch_on_commit
 from deskmate.core.models import AuditEntry
 from deskmate.network import tie_store
 from deskmate.network.importers import import_job_execute
@@ -36,7 +36,7 @@ def ties_refresh_members(member_ids: list[int]) -> int:
     return tie_store.ties_refresh_members(member_ids=member_ids)
 
 
-@task()
+@task(queue_name=NIGHTLY_QUEUE)
 def ties_refresh_nightly() -> str:
     """Recompute every tie once a day (interactions age, current stints grow)."""
     last = (

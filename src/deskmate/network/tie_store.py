@@ -81,19 +81,28 @@ def programme_name(degree: str, field: str) -> str:
 
 
 def programme_numbers(schools, degrees, fields) -> tuple[list[int], dict[int, str]]:
-    """A number for each education's programme (same school, degree and field), ``-1`` without one; and their names."""
-    numbers: dict[tuple[int, str, str], int] = {}
+    """A number for each education's programme (same school, degree and field), ``-1`` without one; and their names.
+
+    Programmes are numbered in the order of their keys, not of the rows, and
+    each is named by the least of its rows' names (spellings may differ in
+    case and spaces), so that the part of the community that holds a school's
+    every row (``community_load_touching``) numbers, orders and names its
+    programmes as the whole community does.
+    """
+    keys = [
+        programme_key(school, degree, field)
+        for school, degree, field in zip(schools, degrees, fields, strict=True)
+    ]
+    numbers = {
+        key: number for number, key in enumerate(sorted({key for key in keys if key[1] or key[2]}))
+    }
     names: dict[int, str] = {}
-    programmes = []
-    for school, degree, field in zip(schools, degrees, fields, strict=True):
-        key = programme_key(school, degree, field)
-        if key[1] or key[2]:
-            number = numbers.setdefault(key, len(numbers))
-            names.setdefault(number, programme_name(degree, field))
-        else:
-            number = -1
-        programmes.append(number)
-    return programmes, names
+    for key, degree, field in zip(keys, degrees, fields, strict=True):
+        if key in numbers:
+            name = programme_name(degree, field)
+            number = numbers[key]
+            names[number] = min(names.get(number, name), name)
+    return [numbers.get(key, -1) for key in keys], names
 
 
 @dataclass
@@ -108,25 +117,23 @@ class CommunityArrays:
         return np.searchsorted(self.member_ids, np.asarray(list(member_ids), dtype=np.int64))
 
 
-def _id_pairs(sql: str) -> np.ndarray:
+def _id_pairs(sql: str, params: Sequence = ()) -> np.ndarray:
     """Two integer columns read in chunks straight into an array (millions of contacts, no tuples kept)."""
     chunks = [np.zeros((0, 2), dtype=np.int64)]
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(sql, list(params))
         while rows := cursor.fetchmany(100_000):
             chunks.append(np.array(rows, dtype=np.int64).reshape(-1, 2))
     return np.concatenate(chunks)
 
 
-def community_load() -> CommunityArrays:
-    """Everything the tie engine needs about the active members, read with a handful of queries.
+def _columns(rows: list[tuple], width: int) -> list[list]:
+    return [list(values) for values in zip(*rows, strict=True)] if rows else [[]] * width
 
-    The reads are plain SQL over whole tables (a community's millions of
-    contacts come through the ORM thirty times slower), and inactive members'
-    rows are dropped with the arrays.
-    """
+
+def _active_member_ids() -> np.ndarray:
     user_id, active = column(User, "id"), column(User, "is_active")
-    ids = np.array(
+    return np.array(
         [
             member_id
             for (member_id,) in fetch(
@@ -138,67 +145,191 @@ def community_load() -> CommunityArrays:
         dtype=np.int64,
     )
 
-    def index(values) -> np.ndarray:
-        return np.searchsorted(ids, np.asarray(values, dtype=np.int64))
 
-    def known(values) -> np.ndarray:
+@dataclass
+class _Numbering:
+    """Engine indices of the active members (``ids``, sorted), shared by every part of a load."""
+
+    ids: np.ndarray
+
+    def index(self, values) -> np.ndarray:
+        return np.searchsorted(self.ids, np.asarray(values, dtype=np.int64))
+
+    def known(self, values) -> np.ndarray:
         """Which of ``values`` are active members."""
-        values = np.asarray(values, dtype=np.int64)
-        found = np.minimum(np.searchsorted(ids, values), max(len(ids) - 1, 0))
-        return (ids[found] == values) if len(ids) else np.zeros(len(values), dtype=bool)
+        ids, values = self.ids, np.asarray(values, dtype=np.int64)
+        if not len(ids):
+            return np.zeros(len(values), dtype=bool)
+        return ids[np.minimum(np.searchsorted(ids, values), len(ids) - 1)] == values
 
-    rows = fetch(select(Position, ["member", "organisation", "unit", "start", "end"]), [])
-    member, organisation, unit, start, end = (
-        (list(values) for values in zip(*rows, strict=True)) if rows else ([],) * 5
-    )
-    keep = known(member)
-    position_arrays = Positions(
-        member=index(member)[keep],
+
+def _positions(numbering: _Numbering, rows: list[tuple]) -> Positions:
+    member, organisation, unit, start, end = _columns(rows, 5)
+    keep = numbering.known(member)
+    return Positions(
+        member=numbering.index(member)[keep],
         organisation=np.array(organisation, dtype=np.int64)[keep],
         unit=np.array([-1 if value is None else value for value in unit], dtype=np.int64)[keep],
         start=np.array(start, dtype="datetime64[D]")[keep],
         end=np.array(end, dtype="datetime64[D]")[keep],
     )
-    rows = fetch(select(Education, ["member", "school", "degree", "field", "start", "end"]), [])
-    member, school, degree, field, start, end = (
-        (list(values) for values in zip(*rows, strict=True)) if rows else ([],) * 6
-    )
+
+
+def _educations(numbering: _Numbering, rows: list[tuple]) -> tuple[Educations, dict[int, str]]:
+    member, school, degree, field, start, end = _columns(rows, 6)
     programme_column, programme_names = programme_numbers(school, degree, field)
-    keep = known(member)
-    education_arrays = Educations(
-        member=index(member)[keep],
+    keep = numbering.known(member)
+    educations = Educations(
+        member=numbering.index(member)[keep],
         school=np.array(school, dtype=np.int64)[keep],
         programme=np.array(programme_column, dtype=np.int64)[keep],
         start=np.array(start, dtype="datetime64[D]")[keep],
         end=np.array(end, dtype="datetime64[D]")[keep],
     )
-    pairs = _id_pairs(
-        select(Contact, ["owner", "member"], f"{column(Contact, 'member')} IS NOT NULL")
-    )
-    pairs = pairs[known(pairs[:, 0]) & known(pairs[:, 1])]
-    contact_arrays = Contacts(importer=index(pairs[:, 0]), contact=index(pairs[:, 1]))
-    rows = fetch(select(Interaction, ["logged_by", "other", "kind", "happened_on"]), [])
-    logged_by, other, kind, day = (
-        (list(values) for values in zip(*rows, strict=True)) if rows else ([],) * 4
-    )
-    keep = known(logged_by) & known(other)
-    interaction_arrays = Interactions(
-        logged_by=index(logged_by)[keep],
-        other=index(other)[keep],
+    return educations, programme_names
+
+
+def _contacts(numbering: _Numbering, pairs: np.ndarray) -> Contacts:
+    pairs = pairs[numbering.known(pairs[:, 0]) & numbering.known(pairs[:, 1])]
+    return Contacts(importer=numbering.index(pairs[:, 0]), contact=numbering.index(pairs[:, 1]))
+
+
+def _interactions(numbering: _Numbering, rows: list[tuple]) -> Interactions:
+    logged_by, other, kind, day = _columns(rows, 4)
+    keep = numbering.known(logged_by) & numbering.known(other)
+    return Interactions(
+        logged_by=numbering.index(logged_by)[keep],
+        other=numbering.index(other)[keep],
         kind=np.array(
             [int(INTERACTION_KINDS.get(value, InteractionKind.OTHER)) for value in kind],
             dtype=np.int64,
         )[keep],
         day=np.array(day, dtype="datetime64[D]")[keep],
     )
+
+
+POSITION_FIELDS = ["member", "organisation", "unit", "start", "end"]
+EDUCATION_FIELDS = ["member", "school", "degree", "field", "start", "end"]
+INTERACTION_FIELDS = ["logged_by", "other", "kind", "happened_on"]
+
+
+def _community_arrays(
+    numbering: _Numbering,
+    positions: list[tuple],
+    educations: list[tuple],
+    contacts: np.ndarray,
+    interactions: list[tuple],
+) -> CommunityArrays:
+    """The rows read, as the engine's arrays (inactive members' rows dropped)."""
+    education_arrays, programme_names = _educations(numbering, educations)
     community = Community(
-        n_members=len(ids),
-        positions=position_arrays,
+        n_members=len(numbering.ids),
+        positions=_positions(numbering, positions),
         educations=education_arrays,
-        contacts=contact_arrays,
-        interactions=interaction_arrays,
+        contacts=_contacts(numbering, contacts),
+        interactions=_interactions(numbering, interactions),
     )
-    return CommunityArrays(community=community, member_ids=ids, programme_names=programme_names)
+    return CommunityArrays(
+        community=community, member_ids=numbering.ids, programme_names=programme_names
+    )
+
+
+def community_load() -> CommunityArrays:
+    """Everything the tie engine needs about the active members, read with a handful of queries.
+
+    The reads are plain SQL over whole tables (a community's millions of
+    contacts come through the ORM thirty times slower), and inactive members'
+    rows are dropped with the arrays.
+    """
+    return _community_arrays(
+        _Numbering(_active_member_ids()),
+        fetch(select(Position, POSITION_FIELDS), []),
+        fetch(select(Education, EDUCATION_FIELDS), []),
+        _id_pairs(select(Contact, ["owner", "member"], f"{column(Contact, 'member')} IS NOT NULL")),
+        fetch(select(Interaction, INTERACTION_FIELDS), []),
+    )
+
+
+#: Ids in one ``IN`` list of a read (SQLite takes at most 32,766 parameters a statement).
+IDS_PER_READ = 10_000
+
+
+def _contacts_of(side: str, ids: np.ndarray) -> np.ndarray:
+    """The contacts (owner, member) whose ``side`` ("owner" or "member") is one of ``ids``, linked to a member."""
+    chunks = [np.zeros((0, 2), dtype=np.int64)]
+    for begin in range(0, len(ids), IDS_PER_READ):
+        condition, params = one_of(
+            column(Contact, side), ids[begin : begin + IDS_PER_READ].tolist()
+        )
+        where = f"{condition} AND {column(Contact, 'member')} IS NOT NULL"
+        chunks.append(_id_pairs(select(Contact, ["owner", "member"], where), params))
+    return np.concatenate(chunks)
+
+
+def _touching_contacts(touched: np.ndarray) -> np.ndarray:
+    """The contacts (owner, member) that the mutual contacts of the ``touched`` members' pairs depend on.
+
+    A pair (t, j) keeps mutual-contact evidence when they are contacts, or
+    when either is among the other's ``mutual_top_k`` best partners
+    (:func:`deskmate.engine.ties.mutual.mutual_evidence`). So j's whole row
+    counts, for every j who shares an imported contact with t: with ``K1``
+    the people the touched members imported, ``R`` everyone who imported
+    someone in ``K1`` and ``K2`` the people ``R`` and the touched members
+    imported, the rows read are those owned by a touched member or by ``R``
+    (their imports), and those naming a touched member, ``R`` or ``K2`` (who
+    imported them: a contact either way, and every importer of a common
+    contact, which is its degree). Every member a row names thus has all
+    their importers read, and every row the engine computes is whole.
+    """
+    first = np.unique(_contacts_of("owner", touched)[:, 1])
+    reach = np.unique(_contacts_of("member", first)[:, 0])
+    owners = np.union1d(touched, reach)
+    owned = _contacts_of("owner", owners)
+    named = _contacts_of("member", np.union1d(owners, owned[:, 1]))
+    return np.concatenate([owned, named[~np.isin(named[:, 0], owners)]])
+
+
+def community_load_touching(member_ids: Iterable[int]) -> CommunityArrays:
+    """What the ties touching ``member_ids`` depend on, numbered as :func:`community_load` numbers it.
+
+    ``compute_ties_touching`` on the result gives exactly the ties the whole
+    community gives these members. Read: every active member's id (engine
+    indices are the whole community's, so equal scores break the same way);
+    every stint at the organisations and schools the members were at (group
+    sizes and alumni are exact); their interactions; and the contacts
+    :func:`_touching_contacts` describes. Cost grows with the members'
+    groups and contact neighbourhoods, not with the community.
+    """
+    numbering = _Numbering(_active_member_ids())
+    touched = [int(i) for i in member_ids if numbering.known([i])[0]]
+    if not touched:
+        return _community_arrays(numbering, [], [], np.zeros((0, 2), dtype=np.int64), [])
+    organisation, school = column(Position, "organisation"), column(Education, "school")
+    in_positions, params = one_of(column(Position, "member"), touched)
+    in_educations, _ = one_of(column(Education, "member"), touched)
+    logged, _ = one_of(column(Interaction, "logged_by"), touched)
+    met, _ = one_of(column(Interaction, "other"), touched)
+    return _community_arrays(
+        numbering,
+        fetch(
+            select(
+                Position,
+                POSITION_FIELDS,
+                f"{organisation} IN (SELECT {organisation} FROM {table(Position)} WHERE {in_positions})",
+            ),
+            params,
+        ),
+        fetch(
+            select(
+                Education,
+                EDUCATION_FIELDS,
+                f"{school} IN (SELECT {school} FROM {table(Education)} WHERE {in_educations})",
+            ),
+            params,
+        ),
+        _touching_contacts(np.array(touched, dtype=np.int64)),
+        fetch(select(Interaction, INTERACTION_FIELDS, f"{logged} OR {met}"), params * 2),
+    )
 
 
 def _evidence_rows(table: TieTable, ties: np.ndarray) -> tuple[np.ndarray, list[int]]:
@@ -545,7 +676,7 @@ def ties_refresh_members(*, member_ids, as_of: dt.date | None = None) -> int:
     ids = list(member_ids)
     if not ids:
         return 0
-    arrays = community_load()
+    arrays = community_load_touching(ids)
     active = set(arrays.member_ids.tolist())
     wanted = [member_id for member_id in ids if member_id in active]
     table_ = compute_ties_touching(
