@@ -56,12 +56,21 @@ def wait_until(condition, what: str, worker: subprocess.Popen):
 
 
 def result(task_id) -> DBTaskResult:
-    return DBTaskResult.objects.get(pk=task_id)
+    found = DBTaskResult.objects.get(pk=task_id)
+    assert found.status != TaskResultStatus.FAILED, found.traceback
+    return found
 
 
 @pytest.fixture
 def worker_env(production_database):  # noqa: F811
-    return {**os.environ, "DATABASE_URL": database_url(), "DESKMATE_TASKS": "database"}
+    # The suite caches in memory, so the test database has no cache table: the worker's
+    # processes keep their cache in memory too.
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "DESKMATE_TASKS": "database",
+        "DESKMATE_CACHE_URL": "locmem://",
+    }
 
 
 def test_a_members_refresh_is_done_while_the_nightly_queue_is_held(worker_env, tmp_path):

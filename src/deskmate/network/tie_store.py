@@ -280,13 +280,19 @@ def _touching_contacts(touched: np.ndarray) -> np.ndarray:
     imported them: a contact either way, and every importer of a common
     contact, which is its degree). Every member a row names thus has all
     their importers read, and every row the engine computes is whole.
+    Last, the whole rows of those importers (``P``, the partners of ``R``):
+    a pair's score is divided by how many contacts each of the two imported
+    (:func:`deskmate.engine.ties.mutual.endpoint_weights`), so j's best
+    partners depend on their partners' import counts too.
     """
     first = np.unique(_contacts_of("owner", touched)[:, 1])
     reach = np.unique(_contacts_of("member", first)[:, 0])
     owners = np.union1d(touched, reach)
     owned = _contacts_of("owner", owners)
     named = _contacts_of("member", np.union1d(owners, owned[:, 1]))
-    return np.concatenate([owned, named[~np.isin(named[:, 0], owners)]])
+    # Every row naming them is owned by ``owners`` or by these, read whole.
+    partners = np.setdiff1d(np.unique(named[:, 0]), owners)
+    return np.concatenate([owned, _contacts_of("owner", partners)])
 
 
 def community_load_touching(member_ids: Iterable[int]) -> CommunityArrays:
