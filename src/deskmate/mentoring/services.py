@@ -713,6 +713,38 @@ def milestone_complete(*, milestone: Milestone, actor: Member) -> Milestone:
     return milestone
 
 
+def _checkin_written(
+    checkin,
+    owner: Mentorship | MentoringGroup,
+    *,
+    actor: Member,
+    held_on: dt.date,
+    topics: str,
+    notes: str,
+    next_steps: str,
+    next_checkin_on: dt.date | None,
+):
+    """Check and save a mentorship's or a group's check-in, and move ``owner``'s next one."""
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": CHECKIN_IN_FUTURE})
+    if next_checkin_on is not None and next_checkin_on <= held_on:
+        raise ValidationError({"next_checkin_on": NEXT_CHECKIN_BEFORE})
+    checkin.held_on = held_on
+    checkin.topics = (topics or "").strip()
+    checkin.notes = (notes or "").strip()
+    checkin.next_steps = (next_steps or "").strip()
+    checkin.next_checkin_on = next_checkin_on
+    checkin.recorded_by = actor
+    checkin.full_clean()
+    checkin.save()
+    if next_checkin_on is not None:
+        owner.next_checkin_on = next_checkin_on
+    elif owner.next_checkin_on and held_on >= owner.next_checkin_on:
+        owner.next_checkin_on = None  # the planned one happened; none planned yet
+    owner.save(update_fields=["next_checkin_on"])
+    return checkin
+
+
 @transaction.atomic
 def checkin_record(
     *,
@@ -727,26 +759,16 @@ def checkin_record(
     _require_party(mentorship, actor)
     mentorship = _locked(mentorship)
     _require_active(mentorship)
-    if held_on > timezone.localdate():
-        raise ValidationError({"held_on": CHECKIN_IN_FUTURE})
-    if next_checkin_on is not None and next_checkin_on <= held_on:
-        raise ValidationError({"next_checkin_on": NEXT_CHECKIN_BEFORE})
-    checkin = CheckIn(
-        mentorship=mentorship,
+    checkin = _checkin_written(
+        CheckIn(mentorship=mentorship),
+        mentorship,
+        actor=actor,
         held_on=held_on,
-        topics=(topics or "").strip(),
-        notes=(notes or "").strip(),
-        next_steps=(next_steps or "").strip(),
+        topics=topics,
+        notes=notes,
+        next_steps=next_steps,
         next_checkin_on=next_checkin_on,
-        recorded_by=actor,
     )
-    checkin.full_clean()
-    checkin.save()
-    if next_checkin_on is not None:
-        mentorship.next_checkin_on = next_checkin_on
-    elif mentorship.next_checkin_on and held_on >= mentorship.next_checkin_on:
-        mentorship.next_checkin_on = None  # the planned one happened; none planned yet
-    mentorship.save(update_fields=["next_checkin_on"])
     about = f" about {checkin.topics}" if checkin.topics else ""
     _event(
         mentorship,
@@ -1755,26 +1777,16 @@ def group_checkin_record(
     _require_in_group(group, actor)
     group = MentoringGroup.objects.select_for_update().get(pk=group.pk)
     _require_group_active(group)
-    if held_on > timezone.localdate():
-        raise ValidationError({"held_on": CHECKIN_IN_FUTURE})
-    if next_checkin_on is not None and next_checkin_on <= held_on:
-        raise ValidationError({"next_checkin_on": NEXT_CHECKIN_BEFORE})
-    checkin = GroupCheckIn(
-        group=group,
+    checkin = _checkin_written(
+        GroupCheckIn(group=group),
+        group,
+        actor=actor,
         held_on=held_on,
-        topics=(topics or "").strip(),
-        notes=(notes or "").strip(),
-        next_steps=(next_steps or "").strip(),
+        topics=topics,
+        notes=notes,
+        next_steps=next_steps,
         next_checkin_on=next_checkin_on,
-        recorded_by=actor,
     )
-    checkin.full_clean()
-    checkin.save()
-    if next_checkin_on is not None:
-        group.next_checkin_on = next_checkin_on
-    elif group.next_checkin_on and held_on >= group.next_checkin_on:
-        group.next_checkin_on = None
-    group.save(update_fields=["next_checkin_on"])
     audit(actor=actor, action=AuditEvent.CHECKIN_RECORD, subject=checkin)
     _tell_group(group, actor, "checkin_recorded", f"{actor.name} recorded a group check-in")
     return checkin
